@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ConfigModule } from './config/config.module';
+import type { ManagerConfig } from './config/manager-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { ConsoleModule } from './modules/console/console.module';
+import { HealthModule } from './modules/health/health.module';
+import { JobDefinitionModule } from './modules/job-definition/job-definition.module';
+import { RedisModule } from './modules/redis/redis.module';
+import { RunModule } from './modules/run/run.module';
+import { ScheduleModule } from './modules/schedule/schedule.module';
+import { WorkerRegistryModule } from './modules/worker-registry/worker-registry.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ManagerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot(dataSourceOptions(config.mysqlUrl)),
+        RedisModule,
+        ScheduleModule,
+        JobDefinitionModule,
+        WorkerRegistryModule,
+        RunModule,
+        HealthModule,
+        ConsoleModule,
+      ],
+    };
+  }
+}

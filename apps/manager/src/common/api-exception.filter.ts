@@ -1,0 +1,49 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { type ApiFailure, ErrorCode } from '@chaconne/contracts';
+import type { FastifyReply } from 'fastify';
+import { AppError } from './app-error';
+
+const STATUS_CODES: Record<number, ErrorCode> = {
+  400: ErrorCode.VALIDATION_FAILED,
+  401: ErrorCode.UNAUTHORIZED,
+  404: ErrorCode.NOT_FOUND,
+  409: ErrorCode.STATE_CONFLICT,
+  413: ErrorCode.PAYLOAD_TOO_LARGE,
+  503: ErrorCode.DEPENDENCY_UNAVAILABLE,
+};
+
+/** Maps every error to the one error body: `{ success: false, msg, code, data: null, errors? }`. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(ApiExceptionFilter.name);
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const [status, body] = this.toBody(exception);
+    void reply.status(status).send(body);
+  }
+
+  private toBody(exception: unknown): [number, ApiFailure] {
+    if (exception instanceof AppError) {
+      const body: ApiFailure = { success: false, msg: exception.message, code: exception.code, data: null };
+      if (exception.fieldErrors) body.errors = exception.fieldErrors;
+      return [exception.status, body];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = STATUS_CODES[status] ?? (status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR);
+      return [status, { success: false, msg: exception.message, code, data: null }];
+    }
+    const fastifyStatus = (exception as { statusCode?: unknown }).statusCode;
+    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+      // Fastify's own errors, e.g. a body that is not valid JSON.
+      const message = exception instanceof Error ? exception.message : 'bad request';
+      return [
+        fastifyStatus,
+        { success: false, msg: message, code: STATUS_CODES[fastifyStatus] ?? ErrorCode.VALIDATION_FAILED, data: null },
+      ];
+    }
+    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    return [500, { success: false, msg: 'internal error', code: ErrorCode.INTERNAL_ERROR, data: null }];
+  }
+}

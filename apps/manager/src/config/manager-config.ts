@@ -1,0 +1,161 @@
+import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
+import { isValidTimeZone } from '../modules/trigger/cron/cron-expression';
+
+/** The manager's whole configuration, read once from the environment at boot. */
+export interface ManagerConfig {
+  production: boolean;
+  host: string;
+  port: number;
+  mysqlUrl: string;
+  redisUrl: string;
+  /** Prefix of every Redis key the manager writes (BullMQ queues included). */
+  prefix: string;
+  secret: string;
+  timeZone: string;
+  reconcileIntervalMs: number;
+  heartbeatIntervalMs: number;
+  fireConcurrency: number;
+  dispatchTimeoutMs: number;
+}
+
+interface Setting {
+  env: string;
+  default: string | null;
+  description: string;
+  apply: (value: string, config: Partial<ManagerConfig>) => string | null;
+}
+
+const integer =
+  (key: keyof ManagerConfig, min: number, max: number) =>
+  (value: string, config: Partial<ManagerConfig>): string | null => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) return `must be an integer between ${min} and ${max}`;
+    (config as Record<string, unknown>)[key] = n;
+    return null;
+  };
+
+const url =
+  (key: 'mysqlUrl' | 'redisUrl', protocols: string[]) =>
+  (value: string, config: Partial<ManagerConfig>): string | null => {
+    let parsed: URL;
+    try {
+      parsed = new URL(value);
+    } catch {
+      return `must be a URL like ${protocols[0] ?? ''}//host:port`;
+    }
+    if (!protocols.includes(parsed.protocol)) return `must use ${protocols.join(' or ')}`;
+    if (key === 'mysqlUrl' && parsed.pathname.replace(/^\//, '') === '') return 'must name a database, e.g. /chaconne';
+    config[key] = value;
+    return null;
+  };
+
+/**
+ * Every setting with its documented default. The README's configuration table is this
+ * list; `null` means required.
+ */
+export const SETTINGS: readonly Setting[] = [
+  {
+    env: 'CHACONNE_MYSQL_URL',
+    default: 'mysql://root@127.0.0.1:3306/chaconne',
+    description: 'MySQL/MariaDB connection URL; the database is created if missing',
+    apply: url('mysqlUrl', ['mysql:', 'mariadb:']),
+  },
+  {
+    env: 'CHACONNE_REDIS_URL',
+    default: 'redis://127.0.0.1:6379',
+    description: 'Redis connection URL (`maxmemory-policy` must be `noeviction`)',
+    apply: url('redisUrl', ['redis:', 'rediss:']),
+  },
+  {
+    env: 'CHACONNE_HOST',
+    default: '127.0.0.1',
+    description: 'Interface the HTTP server binds to (`0.0.0.0` in containers)',
+    apply: (value, config) => {
+      config.host = value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_PORT',
+    default: '6543',
+    description: 'HTTP port of the admin API, worker API and console',
+    apply: integer('port', 0, 65535),
+  },
+  {
+    env: 'CHACONNE_PREFIX',
+    default: 'chaconne',
+    description: 'Prefix of all Redis keys, BullMQ queues included (use `{chaconne}` on Redis Cluster)',
+    apply: (value, config) => {
+      if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(value)) return 'may contain letters, digits, _ . - { } (1-64 chars)';
+      config.prefix = value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_SECRET',
+    default: null,
+    description: `Shared secret signing manager<->worker traffic (>= ${MIN_SECRET_LENGTH} chars). No default; \`npm start\` generates one per run`,
+    apply: (value, config) => {
+      if (value.length < MIN_SECRET_LENGTH) return `must be at least ${MIN_SECRET_LENGTH} characters`;
+      config.secret = value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_TIMEZONE',
+    default: 'UTC',
+    description: 'Default IANA time zone of triggers that name none',
+    apply: (value, config) => {
+      if (!isValidTimeZone(value)) return `'${value}' is not an IANA time zone`;
+      config.timeZone = value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_RECONCILE_INTERVAL_MS',
+    default: '10000',
+    description: 'How often Redis schedules are reconciled with MySQL',
+    apply: integer('reconcileIntervalMs', 500, 3_600_000),
+  },
+  {
+    env: 'CHACONNE_HEARTBEAT_INTERVAL_MS',
+    default: '5000',
+    description: 'Worker heartbeat interval; an instance missing 3 beats is no longer chosen',
+    apply: integer('heartbeatIntervalMs', 200, 600_000),
+  },
+  {
+    env: 'CHACONNE_FIRE_CONCURRENCY',
+    default: '64',
+    description: 'Fires processed in parallel by one manager',
+    apply: integer('fireConcurrency', 1, 10_000),
+  },
+  {
+    env: 'CHACONNE_DISPATCH_TIMEOUT_MS',
+    default: '5000',
+    description: 'Timeout of one run request to a worker',
+    apply: integer('dispatchTimeoutMs', 100, 600_000),
+  },
+];
+
+export type ConfigResult = { ok: true; config: ManagerConfig } | { ok: false; errors: string[] };
+
+/** Reads and validates the configuration; collects every bad key instead of stopping at the first. */
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const production = env['NODE_ENV'] === 'production';
+  const config: Partial<ManagerConfig> = { production };
+  const errors: string[] = [];
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env];
+    const value = raw === undefined || raw.trim() === '' ? setting.default : raw.trim();
+    if (value === null) {
+      errors.push(`${setting.env}: is required (${setting.description})`);
+      continue;
+    }
+    const problem = setting.apply(value, config);
+    if (problem) errors.push(`${setting.env}: ${problem}`);
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, config: config as ManagerConfig };
+}
+
+export const MANAGER_CONFIG = Symbol('MANAGER_CONFIG');

@@ -1,0 +1,15 @@
+import { JobDetailEntity } from '../modules/job-definition/job-detail.entity';
+import { JobRuntimeEntity } from '../modules/job-definition/job-runtime.entity';
+import { JobTriggerEntity } from '../modules/job-definition/job-trigger.entity';
+import { JobLogEntity } from '../modules/run/job-log.entity';
+import { JobRunEntity } from '../modules/run/job-run.entity';
+import { WorkerInstanceEntity } from '../modules/worker-registry/worker-instance.entity';
+
+export const ENTITIES = [
+  JobDetailEntity,
+  JobTriggerEntity,
+  JobRuntimeEntity,
+  JobRunEntity,
+  JobLogEntity,
+  WorkerInstanceEntity,
+];

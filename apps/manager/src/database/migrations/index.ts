@@ -1,0 +1,4 @@
+import { InitialSchema1795243498069 } from './1795243498069-initial-schema';
+
+/** Every migration, oldest first. Listed explicitly so dist/ and the tests see the same set. */
+export const MIGRATIONS = [InitialSchema1795243498069];

@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import { ApiExceptionFilter } from './common/api-exception.filter';
+import { loadConfig } from './config/manager-config';
+import { checkRedis, DependencyUnreachable, prepareDatabase } from './preflight';
+
+const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
+
+async function bootstrap(): Promise<void> {
+  const loaded = loadConfig(process.env);
+  if (!loaded.ok) {
+    console.error(`Invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`);
+    process.exit(1);
+  }
+  const config = loaded.config;
+  const logger = new Logger('Manager');
+
+  try {
+    const warning = await checkRedis(config);
+    if (warning) logger.warn(warning);
+    await prepareDatabase(config);
+  } catch (error) {
+    if (error instanceof DependencyUnreachable) {
+      console.error(`Cannot start the Chaconne manager.\n${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
+    { rawBody: true },
+  );
+  app.useGlobalFilters(new ApiExceptionFilter());
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+
+  const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  logger.log(
+    `Chaconne manager ready\n  Admin API  ${base}/job/admin/\n  Console    ${base}/console/\n  Health     ${base}/health`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

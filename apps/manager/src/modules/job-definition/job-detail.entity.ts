@@ -1,0 +1,48 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { bigintAsNumber, TIMESTAMP } from '../../database/column-types';
+
+/** A job's definition (Chaconne's chac_job_detail), unique by its four-part JobKey. */
+@Entity('chac_job_detail')
+@Index('uq_job_key', ['clusterName', 'groupName', 'jobName', 'jobClassName'], { unique: true })
+export class JobDetailEntity {
+  @PrimaryGeneratedColumn({ name: 'job_id' })
+  jobId!: number;
+
+  @Column({ name: 'cluster_name', type: 'varchar', length: 64 })
+  clusterName!: string;
+
+  @Column({ name: 'group_name', type: 'varchar', length: 64 })
+  groupName!: string;
+
+  @Column({ name: 'job_name', type: 'varchar', length: 191 })
+  jobName!: string;
+
+  @Column({ name: 'job_class_name', type: 'varchar', length: 255 })
+  jobClassName!: string;
+
+  @Column({ type: 'varchar', length: 1024, default: '' })
+  description!: string;
+
+  /** The initial parameter; TEXT-sized, not Chaconne's varchar(255). */
+  @Column({ type: 'mediumtext', nullable: true })
+  attachment!: string | null;
+
+  /** Comma-separated recipients; long enough for a list, not Chaconne's varchar(45). */
+  @Column({ type: 'varchar', length: 1024, default: '' })
+  email!: string;
+
+  @Column({ type: 'int', default: 0 })
+  retries!: number;
+
+  @Column({ type: 'int', default: 100 })
+  weight!: number;
+
+  @Column({ type: 'bigint', default: -1, transformer: bigintAsNumber })
+  timeout!: number;
+
+  @Column({ name: 'create_date', ...TIMESTAMP })
+  createDate!: Date;
+
+  @Column({ name: 'update_date', ...TIMESTAMP })
+  updateDate!: Date;
+}

@@ -1,0 +1,30 @@
+import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { TIMESTAMP } from '../../database/column-types';
+import { JobDetailEntity } from './job-detail.entity';
+
+/** A job's runtime state (Chaconne's chac_job_runtime_detail), one per job. */
+@Entity('chac_job_runtime_detail')
+@Index('ix_runtime_state', ['jobState'])
+export class JobRuntimeEntity {
+  @PrimaryColumn({ name: 'job_id', type: 'int' })
+  jobId!: number;
+
+  @OneToOne(() => JobDetailEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'job_id', foreignKeyConstraintName: 'fk_runtime_job' })
+  job?: JobDetailEntity;
+
+  @Column({ name: 'job_state', type: 'int' })
+  jobState!: number;
+
+  @Column({ name: 'last_running_state', type: 'int', nullable: true })
+  lastRunningState!: number | null;
+
+  @Column({ name: 'last_execution_time', ...TIMESTAMP, nullable: true })
+  lastExecutionTime!: Date | null;
+
+  @Column({ name: 'last_completion_time', ...TIMESTAMP, nullable: true })
+  lastCompletionTime!: Date | null;
+
+  @Column({ name: 'next_execution_time', ...TIMESTAMP, nullable: true })
+  nextExecutionTime!: Date | null;
+}

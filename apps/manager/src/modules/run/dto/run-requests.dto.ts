@@ -1,0 +1,68 @@
+import { LogLevel, RunningState, type RunOutcome } from '@chaconne/contracts';
+import { z } from 'zod';
+import { jobKeySchema } from '../../job-definition/dto/persist-job.dto';
+
+const levels = Object.values(LogLevel) as number[];
+const outcomes: number[] = [RunningState.COMPLETED, RunningState.FAILED, RunningState.SKIPPED];
+
+export const runIdParam = z.coerce.number().int().positive('must be a run id');
+
+export const logBatchSchema = z.object({
+  instanceId: z.string().min(1).max(128),
+  lines: z
+    .array(
+      z.object({
+        level: z
+          .number()
+          .int()
+          .refine((v) => levels.includes(v), 'must be a LogLevel code 0-4')
+          .transform((v) => v as LogLevel),
+        message: z.string(),
+        time: z.string(),
+      }),
+    )
+    .max(5_000),
+  dropped: z.number().int().min(0).default(0),
+});
+
+export const runReportSchema = z.object({
+  instanceId: z.string().min(1).max(128),
+  runningState: z
+    .number()
+    .int()
+    .refine((v) => outcomes.includes(v), 'must be 1 (COMPLETED), 0 (FAILED) or 2 (SKIPPED)')
+    .transform((v) => v as RunOutcome),
+  result: z.unknown().optional(),
+  error: z.object({ name: z.string(), message: z.string(), stack: z.string().optional() }).optional(),
+  reason: z.string().optional(),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+
+const optionalDate = z
+  .union([z.number(), z.string()])
+  .nullish()
+  .transform((v, ctx) => {
+    if (v === null || v === undefined || v === '') return null;
+    const date = new Date(v);
+    if (Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 date' });
+      return z.NEVER;
+    }
+    return date;
+  });
+
+/** Chaconne's JobTracePageQuery. */
+export const selectJobTraceSchema = z.object({
+  jobKey: jobKeySchema,
+  page: z.number().int().min(1).default(1),
+  size: z.number().int().min(1).max(1000).default(10),
+  startDate: optionalDate,
+  endDate: optionalDate,
+});
+
+/** Chaconne's JobTraceQuery. */
+export const selectJobLogSchema = z.object({
+  jobKey: jobKeySchema,
+  traceId: z.coerce.number().int().positive('must be a run id'),
+});

@@ -1,0 +1,47 @@
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { type ApiSuccess, ok } from '@chaconne/contracts';
+import { parseBody } from '../../common/validation';
+import { ScheduleSyncService } from '../schedule/schedule-sync.service';
+import { SignatureGuard } from '../worker-registry/signature.guard';
+import { logBatchSchema, runIdParam, runReportSchema } from './dto/run-requests.dto';
+import { RunStore } from './run-store.service';
+
+/** Worker -> manager: log batches and outcomes of runs. Signed requests only; idempotent. */
+@Controller('worker/runs')
+@UseGuards(SignatureGuard)
+export class RunIntakeController {
+  constructor(
+    private readonly runs: RunStore,
+    private readonly scheduleSync: ScheduleSyncService,
+  ) {}
+
+  @Post(':runId/logs')
+  @HttpCode(200)
+  async logs(@Param('runId') runId: string, @Body() body: unknown): Promise<ApiSuccess<{ stored: number }>> {
+    const batch = parseBody(logBatchSchema, body);
+    return ok({ stored: await this.runs.appendLogs(parseBody(runIdParam, runId), batch.lines, batch.dropped) });
+  }
+
+  @Post(':runId/report')
+  @HttpCode(200)
+  async report(@Param('runId') runId: string, @Body() body: unknown): Promise<ApiSuccess<{ accepted: boolean }>> {
+    const report = parseBody(runReportSchema, body);
+    const started = new Date(report.startedAt);
+    const finished = new Date(report.finishedAt);
+    const { finished: accepted, jobId } = await this.runs.finish(
+      parseBody(runIdParam, runId),
+      {
+        runningState: report.runningState,
+        reason: report.reason ?? report.error?.message ?? null,
+        startedAt: Number.isNaN(started.getTime()) ? null : started,
+        finishedAt: Number.isNaN(finished.getTime()) ? new Date() : finished,
+        result: report.result === undefined ? null : JSON.stringify(report.result),
+        errorMessage: report.error ? `${report.error.name}: ${report.error.message}` : null,
+        errorStack: report.error?.stack ?? null,
+      },
+      report.instanceId,
+    );
+    if (accepted) await this.scheduleSync.onRunFinished(jobId);
+    return ok({ accepted });
+  }
+}

@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { ErrorCode, type JobLog, type JobTrace, type LogLevel, type LogLine, type Page, RunningState } from '@chaconne/contracts';
+import { DataSource } from 'typeorm';
+import { NotFound } from '../../common/app-error';
+import { isoOrNull } from '../job-definition/job-detail.mapper';
+
+const MYSQL_DUPLICATE_ENTRY = 'ER_DUP_ENTRY';
+/** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
+const UNDISPATCHED_GRACE_MS = 10_000;
+const MAX_LOG_MESSAGE = 60_000;
+const MAX_TEXT = 1_000_000;
+
+export interface ClaimedRun {
+  runId: number;
+  /** false when the occurrence already has a run that is dispatched or finished. */
+  needsDispatch: boolean;
+}
+
+export interface Outcome {
+  runningState: RunningState;
+  reason?: string | null;
+  startedAt?: Date | null;
+  finishedAt: Date;
+  result?: string | null;
+  errorMessage?: string | null;
+  errorStack?: string | null;
+}
+
+interface RunRow {
+  run_id: number | string;
+  job_id: number;
+  planned_at: Date;
+  attempt: number;
+  running_state: number;
+  reason: string | null;
+  instance_id: string | null;
+  address: string | null;
+  dispatched_at: Date | null;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+  result: string | null;
+}
+
+const clip = (text: string | null | undefined, max: number): string | null =>
+  text === null || text === undefined ? null : text.length > max ? `${text.slice(0, max)}…` : text;
+
+/** Runs and their log lines in MySQL: hot paths in plain SQL, one statement each. */
+@Injectable()
+export class RunStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Creates the run of an occurrence. The unique key (job, planned time, attempt) makes a
+   * duplicated tick a no-op; a redelivered fire whose run was never dispatched (the
+   * manager died in between) gets the same run back to dispatch.
+   */
+  async claim(jobId: number, plannedAt: Date, attempt: number, now = new Date()): Promise<ClaimedRun> {
+    try {
+      const result = (await this.dataSource.query(
+        'INSERT INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, ?, ?, ?)',
+        [jobId, plannedAt, attempt, RunningState.RUNNING, now],
+      )) as { insertId: number };
+      return { runId: Number(result.insertId), needsDispatch: true };
+    } catch (error) {
+      if ((error as { code?: string }).code !== MYSQL_DUPLICATE_ENTRY) throw error;
+    }
+    const rows = (await this.dataSource.query(
+      'SELECT run_id, running_state, dispatched_at, created_at FROM chac_job_run WHERE job_id = ? AND planned_at = ? AND attempt = ?',
+      [jobId, plannedAt, attempt],
+    )) as Pick<RunRow, 'run_id' | 'running_state' | 'dispatched_at' | 'created_at'>[];
+    const row = rows[0];
+    if (!row) throw new Error(`run of job ${jobId} at ${plannedAt.toISOString()} vanished`);
+    const stalled =
+      row.running_state === RunningState.RUNNING &&
+      row.dispatched_at === null &&
+      now.getTime() - row.created_at.getTime() > UNDISPATCHED_GRACE_MS;
+    return { runId: Number(row.run_id), needsDispatch: stalled };
+  }
+
+  /** Records an occurrence that ends without running (e.g. the job is paused). */
+  async recordSkipped(jobId: number, plannedAt: Date, reason: string): Promise<void> {
+    const now = new Date();
+    await this.dataSource.query(
+      `INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, reason, created_at, finished_at)
+       VALUES (?, ?, 0, ?, ?, ?, ?)`,
+      [jobId, plannedAt, RunningState.SKIPPED, reason, now, now],
+    );
+  }
+
+  async markDispatched(runId: number, instanceId: string, address: string): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE chac_job_run SET dispatched_at = ?, instance_id = ?, address = ? WHERE run_id = ? AND running_state = ?',
+      [new Date(), instanceId, address, runId, RunningState.RUNNING],
+    );
+  }
+
+  /**
+   * Gives a run its outcome, once: a run that already has one is left as it is. Reports
+   * from an instance other than the one the run went to are refused (returns false).
+   */
+  async finish(runId: number, outcome: Outcome, fromInstance?: string): Promise<{ finished: boolean; jobId: number }> {
+    const rows = (await this.dataSource.query('SELECT job_id, instance_id FROM chac_job_run WHERE run_id = ?', [
+      runId,
+    ])) as Pick<RunRow, 'job_id' | 'instance_id'>[];
+    const run = rows[0];
+    if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
+    if (fromInstance !== undefined && run.instance_id !== null && run.instance_id !== fromInstance) {
+      return { finished: false, jobId: run.job_id };
+    }
+    const result = (await this.dataSource.query(
+      `UPDATE chac_job_run
+          SET running_state = ?, reason = ?, started_at = COALESCE(?, started_at), finished_at = ?,
+              result = ?, error_message = ?, error_stack = ?
+        WHERE run_id = ? AND running_state = ?`,
+      [
+        outcome.runningState,
+        clip(outcome.reason, 1000),
+        outcome.startedAt ?? null,
+        outcome.finishedAt,
+        clip(outcome.result, MAX_TEXT),
+        clip(outcome.errorMessage, 60_000),
+        clip(outcome.errorStack, MAX_TEXT),
+        runId,
+        RunningState.RUNNING,
+      ],
+    )) as { affectedRows: number };
+    if (result.affectedRows === 0) return { finished: false, jobId: run.job_id };
+    await this.dataSource.query(
+      'UPDATE chac_job_runtime_detail SET last_running_state = ?, last_completion_time = ? WHERE job_id = ?',
+      [outcome.runningState, outcome.finishedAt, run.job_id],
+    );
+    return { finished: true, jobId: run.job_id };
+  }
+
+  /** Stores a batch of log lines of a run in one multi-row insert. */
+  async appendLogs(runId: number, lines: LogLine[], dropped: number): Promise<number> {
+    const rows = (await this.dataSource.query('SELECT job_id FROM chac_job_run WHERE run_id = ?', [runId])) as Pick<
+      RunRow,
+      'job_id'
+    >[];
+    const run = rows[0];
+    if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
+    const values = lines.map((line) => [
+      runId,
+      run.job_id,
+      line.level,
+      clip(line.message, MAX_LOG_MESSAGE),
+      Number.isNaN(Date.parse(line.time)) ? new Date() : new Date(line.time),
+    ]);
+    if (dropped > 0) {
+      values.push([runId, run.job_id, 3, `${dropped} log line(s) dropped by the worker's bounded log buffer`, new Date()]);
+    }
+    if (values.length > 0) {
+      await this.dataSource.query('INSERT INTO chac_job_log (run_id, job_id, level, message, logged_at) VALUES ?', [values]);
+    }
+    return values.length;
+  }
+
+  async selectTrace(jobId: number, page: number, size: number, from: Date | null, to: Date | null): Promise<Page<JobTrace>> {
+    const where = ['job_id = ?'];
+    const params: unknown[] = [jobId];
+    if (from) {
+      where.push('planned_at >= ?');
+      params.push(from);
+    }
+    if (to) {
+      where.push('planned_at <= ?');
+      params.push(to);
+    }
+    const clause = where.join(' AND ');
+    const [countRows, rows] = await Promise.all([
+      this.dataSource.query(`SELECT COUNT(*) AS total FROM chac_job_run WHERE ${clause}`, params) as Promise<{ total: number | string }[]>,
+      this.dataSource.query(
+        `SELECT * FROM chac_job_run WHERE ${clause} ORDER BY planned_at DESC, attempt DESC LIMIT ? OFFSET ?`,
+        [...params, size, (page - 1) * size],
+      ) as Promise<RunRow[]>,
+    ]);
+    const total = Number(countRows[0]?.total ?? 0);
+    return {
+      page,
+      size,
+      rows: total,
+      nextPage: page * size < total ? page + 1 : null,
+      content: rows.map(toTrace),
+    };
+  }
+
+  async selectLogs(jobId: number, runId: number): Promise<JobLog[]> {
+    const runs = (await this.dataSource.query('SELECT 1 FROM chac_job_run WHERE run_id = ? AND job_id = ?', [runId, jobId])) as unknown[];
+    if (runs.length === 0) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `job ${jobId} has no run ${runId}`);
+    const rows = (await this.dataSource.query(
+      'SELECT level, message, logged_at FROM chac_job_log WHERE run_id = ? ORDER BY log_id',
+      [runId],
+    )) as { level: number; message: string; logged_at: Date }[];
+    return rows.map((row) => ({
+      traceId: runId,
+      jobId,
+      level: row.level as LogLevel,
+      log: row.message,
+      createDate: row.logged_at.toISOString(),
+    }));
+  }
+}
+
+function toTrace(row: RunRow): JobTrace {
+  const state = row.running_state as RunningState;
+  return {
+    traceId: Number(row.run_id),
+    jobId: row.job_id,
+    attempt: row.attempt,
+    runningState: state,
+    reason: row.reason,
+    address: row.address,
+    instanceId: row.instance_id,
+    plannedTime: row.planned_at.toISOString(),
+    executionTime: isoOrNull(row.started_at ?? row.dispatched_at),
+    completionTime: isoOrNull(row.finished_at),
+    completed: state === RunningState.COMPLETED ? 1 : 0,
+    failed: state === RunningState.FAILED ? 1 : 0,
+    skipped: state === RunningState.SKIPPED ? 1 : 0,
+    finished: state === RunningState.FINISHED ? 1 : 0,
+    retries: row.attempt,
+    result: row.result,
+  };
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { JobDefinitionModule } from '../job-definition/job-definition.module';
+import { ScheduleModule } from '../schedule/schedule.module';
+import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
+import { FireService } from './fire.service';
+import { RunDispatcher } from './run-dispatcher.service';
+import { RunIntakeController } from './run-intake.controller';
+import { RunQueryController } from './run-query.controller';
+import { RunStore } from './run-store.service';
+
+@Module({
+  imports: [ScheduleModule, JobDefinitionModule, WorkerRegistryModule],
+  controllers: [RunIntakeController, RunQueryController],
+  providers: [RunStore, RunDispatcher, FireService],
+})
+export class RunModule {}

@@ -1,0 +1,136 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import { redisOptions } from '../redis/redis.module';
+import { repeatStrategy, toRepeatPattern } from '../trigger/repeat-strategy';
+import type { TriggerPlan } from '../trigger/trigger-plan';
+
+/** What a fire carries. No secrets: payloads sit in Redis in clear. */
+export interface FireJobData {
+  jobId: number;
+  /** Trigger revision the scheduler was created from (recurring fires). */
+  revision?: number;
+  /** Planned occurrence for one-shot fires (epoch ms). */
+  plannedAt?: number;
+}
+
+export interface Fire {
+  jobId: number;
+  plannedAt: number;
+}
+
+export type FireProcessor = (fire: Fire) => Promise<void>;
+
+export interface RecurringSchedule {
+  jobId: number;
+  revision: number | null;
+}
+
+const QUEUE_NAME = 'fire';
+const SCHEDULER_PREFIX = 'job-';
+const JOB_OPTIONS = {
+  removeOnComplete: true,
+  removeOnFail: { count: 1000 },
+  // A fire that failed on a MySQL or Redis blip is tried again; the run's unique key keeps it single.
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 500 },
+} as const;
+
+/**
+ * The one seam to BullMQ: recurring schedules (one job scheduler per job), one-shot
+ * delayed fires, and the worker that consumes fires. Nothing else imports bullmq.
+ */
+@Injectable()
+export class FireQueue implements OnApplicationShutdown {
+  private readonly logger = new Logger(FireQueue.name);
+  private readonly connection: Redis;
+  private readonly queue: Queue<FireJobData>;
+  private worker: Worker<FireJobData> | null = null;
+  private workerConnection: Redis | null = null;
+
+  constructor(@Inject(MANAGER_CONFIG) private readonly config: ManagerConfig) {
+    this.connection = new Redis(config.redisUrl, redisOptions(config.redisUrl));
+    this.queue = new Queue<FireJobData>(QUEUE_NAME, {
+      connection: this.connection,
+      prefix: config.prefix,
+      settings: { repeatStrategy: repeatStrategy(config.timeZone) },
+    });
+    this.queue.on('error', (error) => this.logger.warn(`queue: ${error.message}`));
+  }
+
+  async upsertRecurring(jobId: number, plan: Extract<TriggerPlan, { kind: 'cron' | 'fixedRate' }>, revision: number): Promise<void> {
+    const startMs = plan.kind === 'cron' ? plan.startMs : plan.anchorMs;
+    await this.queue.upsertJobScheduler(
+      `${SCHEDULER_PREFIX}${jobId}`,
+      {
+        pattern: toRepeatPattern(plan),
+        ...(plan.kind === 'cron' ? { tz: plan.timeZone } : {}),
+        ...(startMs ? { startDate: startMs } : {}),
+      },
+      { name: QUEUE_NAME, data: { jobId, revision }, opts: JOB_OPTIONS },
+    );
+  }
+
+  async removeRecurring(jobId: number): Promise<void> {
+    await this.queue.removeJobScheduler(`${SCHEDULER_PREFIX}${jobId}`);
+  }
+
+  async listRecurring(): Promise<RecurringSchedule[]> {
+    const schedulers = await this.queue.getJobSchedulers(0, -1);
+    const result: RecurringSchedule[] = [];
+    for (const scheduler of schedulers) {
+      if (!scheduler.key.startsWith(SCHEDULER_PREFIX)) continue;
+      result.push({
+        jobId: Number(scheduler.key.slice(SCHEDULER_PREFIX.length)),
+        revision: scheduler.template?.data?.revision ?? null,
+      });
+    }
+    return result;
+  }
+
+  /** A single fire at `atMs`; idempotent per (job, occurrence) through the BullMQ job id. */
+  async enqueueOnce(jobId: number, atMs: number, kind: 'once' | 'delay' = 'once'): Promise<void> {
+    await this.queue.add(
+      QUEUE_NAME,
+      { jobId, plannedAt: atMs },
+      { ...JOB_OPTIONS, jobId: `${kind}-${jobId}-${atMs}`, delay: Math.max(0, atMs - Date.now()) },
+    );
+  }
+
+  /** Starts consuming fires on this manager; BullMQ hands each fire to exactly one manager. */
+  start(processor: FireProcessor): void {
+    if (this.worker) return;
+    this.workerConnection = new Redis(this.config.redisUrl, redisOptions(this.config.redisUrl));
+    this.worker = new Worker<FireJobData>(
+      QUEUE_NAME,
+      async (job) => processor({ jobId: job.data.jobId, plannedAt: plannedAtOf(job) }),
+      {
+        connection: this.workerConnection,
+        prefix: this.config.prefix,
+        concurrency: this.config.fireConcurrency,
+        settings: { repeatStrategy: repeatStrategy(this.config.timeZone) },
+      },
+    );
+    this.worker.on('error', (error) => this.logger.warn(`worker: ${error.message}`));
+    this.worker.on('failed', (job, error) => {
+      this.logger.warn(`fire ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    for (const connection of [this.workerConnection, this.connection]) {
+      if (connection) await connection.quit().catch(() => connection.disconnect());
+    }
+  }
+}
+
+/** The occurrence a fire belongs to: the scheduler's slot, else the one-shot's planned time. */
+function plannedAtOf(job: Job<FireJobData>): number {
+  const prevMillis = (job.opts as { prevMillis?: number }).prevMillis;
+  if (job.repeatJobKey && typeof prevMillis === 'number') return prevMillis;
+  if (typeof job.data.plannedAt === 'number') return job.data.plannedAt;
+  return job.timestamp + (job.opts.delay ?? 0);
+}

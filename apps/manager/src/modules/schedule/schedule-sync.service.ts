@@ -1,0 +1,132 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JobState, RunningState } from '@chaconne/contracts';
+import { DataSource } from 'typeorm';
+import { nextFireAfter, planFromTrigger, type TriggerPlan } from '../trigger/trigger-plan';
+import { FireQueue } from './fire-queue.service';
+
+/** A job's trigger and state as the scheduler needs them. */
+export interface ScheduledJobRow {
+  job_id: number;
+  trigger_type: number;
+  trigger_description: string;
+  start_date: Date | null;
+  time_zone: string;
+  revision: number;
+  job_state: number;
+  create_date: Date;
+}
+
+export const SCHEDULED_JOB_SELECT = `
+  SELECT t.job_id, t.trigger_type, t.trigger_description, t.start_date, t.time_zone, t.revision,
+         r.job_state, d.create_date
+    FROM chac_job_trigger_detail t
+    JOIN chac_job_runtime_detail r ON r.job_id = t.job_id
+    JOIN chac_job_detail d ON d.job_id = t.job_id`;
+
+/** States in which a job's occurrences keep coming (a paused job's are recorded as skipped). */
+export const ACTIVE_STATES: readonly number[] = [JobState.SCHEDULING, JobState.RUNNING, JobState.PAUSED];
+
+export function planOf(row: ScheduledJobRow): TriggerPlan {
+  return planFromTrigger({
+    triggerType: row.trigger_type,
+    triggerDescription: row.trigger_description,
+    startDate: row.start_date,
+    timeZone: row.time_zone,
+  });
+}
+
+/** Makes Redis hold exactly the schedule MySQL describes for one job. */
+@Injectable()
+export class ScheduleSyncService {
+  private readonly logger = new Logger(ScheduleSyncService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly fireQueue: FireQueue,
+  ) {}
+
+  async sync(jobId: number): Promise<void> {
+    const rows = (await this.dataSource.query(`${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`, [jobId])) as ScheduledJobRow[];
+    const row = rows[0];
+    if (!row) {
+      await this.fireQueue.removeRecurring(jobId);
+      return;
+    }
+    await this.apply(row);
+  }
+
+  /** Like {@link sync}, but a Redis outage only logs: the reconciler repairs it later. */
+  async syncQuietly(jobId: number): Promise<void> {
+    try {
+      await this.sync(jobId);
+    } catch (error) {
+      this.logger.warn(`schedule of job ${jobId} not applied yet (${(error as Error).message}); the reconciler will retry`);
+    }
+  }
+
+  /**
+   * Applies one job's schedule and answers whether a recurring schedule was written.
+   * `scheduledRevision` is what Redis holds: a revision, null when known to be absent,
+   * undefined when unknown. An unchanged recurring schedule is left alone.
+   */
+  async apply(row: ScheduledJobRow, scheduledRevision?: number | null): Promise<boolean> {
+    const plan = planOf(row);
+    const active = ACTIVE_STATES.includes(row.job_state);
+    let written = false;
+    if (active && (plan.kind === 'cron' || plan.kind === 'fixedRate')) {
+      if (scheduledRevision !== row.revision) {
+        await this.fireQueue.upsertRecurring(row.job_id, plan, row.revision);
+        written = true;
+      }
+    } else if (scheduledRevision !== null) {
+      await this.fireQueue.removeRecurring(row.job_id);
+    }
+    if (active && plan.kind === 'once') await this.ensureOnce(row.job_id, plan.atMs);
+    if (active && plan.kind === 'fixedDelay') await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
+    const next = active ? nextFireAfter(plan, Date.now()) : null;
+    await this.dataSource.query('UPDATE chac_job_runtime_detail SET next_execution_time = ? WHERE job_id = ?', [
+      next === null ? null : new Date(next),
+      row.job_id,
+    ]);
+    return written;
+  }
+
+  /** After a run ends: a fixed-delay job's next occurrence is counted from now. */
+  async onRunFinished(jobId: number): Promise<void> {
+    const rows = (await this.dataSource.query(`${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`, [jobId])) as ScheduledJobRow[];
+    const row = rows[0];
+    if (!row || !ACTIVE_STATES.includes(row.job_state)) return;
+    const plan = planOf(row);
+    if (plan.kind === 'fixedDelay') await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
+  }
+
+  private async ensureOnce(jobId: number, atMs: number): Promise<void> {
+    if (!(await this.hasRun(jobId, atMs))) await this.fireQueue.enqueueOnce(jobId, atMs);
+  }
+
+  /**
+   * Fixed delay: the next occurrence is `period` after the latest run ended (or after the
+   * start date / creation for the first). Derived from MySQL only, so it is deterministic
+   * and a reconcile can re-create it after Redis lost it.
+   */
+  private async ensureNextDelay(row: ScheduledJobRow, periodMs: number, startMs: number | null): Promise<void> {
+    const latest = (await this.dataSource.query(
+      'SELECT running_state, planned_at, finished_at FROM chac_job_run WHERE job_id = ? ORDER BY planned_at DESC LIMIT 1',
+      [row.job_id],
+    )) as { running_state: number; planned_at: Date; finished_at: Date | null }[];
+    const last = latest[0];
+    if (last?.running_state === RunningState.RUNNING) return;
+    const atMs = last
+      ? (last.finished_at ?? last.planned_at).getTime() + periodMs
+      : (startMs ?? row.create_date.getTime() + periodMs);
+    if (!(await this.hasRun(row.job_id, atMs))) await this.fireQueue.enqueueOnce(row.job_id, atMs, 'delay');
+  }
+
+  private async hasRun(jobId: number, plannedAt: number): Promise<boolean> {
+    const rows = (await this.dataSource.query('SELECT 1 FROM chac_job_run WHERE job_id = ? AND planned_at = ? LIMIT 1', [
+      jobId,
+      new Date(plannedAt),
+    ])) as unknown[];
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,46 @@
+/** Stable machine-readable error codes carried by every error response. */
+export const ErrorCode = {
+  VALIDATION_FAILED: 'VALIDATION_FAILED',
+  NOT_FOUND: 'NOT_FOUND',
+  JOB_NOT_FOUND: 'JOB_NOT_FOUND',
+  RUN_NOT_FOUND: 'RUN_NOT_FOUND',
+  STATE_CONFLICT: 'STATE_CONFLICT',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  BAD_SIGNATURE: 'BAD_SIGNATURE',
+  STALE_REQUEST: 'STALE_REQUEST',
+  REPLAYED_REQUEST: 'REPLAYED_REQUEST',
+  INCOMPATIBLE_PROTOCOL: 'INCOMPATIBLE_PROTOCOL',
+  UNKNOWN_INSTANCE: 'UNKNOWN_INSTANCE',
+  NO_HANDLER: 'NO_HANDLER',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
+  INTERNAL_ERROR: 'INTERNAL_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface FieldError {
+  /** Dotted path of the offending field, e.g. `trigger.triggerDescription.cron.expression`. */
+  field: string;
+  reason: string;
+}
+
+/** Chaconne's `Result<T>` envelope. */
+export interface ApiSuccess<T> {
+  success: true;
+  msg: string;
+  data: T;
+}
+
+export interface ApiFailure {
+  success: false;
+  msg: string;
+  code: ErrorCode;
+  data: null;
+  errors?: FieldError[];
+}
+
+export type ApiResult<T> = ApiSuccess<T> | ApiFailure;
+
+export function ok<T>(data: T, msg = 'ok'): ApiSuccess<T> {
+  return { success: true, msg, data };
+}

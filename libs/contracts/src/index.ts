@@ -1,0 +1,47 @@
+export {
+  JobState,
+  RunningState,
+  TriggerType,
+  DependencyType,
+  SchedulingUnit,
+  SCHEDULING_UNIT_MS,
+  LogLevel,
+  enumName,
+} from './enums';
+export type { RunOutcome } from './enums';
+export { formatJobKey, jobKeyIdentifier } from './job-key';
+export type { JobKey } from './job-key';
+export type {
+  CronTriggerDescription,
+  PeriodicTriggerDescription,
+  TriggerDescription,
+  TriggerDefinition,
+  WireDate,
+  JobPersistParameter,
+} from './job-definition';
+export type { JobDetail, JobRuntimeDetail, JobTriggerDetail, JobTrace, JobLog, Page } from './read-models';
+export { ErrorCode, ok } from './envelope';
+export type { ApiSuccess, ApiFailure, ApiResult, FieldError } from './envelope';
+export {
+  PROTOCOL_VERSION,
+  ProtocolHeader,
+  RUN_REQUEST_CONTENT_TYPE,
+  ManagerRoutes,
+  WorkerRoutes,
+} from './protocol';
+export type {
+  WorkerJobDeclaration,
+  RegisterRequest,
+  RegisterResponse,
+  HeartbeatRequest,
+  HeartbeatResponse,
+  DeregisterRequest,
+  RunRequest,
+  RunAccepted,
+  LogLine,
+  LogBatch,
+  RunError,
+  RunReport,
+} from './protocol';
+export { signBody, verifyBody, NonceCache, SIGNATURE_MAX_AGE_MS, MIN_SECRET_LENGTH } from './signing';
+export type { SignedHeaders, SignatureCheck } from './signing';
