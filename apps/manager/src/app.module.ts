@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from './config/config.module';
 import type { ManagerConfig } from './config/manager-config';
-import { dataSourceOptions } from './database/data-source-options';
+import { dataSourceOptions, type SqlFlavor } from './database/data-source-options';
 import { ConsoleModule } from './modules/console/console.module';
 import { HealthModule } from './modules/health/health.module';
 import { JobDefinitionModule } from './modules/job-definition/job-definition.module';
@@ -13,12 +13,12 @@ import { WorkerRegistryModule } from './modules/worker-registry/worker-registry.
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ManagerConfig): DynamicModule {
+  static forRoot(config: ManagerConfig, flavor: SqlFlavor): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot(dataSourceOptions(config.mysqlUrl)),
+        TypeOrmModule.forRoot(dataSourceOptions(config.mysqlUrl, flavor)),
         RedisModule,
         ScheduleModule,
         JobDefinitionModule,

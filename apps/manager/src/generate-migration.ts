@@ -18,8 +18,8 @@ async function main(): Promise<void> {
   }
   const base = new URL(process.env['CHACONNE_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/chaconne');
   base.pathname = `/chac_migration_gen_${process.pid}`;
-  await ensureDatabase(base.toString());
-  const dataSource = new DataSource(dataSourceOptions(base.toString()));
+  const flavor = await ensureDatabase(base.toString());
+  const dataSource = new DataSource(dataSourceOptions(base.toString(), flavor));
   await dataSource.initialize();
   try {
     await runMigrations(dataSource);

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { loadConfig } from './config/manager-config';
+import type { SqlFlavor } from './database/data-source-options';
 import { checkRedis, DependencyUnreachable, prepareDatabase } from './preflight';
 
 const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -18,10 +19,11 @@ async function bootstrap(): Promise<void> {
   const config = loaded.config;
   const logger = new Logger('Manager');
 
+  let flavor: SqlFlavor;
   try {
     const warning = await checkRedis(config);
     if (warning) logger.warn(warning);
-    await prepareDatabase(config);
+    flavor = (await prepareDatabase(config)).flavor;
   } catch (error) {
     if (error instanceof DependencyUnreachable) {
       console.error(`Cannot start the Chaconne manager.\n${error.message}`);
@@ -31,7 +33,7 @@ async function bootstrap(): Promise<void> {
   }
 
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config),
+    AppModule.forRoot(config, flavor),
     new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
     { rawBody: true },
   );

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
     console.error(`Invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`);
     process.exit(1);
   }
-  const applied = await prepareDatabase(loaded.config);
+  const { applied } = await prepareDatabase(loaded.config);
   console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'schema is up to date');
 }
 

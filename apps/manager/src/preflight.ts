@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { ManagerConfig } from './config/manager-config';
-import { dataSourceOptions } from './database/data-source-options';
+import { dataSourceOptions, type SqlFlavor } from './database/data-source-options';
 import { ensureDatabase, runMigrations } from './database/database-setup';
 
 /** A dependency the manager cannot reach, with what to do about it. */
@@ -25,10 +25,17 @@ function address(url: string, defaultPort: number): string {
   return `${parsed.hostname}:${parsed.port || String(defaultPort)}`;
 }
 
+export interface PreparedDatabase {
+  flavor: SqlFlavor;
+  /** Names of the migrations this call applied. */
+  applied: string[];
+}
+
 /** Creates the database if missing and applies pending migrations under a MySQL named lock. */
-export async function prepareDatabase(config: ManagerConfig): Promise<string[]> {
+export async function prepareDatabase(config: ManagerConfig): Promise<PreparedDatabase> {
+  let flavor: SqlFlavor;
   try {
-    await ensureDatabase(config.mysqlUrl);
+    flavor = await ensureDatabase(config.mysqlUrl);
   } catch (error) {
     throw new DependencyUnreachable(
       `MySQL is not reachable at ${address(config.mysqlUrl, 3306)}: ${reasonOf(error)}.\n` +
@@ -36,10 +43,10 @@ export async function prepareDatabase(config: ManagerConfig): Promise<string[]> 
         '  `docker compose -f docker/docker-compose.yml up -d mysql`), or set CHACONNE_MYSQL_URL.',
     );
   }
-  const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl));
+  const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, flavor));
   await dataSource.initialize();
   try {
-    return await runMigrations(dataSource);
+    return { flavor, applied: await runMigrations(dataSource) };
   } finally {
     await dataSource.destroy();
   }

@@ -1,10 +1,13 @@
 import type { DataSourceOptions } from 'typeorm';
+
+/** MariaDB reports column defaults differently; TypeORM needs to know which server it diffs against. */
+export type SqlFlavor = 'mysql' | 'mariadb';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-export function dataSourceOptions(mysqlUrl: string): DataSourceOptions {
+export function dataSourceOptions(mysqlUrl: string, flavor: SqlFlavor): DataSourceOptions {
   return {
-    type: 'mysql',
+    type: flavor,
     connectorPackage: 'mysql2',
     url: mysqlUrl.replace(/^mariadb:/, 'mysql:'),
     entities: ENTITIES,

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { createConnection } from 'mysql2/promise';
 import type { DataSource } from 'typeorm';
+import type { SqlFlavor } from './data-source-options';
 
 const MIGRATION_LOCK = 'chaconne_migrations';
 const MIGRATION_LOCK_WAIT_S = 120;
 
-/** Creates the database named in the URL if it does not exist yet. */
-export async function ensureDatabase(mysqlUrl: string): Promise<void> {
+/** Creates the database named in the URL if it does not exist yet; answers the server's flavor. */
+export async function ensureDatabase(mysqlUrl: string): Promise<SqlFlavor> {
   const url = new URL(mysqlUrl);
   const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
   const connection = await createConnection({
@@ -20,6 +21,9 @@ export async function ensureDatabase(mysqlUrl: string): Promise<void> {
     await connection.query(
       `CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
     );
+    const [rows] = await connection.query('SELECT VERSION() AS version');
+    const version = (rows as { version: string }[])[0]?.version ?? '';
+    return version.toLowerCase().includes('mariadb') ? 'mariadb' : 'mysql';
   } finally {
     await connection.end();
   }

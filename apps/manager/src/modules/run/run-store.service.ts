@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
 
-const MYSQL_DUPLICATE_ENTRY = 'ER_DUP_ENTRY';
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
 const UNDISPATCHED_GRACE_MS = 10_000;
 const MAX_LOG_MESSAGE = 60_000;
@@ -56,15 +55,11 @@ export class RunStore {
    * manager died in between) gets the same run back to dispatch.
    */
   async claim(jobId: number, plannedAt: Date, attempt: number, now = new Date()): Promise<ClaimedRun> {
-    try {
-      const result = (await this.dataSource.query(
-        'INSERT INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, ?, ?, ?)',
-        [jobId, plannedAt, attempt, RunningState.RUNNING, now],
-      )) as { insertId: number };
-      return { runId: Number(result.insertId), needsDispatch: true };
-    } catch (error) {
-      if ((error as { code?: string }).code !== MYSQL_DUPLICATE_ENTRY) throw error;
-    }
+    const inserted = (await this.dataSource.query(
+      'INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, ?, ?, ?)',
+      [jobId, plannedAt, attempt, RunningState.RUNNING, now],
+    )) as { insertId: number; affectedRows: number };
+    if (inserted.affectedRows === 1) return { runId: Number(inserted.insertId), needsDispatch: true };
     const rows = (await this.dataSource.query(
       'SELECT run_id, running_state, dispatched_at, created_at FROM chac_job_run WHERE job_id = ? AND planned_at = ? AND attempt = ?',
       [jobId, plannedAt, attempt],

@@ -1,0 +1,133 @@
+import { type JobDetail, type JobTrace, type Page, RunningState } from '@chaconne/contracts';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
+import { FireService } from '../../src/modules/run/fire.service';
+import { chaconneBody, cleanUp, postJson, startManagerApp, testConfig, waitFor } from '../support/test-env';
+
+const config = testConfig();
+let app: NestFastifyApplication;
+let baseUrl: string;
+let dataSource: DataSource;
+
+async function count(table: string): Promise<number> {
+  const rows = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: string | number }[];
+  return Number(rows[0]?.n);
+}
+
+beforeAll(async () => {
+  ({ app, baseUrl } = await startManagerApp(config));
+  dataSource = app.get(DataSource);
+});
+
+afterAll(async () => {
+  await app.close();
+  await cleanUp(config);
+});
+
+describe('persistJob', () => {
+  it('accepts Chaconne documented body verbatim and schedules the job in Redis', async () => {
+    const res = await postJson<number>(baseUrl, '/job/admin/persistJob', chaconneBody('verbatim'));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ success: true, msg: 'ok' });
+    expect(typeof res.body.data).toBe('number');
+
+    const detail = await postJson<JobDetail>(baseUrl, '/job/admin/getJobDetail', {
+      clusterName: 'demo-cluster',
+      groupName: 'demo-worker',
+      jobName: 'verbatim',
+      jobClassName: 'EtlJob',
+    });
+    expect(detail.status).toBe(200);
+    expect(detail.body.data).toMatchObject({
+      jobId: res.body.data,
+      description: 'Describe your job shortly',
+      email: 'YourEmail@yourcompany.com',
+      retries: 0,
+      timeout: -1,
+      weight: 100,
+      attachment: '{"initialParameter": "test"}',
+      jobRuntime: { jobState: 1 },
+      jobTriggerDetail: { triggerType: 1, repeatCount: -1, timeZone: 'UTC' },
+    });
+    expect(JSON.parse(detail.body.data.jobTriggerDetail.triggerDescription)).toEqual({ cron: { expression: '*/5 * * * * ?' } });
+    expect(detail.body.data.jobRuntime.nextExecutionTime).not.toBeNull();
+
+    const schedulers = await app.get(FireQueue).listRecurring();
+    expect(schedulers).toContainEqual({ jobId: res.body.data, revision: 1 });
+  });
+
+  it('updates, not duplicates, when the same JobKey is persisted again; a new cron bumps the revision', async () => {
+    const first = await postJson<number>(baseUrl, '/job/admin/persistJob', chaconneBody('twice'));
+    const again = await postJson<number>(baseUrl, '/job/manager/persistJob', {
+      ...chaconneBody('twice', 'EtlJob', '0 0 12 ? * 2'),
+      description: 'changed',
+    });
+    expect(again.status).toBe(200);
+    expect(again.body.data).toBe(first.body.data);
+    const rows = (await dataSource.query("SELECT description FROM chac_job_detail WHERE job_name = 'twice'")) as {
+      description: string;
+    }[];
+    expect(rows).toEqual([{ description: 'changed' }]);
+    expect(await app.get(FireQueue).listRecurring()).toContainEqual({ jobId: first.body.data, revision: 2 });
+  });
+
+  it.each([
+    ['a bad cron', { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 12 * * 8' } } } }, 'trigger.triggerDescription.cron.expression'],
+    ['a missing cron', { trigger: { triggerType: 1, triggerDescription: {} } }, 'trigger.triggerDescription.cron.expression'],
+    ['an unknown trigger type', { trigger: { triggerType: 7 } }, 'trigger.triggerType'],
+    ['an unknown time zone', { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '* * * * * ?' } }, timeZone: 'Mars/Base' } }, 'trigger.timeZone'],
+    ['a bad e-mail list', { email: 'a@b.c, not-an-address' }, 'email'],
+    ['negative retries', { retries: -2 }, 'retries'],
+    ['an empty job name', { jobKey: { clusterName: 'c', groupName: 'g', jobName: '', jobClassName: 'X' } }, 'jobKey.jobName'],
+    ['dependencies', { dependentKeys: [{ clusterName: 'c', groupName: 'g', jobName: 'up', jobClassName: 'Up' }] }, 'dependentKeys'],
+  ])('refuses %s with 400, the field and the reason, and stores nothing', async (_label, patch, field) => {
+    const before = await count('chac_job_detail');
+    const res = await postJson<null>(baseUrl, '/job/admin/persistJob', { ...chaconneBody('invalid'), ...patch });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED', data: null });
+    expect(res.body.errors?.map((e) => e.field)).toContain(field);
+    expect(res.body.errors?.every((e) => e.reason.length > 0)).toBe(true);
+    expect(await count('chac_job_detail')).toBe(before);
+  });
+
+  it('answers a body that is not JSON with 400', async () => {
+    const res = await postJson<null>(baseUrl, '/job/admin/persistJob', '{"jobKey": ');
+    expect(res.status).toBe(400);
+    expect(res.body.success).toBe(false);
+  });
+
+  it('answers 404 with JOB_NOT_FOUND for an unknown job', async () => {
+    const res = await postJson<null>(baseUrl, '/job/admin/getJobDetail', { clusterName: 'c', groupName: 'g', jobName: 'nope', jobClassName: 'X' });
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('JOB_NOT_FOUND');
+  });
+});
+
+describe('firing', () => {
+  it('records a fire with no live worker as FAILED "no worker available", visible through selectJobTrace', async () => {
+    const body = chaconneBody('lonely', 'LonelyJob', '*/1 * * * * ?');
+    await postJson(baseUrl, '/job/admin/persistJob', body);
+    const page = await waitFor(
+      'a run of the lonely job',
+      async () => {
+        const res = await postJson<Page<JobTrace>>(baseUrl, '/job/admin/selectJobTrace', { jobKey: body['jobKey'], page: 1, size: 5 });
+        return res.body.data.content.length > 0 ? res.body.data : undefined;
+      },
+      10_000,
+    );
+    expect(page.content[0]).toMatchObject({ runningState: RunningState.FAILED, failed: 1 });
+    expect(page.content[0]?.reason).toMatch(/^no worker available/);
+  });
+
+  it('never creates a second run for the same occurrence, however often it fires', async () => {
+    const res = await postJson<number>(baseUrl, '/job/admin/persistJob', chaconneBody('dup', 'DupJob', '0 0 0 1 1 ? 2099'));
+    const jobId = res.body.data;
+    const fire = app.get(FireService);
+    const plannedAt = Date.UTC(2030, 0, 1);
+    await Promise.all([fire.fire({ jobId, plannedAt }), fire.fire({ jobId, plannedAt }), fire.fire({ jobId, plannedAt })]);
+    await fire.fire({ jobId, plannedAt });
+    const rows = (await dataSource.query('SELECT COUNT(*) AS n FROM chac_job_run WHERE job_id = ?', [jobId])) as { n: string }[];
+    expect(Number(rows[0]?.n)).toBe(1);
+  });
+});

@@ -1,0 +1,29 @@
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '../../src/database/data-source-options';
+import { pendingSchemaChanges } from '../../src/database/schema-drift';
+import { prepareDatabase } from '../../src/preflight';
+import { dropDatabase, testConfig } from '../support/test-env';
+
+const config = testConfig();
+
+afterAll(async () => {
+  await dropDatabase(config.mysqlUrl);
+});
+
+describe('schema migrations', () => {
+  it('create the database, apply once when several managers start together, and match the entities exactly', async () => {
+    const prepared = await Promise.all([prepareDatabase(config), prepareDatabase(config), prepareDatabase(config)]);
+    const results = prepared.map((p) => p.applied);
+    // Exactly one starter applied the migrations; the others found the schema ready.
+    expect(results.filter((applied) => applied.length > 0)).toHaveLength(1);
+    expect(results.flat()).toEqual(['InitialSchema1795243498069']);
+
+    const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, prepared[0]?.flavor ?? 'mysql'));
+    await dataSource.initialize();
+    try {
+      expect(await pendingSchemaChanges(dataSource)).toEqual({ up: [], down: [] });
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});

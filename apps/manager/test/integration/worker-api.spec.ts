@@ -1,0 +1,139 @@
+import {
+  MIN_SECRET_LENGTH,
+  PROTOCOL_VERSION,
+  ProtocolHeader,
+  type RegisterRequest,
+  type RegisterResponse,
+  signBody,
+} from '@chaconne/contracts';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
+import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';
+import { chaconneBody, cleanUp, postJson, startManagerApp, testConfig } from '../support/test-env';
+
+const config = testConfig({ CHACONNE_HEARTBEAT_INTERVAL_MS: '1000' });
+let app: NestFastifyApplication;
+let baseUrl: string;
+
+function registration(instanceId: string, extra: Partial<RegisterRequest> = {}): RegisterRequest {
+  return {
+    instanceId,
+    clusterName: 'demo-cluster',
+    groupName: 'demo-worker',
+    baseUrl: `http://127.0.0.1:1/${instanceId}`,
+    baseUrlSource: 'configured',
+    weight: 1,
+    labels: {},
+    sdkVersion: '0.1.0',
+    protocolVersion: PROTOCOL_VERSION,
+    startedAt: new Date().toISOString(),
+    jobs: [{ jobClassName: 'EtlJob' }],
+    ...extra,
+  };
+}
+
+async function signedPost<T>(path: string, body: unknown, secret = config.secret, now = Date.now()) {
+  const text = JSON.stringify(body);
+  return postJson<T>(baseUrl, path, text, { ...signBody(secret, text, now), [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION) });
+}
+
+beforeAll(async () => {
+  ({ app, baseUrl } = await startManagerApp(config));
+});
+
+afterAll(async () => {
+  await app.close();
+  await cleanUp(config);
+});
+
+describe('signed worker traffic', () => {
+  it('refuses an unsigned request with 401 and registers nothing', async () => {
+    const res = await postJson(baseUrl, '/worker/register', registration('unsigned'));
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe('BAD_SIGNATURE');
+    expect(await app.get(WorkerRegistryService).candidates('demo-cluster', 'demo-worker', 'EtlJob')).toEqual([]);
+  });
+
+  it('refuses a request signed with another secret, a tampered body, a stale timestamp and a replay', async () => {
+    const wrong = await signedPost('/worker/register', registration('w1'), 'y'.repeat(MIN_SECRET_LENGTH));
+    expect(wrong.status).toBe(401);
+
+    const text = JSON.stringify(registration('w1'));
+    const headers = signBody(config.secret, text);
+    const tampered = await postJson(baseUrl, '/worker/register', text.replace('w1', 'w2'), { ...headers });
+    expect([tampered.status, tampered.body.code]).toEqual([401, 'BAD_SIGNATURE']);
+
+    const stale = await signedPost('/worker/register', registration('w1'), config.secret, Date.now() - 6 * 60_000);
+    expect([stale.status, stale.body.code]).toEqual([401, 'STALE_REQUEST']);
+
+    const fresh = signBody(config.secret, text);
+    expect((await postJson(baseUrl, '/worker/register', text, { ...fresh })).status).toBe(200);
+    const replay = await postJson(baseUrl, '/worker/register', text, { ...fresh });
+    expect([replay.status, replay.body.code]).toEqual([401, 'REPLAYED_REQUEST']);
+  });
+
+  it('refuses a worker speaking another protocol version with a clear message', async () => {
+    const res = await signedPost('/worker/register', registration('old', { protocolVersion: PROTOCOL_VERSION + 1 }));
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('INCOMPATIBLE_PROTOCOL');
+    expect(res.body.msg).toContain(`speaks protocol ${PROTOCOL_VERSION + 1}`);
+  });
+});
+
+describe('registry', () => {
+  it('registers code-defined jobs with their definitions (upsert), and refuses an invalid one whole', async () => {
+    const definition = chaconneBody('fromCode', 'CodeJob', '*/5 * * * * ?');
+    const res = await signedPost<RegisterResponse>(
+      '/worker/register',
+      registration('coder', { jobs: [{ jobClassName: 'CodeJob', definition: definition as never }] }),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.data.heartbeatIntervalMs).toBe(1000);
+    expect(res.body.data.jobs).toEqual([{ jobClassName: 'CodeJob', jobId: expect.any(Number) as number }]);
+
+    const bad = { ...definition, trigger: { triggerType: 1, triggerDescription: { cron: { expression: 'nope' } } } };
+    const refused = await signedPost('/worker/register', registration('coder2', { jobs: [{ jobClassName: 'CodeJob', definition: bad as never }] }));
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors?.[0]?.field).toBe('jobs.0.definition.trigger.triggerDescription.cron.expression');
+  });
+
+  it('chooses live instances round robin, drops one that misses three beats, and rebuilds Redis from MySQL', async () => {
+    const registry = app.get(WorkerRegistryService);
+    await signedPost('/worker/register', registration('rr-a', { groupName: 'rr' }));
+    await signedPost('/worker/register', registration('rr-b', { groupName: 'rr' }));
+    const firsts = new Set<string>();
+    for (let i = 0; i < 4; i++) firsts.add((await registry.candidates('demo-cluster', 'rr', 'EtlJob'))[0]?.instanceId ?? '');
+    expect(firsts).toEqual(new Set(['rr-a', 'rr-b']));
+    expect(await registry.candidates('demo-cluster', 'rr', 'com.example.EtlJob')).toHaveLength(2);
+    expect(await registry.candidates('demo-cluster', 'rr', 'OtherJob')).toEqual([]);
+
+    // rr-b stops beating: after 3 intervals only rr-a is chosen.
+    const beatA = setInterval(() => void signedPost('/worker/heartbeat', { instanceId: 'rr-a', activeRuns: 0, draining: false }), 300);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 3_500));
+      const live = await registry.candidates('demo-cluster', 'rr', 'EtlJob');
+      expect(live.map((c) => c.instanceId)).toEqual(['rr-a']);
+    } finally {
+      clearInterval(beatA);
+    }
+
+    // Redis forgets everything about rr-a; its next heartbeat restores it from MySQL.
+    const redis = new Redis(config.redisUrl);
+    try {
+      const keys = await redis.keys(`${config.prefix}:chac:*`);
+      if (keys.length > 0) await redis.del(...keys);
+    } finally {
+      await redis.quit();
+    }
+    expect(await registry.candidates('demo-cluster', 'rr', 'EtlJob')).toEqual([]);
+    const beat = await signedPost<{ known: boolean }>('/worker/heartbeat', { instanceId: 'rr-a', activeRuns: 0, draining: false });
+    expect(beat.body.data).toEqual({ known: true });
+    expect((await registry.candidates('demo-cluster', 'rr', 'EtlJob')).map((c) => c.instanceId)).toEqual(['rr-a']);
+
+    // A deregistered instance is forgotten and told so.
+    await signedPost('/worker/deregister', { instanceId: 'rr-a' });
+    expect(await registry.candidates('demo-cluster', 'rr', 'EtlJob')).toEqual([]);
+    const after = await signedPost<{ known: boolean }>('/worker/heartbeat', { instanceId: 'rr-a', activeRuns: 0, draining: false });
+    expect(after.body.data).toEqual({ known: false });
+  });
+});
