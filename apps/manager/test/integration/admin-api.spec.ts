@@ -3,7 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
 import { FireService } from '../../src/modules/run/fire.service';
-import { chaconneBody, cleanUp, postJson, startManagerApp, testConfig, waitFor } from '../support/test-env';
+import { chaconneBody, postJson, waitFor } from '@chaconne/testing';
+import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 const config = testConfig();
 let app: NestFastifyApplication;

@@ -2,7 +2,8 @@ import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { pendingSchemaChanges } from '../../src/database/schema-drift';
 import { prepareDatabase } from '../../src/preflight';
-import { dropDatabase, testConfig } from '../support/test-env';
+import { dropDatabase } from '@chaconne/testing';
+import { testConfig } from '../support/test-env';
 
 const config = testConfig();
 

@@ -9,7 +9,8 @@ import {
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';
-import { chaconneBody, cleanUp, postJson, startManagerApp, testConfig } from '../support/test-env';
+import { chaconneBody, postJson } from '@chaconne/testing';
+import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 const config = testConfig({ CHACONNE_HEARTBEAT_INTERVAL_MS: '1000' });
 let app: NestFastifyApplication;
