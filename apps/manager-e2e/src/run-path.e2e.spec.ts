@@ -1,0 +1,118 @@
+import { PROTOCOL_VERSION, ProtocolHeader, RUN_REQUEST_CONTENT_TYPE, RunningState, signBody, WorkerRoutes } from '@chaconne/contracts';
+import { chaconneBody, deleteRedisPrefix, dropDatabase, postJson, queryDatabase, sleep, waitFor } from '@chaconne/testing';
+import { newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
+
+/**
+ * The README's promise, with real processes: a job persisted with Chaconne's own JSON
+ * runs EtlJob on the demo worker every five seconds, runs and logs stored in MySQL.
+ */
+const stack = newStack();
+let manager: { handle: ProcessHandle; url: string };
+let worker: { handle: ProcessHandle; url: string };
+
+beforeAll(async () => {
+  manager = await startManager(stack);
+  worker = await startDemoWorker(stack, manager.url);
+  await manager.handle.waitForLine(/registered .*demo-cluster\/demo-worker/, 30_000);
+}, 90_000);
+
+afterAll(async () => {
+  await worker.handle.stop();
+  await manager.handle.stop();
+  await dropDatabase(stack.mysqlUrl);
+  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+});
+
+describe('the first run path', () => {
+  const body = chaconneBody('etl', 'EtlJob', '*/5 * * * * ?', '{"initialParameter": "e2e-marker"}');
+
+  it('runs a job persisted with Chaconne JSON at least twice within 15 s, with its log lines', async () => {
+    const persisted = await postJson<number>(manager.url, '/job/admin/persistJob', body);
+    expect(persisted.status).toBe(200);
+
+    const completed = await waitFor(
+      'two COMPLETED runs of EtlJob',
+      async () => {
+        const res = await postJson<{ content: { traceId: number; runningState: number }[] }>(manager.url, '/job/admin/selectJobTrace', {
+          jobKey: body.jobKey,
+          page: 1,
+          size: 50,
+        });
+        const done = res.body.data.content.filter((t) => t.runningState === RunningState.COMPLETED);
+        return done.length >= 2 ? done : undefined;
+      },
+      15_000,
+    );
+    const first = completed[0];
+    if (!first) throw new Error('no run');
+    const logLines = await postJson<{ log: string; level: number }[]>(manager.url, '/job/admin/selectJobLog', {
+      jobKey: body.jobKey,
+      traceId: first.traceId,
+    });
+    expect(logLines.status).toBe(200);
+    expect(logLines.body.data.map((l) => l.log).join('\n')).toContain('e2e-marker');
+  }, 30_000);
+
+  it('updates the job, not duplicates it, when the same body is persisted twice', async () => {
+    const a = await postJson<number>(manager.url, '/job/admin/persistJob', body);
+    const b = await postJson<number>(manager.url, '/job/admin/persistJob', { ...body, description: 'again' });
+    expect(b.body.data).toBe(a.body.data);
+    const rows = await queryDatabase<{ n: number }>(
+      stack.mysqlUrl,
+      "SELECT COUNT(*) AS n FROM chac_job_detail WHERE job_name = 'etl' AND job_class_name = 'EtlJob'",
+    );
+    expect(Number(rows[0]?.n)).toBe(1);
+  });
+
+  it('registers and runs the demo worker annotated cron job without any API call', async () => {
+    const runs = await waitFor(
+      'a COMPLETED run of the annotated DemoCronJob',
+      async () => {
+        const rows = await queryDatabase<{ running_state: number }>(
+          stack.mysqlUrl,
+          `SELECT r.running_state FROM chac_job_run r JOIN chac_job_detail d ON d.job_id = r.job_id
+            WHERE d.job_class_name = 'DemoCronJob' AND r.running_state = ?`,
+          [RunningState.COMPLETED],
+        );
+        return rows.length > 0 ? rows : undefined;
+      },
+      15_000,
+    );
+    expect(runs.length).toBeGreaterThan(0);
+  }, 20_000);
+
+  it('refuses unsigned and tampered run requests with 401 and never invokes the handler', async () => {
+    const request = (runId: number) =>
+      JSON.stringify({
+        runId,
+        jobId: 1,
+        jobKey: body.jobKey,
+        attempt: 0,
+        plannedAt: new Date().toISOString(),
+        attachment: `{"probe": "run-${runId}"}`,
+        timeoutMs: -1,
+      });
+    const send = (text: string, headers: Record<string, string>) =>
+      fetch(worker.url + WorkerRoutes.runs, {
+        method: 'POST',
+        headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION), ...headers },
+        body: text,
+      });
+
+    const unsigned = await send(request(900001), {});
+    expect(unsigned.status).toBe(401);
+    const signedHeaders = signBody(stack.secret, request(900002));
+    const tampered = await send(request(900002).replace('run-900002', 'run-evil'), { ...signedHeaders });
+    expect(tampered.status).toBe(401);
+    const wrongSecret = await send(request(900003), { ...signBody('z'.repeat(64), request(900003)) });
+    expect(wrongSecret.status).toBe(401);
+
+    // Control: a correctly signed request for an unknown run is accepted and its handler
+    // runs, which the worker shows when the manager refuses that run's logs or report.
+    const control = await send(request(900004), { ...signBody(stack.secret, request(900004)) });
+    expect(control.status).toBe(202);
+    await worker.handle.waitForLine(/900004/, 10_000);
+    await sleep(1_000);
+    for (const refused of [900001, 900002, 900003]) expect(worker.handle.output).not.toContain(String(refused));
+  }, 20_000);
+});
