@@ -1,0 +1,3 @@
+export { JobManager } from './job-manager';
+export type { JobManagerOptions, TraceQuery } from './job-manager';
+export { ChaconneApiError } from './chaconne-api-error';
