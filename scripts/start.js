@@ -22,12 +22,15 @@ if (!env.CHACONNE_SECRET) {
   console.log('[start] generated a signing secret for this run (set CHACONNE_SECRET to choose your own)');
 }
 env.CHACONNE_MANAGER_URL = env.CHACONNE_MANAGER_URL || managerUrl;
+// Everything runs on this machine: the manager reaches the demo worker over loopback.
+env.CHACONNE_WORKER_BASE_URL = env.CHACONNE_WORKER_BASE_URL || `http://127.0.0.1:${workerPort}`;
 
 const children = new Map();
 let stopping = false;
 
 function run(name, script) {
-  const child = spawn(process.execPath, [join(root, script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: Ctrl+C reaches only this launcher, which then stops the worker before the manager.
+  const child = spawn(process.execPath, [join(root, script)], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = '';
     stream.on('data', (chunk) => {
@@ -41,20 +44,26 @@ function run(name, script) {
     children.delete(name);
     if (!stopping) {
       console.log(`[start] ${name} exited (${signal || `code ${code}`}); stopping`);
-      stop(code || 1);
-    } else if (children.size === 0) {
-      process.exit(0);
+      void stop(code || 1);
     }
   });
   children.set(name, child);
   return child;
 }
 
-function stop(code) {
+/** Stops the demo worker first, so it can finish its runs and deregister while the manager is up. */
+async function stop(code) {
+  if (stopping) return;
   stopping = true;
-  if (children.size === 0) process.exit(code);
-  for (const child of children.values()) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 35_000).unref();
+  setTimeout(() => process.exit(code), 45_000).unref();
+  for (const name of ['demo-worker', 'manager']) {
+    const child = children.get(name);
+    if (!child) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  process.exit(code);
 }
 
 async function waitForHealth(deadline) {
@@ -71,13 +80,13 @@ async function waitForHealth(deadline) {
 }
 
 async function main() {
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
+  process.on('SIGINT', () => void stop(0));
+  process.on('SIGTERM', () => void stop(0));
   run('manager', 'apps/manager/dist/main.js');
   if (!(await waitForHealth(Date.now() + 60_000))) {
     if (!stopping) {
       console.log('[start] the manager did not become healthy within 60 s; stopping');
-      stop(1);
+      void stop(1);
     }
     return;
   }
