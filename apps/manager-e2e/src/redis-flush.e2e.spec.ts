@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function completedAfter(since: Date): Promise<number> {
-  const rows = await queryDatabase<{ n: number }>(
+  const rows = await queryDatabase<{ n: number | string }>(
     stack.mysqlUrl,
     `SELECT COUNT(*) AS n FROM chac_job_run r JOIN chac_job_detail d ON d.job_id = r.job_id
       WHERE d.job_name = 'flushed' AND r.running_state = 1 AND r.planned_at > ?`,
@@ -38,8 +38,15 @@ async function completedAfter(since: Date): Promise<number> {
 }
 
 it('fires again within 30 s of a Redis FLUSHALL without restarting the manager', async () => {
-  expect((await postJson(managerUrl, '/job/admin/persistJob', chaconneBody('flushed', 'EtlJob', '*/1 * * * * ?'))).status).toBe(200);
-  await waitFor('the job to run before the flush', async () => ((await completedAfter(new Date(0))) > 0 ? true : undefined), 10_000);
+  expect(
+    (await postJson(managerUrl, '/job/admin/persistJob', chaconneBody('flushed', 'EtlJob', '*/1 * * * * ?')))
+      .status,
+  ).toBe(200);
+  await waitFor(
+    'the job to run before the flush',
+    async () => ((await completedAfter(new Date(0))) > 0 ? true : undefined),
+    10_000,
+  );
 
   const client = new Redis(redis.url);
   try {
@@ -50,6 +57,11 @@ it('fires again within 30 s of a Redis FLUSHALL without restarting the manager',
   const flushedAt = new Date();
   // Runs planned up to a second after the flush may come from fires already in flight.
   const after = new Date(flushedAt.getTime() + 1_500);
-  await waitFor('a run planned after the flush', async () => ((await completedAfter(after)) > 0 ? true : undefined), 30_000, 500);
+  await waitFor(
+    'a run planned after the flush',
+    async () => ((await completedAfter(after)) > 0 ? true : undefined),
+    30_000,
+    500,
+  );
   expect(Date.now() - flushedAt.getTime()).toBeLessThanOrEqual(30_000);
 }, 60_000);

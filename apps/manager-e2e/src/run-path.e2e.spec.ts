@@ -1,5 +1,20 @@
-import { PROTOCOL_VERSION, ProtocolHeader, RUN_REQUEST_CONTENT_TYPE, RunningState, signBody, WorkerRoutes } from '@chaconne/contracts';
-import { chaconneBody, deleteRedisPrefix, dropDatabase, postJson, queryDatabase, sleep, waitFor } from '@chaconne/testing';
+import {
+  PROTOCOL_VERSION,
+  ProtocolHeader,
+  RUN_REQUEST_CONTENT_TYPE,
+  RunningState,
+  signBody,
+  WorkerRoutes,
+} from '@chaconne/contracts';
+import {
+  chaconneBody,
+  deleteRedisPrefix,
+  dropDatabase,
+  postJson,
+  queryDatabase,
+  sleep,
+  waitFor,
+} from '@chaconne/testing';
 import { newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
 
 /**
@@ -33,11 +48,15 @@ describe('the first run path', () => {
     const completed = await waitFor(
       'two COMPLETED runs of EtlJob',
       async () => {
-        const res = await postJson<{ content: { traceId: number; runningState: number }[] }>(manager.url, '/job/admin/selectJobTrace', {
-          jobKey: body.jobKey,
-          page: 1,
-          size: 50,
-        });
+        const res = await postJson<{ content: { traceId: number; runningState: number }[] }>(
+          manager.url,
+          '/job/admin/selectJobTrace',
+          {
+            jobKey: body.jobKey,
+            page: 1,
+            size: 50,
+          },
+        );
         const done = res.body.data.content.filter((t) => t.runningState === RunningState.COMPLETED);
         return done.length >= 2 ? done : undefined;
       },
@@ -45,10 +64,14 @@ describe('the first run path', () => {
     );
     const first = completed[0];
     if (!first) throw new Error('no run');
-    const logLines = await postJson<{ log: string; level: number }[]>(manager.url, '/job/admin/selectJobLog', {
-      jobKey: body.jobKey,
-      traceId: first.traceId,
-    });
+    const logLines = await postJson<{ log: string; level: number }[]>(
+      manager.url,
+      '/job/admin/selectJobLog',
+      {
+        jobKey: body.jobKey,
+        traceId: first.traceId,
+      },
+    );
     expect(logLines.status).toBe(200);
     expect(logLines.body.data.map((l) => l.log).join('\n')).toContain('e2e-marker');
   }, 30_000);
@@ -95,7 +118,11 @@ describe('the first run path', () => {
     const send = (text: string, headers: Record<string, string>) =>
       fetch(worker.url + WorkerRoutes.runs, {
         method: 'POST',
-        headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION), ...headers },
+        headers: {
+          'content-type': RUN_REQUEST_CONTENT_TYPE,
+          [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
+          ...headers,
+        },
         body: text,
       });
 
@@ -113,6 +140,7 @@ describe('the first run path', () => {
     expect(control.status).toBe(202);
     await worker.handle.waitForLine(/900004/, 10_000);
     await sleep(1_000);
-    for (const refused of [900001, 900002, 900003]) expect(worker.handle.output).not.toContain(String(refused));
+    for (const refused of [900001, 900002, 900003])
+      expect(worker.handle.output).not.toContain(String(refused));
   }, 20_000);
 });

@@ -1,5 +1,12 @@
 import { RunningState } from '@chaconne/contracts';
-import { chaconneBody, deleteRedisPrefix, dropDatabase, postJson, queryDatabase, sleep } from '@chaconne/testing';
+import {
+  chaconneBody,
+  deleteRedisPrefix,
+  dropDatabase,
+  postJson,
+  queryDatabase,
+  sleep,
+} from '@chaconne/testing';
 import { newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
 
 /**
@@ -43,7 +50,10 @@ it('fires a */1 job for 20 s across two managers with no duplicate and no missin
   // No duplicate: every planned second appears once.
   expect(new Set(seconds).size).toBe(seconds.length);
   // No gap: consecutive occurrences are exactly one second apart.
-  const gaps = seconds.slice(1).map((t, i) => t - (seconds[i] ?? t)).filter((d) => d !== 1000);
+  const gaps = seconds
+    .slice(1)
+    .map((t, i) => t - (seconds[i] ?? t))
+    .filter((d) => d !== 1000);
   expect(gaps).toEqual([]);
   // Every occurrence ran (the last one or two may still be in flight).
   const notCompleted = runs.slice(0, -2).filter((r) => r.running_state !== RunningState.COMPLETED);

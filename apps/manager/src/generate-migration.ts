@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     console.error('usage: npm run migration:generate -- <PascalCaseName>');
     process.exit(2);
   }
-  const base = new URL(process.env['CHACONNE_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/chaconne');
+  const base = new URL(process.env.CHACONNE_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/chaconne');
   base.pathname = `/chac_migration_gen_${process.pid}`;
   const flavor = await ensureDatabase(base.toString());
   const dataSource = new DataSource(dataSourceOptions(base.toString(), flavor));
@@ -45,7 +45,14 @@ ${[...changes.down].reverse().map(quote).join('\n')}
   }
 }
 `;
-    const file = join(__dirname, '..', 'src', 'database', 'migrations', `${timestamp}-${name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.ts`);
+    const file = join(
+      __dirname,
+      '..',
+      'src',
+      'database',
+      'migrations',
+      `${timestamp}-${name.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}.ts`,
+    );
     writeFileSync(file, source);
     console.log(`wrote ${file}\nadd ${className} to database/migrations/index.ts`);
   } finally {

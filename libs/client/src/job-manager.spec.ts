@@ -44,18 +44,28 @@ describe('JobManager', () => {
     const client = new JobManager({ baseUrl, headers: { authorization: 'Bearer t' } });
     const definition = { jobKey, trigger: { triggerType: 0 as const } };
     await expect(client.persistJob(definition)).resolves.toBe(42);
-    expect(seen.at(-1)).toMatchObject({ url: '/job/admin/persistJob', body: definition, headers: { authorization: 'Bearer t' } });
+    expect(seen.at(-1)).toMatchObject({
+      url: '/job/admin/persistJob',
+      body: definition,
+      headers: { authorization: 'Bearer t' },
+    });
   });
 
   it('throws ChaconneApiError carrying status, code and field errors', async () => {
     const error = await new JobManager({ baseUrl }).selectJobLog(jobKey, 7).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChaconneApiError);
-    expect(error).toMatchObject({ status: 400, code: 'VALIDATION_FAILED', fieldErrors: [{ field: 'jobKey.jobName', reason: 'is required' }] });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      fieldErrors: [{ field: 'jobKey.jobName', reason: 'is required' }],
+    });
     expect(seen.at(-1)?.body).toEqual({ jobKey, traceId: 7 });
   });
 
   it('reports an unreachable manager as NETWORK_ERROR', async () => {
-    const error = await new JobManager({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 }).getJobDetail(jobKey).catch((e: unknown) => e);
+    const error = await new JobManager({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2000 })
+      .getJobDetail(jobKey)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 0, code: 'NETWORK_ERROR' });
   });
 });

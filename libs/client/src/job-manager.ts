@@ -1,4 +1,13 @@
-import type { ApiResult, JobDetail, JobKey, JobLog, JobPersistParameter, JobTrace, Page, WireDate } from '@chaconne/contracts';
+import type {
+  ApiResult,
+  JobDetail,
+  JobKey,
+  JobLog,
+  JobPersistParameter,
+  JobTrace,
+  Page,
+  WireDate,
+} from '@chaconne/contracts';
 import { ChaconneApiError } from './chaconne-api-error';
 
 export interface JobManagerOptions {
@@ -64,13 +73,21 @@ export class JobManager {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
     } catch (error) {
-      throw new ChaconneApiError(`manager unreachable at ${this.baseUrl}: ${(error as Error).message}`, 0, 'NETWORK_ERROR');
+      throw new ChaconneApiError(
+        `manager unreachable at ${this.baseUrl}: ${(error as Error).message}`,
+        0,
+        'NETWORK_ERROR',
+      );
     }
     let result: ApiResult<T>;
     try {
       result = (await response.json()) as ApiResult<T>;
     } catch {
-      throw new ChaconneApiError(`${endpoint}: HTTP ${response.status} without a JSON body`, response.status, 'BAD_RESPONSE');
+      throw new ChaconneApiError(
+        `${endpoint}: HTTP ${response.status} without a JSON body`,
+        response.status,
+        'BAD_RESPONSE',
+      );
     }
     if (result.success) return result.data;
     throw new ChaconneApiError(result.msg, response.status, result.code, result.errors ?? []);

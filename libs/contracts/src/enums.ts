@@ -24,7 +24,8 @@ export const RunningState = {
 export type RunningState = (typeof RunningState)[keyof typeof RunningState];
 
 /** The outcomes a worker may report for a run. */
-export type RunOutcome = typeof RunningState.COMPLETED | typeof RunningState.FAILED | typeof RunningState.SKIPPED;
+export type RunOutcome =
+  typeof RunningState.COMPLETED | typeof RunningState.FAILED | typeof RunningState.SKIPPED;
 
 export const TriggerType = {
   SIMPLE: 0,
@@ -67,6 +68,9 @@ export const LogLevel = {
 export type LogLevel = (typeof LogLevel)[keyof typeof LogLevel];
 
 /** Reverse lookup: the name of an enum value, e.g. `enumName(JobState, 1) === 'SCHEDULING'`. */
-export function enumName<T extends Record<string, number>>(enumObject: T, value: number): keyof T | undefined {
+export function enumName<T extends Record<string, number>>(
+  enumObject: T,
+  value: number,
+): keyof T | undefined {
   return (Object.keys(enumObject) as (keyof T)[]).find((key) => enumObject[key] === value);
 }

@@ -12,18 +12,30 @@ describe('signBody / verifyBody', () => {
   });
 
   it('uses a fresh nonce per signature', () => {
-    expect(signBody(secret, body)[ProtocolHeader.NONCE]).not.toBe(signBody(secret, body)[ProtocolHeader.NONCE]);
+    expect(signBody(secret, body)[ProtocolHeader.NONCE]).not.toBe(
+      signBody(secret, body)[ProtocolHeader.NONCE],
+    );
   });
 
   it('refuses a tampered body, another secret, a changed timestamp or nonce', () => {
     const headers = signBody(secret, body, 1_000_000);
-    expect(verifyBody(secret, headers, body.replace('x', 'y'), 1_000_000)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifyBody('t'.repeat(MIN_SECRET_LENGTH), headers, body, 1_000_000)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifyBody(secret, { ...headers, [ProtocolHeader.TIMESTAMP]: '1000001' }, body, 1_000_000)).toEqual({
+    expect(verifyBody(secret, headers, body.replace('x', 'y'), 1_000_000)).toEqual({
       ok: false,
       reason: 'mismatch',
     });
-    expect(verifyBody(secret, { ...headers, [ProtocolHeader.NONCE]: 'a'.repeat(32) }, body, 1_000_000)).toEqual({
+    expect(verifyBody('t'.repeat(MIN_SECRET_LENGTH), headers, body, 1_000_000)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(
+      verifyBody(secret, { ...headers, [ProtocolHeader.TIMESTAMP]: '1000001' }, body, 1_000_000),
+    ).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
+    expect(
+      verifyBody(secret, { ...headers, [ProtocolHeader.NONCE]: 'a'.repeat(32) }, body, 1_000_000),
+    ).toEqual({
       ok: false,
       reason: 'mismatch',
     });
@@ -31,17 +43,32 @@ describe('signBody / verifyBody', () => {
 
   it('refuses requests older or newer than five minutes', () => {
     const headers = signBody(secret, body, 1_000_000);
-    expect(verifyBody(secret, headers, body, 1_000_000 + SIGNATURE_MAX_AGE_MS + 1)).toEqual({ ok: false, reason: 'stale' });
-    expect(verifyBody(secret, headers, body, 1_000_000 - SIGNATURE_MAX_AGE_MS - 1)).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyBody(secret, headers, body, 1_000_000 + SIGNATURE_MAX_AGE_MS + 1)).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
+    expect(verifyBody(secret, headers, body, 1_000_000 - SIGNATURE_MAX_AGE_MS - 1)).toEqual({
+      ok: false,
+      reason: 'stale',
+    });
     expect(verifyBody(secret, headers, body, 1_000_000 + SIGNATURE_MAX_AGE_MS).ok).toBe(true);
   });
 
   it('refuses missing and malformed headers', () => {
     const headers = signBody(secret, body);
     expect(verifyBody(secret, {}, body)).toEqual({ ok: false, reason: 'missing' });
-    expect(verifyBody(secret, { ...headers, [ProtocolHeader.SIGNATURE]: 'v0=abc' }, body)).toEqual({ ok: false, reason: 'malformed' });
-    expect(verifyBody(secret, { ...headers, [ProtocolHeader.TIMESTAMP]: 'soon' }, body)).toEqual({ ok: false, reason: 'malformed' });
-    expect(verifyBody(secret, { ...headers, [ProtocolHeader.SIGNATURE]: 'v1=00' }, body)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyBody(secret, { ...headers, [ProtocolHeader.SIGNATURE]: 'v0=abc' }, body)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(verifyBody(secret, { ...headers, [ProtocolHeader.TIMESTAMP]: 'soon' }, body)).toEqual({
+      ok: false,
+      reason: 'malformed',
+    });
+    expect(verifyBody(secret, { ...headers, [ProtocolHeader.SIGNATURE]: 'v1=00' }, body)).toEqual({
+      ok: false,
+      reason: 'mismatch',
+    });
   });
 
   it('reads header arrays as Node delivers repeated headers', () => {

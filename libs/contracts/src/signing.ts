@@ -10,17 +10,10 @@ export const MIN_SECRET_LENGTH = 32;
 const SCHEME = 'v1';
 
 function digest(secret: string, timestamp: string, nonce: string, body: string | Buffer): string {
-  return createHmac('sha256', secret)
-    .update(`${SCHEME}:${timestamp}:${nonce}:`)
-    .update(body)
-    .digest('hex');
+  return createHmac('sha256', secret).update(`${SCHEME}:${timestamp}:${nonce}:`).update(body).digest('hex');
 }
 
-export interface SignedHeaders {
-  [ProtocolHeader.TIMESTAMP]: string;
-  [ProtocolHeader.NONCE]: string;
-  [ProtocolHeader.SIGNATURE]: string;
-}
+export type SignedHeaders = Record<(typeof ProtocolHeader)['TIMESTAMP' | 'NONCE' | 'SIGNATURE'], string>;
 
 /**
  * Signs a request body: HMAC-SHA256 over scheme, timestamp, a fresh nonce and the exact
@@ -62,7 +55,11 @@ export function verifyBody(
   const signature = header(headers, ProtocolHeader.SIGNATURE);
   if (!timestamp || !nonce || !signature) return { ok: false, reason: 'missing' };
   const ts = Number(timestamp);
-  if (!/^\d{1,16}$/.test(timestamp) || !/^[0-9a-f]{16,64}$/.test(nonce) || !signature.startsWith(`${SCHEME}=`)) {
+  if (
+    !/^\d{1,16}$/.test(timestamp) ||
+    !/^[0-9a-f]{16,64}$/.test(nonce) ||
+    !signature.startsWith(`${SCHEME}=`)
+  ) {
     return { ok: false, reason: 'malformed' };
   }
   if (Math.abs(now - ts) > SIGNATURE_MAX_AGE_MS) return { ok: false, reason: 'stale' };
@@ -83,7 +80,7 @@ export class NonceCache {
 
   constructor(
     private readonly ttlMs: number = 2 * SIGNATURE_MAX_AGE_MS,
-    private readonly maxEntries: number = 100_000,
+    private readonly maxEntries = 100_000,
   ) {}
 
   /** Returns false if the nonce was already used within the window. */

@@ -20,7 +20,11 @@ export class ProcessHandle {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        resolve(code);
+      }),
+    );
   }
 
   get output(): string {
@@ -40,7 +44,9 @@ export class ProcessHandle {
       if (!this.running) break;
       await sleep(100);
     }
-    throw new Error(`${this.name}: no line matching ${String(pattern)} within ${timeoutMs} ms. Output:\n${this.lines.slice(-40).join('\n')}`);
+    throw new Error(
+      `${this.name}: no line matching ${String(pattern)} within ${timeoutMs} ms. Output:\n${this.lines.slice(-40).join('\n')}`,
+    );
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
@@ -63,7 +69,10 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() => {
+        if (typeof address === 'object' && address) resolve(address.port);
+        else reject(new Error('no port'));
+      });
     });
   });
 }
@@ -73,7 +82,7 @@ function nodeProcess(name: string, script: string, env: Record<string, string>):
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
   const child = spawn(process.execPath, [path], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env['PATH'] ?? '', NODE_ENV: 'test', ...env },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new ProcessHandle(name, child);
@@ -97,7 +106,10 @@ export function newStack(redisUrl = 'redis://127.0.0.1:6379'): Stack {
   };
 }
 
-export async function startManager(stack: Stack, extraEnv: Record<string, string> = {}): Promise<{ handle: ProcessHandle; url: string }> {
+export async function startManager(
+  stack: Stack,
+  extraEnv: Record<string, string> = {},
+): Promise<{ handle: ProcessHandle; url: string }> {
   const port = await freePort();
   const handle = nodeProcess(`manager:${port}`, 'apps/manager/dist/main.js', {
     CHACONNE_MYSQL_URL: stack.mysqlUrl,
@@ -112,7 +124,10 @@ export async function startManager(stack: Stack, extraEnv: Record<string, string
   return { handle, url: `http://127.0.0.1:${port}` };
 }
 
-export async function startDemoWorker(stack: Stack, managerUrl: string): Promise<{ handle: ProcessHandle; url: string }> {
+export async function startDemoWorker(
+  stack: Stack,
+  managerUrl: string,
+): Promise<{ handle: ProcessHandle; url: string }> {
   const port = await freePort();
   const handle = nodeProcess(`demo-worker:${port}`, 'apps/demo-worker/dist/main.js', {
     CHACONNE_MANAGER_URL: managerUrl,
@@ -126,9 +141,13 @@ export async function startDemoWorker(stack: Stack, managerUrl: string): Promise
 /** A Redis server of the test's own, so a test may FLUSHALL or stop it. */
 export async function startRedis(): Promise<{ handle: ProcessHandle; url: string }> {
   const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const handle = new ProcessHandle(`redis:${port}`, child);
   await handle.waitForLine(/Ready to accept connections/, 10_000);
   return { handle, url: `redis://127.0.0.1:${port}` };

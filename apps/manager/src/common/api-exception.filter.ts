@@ -31,7 +31,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const code = STATUS_CODES[status] ?? (status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR);
+      const code =
+        STATUS_CODES[status] ?? (status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR);
       return [status, { success: false, msg: exception.message, code, data: null }];
     }
     const fastifyStatus = (exception as { statusCode?: unknown }).statusCode;
@@ -40,10 +41,17 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = exception instanceof Error ? exception.message : 'bad request';
       return [
         fastifyStatus,
-        { success: false, msg: message, code: STATUS_CODES[fastifyStatus] ?? ErrorCode.VALIDATION_FAILED, data: null },
+        {
+          success: false,
+          msg: message,
+          code: STATUS_CODES[fastifyStatus] ?? ErrorCode.VALIDATION_FAILED,
+          data: null,
+        },
       ];
     }
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
     return [500, { success: false, msg: 'internal error', code: ErrorCode.INTERNAL_ERROR, data: null }];
   }
 }

@@ -5,7 +5,9 @@ import { ValidationFailed } from './app-error';
 z.config({
   customError: (issue) => {
     if (issue.code !== 'invalid_type') return undefined;
-    return issue.input === undefined ? 'is required' : `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+    return issue.input === undefined
+      ? 'is required'
+      : `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
   },
 });
 

@@ -27,9 +27,10 @@ describe('loadConfig', () => {
 
   it('has no default secret, in any mode', () => {
     for (const env of [{}, { NODE_ENV: 'production' }]) {
-      const result = loadConfig(env);
-      expect(result.ok).toBe(false);
-      if (!result.ok) expect(result.errors).toEqual([expect.stringMatching(/^CHACONNE_SECRET: is required/)]);
+      expect(loadConfig(env)).toEqual({
+        ok: false,
+        errors: [expect.stringMatching(/^CHACONNE_SECRET: is required/)],
+      });
     }
   });
 
@@ -45,17 +46,15 @@ describe('loadConfig', () => {
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.errors.map((e) => e.split(':')[0]).sort()).toEqual(
-      [
-        'CHACONNE_HEARTBEAT_INTERVAL_MS',
-        'CHACONNE_MYSQL_URL',
-        'CHACONNE_PORT',
-        'CHACONNE_PREFIX',
-        'CHACONNE_REDIS_URL',
-        'CHACONNE_SECRET',
-        'CHACONNE_TIMEZONE',
-      ],
-    );
+    expect(result.errors.map((e) => e.split(':')[0]).sort()).toEqual([
+      'CHACONNE_HEARTBEAT_INTERVAL_MS',
+      'CHACONNE_MYSQL_URL',
+      'CHACONNE_PORT',
+      'CHACONNE_PREFIX',
+      'CHACONNE_REDIS_URL',
+      'CHACONNE_SECRET',
+      'CHACONNE_TIMEZONE',
+    ]);
     expect(result.errors).toEqual(
       expect.arrayContaining([
         'CHACONNE_PORT: must be an integer between 0 and 65535',

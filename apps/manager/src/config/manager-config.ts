@@ -44,7 +44,8 @@ const url =
       return `must be a URL like ${protocols[0] ?? ''}//host:port`;
     }
     if (!protocols.includes(parsed.protocol)) return `must use ${protocols.join(' or ')}`;
-    if (key === 'mysqlUrl' && parsed.pathname.replace(/^\//, '') === '') return 'must name a database, e.g. /chaconne';
+    if (key === 'mysqlUrl' && parsed.pathname.replace(/^\//, '') === '')
+      return 'must name a database, e.g. /chaconne';
     config[key] = value;
     return null;
   };
@@ -86,7 +87,8 @@ export const SETTINGS: readonly Setting[] = [
     default: 'chaconne',
     description: 'Prefix of all Redis keys, BullMQ queues included (use `{chaconne}` on Redis Cluster)',
     apply: (value, config) => {
-      if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(value)) return 'may contain letters, digits, _ . - { } (1-64 chars)';
+      if (!/^[A-Za-z0-9_{}.-]{1,64}$/.test(value))
+        return 'may contain letters, digits, _ . - { } (1-64 chars)';
       config.prefix = value;
       return null;
     },
@@ -141,7 +143,7 @@ export type ConfigResult = { ok: true; config: ManagerConfig } | { ok: false; er
 
 /** Reads and validates the configuration; collects every bad key instead of stopping at the first. */
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
-  const production = env['NODE_ENV'] === 'production';
+  const production = env.NODE_ENV === 'production';
   const config: Partial<ManagerConfig> = { production };
   const errors: string[] = [];
   for (const setting of SETTINGS) {

@@ -33,7 +33,10 @@ export async function ensureDatabase(mysqlUrl: string): Promise<SqlFlavor> {
  * Runs pending migrations under a MySQL named lock, so several managers starting at once
  * migrate exactly once and the others wait for the schema to be ready.
  */
-export async function runMigrations(dataSource: DataSource, logger = new Logger('Migrations')): Promise<string[]> {
+export async function runMigrations(
+  dataSource: DataSource,
+  logger = new Logger('Migrations'),
+): Promise<string[]> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

@@ -12,7 +12,7 @@ let baseUrl: string;
 let dataSource: DataSource;
 
 async function count(table: string): Promise<number> {
-  const rows = (await dataSource.query(`SELECT COUNT(*) AS n FROM ${table}`)) as { n: string | number }[];
+  const rows = await dataSource.query<{ n: string | number }[]>(`SELECT COUNT(*) AS n FROM ${table}`);
   return Number(rows[0]?.n);
 }
 
@@ -51,7 +51,9 @@ describe('persistJob', () => {
       jobRuntime: { jobState: 1 },
       jobTriggerDetail: { triggerType: 1, repeatCount: -1, timeZone: 'UTC' },
     });
-    expect(JSON.parse(detail.body.data.jobTriggerDetail.triggerDescription)).toEqual({ cron: { expression: '*/5 * * * * ?' } });
+    expect(JSON.parse(detail.body.data.jobTriggerDetail.triggerDescription)).toEqual({
+      cron: { expression: '*/5 * * * * ?' },
+    });
     expect(detail.body.data.jobRuntime.nextExecutionTime).not.toBeNull();
 
     const schedulers = await app.get(FireQueue).listRecurring();
@@ -66,25 +68,56 @@ describe('persistJob', () => {
     });
     expect(again.status).toBe(200);
     expect(again.body.data).toBe(first.body.data);
-    const rows = (await dataSource.query("SELECT description FROM chac_job_detail WHERE job_name = 'twice'")) as {
-      description: string;
-    }[];
+    const rows = await dataSource.query<
+      {
+        description: string;
+      }[]
+    >("SELECT description FROM chac_job_detail WHERE job_name = 'twice'");
     expect(rows).toEqual([{ description: 'changed' }]);
     expect(await app.get(FireQueue).listRecurring()).toContainEqual({ jobId: first.body.data, revision: 2 });
   });
 
   it.each([
-    ['a bad cron', { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 12 * * 8' } } } }, 'trigger.triggerDescription.cron.expression'],
-    ['a missing cron', { trigger: { triggerType: 1, triggerDescription: {} } }, 'trigger.triggerDescription.cron.expression'],
+    [
+      'a bad cron',
+      { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 12 * * 8' } } } },
+      'trigger.triggerDescription.cron.expression',
+    ],
+    [
+      'a missing cron',
+      { trigger: { triggerType: 1, triggerDescription: {} } },
+      'trigger.triggerDescription.cron.expression',
+    ],
     ['an unknown trigger type', { trigger: { triggerType: 7 } }, 'trigger.triggerType'],
-    ['an unknown time zone', { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '* * * * * ?' } }, timeZone: 'Mars/Base' } }, 'trigger.timeZone'],
+    [
+      'an unknown time zone',
+      {
+        trigger: {
+          triggerType: 1,
+          triggerDescription: { cron: { expression: '* * * * * ?' } },
+          timeZone: 'Mars/Base',
+        },
+      },
+      'trigger.timeZone',
+    ],
     ['a bad e-mail list', { email: 'a@b.c, not-an-address' }, 'email'],
     ['negative retries', { retries: -2 }, 'retries'],
-    ['an empty job name', { jobKey: { clusterName: 'c', groupName: 'g', jobName: '', jobClassName: 'X' } }, 'jobKey.jobName'],
-    ['dependencies', { dependentKeys: [{ clusterName: 'c', groupName: 'g', jobName: 'up', jobClassName: 'Up' }] }, 'dependentKeys'],
+    [
+      'an empty job name',
+      { jobKey: { clusterName: 'c', groupName: 'g', jobName: '', jobClassName: 'X' } },
+      'jobKey.jobName',
+    ],
+    [
+      'dependencies',
+      { dependentKeys: [{ clusterName: 'c', groupName: 'g', jobName: 'up', jobClassName: 'Up' }] },
+      'dependentKeys',
+    ],
   ])('refuses %s with 400, the field and the reason, and stores nothing', async (_label, patch, field) => {
     const before = await count('chac_job_detail');
-    const res = await postJson<null>(baseUrl, '/job/admin/persistJob', { ...chaconneBody('invalid'), ...patch });
+    const res = await postJson<null>(baseUrl, '/job/admin/persistJob', {
+      ...chaconneBody('invalid'),
+      ...patch,
+    });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED', data: null });
     expect(res.body.errors?.map((e) => e.field)).toContain(field);
@@ -99,7 +132,12 @@ describe('persistJob', () => {
   });
 
   it('answers 404 with JOB_NOT_FOUND for an unknown job', async () => {
-    const res = await postJson<null>(baseUrl, '/job/admin/getJobDetail', { clusterName: 'c', groupName: 'g', jobName: 'nope', jobClassName: 'X' });
+    const res = await postJson<null>(baseUrl, '/job/admin/getJobDetail', {
+      clusterName: 'c',
+      groupName: 'g',
+      jobName: 'nope',
+      jobClassName: 'X',
+    });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('JOB_NOT_FOUND');
   });
@@ -112,7 +150,11 @@ describe('firing', () => {
     const page = await waitFor(
       'a run of the lonely job',
       async () => {
-        const res = await postJson<Page<JobTrace>>(baseUrl, '/job/admin/selectJobTrace', { jobKey: body['jobKey'], page: 1, size: 5 });
+        const res = await postJson<Page<JobTrace>>(baseUrl, '/job/admin/selectJobTrace', {
+          jobKey: body.jobKey,
+          page: 1,
+          size: 5,
+        });
         return res.body.data.content.length > 0 ? res.body.data : undefined;
       },
       10_000,
@@ -122,13 +164,24 @@ describe('firing', () => {
   });
 
   it('never creates a second run for the same occurrence, however often it fires', async () => {
-    const res = await postJson<number>(baseUrl, '/job/admin/persistJob', chaconneBody('dup', 'DupJob', '0 0 0 1 1 ? 2099'));
+    const res = await postJson<number>(
+      baseUrl,
+      '/job/admin/persistJob',
+      chaconneBody('dup', 'DupJob', '0 0 0 1 1 ? 2099'),
+    );
     const jobId = res.body.data;
     const fire = app.get(FireService);
     const plannedAt = Date.UTC(2030, 0, 1);
-    await Promise.all([fire.fire({ jobId, plannedAt }), fire.fire({ jobId, plannedAt }), fire.fire({ jobId, plannedAt })]);
+    await Promise.all([
+      fire.fire({ jobId, plannedAt }),
+      fire.fire({ jobId, plannedAt }),
+      fire.fire({ jobId, plannedAt }),
+    ]);
     await fire.fire({ jobId, plannedAt });
-    const rows = (await dataSource.query('SELECT COUNT(*) AS n FROM chac_job_run WHERE job_id = ?', [jobId])) as { n: string }[];
+    const rows = await dataSource.query<{ n: string }[]>(
+      'SELECT COUNT(*) AS n FROM chac_job_run WHERE job_id = ?',
+      [jobId],
+    );
     expect(Number(rows[0]?.n)).toBe(1);
   });
 });

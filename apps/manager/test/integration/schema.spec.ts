@@ -13,13 +13,18 @@ afterAll(async () => {
 
 describe('schema migrations', () => {
   it('create the database, apply once when several managers start together, and match the entities exactly', async () => {
-    const prepared = await Promise.all([prepareDatabase(config), prepareDatabase(config), prepareDatabase(config)]);
+    const prepared = await Promise.all([
+      prepareDatabase(config),
+      prepareDatabase(config),
+      prepareDatabase(config),
+    ]);
+    const flavor = prepared[0].flavor;
     const results = prepared.map((p) => p.applied);
     // Exactly one starter applied the migrations; the others found the schema ready.
     expect(results.filter((applied) => applied.length > 0)).toHaveLength(1);
     expect(results.flat()).toEqual(['InitialSchema1795243498069']);
 
-    const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, prepared[0]?.flavor ?? 'mysql'));
+    const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, flavor));
     await dataSource.initialize();
     try {
       expect(await pendingSchemaChanges(dataSource)).toEqual({ up: [], down: [] });

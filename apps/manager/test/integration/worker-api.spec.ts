@@ -35,7 +35,10 @@ function registration(instanceId: string, extra: Partial<RegisterRequest> = {}):
 
 async function signedPost<T>(path: string, body: unknown, secret = config.secret, now = Date.now()) {
   const text = JSON.stringify(body);
-  return postJson<T>(baseUrl, path, text, { ...signBody(secret, text, now), [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION) });
+  return postJson<T>(baseUrl, path, text, {
+    ...signBody(secret, text, now),
+    [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
+  });
 }
 
 beforeAll(async () => {
@@ -52,7 +55,9 @@ describe('signed worker traffic', () => {
     const res = await postJson(baseUrl, '/worker/register', registration('unsigned'));
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('BAD_SIGNATURE');
-    expect(await app.get(WorkerRegistryService).candidates('demo-cluster', 'demo-worker', 'EtlJob')).toEqual([]);
+    expect(await app.get(WorkerRegistryService).candidates('demo-cluster', 'demo-worker', 'EtlJob')).toEqual(
+      [],
+    );
   });
 
   it('refuses a request signed with another secret, a tampered body, a stale timestamp and a replay', async () => {
@@ -64,7 +69,12 @@ describe('signed worker traffic', () => {
     const tampered = await postJson(baseUrl, '/worker/register', text.replace('w1', 'w2'), { ...headers });
     expect([tampered.status, tampered.body.code]).toEqual([401, 'BAD_SIGNATURE']);
 
-    const stale = await signedPost('/worker/register', registration('w1'), config.secret, Date.now() - 6 * 60_000);
+    const stale = await signedPost(
+      '/worker/register',
+      registration('w1'),
+      config.secret,
+      Date.now() - 6 * 60_000,
+    );
     expect([stale.status, stale.body.code]).toEqual([401, 'STALE_REQUEST']);
 
     const fresh = signBody(config.secret, text);
@@ -74,7 +84,10 @@ describe('signed worker traffic', () => {
   });
 
   it('refuses a worker speaking another protocol version with a clear message', async () => {
-    const res = await signedPost('/worker/register', registration('old', { protocolVersion: PROTOCOL_VERSION + 1 }));
+    const res = await signedPost(
+      '/worker/register',
+      registration('old', { protocolVersion: PROTOCOL_VERSION + 1 }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('INCOMPATIBLE_PROTOCOL');
     expect(res.body.msg).toContain(`speaks protocol ${PROTOCOL_VERSION + 1}`);
@@ -86,16 +99,24 @@ describe('registry', () => {
     const definition = chaconneBody('fromCode', 'CodeJob', '*/5 * * * * ?');
     const res = await signedPost<RegisterResponse>(
       '/worker/register',
-      registration('coder', { jobs: [{ jobClassName: 'CodeJob', definition: definition as never }] }),
+      registration('coder', { jobs: [{ jobClassName: 'CodeJob', definition: definition }] }),
     );
     expect(res.status).toBe(200);
     expect(res.body.data.heartbeatIntervalMs).toBe(1000);
     expect(res.body.data.jobs).toEqual([{ jobClassName: 'CodeJob', jobId: expect.any(Number) as number }]);
 
-    const bad = { ...definition, trigger: { triggerType: 1, triggerDescription: { cron: { expression: 'nope' } } } };
-    const refused = await signedPost('/worker/register', registration('coder2', { jobs: [{ jobClassName: 'CodeJob', definition: bad as never }] }));
+    const bad = {
+      ...definition,
+      trigger: { triggerType: 1, triggerDescription: { cron: { expression: 'nope' } } },
+    };
+    const refused = await signedPost(
+      '/worker/register',
+      registration('coder2', { jobs: [{ jobClassName: 'CodeJob', definition: bad as never }] }),
+    );
     expect(refused.status).toBe(400);
-    expect(refused.body.errors?.[0]?.field).toBe('jobs.0.definition.trigger.triggerDescription.cron.expression');
+    expect(refused.body.errors?.[0]?.field).toBe(
+      'jobs.0.definition.trigger.triggerDescription.cron.expression',
+    );
   });
 
   it('chooses live instances round robin, drops one that misses three beats, and rebuilds Redis from MySQL', async () => {
@@ -103,13 +124,17 @@ describe('registry', () => {
     await signedPost('/worker/register', registration('rr-a', { groupName: 'rr' }));
     await signedPost('/worker/register', registration('rr-b', { groupName: 'rr' }));
     const firsts = new Set<string>();
-    for (let i = 0; i < 4; i++) firsts.add((await registry.candidates('demo-cluster', 'rr', 'EtlJob'))[0]?.instanceId ?? '');
+    for (let i = 0; i < 4; i++)
+      firsts.add((await registry.candidates('demo-cluster', 'rr', 'EtlJob'))[0]?.instanceId ?? '');
     expect(firsts).toEqual(new Set(['rr-a', 'rr-b']));
     expect(await registry.candidates('demo-cluster', 'rr', 'com.example.EtlJob')).toHaveLength(2);
     expect(await registry.candidates('demo-cluster', 'rr', 'OtherJob')).toEqual([]);
 
     // rr-b stops beating: after 3 intervals only rr-a is chosen.
-    const beatA = setInterval(() => void signedPost('/worker/heartbeat', { instanceId: 'rr-a', activeRuns: 0, draining: false }), 300);
+    const beatA = setInterval(
+      () => void signedPost('/worker/heartbeat', { instanceId: 'rr-a', activeRuns: 0, draining: false }),
+      300,
+    );
     try {
       await new Promise((resolve) => setTimeout(resolve, 3_500));
       const live = await registry.candidates('demo-cluster', 'rr', 'EtlJob');
@@ -127,14 +152,24 @@ describe('registry', () => {
       await redis.quit();
     }
     expect(await registry.candidates('demo-cluster', 'rr', 'EtlJob')).toEqual([]);
-    const beat = await signedPost<{ known: boolean }>('/worker/heartbeat', { instanceId: 'rr-a', activeRuns: 0, draining: false });
+    const beat = await signedPost<{ known: boolean }>('/worker/heartbeat', {
+      instanceId: 'rr-a',
+      activeRuns: 0,
+      draining: false,
+    });
     expect(beat.body.data).toEqual({ known: true });
-    expect((await registry.candidates('demo-cluster', 'rr', 'EtlJob')).map((c) => c.instanceId)).toEqual(['rr-a']);
+    expect((await registry.candidates('demo-cluster', 'rr', 'EtlJob')).map((c) => c.instanceId)).toEqual([
+      'rr-a',
+    ]);
 
     // A deregistered instance is forgotten and told so.
     await signedPost('/worker/deregister', { instanceId: 'rr-a' });
     expect(await registry.candidates('demo-cluster', 'rr', 'EtlJob')).toEqual([]);
-    const after = await signedPost<{ known: boolean }>('/worker/heartbeat', { instanceId: 'rr-a', activeRuns: 0, draining: false });
+    const after = await signedPost<{ known: boolean }>('/worker/heartbeat', {
+      instanceId: 'rr-a',
+      activeRuns: 0,
+      draining: false,
+    });
     expect(after.body.data).toEqual({ known: false });
   });
 });

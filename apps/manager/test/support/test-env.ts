@@ -7,8 +7,8 @@ import { ApiExceptionFilter } from '../../src/common/api-exception.filter';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';
 import { prepareDatabase } from '../../src/preflight';
 
-const MYSQL_ROOT = process.env['CHACONNE_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306';
-const REDIS_URL = process.env['CHACONNE_TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const MYSQL_ROOT = process.env.CHACONNE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+const REDIS_URL = process.env.CHACONNE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A database and Redis prefix of its own for one test file; `drop()` removes both. */
 export interface TestResources {
@@ -36,12 +36,18 @@ export async function cleanUp(config: ManagerConfig): Promise<void> {
 }
 
 /** A real manager (Fastify, MySQL, Redis, BullMQ) listening on a free port. */
-export async function startManagerApp(config: ManagerConfig): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
+export async function startManagerApp(
+  config: ManagerConfig,
+): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
   const { flavor } = await prepareDatabase(config);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, flavor)] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), { rawBody: true, logger: ['error', 'warn'] });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot(config, flavor)],
+  }).compile();
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
+    rawBody: true,
+    logger: ['error', 'warn'],
+  });
   app.useGlobalFilters(new ApiExceptionFilter());
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: await app.getUrl() };
 }
-

@@ -19,10 +19,19 @@ export class HealthController {
     const within = <T>(promise: Promise<T>): Promise<Probe> =>
       Promise.race([
         promise.then((): Probe => 'up'),
-        new Promise<Probe>((resolve) => setTimeout(() => resolve('down'), 2000).unref()),
+        new Promise<Probe>((resolve) =>
+          setTimeout(() => {
+            resolve('down');
+          }, 2000).unref(),
+        ),
       ]).catch((): Probe => 'down');
-    const [mysql, redis] = await Promise.all([within(this.dataSource.query('SELECT 1')), within(this.redis.ping())]);
+    const [mysql, redis] = await Promise.all([
+      within(this.dataSource.query('SELECT 1')),
+      within(this.redis.ping()),
+    ]);
     const up = mysql === 'up' && redis === 'up';
-    await reply.status(up ? 200 : 503).send({ success: up, msg: up ? 'ok' : 'degraded', data: { mysql, redis } });
+    await reply
+      .status(up ? 200 : 503)
+      .send({ success: up, msg: up ? 'ok' : 'degraded', data: { mysql, redis } });
   }
 }

@@ -34,7 +34,9 @@ export class JobDefinitionService {
     const parsed = parseBody(persistJobSchema, body);
     const result = toPersistCommand(parsed, this.config.timeZone);
     if ('problems' in result) {
-      throw new ValidationFailed(result.problems.map((p) => ({ field: fieldPrefix + p.field, reason: p.reason })));
+      throw new ValidationFailed(
+        result.problems.map((p) => ({ field: fieldPrefix + p.field, reason: p.reason })),
+      );
     }
     return result.command;
   }
@@ -49,7 +51,9 @@ export class JobDefinitionService {
       if ((error as { code?: string }).code !== MYSQL_DUPLICATE_ENTRY) throw error;
       result = await this.dataSource.transaction((em) => this.upsert(em, command));
     }
-    this.logger.log(`${result.created ? 'created' : 'updated'} job ${result.jobId} ${formatJobKey(command.jobKey)}`);
+    this.logger.log(
+      `${result.created ? 'created' : 'updated'} job ${result.jobId} ${formatJobKey(command.jobKey)}`,
+    );
     await this.scheduleSync.syncQuietly(result.jobId);
     return result;
   }
@@ -75,8 +79,7 @@ export class JobDefinitionService {
     const trigger = existing ? await em.findOneByOrFail(JobTriggerEntity, { jobId: detail.jobId }) : null;
     const timing = command.trigger;
     const timingChanged =
-      !trigger ||
-      trigger.triggerType !== timing.triggerType ||
+      trigger?.triggerType !== timing.triggerType ||
       trigger.triggerDescription !== timing.triggerDescription ||
       trigger.startDate?.getTime() !== timing.startDate?.getTime() ||
       trigger.endDate?.getTime() !== timing.endDate?.getTime() ||
@@ -105,7 +108,12 @@ export class JobDefinitionService {
   async getJobId(key: JobKey): Promise<number> {
     const detail = await this.dataSource.getRepository(JobDetailEntity).findOne({
       select: { jobId: true },
-      where: { clusterName: key.clusterName, groupName: key.groupName, jobName: key.jobName, jobClassName: key.jobClassName },
+      where: {
+        clusterName: key.clusterName,
+        groupName: key.groupName,
+        jobName: key.jobName,
+        jobClassName: key.jobClassName,
+      },
     });
     if (!detail) throw new NotFound(ErrorCode.JOB_NOT_FOUND, `no job ${formatJobKey(key)}`);
     return detail.jobId;

@@ -6,7 +6,11 @@ import type { JobTriggerEntity } from './job-trigger.entity';
 /** Dates on the admin API are ISO-8601 in UTC. */
 export const isoOrNull = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
-export function toJobDetail(detail: JobDetailEntity, trigger: JobTriggerEntity, runtime: JobRuntimeEntity): JobDetail {
+export function toJobDetail(
+  detail: JobDetailEntity,
+  trigger: JobTriggerEntity,
+  runtime: JobRuntimeEntity,
+): JobDetail {
   return {
     jobId: detail.jobId,
     jobKey: {

@@ -2,7 +2,12 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { JobState, RunningState, formatJobKey } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { type Fire, FireQueue } from '../schedule/fire-queue.service';
-import { ACTIVE_STATES, SCHEDULED_JOB_SELECT, planOf, type ScheduledJobRow } from '../schedule/schedule-sync.service';
+import {
+  ACTIVE_STATES,
+  SCHEDULED_JOB_SELECT,
+  planOf,
+  type ScheduledJobRow,
+} from '../schedule/schedule-sync.service';
 import { nextFireAfter } from '../trigger/trigger-plan';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
 import { RunDispatcher } from './run-dispatcher.service';
@@ -43,7 +48,7 @@ export class FireService implements OnApplicationBootstrap {
   }
 
   async fire({ jobId, plannedAt }: Fire): Promise<void> {
-    const rows = (await this.dataSource.query(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId])) as FireJobRow[];
+    const rows = await this.dataSource.query<FireJobRow[]>(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId]);
     const job = rows[0];
     if (!job || !ACTIVE_STATES.includes(job.job_state)) {
       // A schedule outlived its job (deleted or finished): drop it.

@@ -6,7 +6,13 @@ import { JobRunEntity } from './job-run.entity';
 @Entity('chac_job_log')
 @Index('ix_log_run', ['runId', 'logId'])
 export class JobLogEntity {
-  @Column({ name: 'log_id', type: 'bigint', primary: true, generated: 'increment', transformer: bigintAsNumber })
+  @Column({
+    name: 'log_id',
+    type: 'bigint',
+    primary: true,
+    generated: 'increment',
+    transformer: bigintAsNumber,
+  })
   logId!: number;
 
   @Column({ name: 'run_id', type: 'bigint', transformer: bigintAsNumber })

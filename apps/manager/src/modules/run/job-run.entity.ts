@@ -10,7 +10,13 @@ import { JobDetailEntity } from '../job-definition/job-detail.entity';
 @Index('uq_run_occurrence', ['jobId', 'plannedAt', 'attempt'], { unique: true })
 @Index('ix_run_state', ['runningState', 'createdAt'])
 export class JobRunEntity {
-  @Column({ name: 'run_id', type: 'bigint', primary: true, generated: 'increment', transformer: bigintAsNumber })
+  @Column({
+    name: 'run_id',
+    type: 'bigint',
+    primary: true,
+    generated: 'increment',
+    transformer: bigintAsNumber,
+  })
   runId!: number;
 
   @Column({ name: 'job_id', type: 'int' })

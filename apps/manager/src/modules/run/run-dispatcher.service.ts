@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   ProtocolHeader,
   RUN_REQUEST_CONTENT_TYPE,
+  type RunAccepted,
   type RunRequest,
   signBody,
   WorkerRoutes,
@@ -37,7 +38,7 @@ export class RunDispatcher implements OnApplicationShutdown {
   async send(candidate: WorkerCandidate, request: RunRequest): Promise<DispatchResult> {
     const body = JSON.stringify(request);
     try {
-      const response = await this.http.post<{ data?: { duplicate?: boolean }; code?: string; msg?: string }>(
+      const response = await this.http.post<Partial<RunAccepted> & { code?: string; msg?: string }>(
         candidate.baseUrl + WorkerRoutes.runs,
         body,
         {
@@ -49,7 +50,7 @@ export class RunDispatcher implements OnApplicationShutdown {
         },
       );
       if (response.status === 202 || response.status === 200) {
-        return { ok: true, duplicate: response.data.data?.duplicate === true };
+        return { ok: true, duplicate: response.data.duplicate === true };
       }
       const detail = response.data.code ?? response.data.msg ?? '';
       return { ok: false, reason: `HTTP ${response.status}${detail ? ` ${detail}` : ''}` };

@@ -19,12 +19,17 @@ export class RunIntakeController {
   @HttpCode(200)
   async logs(@Param('runId') runId: string, @Body() body: unknown): Promise<ApiSuccess<{ stored: number }>> {
     const batch = parseBody(logBatchSchema, body);
-    return ok({ stored: await this.runs.appendLogs(parseBody(runIdParam, runId), batch.lines, batch.dropped) });
+    return ok({
+      stored: await this.runs.appendLogs(parseBody(runIdParam, runId), batch.lines, batch.dropped),
+    });
   }
 
   @Post(':runId/report')
   @HttpCode(200)
-  async report(@Param('runId') runId: string, @Body() body: unknown): Promise<ApiSuccess<{ accepted: boolean }>> {
+  async report(
+    @Param('runId') runId: string,
+    @Body() body: unknown,
+  ): Promise<ApiSuccess<{ accepted: boolean }>> {
     const report = parseBody(runReportSchema, body);
     const started = new Date(report.startedAt);
     const finished = new Date(report.finishedAt);

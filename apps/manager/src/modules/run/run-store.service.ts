@@ -1,5 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { ErrorCode, type JobLog, type JobTrace, type LogLevel, type LogLine, type Page, RunningState } from '@chaconne/contracts';
+import {
+  ErrorCode,
+  type JobLog,
+  type JobTrace,
+  type LogLevel,
+  type LogLine,
+  type Page,
+  RunningState,
+} from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
@@ -55,15 +63,17 @@ export class RunStore {
    * manager died in between) gets the same run back to dispatch.
    */
   async claim(jobId: number, plannedAt: Date, attempt: number, now = new Date()): Promise<ClaimedRun> {
-    const inserted = (await this.dataSource.query(
+    const inserted = await this.dataSource.query<{ insertId: number; affectedRows: number }>(
       'INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, ?, ?, ?)',
       [jobId, plannedAt, attempt, RunningState.RUNNING, now],
-    )) as { insertId: number; affectedRows: number };
-    if (inserted.affectedRows === 1) return { runId: Number(inserted.insertId), needsDispatch: true };
-    const rows = (await this.dataSource.query(
+    );
+    if (inserted.affectedRows === 1) return { runId: inserted.insertId, needsDispatch: true };
+    const rows = await this.dataSource.query<
+      Pick<RunRow, 'run_id' | 'running_state' | 'dispatched_at' | 'created_at'>[]
+    >(
       'SELECT run_id, running_state, dispatched_at, created_at FROM chac_job_run WHERE job_id = ? AND planned_at = ? AND attempt = ?',
       [jobId, plannedAt, attempt],
-    )) as Pick<RunRow, 'run_id' | 'running_state' | 'dispatched_at' | 'created_at'>[];
+    );
     const row = rows[0];
     if (!row) throw new Error(`run of job ${jobId} at ${plannedAt.toISOString()} vanished`);
     const stalled =
@@ -94,16 +104,21 @@ export class RunStore {
    * Gives a run its outcome, once: a run that already has one is left as it is. Reports
    * from an instance other than the one the run went to are refused (returns false).
    */
-  async finish(runId: number, outcome: Outcome, fromInstance?: string): Promise<{ finished: boolean; jobId: number }> {
-    const rows = (await this.dataSource.query('SELECT job_id, instance_id FROM chac_job_run WHERE run_id = ?', [
-      runId,
-    ])) as Pick<RunRow, 'job_id' | 'instance_id'>[];
+  async finish(
+    runId: number,
+    outcome: Outcome,
+    fromInstance?: string,
+  ): Promise<{ finished: boolean; jobId: number }> {
+    const rows = await this.dataSource.query<Pick<RunRow, 'job_id' | 'instance_id'>[]>(
+      'SELECT job_id, instance_id FROM chac_job_run WHERE run_id = ?',
+      [runId],
+    );
     const run = rows[0];
     if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
     if (fromInstance !== undefined && run.instance_id !== null && run.instance_id !== fromInstance) {
       return { finished: false, jobId: run.job_id };
     }
-    const result = (await this.dataSource.query(
+    const result = await this.dataSource.query<{ affectedRows: number }>(
       `UPDATE chac_job_run
           SET running_state = ?, reason = ?, started_at = COALESCE(?, started_at), finished_at = ?,
               result = ?, error_message = ?, error_stack = ?
@@ -119,7 +134,7 @@ export class RunStore {
         runId,
         RunningState.RUNNING,
       ],
-    )) as { affectedRows: number };
+    );
     if (result.affectedRows === 0) return { finished: false, jobId: run.job_id };
     await this.dataSource.query(
       'UPDATE chac_job_runtime_detail SET last_running_state = ?, last_completion_time = ? WHERE job_id = ?',
@@ -130,10 +145,10 @@ export class RunStore {
 
   /** Stores a batch of log lines of a run in one multi-row insert. */
   async appendLogs(runId: number, lines: LogLine[], dropped: number): Promise<number> {
-    const rows = (await this.dataSource.query('SELECT job_id FROM chac_job_run WHERE run_id = ?', [runId])) as Pick<
-      RunRow,
-      'job_id'
-    >[];
+    const rows = await this.dataSource.query<Pick<RunRow, 'job_id'>[]>(
+      'SELECT job_id FROM chac_job_run WHERE run_id = ?',
+      [runId],
+    );
     const run = rows[0];
     if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
     const values = lines.map((line) => [
@@ -144,15 +159,30 @@ export class RunStore {
       Number.isNaN(Date.parse(line.time)) ? new Date() : new Date(line.time),
     ]);
     if (dropped > 0) {
-      values.push([runId, run.job_id, 3, `${dropped} log line(s) dropped by the worker's bounded log buffer`, new Date()]);
+      values.push([
+        runId,
+        run.job_id,
+        3,
+        `${dropped} log line(s) dropped by the worker's bounded log buffer`,
+        new Date(),
+      ]);
     }
     if (values.length > 0) {
-      await this.dataSource.query('INSERT INTO chac_job_log (run_id, job_id, level, message, logged_at) VALUES ?', [values]);
+      await this.dataSource.query(
+        'INSERT INTO chac_job_log (run_id, job_id, level, message, logged_at) VALUES ?',
+        [values],
+      );
     }
     return values.length;
   }
 
-  async selectTrace(jobId: number, page: number, size: number, from: Date | null, to: Date | null): Promise<Page<JobTrace>> {
+  async selectTrace(
+    jobId: number,
+    page: number,
+    size: number,
+    from: Date | null,
+    to: Date | null,
+  ): Promise<Page<JobTrace>> {
     const where = ['job_id = ?'];
     const params: unknown[] = [jobId];
     if (from) {
@@ -165,11 +195,14 @@ export class RunStore {
     }
     const clause = where.join(' AND ');
     const [countRows, rows] = await Promise.all([
-      this.dataSource.query(`SELECT COUNT(*) AS total FROM chac_job_run WHERE ${clause}`, params) as Promise<{ total: number | string }[]>,
-      this.dataSource.query(
+      this.dataSource.query<{ total: number | string }[]>(
+        `SELECT COUNT(*) AS total FROM chac_job_run WHERE ${clause}`,
+        params,
+      ),
+      this.dataSource.query<RunRow[]>(
         `SELECT * FROM chac_job_run WHERE ${clause} ORDER BY planned_at DESC, attempt DESC LIMIT ? OFFSET ?`,
         [...params, size, (page - 1) * size],
-      ) as Promise<RunRow[]>,
+      ),
     ]);
     const total = Number(countRows[0]?.total ?? 0);
     return {
@@ -182,12 +215,15 @@ export class RunStore {
   }
 
   async selectLogs(jobId: number, runId: number): Promise<JobLog[]> {
-    const runs = (await this.dataSource.query('SELECT 1 FROM chac_job_run WHERE run_id = ? AND job_id = ?', [runId, jobId])) as unknown[];
+    const runs = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM chac_job_run WHERE run_id = ? AND job_id = ?',
+      [runId, jobId],
+    );
     if (runs.length === 0) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `job ${jobId} has no run ${runId}`);
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<{ level: number; message: string; logged_at: Date }[]>(
       'SELECT level, message, logged_at FROM chac_job_log WHERE run_id = ? ORDER BY log_id',
       [runId],
-    )) as { level: number; message: string; logged_at: Date }[];
+    );
     return rows.map((row) => ({
       traceId: runId,
       jobId,

@@ -56,10 +56,16 @@ export class FireQueue implements OnApplicationShutdown {
       prefix: config.prefix,
       settings: { repeatStrategy: repeatStrategy(config.timeZone) },
     });
-    this.queue.on('error', (error) => this.logger.warn(`queue: ${error.message}`));
+    this.queue.on('error', (error) => {
+      this.logger.warn(`queue: ${error.message}`);
+    });
   }
 
-  async upsertRecurring(jobId: number, plan: Extract<TriggerPlan, { kind: 'cron' | 'fixedRate' }>, revision: number): Promise<void> {
+  async upsertRecurring(
+    jobId: number,
+    plan: Extract<TriggerPlan, { kind: 'cron' | 'fixedRate' }>,
+    revision: number,
+  ): Promise<void> {
     const startMs = plan.kind === 'cron' ? plan.startMs : plan.anchorMs;
     await this.queue.upsertJobScheduler(
       `${SCHEDULER_PREFIX}${jobId}`,
@@ -112,9 +118,13 @@ export class FireQueue implements OnApplicationShutdown {
         settings: { repeatStrategy: repeatStrategy(this.config.timeZone) },
       },
     );
-    this.worker.on('error', (error) => this.logger.warn(`worker: ${error.message}`));
+    this.worker.on('error', (error) => {
+      this.logger.warn(`worker: ${error.message}`);
+    });
     this.worker.on('failed', (job, error) => {
-      this.logger.warn(`fire ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`);
+      this.logger.warn(
+        `fire ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
+      );
     });
   }
 
@@ -122,7 +132,10 @@ export class FireQueue implements OnApplicationShutdown {
     await this.worker?.close();
     await this.queue.close();
     for (const connection of [this.workerConnection, this.connection]) {
-      if (connection) await connection.quit().catch(() => connection.disconnect());
+      if (connection)
+        await connection.quit().catch(() => {
+          connection.disconnect();
+        });
     }
   }
 }

@@ -10,7 +10,12 @@ import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import { FireQueue } from './fire-queue.service';
-import { ACTIVE_STATES, SCHEDULED_JOB_SELECT, type ScheduledJobRow, ScheduleSyncService } from './schedule-sync.service';
+import {
+  ACTIVE_STATES,
+  SCHEDULED_JOB_SELECT,
+  type ScheduledJobRow,
+  ScheduleSyncService,
+} from './schedule-sync.service';
 
 export interface ReconcileReport {
   jobs: number;
@@ -52,8 +57,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async tick(): Promise<void> {
     if (this.running) return;
     this.running = this.reconcileIfLeader()
-      .catch((error: unknown) => this.logger.warn(`reconcile failed: ${(error as Error).message}`))
-      .finally(() => (this.running = null));
+      .catch((error: unknown) => {
+        this.logger.warn(`reconcile failed: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        this.running = null;
+      });
     await this.running;
   }
 
@@ -61,21 +70,32 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private async reconcileIfLeader(): Promise<ReconcileReport | null> {
     const lock = this.keys.key('reconcile-lock');
     const token = `${process.pid}-${Date.now()}`;
-    const acquired = await this.redis.set(lock, token, 'PX', Math.max(this.config.reconcileIntervalMs, 5000), 'NX');
+    const acquired = await this.redis.set(
+      lock,
+      token,
+      'PX',
+      Math.max(this.config.reconcileIntervalMs, 5000),
+      'NX',
+    );
     if (acquired !== 'OK') return null;
     try {
       return await this.reconcile();
     } finally {
       // Release only our own lock.
-      await this.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0", 1, lock, token);
+      await this.redis.eval(
+        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
+        1,
+        lock,
+        token,
+      );
     }
   }
 
   async reconcile(): Promise<ReconcileReport> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<ScheduledJobRow[]>(
       `${SCHEDULED_JOB_SELECT} WHERE r.job_state IN (${ACTIVE_STATES.map(() => '?').join(',')})`,
       [...ACTIVE_STATES],
-    )) as ScheduledJobRow[];
+    );
     const scheduled = new Map((await this.fireQueue.listRecurring()).map((s) => [s.jobId, s.revision]));
     let upserted = 0;
     for (const row of rows) {
@@ -90,7 +110,9 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     for (const jobId of scheduled.keys()) await this.fireQueue.removeRecurring(jobId);
     const report = { jobs: rows.length, upserted, removed: scheduled.size };
     if (report.removed > 0 || report.upserted > 0) {
-      this.logger.log(`reconciled ${report.jobs} jobs: ${report.upserted} schedules written, ${report.removed} removed`);
+      this.logger.log(
+        `reconciled ${report.jobs} jobs: ${report.upserted} schedules written, ${report.removed} removed`,
+      );
     }
     return report;
   }

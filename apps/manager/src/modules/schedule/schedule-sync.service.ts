@@ -46,7 +46,10 @@ export class ScheduleSyncService {
   ) {}
 
   async sync(jobId: number): Promise<void> {
-    const rows = (await this.dataSource.query(`${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`, [jobId])) as ScheduledJobRow[];
+    const rows = await this.dataSource.query<ScheduledJobRow[]>(
+      `${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`,
+      [jobId],
+    );
     const row = rows[0];
     if (!row) {
       await this.fireQueue.removeRecurring(jobId);
@@ -60,7 +63,9 @@ export class ScheduleSyncService {
     try {
       await this.sync(jobId);
     } catch (error) {
-      this.logger.warn(`schedule of job ${jobId} not applied yet (${(error as Error).message}); the reconciler will retry`);
+      this.logger.warn(
+        `schedule of job ${jobId} not applied yet (${(error as Error).message}); the reconciler will retry`,
+      );
     }
   }
 
@@ -84,16 +89,19 @@ export class ScheduleSyncService {
     if (active && plan.kind === 'once') await this.ensureOnce(row.job_id, plan.atMs);
     if (active && plan.kind === 'fixedDelay') await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
     const next = active ? nextFireAfter(plan, Date.now()) : null;
-    await this.dataSource.query('UPDATE chac_job_runtime_detail SET next_execution_time = ? WHERE job_id = ?', [
-      next === null ? null : new Date(next),
-      row.job_id,
-    ]);
+    await this.dataSource.query(
+      'UPDATE chac_job_runtime_detail SET next_execution_time = ? WHERE job_id = ?',
+      [next === null ? null : new Date(next), row.job_id],
+    );
     return written;
   }
 
   /** After a run ends: a fixed-delay job's next occurrence is counted from now. */
   async onRunFinished(jobId: number): Promise<void> {
-    const rows = (await this.dataSource.query(`${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`, [jobId])) as ScheduledJobRow[];
+    const rows = await this.dataSource.query<ScheduledJobRow[]>(
+      `${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`,
+      [jobId],
+    );
     const row = rows[0];
     if (!row || !ACTIVE_STATES.includes(row.job_state)) return;
     const plan = planOf(row);
@@ -109,11 +117,17 @@ export class ScheduleSyncService {
    * start date / creation for the first). Derived from MySQL only, so it is deterministic
    * and a reconcile can re-create it after Redis lost it.
    */
-  private async ensureNextDelay(row: ScheduledJobRow, periodMs: number, startMs: number | null): Promise<void> {
-    const latest = (await this.dataSource.query(
+  private async ensureNextDelay(
+    row: ScheduledJobRow,
+    periodMs: number,
+    startMs: number | null,
+  ): Promise<void> {
+    const latest = await this.dataSource.query<
+      { running_state: number; planned_at: Date; finished_at: Date | null }[]
+    >(
       'SELECT running_state, planned_at, finished_at FROM chac_job_run WHERE job_id = ? ORDER BY planned_at DESC LIMIT 1',
       [row.job_id],
-    )) as { running_state: number; planned_at: Date; finished_at: Date | null }[];
+    );
     const last = latest[0];
     if (last?.running_state === RunningState.RUNNING) return;
     const atMs = last
@@ -123,10 +137,10 @@ export class ScheduleSyncService {
   }
 
   private async hasRun(jobId: number, plannedAt: number): Promise<boolean> {
-    const rows = (await this.dataSource.query('SELECT 1 FROM chac_job_run WHERE job_id = ? AND planned_at = ? LIMIT 1', [
-      jobId,
-      new Date(plannedAt),
-    ])) as unknown[];
+    const rows = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM chac_job_run WHERE job_id = ? AND planned_at = ? LIMIT 1',
+      [jobId, new Date(plannedAt)],
+    );
     return rows.length > 0;
   }
 }

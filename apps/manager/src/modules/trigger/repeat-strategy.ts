@@ -21,7 +21,11 @@ export function planFromRepeatOptions(opts: RepeatPatternOptions, defaultTimeZon
   const pattern = opts.pattern ?? '';
   const startMs = opts.startDate === undefined ? null : new Date(opts.startDate).getTime();
   if (pattern.startsWith(EVERY_PREFIX)) {
-    return { kind: 'fixedRate', periodMs: Number(pattern.slice(EVERY_PREFIX.length)), anchorMs: startMs ?? 0 };
+    return {
+      kind: 'fixedRate',
+      periodMs: Number(pattern.slice(EVERY_PREFIX.length)),
+      anchorMs: startMs ?? 0,
+    };
   }
   return { kind: 'cron', expression: pattern, timeZone: opts.tz ?? defaultTimeZone, startMs };
 }

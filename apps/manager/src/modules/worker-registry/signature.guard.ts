@@ -27,7 +27,13 @@ export class SignatureGuard implements CanActivate {
         ? new Unauthorized(ErrorCode.STALE_REQUEST, 'request timestamp is outside the 5 minute window')
         : new Unauthorized(ErrorCode.BAD_SIGNATURE, `request signature is ${check.reason}`);
     }
-    const fresh = await this.redis.set(this.keys.key('nonce', check.nonce), '1', 'PX', 2 * SIGNATURE_MAX_AGE_MS, 'NX');
+    const fresh = await this.redis.set(
+      this.keys.key('nonce', check.nonce),
+      '1',
+      'PX',
+      2 * SIGNATURE_MAX_AGE_MS,
+      'NX',
+    );
     if (fresh !== 'OK') throw new Unauthorized(ErrorCode.REPLAYED_REQUEST, 'request was already received');
     return true;
   }

@@ -80,10 +80,16 @@ export class WorkerRegistryService {
       const command = this.jobs.validate(job.definition, `jobs.${i}.definition.`);
       const key = command.jobKey;
       if (key.clusterName !== body.clusterName || key.groupName !== body.groupName) {
-        throw ValidationFailed.of(`jobs.${i}.definition.jobKey`, `${formatJobKey(key)} is not in this instance's cluster/group ${body.clusterName}/${body.groupName}`);
+        throw ValidationFailed.of(
+          `jobs.${i}.definition.jobKey`,
+          `${formatJobKey(key)} is not in this instance's cluster/group ${body.clusterName}/${body.groupName}`,
+        );
       }
       if (key.jobClassName !== job.jobClassName) {
-        throw ValidationFailed.of(`jobs.${i}.definition.jobKey.jobClassName`, `must equal jobs.${i}.jobClassName (${job.jobClassName})`);
+        throw ValidationFailed.of(
+          `jobs.${i}.definition.jobKey.jobClassName`,
+          `must equal jobs.${i}.jobClassName (${job.jobClassName})`,
+        );
       }
       return command;
     });
@@ -115,7 +121,11 @@ export class WorkerRegistryService {
     this.logger.log(
       `registered ${instance.instanceId} (${instance.clusterName}/${instance.groupName}) at ${instance.baseUrl} [${instance.baseUrlSource}], ${body.jobs.length} job(s)`,
     );
-    return { instanceId: instance.instanceId, heartbeatIntervalMs: this.config.heartbeatIntervalMs, jobs: jobIds };
+    return {
+      instanceId: instance.instanceId,
+      heartbeatIntervalMs: this.config.heartbeatIntervalMs,
+      jobs: jobIds,
+    };
   }
 
   async heartbeat(instanceId: string, draining: boolean): Promise<HeartbeatResponse> {
@@ -204,7 +214,11 @@ export class WorkerRegistryService {
   }
 
   private async liveKeyOf(instanceId: string): Promise<string> {
-    const [clusterName, groupName] = await this.redis.hmget(this.instanceKey(instanceId), 'clusterName', 'groupName');
+    const [clusterName, groupName] = await this.redis.hmget(
+      this.instanceKey(instanceId),
+      'clusterName',
+      'groupName',
+    );
     return this.liveKey(clusterName ?? '', groupName ?? '');
   }
 

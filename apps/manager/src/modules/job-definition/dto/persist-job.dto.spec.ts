@@ -7,7 +7,13 @@ const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 function body(patch: Record<string, unknown> = {}): unknown {
   return {
     jobKey: { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'com.acme.J' },
-    trigger: { triggerType: 1, triggerDescription: { cron: { expression: '*/5 * * * * ?' } }, startDate: null, endDate: null, repeatCount: -1 },
+    trigger: {
+      triggerType: 1,
+      triggerDescription: { cron: { expression: '*/5 * * * * ?' } },
+      startDate: null,
+      endDate: null,
+      repeatCount: -1,
+    },
     ...patch,
   };
 }
@@ -65,15 +71,23 @@ describe('persistJob validation', () => {
     });
     expect(future.trigger.startDate?.toISOString()).toBe('2027-01-01T19:04:05.000Z');
     expect(command({ trigger: { triggerType: 0, startDate: NOW - 1 } }).trigger.startDate).toBeNull();
-    expect(parseWireDate('2027-01-02T03:04:05Z', 'Asia/Shanghai')?.toISOString()).toBe('2027-01-02T03:04:05.000Z');
+    expect(parseWireDate('2027-01-02T03:04:05Z', 'Asia/Shanghai')?.toISOString()).toBe(
+      '2027-01-02T03:04:05.000Z',
+    );
     expect(parseWireDate(0, 'UTC')?.getTime()).toBe(0);
     expect(parseWireDate('tomorrow', 'UTC')).toBeNull();
   });
 
   it.each([
-    [{ trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 12 ? * 8' } } } }, 'trigger.triggerDescription.cron.expression'],
+    [
+      { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 12 ? * 8' } } } },
+      'trigger.triggerDescription.cron.expression',
+    ],
     [{ trigger: { triggerType: 2, triggerDescription: {} } }, 'trigger.triggerDescription.periodic'],
-    [{ trigger: { triggerType: 2, triggerDescription: { periodic: { period: 0, schedulingUnit: 0 } } } }, 'trigger.triggerDescription.periodic.period'],
+    [
+      { trigger: { triggerType: 2, triggerDescription: { periodic: { period: 0, schedulingUnit: 0 } } } },
+      'trigger.triggerDescription.periodic.period',
+    ],
     [{ trigger: { triggerType: 4 } }, 'trigger.triggerType'],
     [{ trigger: { triggerType: 3 } }, 'trigger.triggerType'],
     [{ trigger: { triggerType: 0, startDate: 'later' } }, 'trigger.startDate'],

@@ -3,7 +3,8 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CronExpression, CronSyntaxError, isValidTimeZone } from '../../trigger/cron/cron-expression';
 
-const name = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const name = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const jobKeySchema = z.object({
   clusterName: name(64),
@@ -21,7 +22,10 @@ const triggerSchema = z.object({
   triggerType: z
     .number({ error: 'must be an integer trigger type' })
     .int()
-    .refine((v) => triggerTypeCodes.includes(v), 'must be 0 (SIMPLE), 1 (CRON), 2 (PERIODIC) or 3 (DEPENDENT)'),
+    .refine(
+      (v) => triggerTypeCodes.includes(v),
+      'must be 0 (SIMPLE), 1 (CRON), 2 (PERIODIC) or 3 (DEPENDENT)',
+    ),
   triggerDescription: z
     .object({
       cron: z.object({ expression: z.string().trim().min(1, 'must not be empty') }).nullish(),
@@ -125,18 +129,35 @@ export function toPersistCommand(
   const problems: FieldProblem[] = [];
   const trigger = body.trigger;
   const timeZone = trigger.timeZone ?? defaultTimeZone;
-  if (!isValidTimeZone(timeZone)) problems.push({ field: 'trigger.timeZone', reason: `'${timeZone}' is not an IANA time zone` });
+  if (!isValidTimeZone(timeZone))
+    problems.push({ field: 'trigger.timeZone', reason: `'${timeZone}' is not an IANA time zone` });
 
-  if ((body.dependentKeys?.length ?? 0) > 0 || (body.forkKeys?.length ?? 0) > 0 || trigger.triggerType === TriggerType.DEPENDENT) {
-    const field = (body.dependentKeys?.length ?? 0) > 0 ? 'dependentKeys' : (body.forkKeys?.length ?? 0) > 0 ? 'forkKeys' : 'trigger.triggerType';
-    problems.push({ field, reason: 'job dependencies (serial, fork/join, DEPENDENT triggers) are not supported by this version yet' });
+  if (
+    (body.dependentKeys?.length ?? 0) > 0 ||
+    (body.forkKeys?.length ?? 0) > 0 ||
+    trigger.triggerType === TriggerType.DEPENDENT
+  ) {
+    const field =
+      (body.dependentKeys?.length ?? 0) > 0
+        ? 'dependentKeys'
+        : (body.forkKeys?.length ?? 0) > 0
+          ? 'forkKeys'
+          : 'trigger.triggerType';
+    problems.push({
+      field,
+      reason:
+        'job dependencies (serial, fork/join, DEPENDENT triggers) are not supported by this version yet',
+    });
   }
 
   let triggerDescription: Record<string, unknown> = {};
   if (trigger.triggerType === TriggerType.CRON) {
     const expression = trigger.triggerDescription?.cron?.expression;
     if (!expression) {
-      problems.push({ field: 'trigger.triggerDescription.cron.expression', reason: 'is required for a CRON trigger' });
+      problems.push({
+        field: 'trigger.triggerDescription.cron.expression',
+        reason: 'is required for a CRON trigger',
+      });
     } else {
       try {
         CronExpression.parse(expression);
@@ -148,7 +169,11 @@ export function toPersistCommand(
     }
   } else if (trigger.triggerType === TriggerType.PERIODIC) {
     const periodic = trigger.triggerDescription?.periodic;
-    if (!periodic) problems.push({ field: 'trigger.triggerDescription.periodic', reason: 'is required for a PERIODIC trigger' });
+    if (!periodic)
+      problems.push({
+        field: 'trigger.triggerDescription.periodic',
+        reason: 'is required for a PERIODIC trigger',
+      });
     else triggerDescription = { periodic };
   }
 
@@ -157,7 +182,11 @@ export function toPersistCommand(
     const raw = trigger[key];
     if (raw === null || raw === undefined) continue;
     const parsed = parseWireDate(raw, isValidTimeZone(timeZone) ? timeZone : 'UTC');
-    if (!parsed) problems.push({ field: `trigger.${key}`, reason: 'must be epoch milliseconds, ISO-8601 or yyyy-MM-dd HH:mm:ss' });
+    if (!parsed)
+      problems.push({
+        field: `trigger.${key}`,
+        reason: 'must be epoch milliseconds, ISO-8601 or yyyy-MM-dd HH:mm:ss',
+      });
     else dates[key] = parsed;
   }
   if (dates.startDate && dates.endDate && dates.endDate <= dates.startDate) {

@@ -48,7 +48,13 @@ const QUARTZ_DAY_OF_WEEK: CronFieldSpec = {
   names: QUARTZ_DAY_NAMES,
   maxStep: 7,
 };
-const UNIX_DAY_OF_WEEK: CronFieldSpec = { name: 'day-of-week', min: 0, max: 7, names: UNIX_DAY_NAMES, maxStep: 7 };
+const UNIX_DAY_OF_WEEK: CronFieldSpec = {
+  name: 'day-of-week',
+  min: 0,
+  max: 7,
+  names: UNIX_DAY_NAMES,
+  maxStep: 7,
+};
 const YEAR: CronFieldSpec = { name: 'year', min: MIN_YEAR, max: MAX_YEAR, maxStep: Number.MAX_SAFE_INTEGER };
 
 /** Quartz order: `sec min hour day-of-month month day-of-week [year]`. */

@@ -93,7 +93,12 @@ function parseQuartz(
     }
     days =
       dowField.kind === 'values'
-        ? { kind: 'days', daysOfMonth: ALL_DAYS_OF_MONTH, weekdays: weekdayMask(dowField.values, 1), combine: 'and' }
+        ? {
+            kind: 'days',
+            daysOfMonth: ALL_DAYS_OF_MONTH,
+            weekdays: weekdayMask(dowField.values, 1),
+            combine: 'and',
+          }
         : dowField.rule;
   } else {
     if (dowField.kind !== 'unspecified') {
@@ -105,7 +110,12 @@ function parseQuartz(
     }
     days =
       domField.kind === 'values'
-        ? { kind: 'days', daysOfMonth: dayOfMonthMask(domField.values), weekdays: ALL_WEEKDAYS, combine: 'and' }
+        ? {
+            kind: 'days',
+            daysOfMonth: dayOfMonthMask(domField.values),
+            weekdays: ALL_WEEKDAYS,
+            combine: 'and',
+          }
         : domField.rule;
   }
   return { seconds, minutes, hours, months, years, days };
@@ -138,7 +148,12 @@ function parseUnix(
     hours,
     months,
     years: allYears(),
-    days: { kind: 'days', daysOfMonth: dayOfMonthMask(daysOfMonth), weekdays: weekdayMask(weekdays, 0), combine },
+    days: {
+      kind: 'days',
+      daysOfMonth: dayOfMonthMask(daysOfMonth),
+      weekdays: weekdayMask(weekdays, 0),
+      combine,
+    },
   };
 }
 
@@ -266,7 +281,10 @@ function parseItem(item: string, rawItem: string, spec: CronFieldSpec, dialect: 
 
   const bounds = base.split('-');
   if (bounds.length > 2 || bounds.some((bound) => bound === '')) {
-    fail(spec.name, `'${rawItem}' is not a valid value or range (expected n or a-b, with non-negative numbers)`);
+    fail(
+      spec.name,
+      `'${rawItem}' is not a valid value or range (expected n or a-b, with non-negative numbers)`,
+    );
   }
   const start = parseValue(bounds[0] ?? '', spec, rawItem);
   const endText = bounds[1];

@@ -36,10 +36,6 @@ export class ValueSet {
     if (value > this.max) return -1;
     return this.table[value - this.min] ?? -1;
   }
-
-  has(value: number): boolean {
-    return value >= this.min && value <= this.max && this.next(value) === value;
-  }
 }
 
 /**
@@ -48,7 +44,12 @@ export class ValueSet {
  */
 export type DayRule =
   /** Plain day-of-month and day-of-week sets; `or` gives Vixie's "either field matches" semantics. */
-  | { readonly kind: 'days'; readonly daysOfMonth: number; readonly weekdays: number; readonly combine: 'and' | 'or' }
+  | {
+      readonly kind: 'days';
+      readonly daysOfMonth: number;
+      readonly weekdays: number;
+      readonly combine: 'and' | 'or';
+    }
   /** Quartz `L`, `L-n`, `LW`, `L-nW`: the last day minus `offset`, optionally moved to the nearest weekday. */
   | { readonly kind: 'last-day'; readonly offset: number; readonly nearestWeekday: boolean }
   /** Quartz `nW`: the weekday nearest to day `day`, without leaving the month. */

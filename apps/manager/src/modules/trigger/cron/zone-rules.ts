@@ -22,14 +22,23 @@ const OFFSET_CACHE_LIMIT = 8192;
 /** Marks an hour bucket that contains an offset change, so it must be resolved per instant. */
 const VARIABLE = Number.NaN;
 
+/**
+ * Zone names are matched case-insensitively by Intl, so the caches below are capped rather than trusting the
+ * number of distinct valid spellings to stay small; past the cap, lookups still work, just uncached.
+ */
+const ZONE_CACHE_LIMIT = 1024;
 const rulesByZone = new Map<string, ZoneRules>();
+/** Checking a zone with Intl costs tens of microseconds, so remember the names that passed. */
+const validZoneNames = new Set<string>();
 
 /** Whether `zone` is a time-zone identifier known to this runtime's IANA database (e.g. 'Europe/London'). */
 export function isValidTimeZone(zone: string): boolean {
   // Callers may pass unchecked input (JSON bodies), so guard the type at runtime too.
   if (typeof zone !== 'string') return false;
-  if (rulesByZone.has(zone)) return true;
-  return IANAZone.isValidZone(zone);
+  if (validZoneNames.has(zone)) return true;
+  if (!IANAZone.isValidZone(zone)) return false;
+  if (validZoneNames.size < ZONE_CACHE_LIMIT) validZoneNames.add(zone);
+  return true;
 }
 
 export class ZoneRules {
@@ -50,7 +59,7 @@ export class ZoneRules {
         throw new RangeError(`Unknown IANA time zone: '${zoneName}'`);
       }
       rules = new ZoneRules(IANAZone.create(zoneName));
-      rulesByZone.set(zoneName, rules);
+      if (rulesByZone.size < ZONE_CACHE_LIMIT) rulesByZone.set(zoneName, rules);
     }
     return rules;
   }

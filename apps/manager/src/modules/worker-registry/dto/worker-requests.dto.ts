@@ -1,6 +1,11 @@
 import { z } from 'zod';
 
-const instanceId = z.string().trim().min(1).max(128).regex(/^[\w.:@-]+$/, 'may contain letters, digits and _ . : @ -');
+const instanceId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[\w.:@-]+$/, 'may contain letters, digits and _ . : @ -');
 
 export const registerSchema = z.object({
   instanceId,

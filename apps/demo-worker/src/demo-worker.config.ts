@@ -1,0 +1,82 @@
+import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
+
+/** The demo worker's configuration, read once from the environment at start-up. */
+export interface DemoWorkerConfig {
+  /** `DEMO_WORKER_PORT` (default 8088; 0 picks a free port). */
+  port: number;
+  /** `CHACONNE_MANAGER_URL` (default `http://127.0.0.1:6543`). */
+  managerUrl: string;
+  /** `CHACONNE_SECRET` (required): the secret shared with the manager. */
+  secret: string;
+  /** `CHACONNE_WORKER_BASE_URL` (optional): where the manager reaches this worker. */
+  baseUrl: string | undefined;
+  clusterName: string;
+  groupName: string;
+}
+
+/** Injection token of {@link DemoWorkerConfig}. */
+export const DEMO_WORKER_CONFIG = Symbol('DEMO_WORKER_CONFIG');
+
+export class DemoWorkerConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid demo-worker configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'DemoWorkerConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** A set-but-empty variable counts as unset. */
+function read(env: Env, key: string): string | undefined {
+  const value = env[key]?.trim();
+  return value === '' ? undefined : value;
+}
+
+function httpUrl(env: Env, key: string, problems: string[], fallback?: string): string | undefined {
+  const value = read(env, key) ?? fallback;
+  if (value === undefined) return undefined;
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/+$/, '');
+  } catch {
+    // reported below
+  }
+  problems.push(`${key} must be an http(s) URL (got "${value}")`);
+  return undefined;
+}
+
+/** Validates the environment; every bad key is listed in one {@link DemoWorkerConfigError}. */
+export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
+  const problems: string[] = [];
+  const rawPort = read(env, 'DEMO_WORKER_PORT') ?? '8088';
+  const port = Number(rawPort);
+  if (!/^\d+$/.test(rawPort) || port > 65_535) {
+    problems.push(`DEMO_WORKER_PORT must be an integer between 0 and 65535 (got "${rawPort}")`);
+  }
+  const managerUrl = httpUrl(env, 'CHACONNE_MANAGER_URL', problems, 'http://127.0.0.1:6543');
+  const baseUrl = httpUrl(env, 'CHACONNE_WORKER_BASE_URL', problems);
+  const secret = env.CHACONNE_SECRET ?? '';
+  if (secret === '') {
+    problems.push(
+      `CHACONNE_SECRET is required: the secret shared with the manager (at least ${MIN_SECRET_LENGTH} characters)`,
+    );
+  } else if (secret.length < MIN_SECRET_LENGTH) {
+    problems.push(`CHACONNE_SECRET must be at least ${MIN_SECRET_LENGTH} characters (got ${secret.length})`);
+  }
+  if (problems.length > 0 || managerUrl === undefined) throw new DemoWorkerConfigError(problems);
+  return { port, managerUrl, secret, baseUrl, clusterName: 'demo-cluster', groupName: 'demo-worker' };
+}
+
+/**
+ * The one place the demo reads `process.env`. On bad configuration it prints every
+ * problem and exits with status 1.
+ */
+export function loadDemoWorkerConfig(): DemoWorkerConfig {
+  try {
+    return parseDemoWorkerConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof DemoWorkerConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

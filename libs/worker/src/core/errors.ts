@@ -1,0 +1,35 @@
+import type { ErrorCode, FieldError } from '@chaconne/contracts';
+
+/** Misuse of the SDK or an unrecoverable start-up condition (bad options, duplicate jobs, ...). */
+export class ChaconneWorkerError extends Error {
+  override readonly name = 'ChaconneWorkerError';
+}
+
+/**
+ * Throw from a handler when retrying cannot help (bad attachment, missing record, ...).
+ * The run is reported FAILED with `error.name === 'NonRetryableError'`, which the manager
+ * reads as "do not retry this run".
+ *
+ * @example
+ * if (!parameter.table) throw new NonRetryableError('attachment has no "table"');
+ */
+export class NonRetryableError extends Error {
+  override readonly name = 'NonRetryableError';
+}
+
+/**
+ * A worker -> manager request that did not succeed. `status` is null when the manager did
+ * not answer at all (connection refused, timeout, aborted).
+ */
+export class ManagerRequestError extends Error {
+  override readonly name = 'ManagerRequestError';
+
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly code: ErrorCode | null = null,
+    readonly fieldErrors: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { hostname, networkInterfaces } from 'node:os';
+import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
+import { ChaconneWorkerError } from './errors';
+import { consoleLogger, type WorkerLogger } from './logger';
+
+/** Options of {@link ChaconneWorker}. */
+export interface ChaconneWorkerOptions {
+  /** Base URL of the Chaconne manager, e.g. `http://127.0.0.1:6543`. */
+  managerUrl: string;
+  /**
+   * Shared secret used to sign every request in both directions (the same value as the
+   * manager's). At least `MIN_SECRET_LENGTH` (32) characters; there is no default.
+   */
+  secret: string;
+  /** Chaconne cluster this instance belongs to (the `clusterName` of its job keys). */
+  clusterName: string;
+  /** Chaconne group this instance belongs to (the `groupName` of its job keys). */
+  groupName: string;
+  /**
+   * Where the manager reaches this instance, e.g. `http://10.0.0.5:8088` (include any path
+   * prefix the host app mounts routes under).
+   * @defaultValue `http://<first non-internal IPv4, else 127.0.0.1>:<port>`
+   */
+  baseUrl?: string;
+  /**
+   * Port of the host HTTP server, used to build the detected `baseUrl`. Framework adapters
+   * fill it in from the listening server.
+   * @defaultValue the port the adapter reports, if any
+   */
+  port?: number;
+  /**
+   * Stable identity of this process in the manager's worker registry.
+   * @defaultValue `<hostname>-<pid>-<6 random hex chars>`
+   */
+  instanceId?: string;
+  /**
+   * Load-balancing weight of this instance relative to the others of its group.
+   * @defaultValue 1
+   */
+  weight?: number;
+  /**
+   * Free-form labels shown in the console and usable for routing.
+   * @defaultValue `{}`
+   */
+  labels?: Record<string, string>;
+  /**
+   * Where the SDK writes its own diagnostics (job logs go to the manager).
+   * @defaultValue `console` with a `[chaconne-worker]` prefix
+   */
+  logger?: WorkerLogger;
+  /**
+   * How long `close()` waits for in-flight runs before aborting them.
+   * @defaultValue 30000
+   */
+  shutdownGraceMs?: number;
+  /**
+   * Timeout of every worker -> manager HTTP request.
+   * @defaultValue 10000
+   */
+  requestTimeoutMs?: number;
+  /**
+   * Backoff between retries of registration, reports and log batches.
+   * @defaultValue `{ initialMs: 500, maxMs: 5000 }`
+   */
+  retryBackoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * Shipping of `ctx.log` lines to the manager.
+   * @defaultValue `{ flushIntervalMs: 200, maxBatchLines: 100, maxBufferedLines: 5000 }`
+   */
+  logShipping?: { flushIntervalMs?: number; maxBatchLines?: number; maxBufferedLines?: number };
+  /**
+   * Also write every `ctx.log` line to `logger` (handy in development).
+   * @defaultValue false
+   */
+  echoRunLogs?: boolean;
+}
+
+/** {@link ChaconneWorkerOptions} with defaults applied and values checked. */
+export interface ResolvedWorkerOptions {
+  managerUrl: string;
+  secret: string;
+  clusterName: string;
+  groupName: string;
+  baseUrl: string | undefined;
+  port: number | undefined;
+  instanceId: string;
+  weight: number;
+  labels: Record<string, string>;
+  logger: WorkerLogger;
+  shutdownGraceMs: number;
+  requestTimeoutMs: number;
+  retryBackoff: { initialMs: number; maxMs: number };
+  logShipping: { flushIntervalMs: number; maxBatchLines: number; maxBufferedLines: number };
+  echoRunLogs: boolean;
+}
+
+function httpUrl(value: unknown, key: string, problems: string[]): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') {
+    problems.push(`${key} is required (an http(s) URL)`);
+    return undefined;
+  }
+  try {
+    const url = new URL(value);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+    return value.replace(/\/+$/, '');
+  } catch {
+    problems.push(`${key} must be an http(s) URL (got "${value}")`);
+    return undefined;
+  }
+}
+
+function positive(
+  value: number | undefined,
+  fallback: number,
+  key: string,
+  problems: string[],
+  min = 1,
+): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < min)
+    problems.push(`${key} must be a number >= ${min} (got ${value})`);
+  return value;
+}
+
+export function defaultInstanceId(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/**
+ * Checks the options and applies defaults. Every problem is listed in one error, so a
+ * misconfigured service fails at start-up with the whole story.
+ */
+export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWorkerOptions {
+  const problems: string[] = [];
+  const managerUrl = httpUrl(options.managerUrl, 'managerUrl', problems);
+  const secret = options.secret as unknown;
+  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
+    const got = typeof secret === 'string' ? `${secret.length} characters` : 'none';
+    problems.push(
+      `secret must be at least ${MIN_SECRET_LENGTH} characters (got ${got}); use the shared secret configured on the manager`,
+    );
+  }
+  for (const key of ['clusterName', 'groupName'] as const) {
+    const value = options[key] as unknown;
+    if (typeof value !== 'string' || value.trim() === '')
+      problems.push(`${key} is required (a non-empty string)`);
+  }
+  const baseUrl = options.baseUrl === undefined ? undefined : httpUrl(options.baseUrl, 'baseUrl', problems);
+  if (
+    options.port !== undefined &&
+    (!Number.isInteger(options.port) || options.port < 1 || options.port > 65_535)
+  ) {
+    problems.push(`port must be an integer between 1 and 65535 (got ${options.port})`);
+  }
+  if (options.instanceId?.trim() === '') problems.push('instanceId must not be empty');
+  const logShipping = {
+    flushIntervalMs: positive(
+      options.logShipping?.flushIntervalMs,
+      200,
+      'logShipping.flushIntervalMs',
+      problems,
+    ),
+    maxBatchLines: positive(options.logShipping?.maxBatchLines, 100, 'logShipping.maxBatchLines', problems),
+    maxBufferedLines: positive(
+      options.logShipping?.maxBufferedLines,
+      5_000,
+      'logShipping.maxBufferedLines',
+      problems,
+    ),
+  };
+  const retryBackoff = {
+    initialMs: positive(options.retryBackoff?.initialMs, 500, 'retryBackoff.initialMs', problems),
+    maxMs: positive(options.retryBackoff?.maxMs, 5_000, 'retryBackoff.maxMs', problems),
+  };
+  const resolved: Omit<ResolvedWorkerOptions, 'managerUrl'> = {
+    secret: options.secret,
+    clusterName: options.clusterName,
+    groupName: options.groupName,
+    baseUrl,
+    port: options.port,
+    instanceId: options.instanceId ?? defaultInstanceId(),
+    weight: positive(options.weight, 1, 'weight', problems, Number.MIN_VALUE),
+    labels: { ...options.labels },
+    logger: options.logger ?? consoleLogger(),
+    shutdownGraceMs: positive(options.shutdownGraceMs, 30_000, 'shutdownGraceMs', problems, 0),
+    requestTimeoutMs: positive(options.requestTimeoutMs, 10_000, 'requestTimeoutMs', problems),
+    retryBackoff,
+    logShipping,
+    echoRunLogs: options.echoRunLogs ?? false,
+  };
+  if (problems.length > 0 || managerUrl === undefined) {
+    throw new ChaconneWorkerError(`Invalid ChaconneWorker options:\n  - ${problems.join('\n  - ')}`);
+  }
+  return { ...resolved, managerUrl };
+}
+
+/** The first non-internal IPv4 address of this host, else `127.0.0.1`. */
+export function detectHostAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      // Node 18.0-18.3 reported the family as a number.
+      const family = address.family as string | number;
+      if ((family === 'IPv4' || family === 4) && !address.internal) return address.address;
+    }
+  }
+  return '127.0.0.1';
+}

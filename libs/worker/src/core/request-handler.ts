@@ -1,0 +1,211 @@
+import {
+  ErrorCode,
+  NonceCache,
+  PROTOCOL_VERSION,
+  ProtocolHeader,
+  WorkerRoutes,
+  verifyBody,
+  type ApiFailure,
+  type FieldError,
+  type JobKey,
+  type RunAccepted,
+  type RunRequest,
+} from '@chaconne/contracts';
+import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
+import { MAX_REQUEST_BYTES } from './raw-body';
+
+/** What the worker did with a verified run request. */
+export type RunAcceptance = 'accepted' | 'duplicate' | 'no-handler' | 'draining';
+
+/** The worker behind the endpoints. */
+export interface RunGateway {
+  acceptRun(request: RunRequest): RunAcceptance;
+  /** false when this process is not executing that run. */
+  cancelRun(runId: number): boolean;
+}
+
+const CANCEL_PATH = /^\/chaconne\/runs\/(\d{1,16})\/cancel$/;
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): WorkerHttpResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+function failure(status: number, code: ErrorCode, msg: string, errors?: FieldError[]): WorkerHttpResponse {
+  const body: ApiFailure = { success: false, msg, code, data: null, ...(errors ? { errors } : {}) };
+  return json(status, body);
+}
+
+function lowerCaseHeaders(
+  headers: WorkerHttpRequest['headers'],
+): Record<string, string | string[] | undefined> {
+  const out: Record<string, string | string[] | undefined> = {};
+  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  return out;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a run request's shape; returns the field errors, or the request. */
+export function parseRunRequest(rawBody: Buffer): RunRequest | FieldError[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return [{ field: '(body)', reason: 'must be a JSON object' }];
+  }
+  if (!isRecord(body)) return [{ field: '(body)', reason: 'must be a JSON object' }];
+  const errors: FieldError[] = [];
+  const integer = (field: string, min: number): number => {
+    const value = body[field];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+      errors.push({ field, reason: `must be an integer >= ${min}` });
+      return 0;
+    }
+    return value;
+  };
+  const runId = integer('runId', 1);
+  const jobId = integer('jobId', 0);
+  const attempt = integer('attempt', 0);
+  const key = isRecord(body.jobKey) ? body.jobKey : {};
+  const part = (field: keyof JobKey): string => {
+    const value = key[field];
+    if (typeof value !== 'string' || value === '')
+      errors.push({ field: `jobKey.${field}`, reason: 'is required' });
+    return typeof value === 'string' ? value : '';
+  };
+  const jobKey: JobKey = {
+    clusterName: part('clusterName'),
+    groupName: part('groupName'),
+    jobName: part('jobName'),
+    jobClassName: part('jobClassName'),
+  };
+  const plannedAt = body.plannedAt;
+  if (typeof plannedAt !== 'string' || Number.isNaN(Date.parse(plannedAt))) {
+    errors.push({ field: 'plannedAt', reason: 'must be an ISO-8601 date' });
+  }
+  const attachment = body.attachment ?? null;
+  if (attachment !== null && typeof attachment !== 'string') {
+    errors.push({ field: 'attachment', reason: 'must be a string or null' });
+  }
+  const timeoutMs = body.timeoutMs ?? -1;
+  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs)) {
+    errors.push({ field: 'timeoutMs', reason: 'must be a number (-1 = no timeout)' });
+  }
+  if (errors.length > 0) return errors;
+  return {
+    runId,
+    jobId,
+    attempt,
+    jobKey,
+    plannedAt: plannedAt as string,
+    attachment: attachment as string | null,
+    timeoutMs: timeoutMs as number,
+  };
+}
+
+/**
+ * The manager -> worker endpoints (`POST /chaconne/runs`, `POST /chaconne/runs/:id/cancel`)
+ * without any HTTP framework: every request must carry a valid, fresh, unused signature
+ * over its exact bytes before anything else happens.
+ */
+export class RequestHandler {
+  private readonly nonces = new NonceCache();
+
+  constructor(
+    private readonly secret: string,
+    private readonly gateway: RunGateway,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  handle(request: WorkerHttpRequest): WorkerHttpResponse {
+    const path = request.path.split('?')[0]?.replace(/(.)\/+$/, '$1') ?? '';
+    const cancel = CANCEL_PATH.exec(path);
+    if (path !== WorkerRoutes.runs && !cancel)
+      return failure(404, ErrorCode.NOT_FOUND, `no Chaconne route ${path}`);
+    if (request.method.toUpperCase() !== 'POST') {
+      return {
+        ...failure(405, ErrorCode.NOT_FOUND, `${request.method} is not allowed on ${path}; use POST`),
+        headers: { allow: 'POST', 'content-type': 'application/json; charset=utf-8' },
+      };
+    }
+    if (request.rawBody.length > MAX_REQUEST_BYTES) {
+      return failure(413, ErrorCode.PAYLOAD_TOO_LARGE, `request body exceeds ${MAX_REQUEST_BYTES} bytes`);
+    }
+    const headers = lowerCaseHeaders(request.headers);
+    const refused = this.verify(headers, request.rawBody);
+    if (refused) return refused;
+    const protocol = headers[ProtocolHeader.PROTOCOL];
+    if (typeof protocol === 'string' && protocol !== String(PROTOCOL_VERSION)) {
+      return failure(
+        400,
+        ErrorCode.INCOMPATIBLE_PROTOCOL,
+        `manager speaks protocol ${protocol}, this worker speaks ${PROTOCOL_VERSION}`,
+      );
+    }
+    if (cancel) return this.cancel(Number(cancel[1]));
+    return this.run(request.rawBody);
+  }
+
+  private verify(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: Buffer,
+  ): WorkerHttpResponse | undefined {
+    const now = this.now();
+    const check = verifyBody(this.secret, headers, rawBody, now);
+    if (!check.ok) {
+      return check.reason === 'stale'
+        ? failure(
+            401,
+            ErrorCode.STALE_REQUEST,
+            'request timestamp is outside the 5-minute window (check clocks)',
+          )
+        : failure(
+            401,
+            ErrorCode.BAD_SIGNATURE,
+            `signature ${check.reason === 'mismatch' ? 'does not match' : `is ${check.reason}`}`,
+          );
+    }
+    if (!this.nonces.remember(check.nonce, now)) {
+      return failure(401, ErrorCode.REPLAYED_REQUEST, 'this signed request was already received');
+    }
+    return undefined;
+  }
+
+  private run(rawBody: Buffer): WorkerHttpResponse {
+    const parsed = parseRunRequest(rawBody);
+    if (Array.isArray(parsed))
+      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run request', parsed);
+    const acceptance = this.gateway.acceptRun(parsed);
+    switch (acceptance) {
+      case 'accepted':
+      case 'duplicate': {
+        const body: RunAccepted = { accepted: true, duplicate: acceptance === 'duplicate' };
+        return json(202, body);
+      }
+      case 'no-handler':
+        return failure(
+          404,
+          ErrorCode.NO_HANDLER,
+          `no handler for job class ${parsed.jobKey.jobClassName} on this worker`,
+        );
+      case 'draining':
+        return failure(
+          503,
+          ErrorCode.DEPENDENCY_UNAVAILABLE,
+          'worker is shutting down; dispatch to another instance',
+        );
+    }
+  }
+
+  private cancel(runId: number): WorkerHttpResponse {
+    return this.gateway.cancelRun(runId)
+      ? json(200, { runId, cancelled: true })
+      : failure(404, ErrorCode.RUN_NOT_FOUND, `run ${runId} is not executing on this worker`);
+  }
+}

@@ -1,0 +1,132 @@
+import { RunningState, type RunError, type RunReport } from '@chaconne/contracts';
+import type { JobContext } from './job';
+import type { RegisteredJob } from './job-registry';
+import type { WorkerLogger } from './logger';
+import { toJson } from './message-format';
+
+/** Abort reason when a run exceeds its `timeoutMs`. */
+export class RunTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+
+  constructor(readonly timeoutMs: number) {
+    super(`timeout after ${timeoutMs} ms`);
+  }
+}
+
+/** Abort reason when the manager cancels a run or the worker shuts down. */
+export class RunAbortedError extends Error {
+  override readonly name = 'AbortError';
+}
+
+export type RunOutcomeReport = Pick<RunReport, 'runningState' | 'result' | 'error' | 'reason'>;
+
+/** Any thrown value as an `Error` (handlers may throw strings or plain objects). */
+export function toError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  const error = new Error(typeof thrown === 'string' ? thrown : `non-Error thrown: ${safeJson(thrown)}`);
+  error.name = 'Error';
+  return error;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return toJson(value) ?? String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function runError(error: Error): RunError {
+  return error.stack
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { name: error.name, message: error.message };
+}
+
+/** Makes a handler's result safe to send as JSON (undefined stays absent). */
+function jsonSafe(result: unknown, warn: (message: string) => void): unknown {
+  if (result === undefined) return undefined;
+  try {
+    const text = toJson(result, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+    return text === undefined ? undefined : (JSON.parse(text) as unknown);
+  } catch (error) {
+    warn(`result is not JSON-serialisable (${toError(error).message}); reporting its string form`);
+    return Object.prototype.toString.call(result);
+  }
+}
+
+/** Settles when the signal aborts, rejecting with its reason. */
+function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose: () => void } {
+  let dispose = (): void => undefined;
+  const promise = new Promise<never>((_resolve, reject) => {
+    const onAbort = (): void => {
+      reject(toError(signal.reason));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    dispose = () => {
+      signal.removeEventListener('abort', onAbort);
+    };
+  });
+  // The race below may already be decided when the signal aborts.
+  promise.catch(() => undefined);
+  return { promise, dispose };
+}
+
+/**
+ * Runs one job: the handler races its abort signal (timeout, cancel, shutdown), so a
+ * handler that ignores the signal does not hold the report back; then the matching hook.
+ * Never throws: every outcome becomes a report.
+ */
+export async function executeRun(
+  job: RegisteredJob,
+  ctx: JobContext,
+  controller: AbortController,
+  timeoutMs: number,
+  logger: WorkerLogger,
+): Promise<RunOutcomeReport> {
+  const timer =
+    timeoutMs > 0
+      ? setTimeout(() => {
+          controller.abort(new RunTimeoutError(timeoutMs));
+        }, timeoutMs)
+      : undefined;
+  const aborted = whenAborted(controller.signal);
+  let outcome: RunOutcomeReport;
+  let failure: Error | undefined;
+  let result: unknown;
+  try {
+    // Let the 202 answer leave before the handler's synchronous part runs.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const handler = Promise.resolve().then(() => {
+      controller.signal.throwIfAborted();
+      return job.run(ctx);
+    });
+    handler.catch(() => undefined); // it may lose the race and reject later
+    result = await Promise.race([handler, aborted.promise]);
+    outcome = {
+      runningState: RunningState.COMPLETED,
+      result: jsonSafe(result, (m) => {
+        ctx.log.warn(m);
+      }),
+    };
+  } catch (thrown) {
+    failure = toError(thrown);
+    outcome = { runningState: RunningState.FAILED, error: runError(failure), reason: failure.message };
+  } finally {
+    clearTimeout(timer);
+    aborted.dispose();
+  }
+  try {
+    if (failure) await job.onFailure(ctx, failure);
+    else await job.onSuccess(ctx, result);
+  } catch (thrown) {
+    const error = toError(thrown);
+    const hook = failure ? 'onFailure' : 'onSuccess';
+    ctx.log.error(`${hook} hook failed`, error);
+    logger.warn(`run ${ctx.runId}: ${hook} hook of ${job.jobClassName} failed: ${error.message}`);
+  }
+  return outcome;
+}

@@ -1,0 +1,564 @@
+import {
+  ErrorCode,
+  ManagerRoutes,
+  PROTOCOL_VERSION,
+  type HeartbeatRequest,
+  type HeartbeatResponse,
+  type RegisterRequest,
+  type RegisterResponse,
+  type RunReport,
+  type RunRequest,
+  type WorkerJobDeclaration,
+} from '@chaconne/contracts';
+import { backoffDelay, sleep } from './backoff';
+import { ChaconneWorkerError, ManagerRequestError } from './errors';
+import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
+import type { JobContext, JobHandler, JobRegistration, NotManagedJob, NotManagedJobClass } from './job';
+import { JobRegistry, type RegisteredJob } from './job-registry';
+import { LogShipper } from './log-shipper';
+import { ManagerClient, type ManagerTransport } from './manager-client';
+import {
+  detectHostAddress,
+  resolveWorkerOptions,
+  type ChaconneWorkerOptions,
+  type ResolvedWorkerOptions,
+} from './options';
+import { RecentRunIds } from './recent-run-ids';
+import { RequestHandler, type RunAcceptance } from './request-handler';
+import { executeRun, RunAbortedError, type RunOutcomeReport } from './run-executor';
+import { SDK_VERSION } from './version';
+
+/** Runtime facts an adapter knows only once the host server listens. */
+export interface WorkerStartOptions {
+  /** Port the host HTTP server listens on; used when `baseUrl` is not configured. */
+  port?: number;
+}
+
+/** Extra time after the grace period for aborted runs to send their reports. */
+const FINAL_REPORT_WINDOW_MS = 5_000;
+/** Timeout of the best-effort requests sent while closing (draining heartbeat, deregister). */
+const CLOSING_REQUEST_TIMEOUT_MS = 3_000;
+/** Lowest heartbeat interval honoured, whatever the manager answers. */
+const MIN_HEARTBEAT_MS = 50;
+
+/** Read through a call: the flag flips while a request awaits, which narrowing cannot see. */
+function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Answers after which resending a report cannot help. */
+function isFinalReportRefusal(error: unknown): error is ManagerRequestError {
+  return (
+    error instanceof ManagerRequestError &&
+    error.status !== null &&
+    [400, 404, 409, 410, 413, 422].includes(error.status)
+  );
+}
+
+/**
+ * The Chaconne worker: registers this process's jobs with the manager, keeps it informed
+ * with heartbeats, serves the signed run endpoints through {@link ChaconneWorker.handle},
+ * runs handlers with a context (log, signal, timeout) and reports every outcome.
+ *
+ * @example
+ * const worker = new ChaconneWorker({
+ *   managerUrl: 'http://127.0.0.1:6543',
+ *   secret: process.env.CHACONNE_SECRET!,
+ *   clusterName: 'demo-cluster',
+ *   groupName: 'billing',
+ *   port: 8088,
+ * });
+ * worker.addJob(jobFromInstance(new DemoCronJob()));
+ * worker.addDynamicJob(EtlJob);
+ * // route POST /chaconne/* of your server to worker.handle, then:
+ * await worker.start();
+ */
+export class ChaconneWorker {
+  /** Identity of this process in the manager's worker registry. */
+  readonly instanceId: string;
+  /** Resolves once the manager has accepted the first registration; rejects if it never will. */
+  readonly ready: Promise<void>;
+
+  private readonly options: ResolvedWorkerOptions;
+  private readonly registry: JobRegistry;
+  private readonly transport: ManagerTransport;
+  private readonly logs: LogShipper;
+  private readonly endpoints: RequestHandler;
+  private readonly recentRunIds = new RecentRunIds();
+  /** Runs accepted and not yet reported. */
+  private readonly runs = new Map<number, Promise<void>>();
+  /** Runs whose handler is still executing, with the controller that aborts it. */
+  private readonly executing = new Map<number, AbortController>();
+  private readonly background = new Set<Promise<void>>();
+  /** Aborted at the end of close(): ends every retry loop. */
+  private readonly stopping = new AbortController();
+  /** Aborted as close() begins: a draining worker does not (re-)register. */
+  private readonly stopRegistering = new AbortController();
+  private readonly startedAt = new Date().toISOString();
+  private resolveReady: () => void = () => undefined;
+  private rejectReady: (error: Error) => void = () => undefined;
+  private starting: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private registration: RegisterRequest | undefined;
+  private registered = false;
+  private draining = false;
+  private heartbeatIntervalMs = 5_000;
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private heartbeatFailures = 0;
+
+  constructor(options: ChaconneWorkerOptions) {
+    this.options = resolveWorkerOptions(options);
+    this.instanceId = this.options.instanceId;
+    this.registry = new JobRegistry(this.options.clusterName, this.options.groupName);
+    this.transport = new ManagerClient({
+      managerUrl: this.options.managerUrl,
+      secret: this.options.secret,
+      timeoutMs: this.options.requestTimeoutMs,
+    });
+    this.logs = new LogShipper(
+      {
+        transport: this.transport,
+        instanceId: this.instanceId,
+        logger: this.options.logger,
+        backoff: this.options.retryBackoff,
+      },
+      this.options.logShipping,
+    );
+    this.endpoints = new RequestHandler(this.options.secret, {
+      acceptRun: (request) => this.acceptRun(request),
+      cancelRun: (runId) => this.cancelRun(runId),
+    });
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    // Nobody has to await `ready`; a failed start is logged where it happens.
+    this.ready.catch(() => undefined);
+  }
+
+  /**
+   * Registers a code-defined job (its definition and trigger are upserted by the manager).
+   * Throws on a duplicate job name or class, naming both declarations.
+   */
+  addJob(job: JobRegistration): this {
+    this.assertNotStarted();
+    this.registry.addCodeDefined(job);
+    return this;
+  }
+
+  /**
+   * Registers a dynamic job (Chaconne's `NotManagedJob`): no trigger here, its definition
+   * lives in the manager. Matched by job class name, or by simple name
+   * (`com.acme.EtlJob` finds `EtlJob`).
+   *
+   * @example
+   * worker.addDynamicJob('EtlJob', async (ctx) => ({ rows: await load(ctx.attachment) }));
+   * worker.addDynamicJob(EtlJob); // a class implementing NotManagedJob, instantiated per run
+   */
+  addDynamicJob(jobClassName: string, job: JobHandler | NotManagedJob | NotManagedJobClass): this;
+  addDynamicJob(jobClass: NotManagedJobClass): this;
+  addDynamicJob(
+    nameOrClass: string | NotManagedJobClass,
+    job?: JobHandler | NotManagedJob | NotManagedJobClass,
+  ): this {
+    this.assertNotStarted();
+    if (typeof nameOrClass === 'string') {
+      if (job === undefined) throw new ChaconneWorkerError(`Dynamic job "${nameOrClass}" needs a handler`);
+      this.registry.addDynamic(nameOrClass, job);
+    } else {
+      this.registry.addDynamic(nameOrClass.name, nameOrClass, `class ${nameOrClass.name}`);
+    }
+    return this;
+  }
+
+  /** The jobs sent at registration. */
+  get jobs(): WorkerJobDeclaration[] {
+    return this.registry.declarations();
+  }
+
+  /** Runs accepted and not yet reported. */
+  get activeRuns(): number {
+    return this.runs.size;
+  }
+
+  /** Whether the manager currently knows this instance. */
+  get isRegistered(): boolean {
+    return this.registered;
+  }
+
+  /** The base URL sent to the manager (known once `start()` has been called). */
+  get baseUrl(): string | undefined {
+    return this.registration?.baseUrl;
+  }
+
+  /**
+   * Registers with the manager, retrying (0.5 s -> 5 s backoff) until it answers, then
+   * heartbeats. Resolves once registered; rejects if the manager refuses this worker for
+   * good (incompatible protocol, invalid job definitions) or `close()` comes first.
+   * Idempotent. Serve the endpoints before calling it: the manager may dispatch at once.
+   */
+  start(options: WorkerStartOptions = {}): Promise<void> {
+    if (this.closing) return Promise.reject(new ChaconneWorkerError('ChaconneWorker is closed'));
+    this.starting ??= this.runStart(options);
+    return this.starting;
+  }
+
+  /** {@link start} without waiting: failures are logged; `ready` tells when registered. */
+  startInBackground(options: WorkerStartOptions = {}): void {
+    this.start(options).catch(() => undefined);
+  }
+
+  /**
+   * Handles a manager -> worker request (`POST /chaconne/runs`, `.../:runId/cancel`).
+   * Framework adapters call this with the exact raw body and write the answer back.
+   */
+  readonly handle = (request: WorkerHttpRequest): Promise<WorkerHttpResponse> => {
+    try {
+      return Promise.resolve(this.endpoints.handle(request));
+    } catch (error) {
+      this.options.logger.error(`request handling failed: ${describe(error)}`);
+      return Promise.resolve({
+        status: 500,
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: JSON.stringify({
+          success: false,
+          msg: 'internal error',
+          code: ErrorCode.INTERNAL_ERROR,
+          data: null,
+        }),
+      });
+    }
+  };
+
+  /**
+   * Graceful shutdown: refuses new runs (503), waits for in-flight runs up to
+   * `shutdownGraceMs` (then aborts them), ships their logs and reports, deregisters, and
+   * stops every timer. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.runClose();
+    return this.closing;
+  }
+
+  // ---- registration and heartbeats ----
+
+  private async runStart(options: WorkerStartOptions): Promise<void> {
+    try {
+      this.registration = this.buildRegistration(options);
+      const response = await this.registerUntilAccepted();
+      this.onRegistered(response);
+      this.options.logger.log(
+        `registered with ${this.options.managerUrl} as ${this.instanceId} (${this.registry.size} jobs, reachable at ${this.registration.baseUrl})`,
+      );
+      this.resolveReady();
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.rejectReady(failure);
+      throw failure;
+    }
+  }
+
+  private buildRegistration(options: WorkerStartOptions): RegisterRequest {
+    const port = this.options.port ?? options.port;
+    let baseUrl = this.options.baseUrl;
+    if (baseUrl === undefined) {
+      if (port === undefined) {
+        const error = new ChaconneWorkerError(
+          'ChaconneWorker cannot tell the manager where to reach it: set options.baseUrl or options.port',
+        );
+        this.options.logger.error(error.message);
+        throw error;
+      }
+      baseUrl = `http://${detectHostAddress()}:${port}`;
+    }
+    return {
+      instanceId: this.instanceId,
+      clusterName: this.options.clusterName,
+      groupName: this.options.groupName,
+      baseUrl,
+      baseUrlSource: this.options.baseUrl === undefined ? 'detected' : 'configured',
+      weight: this.options.weight,
+      labels: this.options.labels,
+      sdkVersion: SDK_VERSION,
+      protocolVersion: PROTOCOL_VERSION,
+      startedAt: this.startedAt,
+      jobs: this.registry.declarations(),
+    };
+  }
+
+  /** POST register until the manager answers; one warning per failure streak. */
+  private async registerUntilAccepted(): Promise<RegisterResponse> {
+    const signal = this.stopRegistering.signal;
+    const registration = this.registration;
+    if (!registration) throw new ChaconneWorkerError('registration is not prepared');
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted)
+        throw new ChaconneWorkerError('ChaconneWorker closed before the manager accepted its registration');
+      try {
+        const response = await this.transport.post<RegisterResponse>(
+          ManagerRoutes.register,
+          registration,
+          signal,
+        );
+        if (attempt > 0)
+          this.options.logger.log(`manager reachable again after ${attempt} failed registration attempts`);
+        return response;
+      } catch (error) {
+        if (isAborted(signal)) continue;
+        if (
+          error instanceof ManagerRequestError &&
+          (error.code === ErrorCode.INCOMPATIBLE_PROTOCOL || error.code === ErrorCode.VALIDATION_FAILED)
+        ) {
+          const reason =
+            error.code === ErrorCode.INCOMPATIBLE_PROTOCOL
+              ? `the manager refuses protocol ${PROTOCOL_VERSION} / SDK ${SDK_VERSION}`
+              : 'the manager refuses the job definitions';
+          this.options.logger.error(`registration stopped: ${reason}: ${error.message}`);
+          throw new ChaconneWorkerError(`registration refused: ${error.message}`);
+        }
+        if (attempt === 0) {
+          this.options.logger.warn(
+            `cannot register with the manager at ${this.options.managerUrl} (${describe(error)}); retrying every ${this.options.retryBackoff.maxMs / 1000} s at most until it answers`,
+          );
+        }
+        await sleep(backoffDelay(attempt, this.options.retryBackoff), signal);
+      }
+    }
+  }
+
+  private onRegistered(response: RegisterResponse | undefined): void {
+    this.registered = true;
+    const interval = response?.heartbeatIntervalMs;
+    if (typeof interval === 'number' && Number.isFinite(interval)) {
+      this.heartbeatIntervalMs = Math.max(MIN_HEARTBEAT_MS, interval);
+    }
+    this.scheduleHeartbeat();
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.stopping.signal.aborted) return;
+    clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = setTimeout(() => {
+      this.heartbeatTimer = undefined;
+      this.track(this.heartbeat());
+    }, this.heartbeatIntervalMs);
+    this.heartbeatTimer.unref();
+  }
+
+  private heartbeatBody(): HeartbeatRequest {
+    return { instanceId: this.instanceId, activeRuns: this.runs.size, draining: this.draining };
+  }
+
+  private async heartbeat(): Promise<void> {
+    const signal = this.stopping.signal;
+    let known = true;
+    try {
+      const response = await this.transport.post<HeartbeatResponse | undefined>(
+        ManagerRoutes.heartbeat,
+        this.heartbeatBody(),
+        signal,
+      );
+      if (this.heartbeatFailures > 0) this.options.logger.log('heartbeats reach the manager again');
+      this.heartbeatFailures = 0;
+      known = response?.known !== false;
+    } catch (error) {
+      if (signal.aborted) return;
+      if (
+        error instanceof ManagerRequestError &&
+        (error.code === ErrorCode.UNKNOWN_INSTANCE || error.status === 404)
+      ) {
+        known = false;
+      } else {
+        if (this.heartbeatFailures === 0) this.options.logger.warn(`heartbeat failed: ${describe(error)}`);
+        this.heartbeatFailures++;
+      }
+    }
+    if (!known) {
+      this.registered = false;
+      this.options.logger.warn(
+        'the manager does not know this instance (restarted or expired it); registering again',
+      );
+      try {
+        this.registration = {
+          ...(this.registration ?? this.buildRegistration({})),
+          jobs: this.registry.declarations(),
+        };
+        this.onRegistered(await this.registerUntilAccepted());
+        this.options.logger.log(`registered again as ${this.instanceId}`);
+      } catch {
+        // closed, or refused for good (already logged)
+      }
+      return;
+    }
+    this.scheduleHeartbeat();
+  }
+
+  // ---- runs ----
+
+  private acceptRun(request: RunRequest): RunAcceptance {
+    if (this.draining) return 'draining';
+    const job = this.registry.find(request.jobKey.jobClassName);
+    if (!job) return 'no-handler';
+    if (this.recentRunIds.has(request.runId)) return 'duplicate';
+    this.recentRunIds.add(request.runId);
+    const controller = new AbortController();
+    this.executing.set(request.runId, controller);
+    const done = this.runAndReport(job, request, controller).finally(() => {
+      this.runs.delete(request.runId);
+    });
+    this.runs.set(request.runId, done);
+    return 'accepted';
+  }
+
+  private cancelRun(runId: number): boolean {
+    const controller = this.executing.get(runId);
+    if (!controller) return false;
+    controller.abort(new RunAbortedError('cancelled by the manager'));
+    return true;
+  }
+
+  private async runAndReport(
+    job: RegisteredJob,
+    request: RunRequest,
+    controller: AbortController,
+  ): Promise<void> {
+    const { runId } = request;
+    const startedAt = new Date().toISOString();
+    try {
+      const ctx: JobContext = Object.freeze({
+        jobKey: request.jobKey,
+        jobId: request.jobId,
+        runId,
+        attempt: request.attempt,
+        attachment: request.attachment,
+        plannedAt: new Date(request.plannedAt),
+        signal: controller.signal,
+        log: this.logs.openRun(runId, this.options.echoRunLogs ? this.options.logger : undefined),
+      });
+      let outcome: RunOutcomeReport;
+      try {
+        outcome = await executeRun(job, ctx, controller, request.timeoutMs, this.options.logger);
+      } finally {
+        this.executing.delete(runId);
+        this.logs.endRun(runId);
+      }
+      const report: RunReport = {
+        instanceId: this.instanceId,
+        ...outcome,
+        startedAt,
+        finishedAt: new Date().toISOString(),
+      };
+      await this.reportUntilAccepted(runId, report);
+    } catch (error) {
+      this.options.logger.error(`run ${runId}: unexpected SDK failure: ${describe(error)}`);
+    }
+  }
+
+  /** Ships the run's logs, then its report, retrying until the manager takes both. */
+  private async reportUntilAccepted(runId: number, report: RunReport): Promise<void> {
+    const signal = this.stopping.signal;
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) {
+        this.options.logger.error(
+          `run ${runId}: report not delivered before shutdown; the manager will time the run out`,
+        );
+        return;
+      }
+      try {
+        await this.logs.flushRun(runId, signal);
+        await this.transport.post<unknown>(ManagerRoutes.report(runId), report, signal);
+        if (attempt > 0)
+          this.options.logger.log(`run ${runId}: report delivered after ${attempt} failed attempts`);
+        return;
+      } catch (error) {
+        if (isAborted(signal)) continue;
+        if (isFinalReportRefusal(error)) {
+          this.options.logger.warn(
+            `run ${runId}: the manager refused the report, not resending: ${error.message}`,
+          );
+          return;
+        }
+        if (attempt === 0)
+          this.options.logger.warn(`run ${runId}: cannot report yet (${describe(error)}); retrying`);
+        await sleep(backoffDelay(attempt, this.options.retryBackoff), signal);
+      }
+    }
+  }
+
+  // ---- shutdown ----
+
+  private async runClose(): Promise<void> {
+    this.draining = true;
+    const logger = this.options.logger;
+    this.stopRegistering.abort();
+    if (this.registered && this.runs.size > 0) {
+      // Tell the manager at once, so it stops dispatching here while runs finish.
+      this.track(this.sendOnce(ManagerRoutes.heartbeat, this.heartbeatBody()).then(() => undefined));
+    }
+    if (this.runs.size > 0) {
+      logger.log(`closing: waiting up to ${this.options.shutdownGraceMs} ms for ${this.runs.size} run(s)`);
+      if (!(await this.settleRuns(this.options.shutdownGraceMs)) && this.executing.size > 0) {
+        logger.warn(`closing: aborting ${this.executing.size} run(s) still executing after the grace period`);
+        for (const controller of this.executing.values()) {
+          controller.abort(new RunAbortedError('worker shutting down'));
+        }
+        await this.settleRuns(FINAL_REPORT_WINDOW_MS);
+      }
+    }
+    this.stopping.abort();
+    clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+    await Promise.all([...this.runs.values(), ...this.background]);
+    await this.starting?.catch(() => undefined);
+    await this.logs.close(CLOSING_REQUEST_TIMEOUT_MS);
+    if (this.registered) {
+      const deregistered = await this.sendOnce(ManagerRoutes.deregister, { instanceId: this.instanceId });
+      if (deregistered) logger.log(`deregistered ${this.instanceId}`);
+      this.registered = false;
+    }
+  }
+
+  /** Whether every accepted run has been reported within `timeoutMs`. */
+  private async settleRuns(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<false>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(false);
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.all([...this.runs.values()]).then(() => true), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One best-effort request while closing; false (with a warning) if it failed. */
+  private async sendOnce(path: string, body: unknown): Promise<boolean> {
+    try {
+      await this.transport.post<unknown>(path, body, AbortSignal.timeout(CLOSING_REQUEST_TIMEOUT_MS));
+      return true;
+    } catch (error) {
+      this.options.logger.warn(`closing: ${describe(error)}`);
+      return false;
+    }
+  }
+
+  private track(task: Promise<void>): void {
+    const tracked = task.catch((error: unknown) => {
+      this.options.logger.error(`background task failed: ${describe(error)}`);
+    });
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  private assertNotStarted(): void {
+    if (this.starting || this.closing) {
+      throw new ChaconneWorkerError('Register jobs before start(): the manager learns them at registration');
+    }
+  }
+}
