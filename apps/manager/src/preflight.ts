@@ -17,7 +17,8 @@ const REASONS: Record<string, string> = {
 
 function reasonOf(error: unknown): string {
   const { code, message } = error as { code?: string; message?: string };
-  return (code && REASONS[code]) ?? code ?? message ?? String(error);
+  const reason = (code && REASONS[code]) ?? code ?? message ?? 'unknown error';
+  return reason.replace(/\.$/, '');
 }
 
 function address(url: string, defaultPort: number): string {
@@ -60,14 +61,18 @@ export async function checkRedis(config: ManagerConfig): Promise<string | null> 
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
   });
-  redis.on('error', () => undefined);
+  // The socket error (e.g. ECONNREFUSED) says more than the "Connection is closed" that follows it.
+  let socketError: unknown = null;
+  redis.on('error', (error) => {
+    socketError ??= error;
+  });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
     throw new DependencyUnreachable(
-      `Redis is not reachable at ${address(config.redisUrl, 6379)}: ${reasonOf(error)}.\n` +
+      `Redis is not reachable at ${address(config.redisUrl, 6379)}: ${reasonOf(socketError ?? error)}.\n` +
         '  Start Redis 6.2+ there (e.g. `redis-server --daemonize yes`, or\n' +
         '  `docker compose -f docker/docker-compose.yml up -d redis`), or set CHACONNE_REDIS_URL.',
     );

@@ -1,34 +1,11 @@
 import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import { REDIS, RedisKeys, redisOptions } from './redis-connection';
+import { RedisLock } from './redis-lock.service';
 
-export const REDIS = Symbol('REDIS');
-
-/** Connection options shared by the manager's own client and BullMQ's connections. */
-export function redisOptions(redisUrl: string): RedisOptions {
-  return {
-    // BullMQ requires this for blocking connections; commands wait through reconnects.
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
-    lazyConnect: false,
-    ...(redisUrl.startsWith('rediss:') ? { tls: {} } : {}),
-  };
-}
-
-/** Builds Redis key names under the configured prefix, apart from BullMQ's own keys. */
-@Injectable()
-export class RedisKeys {
-  private readonly base: string;
-
-  constructor(@Inject(MANAGER_CONFIG) config: ManagerConfig) {
-    this.base = `${config.prefix}:chac`;
-  }
-
-  key(...parts: (string | number)[]): string {
-    return [this.base, ...parts].join(':');
-  }
-}
+export { REDIS, RedisKeys, redisOptions } from './redis-connection';
+export { RedisLock } from './redis-lock.service';
 
 @Injectable()
 class RedisShutdown implements OnApplicationShutdown {
@@ -50,8 +27,9 @@ class RedisShutdown implements OnApplicationShutdown {
       useFactory: (config: ManagerConfig) => new Redis(config.redisUrl, redisOptions(config.redisUrl)),
     },
     RedisKeys,
+    RedisLock,
     RedisShutdown,
   ],
-  exports: [REDIS, RedisKeys],
+  exports: [REDIS, RedisKeys, RedisLock],
 })
 export class RedisModule {}

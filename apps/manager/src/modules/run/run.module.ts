@@ -7,10 +7,11 @@ import { RunDispatcher } from './run-dispatcher.service';
 import { RunIntakeController } from './run-intake.controller';
 import { RunQueryController } from './run-query.controller';
 import { RunStore } from './run-store.service';
+import { RunSweeper } from './run-sweeper.service';
 
 @Module({
   imports: [ScheduleModule, JobDefinitionModule, WorkerRegistryModule],
   controllers: [RunIntakeController, RunQueryController],
-  providers: [RunStore, RunDispatcher, FireService],
+  providers: [RunStore, RunDispatcher, FireService, RunSweeper],
 })
 export class RunModule {}

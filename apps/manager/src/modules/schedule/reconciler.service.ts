@@ -5,10 +5,9 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
-import { REDIS, RedisKeys } from '../redis/redis.module';
+import { RedisLock } from '../redis/redis.module';
 import { FireQueue } from './fire-queue.service';
 import {
   ACTIVE_STATES,
@@ -38,8 +37,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     private readonly dataSource: DataSource,
     private readonly fireQueue: FireQueue,
     private readonly scheduleSync: ScheduleSyncService,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    private readonly lock: RedisLock,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
@@ -67,28 +65,10 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   /** Only one manager reconciles per interval; the lock expires if its holder dies. */
-  private async reconcileIfLeader(): Promise<ReconcileReport | null> {
-    const lock = this.keys.key('reconcile-lock');
-    const token = `${process.pid}-${Date.now()}`;
-    const acquired = await this.redis.set(
-      lock,
-      token,
-      'PX',
-      Math.max(this.config.reconcileIntervalMs, 5000),
-      'NX',
+  private reconcileIfLeader(): Promise<ReconcileReport | null> {
+    return this.lock.runExclusive('reconcile', Math.max(this.config.reconcileIntervalMs, 5000), () =>
+      this.reconcile(),
     );
-    if (acquired !== 'OK') return null;
-    try {
-      return await this.reconcile();
-    } finally {
-      // Release only our own lock.
-      await this.redis.eval(
-        "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0",
-        1,
-        lock,
-        token,
-      );
-    }
   }
 
   async reconcile(): Promise<ReconcileReport> {

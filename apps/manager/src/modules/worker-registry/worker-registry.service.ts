@@ -22,8 +22,8 @@ export interface WorkerCandidate {
   baseUrl: string;
 }
 
-/** Heartbeats missed before an instance is no longer chosen. */
-const MISSED_BEATS = 3;
+/** Heartbeats missed before an instance is no longer chosen (and its runs count as lost). */
+export const MISSED_BEATS = 3;
 
 // One round trip per fire: live, non-draining members of a group plus the group's
 // cluster-wide round-robin counter (shared by every manager).
@@ -185,6 +185,27 @@ export class WorkerRegistryService {
     if (list.length === 0) return list;
     const start = counter % list.length;
     return [...list.slice(start), ...list.slice(0, start)];
+  }
+
+  /** The instances among `instanceIds` that have missed three heartbeats (or are unknown to Redis). */
+  async lostInstances(instanceIds: string[], now = Date.now()): Promise<Set<string>> {
+    const lost = new Set<string>();
+    if (instanceIds.length === 0) return lost;
+    const groups = await Promise.all(
+      instanceIds.map((id) => this.redis.hmget(this.instanceKey(id), 'clusterName', 'groupName')),
+    );
+    const beats = await Promise.all(
+      instanceIds.map((id, i) => {
+        const [clusterName, groupName] = groups[i] ?? [];
+        return clusterName && groupName ? this.redis.zscore(this.liveKey(clusterName, groupName), id) : null;
+      }),
+    );
+    const cutoff = now - MISSED_BEATS * this.config.heartbeatIntervalMs;
+    instanceIds.forEach((id, i) => {
+      const beat = beats[i];
+      if (beat === null || beat === undefined || Number(beat) < cutoff) lost.add(id);
+    });
+    return lost;
   }
 
   private jobsOf(json: string): Set<string> {
