@@ -8,7 +8,7 @@ async function runManager(env: Record<string, string>): Promise<{ code: number |
   const child = spawn(process.execPath, [join(REPO_ROOT, 'apps/manager/dist/main.js')], {
     cwd: REPO_ROOT,
     env: {
-      PATH: process.env['PATH'] ?? '',
+      PATH: process.env.PATH ?? '',
       CHACONNE_SECRET: randomBytes(32).toString('hex'),
       CHACONNE_PORT: '0',
       ...env,

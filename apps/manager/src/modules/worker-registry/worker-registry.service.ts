@@ -197,7 +197,9 @@ export class WorkerRegistryService {
     const beats = await Promise.all(
       instanceIds.map((id, i) => {
         const [clusterName, groupName] = groups[i] ?? [];
-        return clusterName && groupName ? this.redis.zscore(this.liveKey(clusterName, groupName), id) : null;
+        return clusterName && groupName
+          ? this.redis.zscore(this.liveKey(clusterName, groupName), id)
+          : Promise.resolve(null);
       }),
     );
     const cutoff = now - MISSED_BEATS * this.config.heartbeatIntervalMs;
