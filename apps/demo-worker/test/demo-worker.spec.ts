@@ -13,11 +13,9 @@ import {
   type RunReport,
   type RunRequest,
 } from '@chaconne/contracts';
+import { FakeManager, SECRET } from '@chaconne/testing';
 import { AppModule } from '../src/app.module';
 import { parseDemoWorkerConfig } from '../src/demo-worker.config';
-import { FakeManager } from './fake-manager';
-
-const SECRET = 'demo-secret-0123456789-abcdefghijklmnop';
 
 describe('demo-worker', () => {
   let manager: FakeManager;
@@ -40,7 +38,7 @@ describe('demo-worker', () => {
 
   beforeAll(async () => {
     Logger.overrideLogger(false);
-    manager = await new FakeManager(SECRET).start();
+    manager = await FakeManager.start();
     const config = parseDemoWorkerConfig({
       CHACONNE_SECRET: SECRET,
       CHACONNE_MANAGER_URL: manager.url,

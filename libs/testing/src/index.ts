@@ -3,3 +3,20 @@ export type { Envelope } from './http';
 export { waitFor, sleep } from './wait-for';
 export { dropDatabase, queryDatabase, deleteRedisPrefix } from './stores';
 export { chaconneBody } from './chaconne-body';
+export {
+  FakeManager,
+  SECRET,
+  okAnswer,
+  errorAnswer,
+  runRequest,
+  signedRun,
+  signedCancel,
+  recordingLogger,
+} from './fake-manager';
+export type {
+  FakeAnswer,
+  RecordedRequest,
+  RecordingLogger,
+  WorkerLoggerLike,
+  WorkerRequestLike,
+} from './fake-manager';

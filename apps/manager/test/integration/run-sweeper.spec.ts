@@ -1,9 +1,15 @@
-import { PROTOCOL_VERSION, ProtocolHeader, RunningState, signBody } from '@chaconne/contracts';
+import { RunningState } from '@chaconne/contracts';
 import { chaconneBody, postJson, sleep } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { RunSweeper } from '../../src/modules/run/run-sweeper.service';
-import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import {
+  cleanUp,
+  registration,
+  signedPost as signedPostTo,
+  startManagerApp,
+  testConfig,
+} from '../support/test-env';
 
 const config = testConfig({ CHACONNE_HEARTBEAT_INTERVAL_MS: '1000' });
 let app: NestFastifyApplication;
@@ -11,29 +17,11 @@ let baseUrl: string;
 let dataSource: DataSource;
 
 async function signedPost(path: string, body: unknown): Promise<number> {
-  const text = JSON.stringify(body);
-  const res = await postJson(baseUrl, path, text, {
-    ...signBody(config.secret, text),
-    [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
-  });
-  return res.status;
+  return (await signedPostTo(baseUrl, config.secret, path, body)).status;
 }
 
 async function register(instanceId: string): Promise<void> {
-  const status = await signedPost('/worker/register', {
-    instanceId,
-    clusterName: 'demo-cluster',
-    groupName: 'demo-worker',
-    baseUrl: 'http://127.0.0.1:9',
-    baseUrlSource: 'configured',
-    weight: 1,
-    labels: {},
-    sdkVersion: 'test',
-    protocolVersion: PROTOCOL_VERSION,
-    startedAt: new Date().toISOString(),
-    jobs: [{ jobClassName: 'EtlJob' }],
-  });
-  expect(status).toBe(200);
+  expect(await signedPost('/worker/register', registration(instanceId))).toBe(200);
 }
 
 async function insertRun(

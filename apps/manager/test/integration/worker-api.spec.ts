@@ -1,44 +1,22 @@
-import {
-  MIN_SECRET_LENGTH,
-  PROTOCOL_VERSION,
-  ProtocolHeader,
-  type RegisterRequest,
-  type RegisterResponse,
-  signBody,
-} from '@chaconne/contracts';
+import { MIN_SECRET_LENGTH, PROTOCOL_VERSION, type RegisterResponse, signBody } from '@chaconne/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';
 import { chaconneBody, postJson } from '@chaconne/testing';
-import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import {
+  cleanUp,
+  registration,
+  signedPost as signedPostTo,
+  startManagerApp,
+  testConfig,
+} from '../support/test-env';
 
 const config = testConfig({ CHACONNE_HEARTBEAT_INTERVAL_MS: '1000' });
 let app: NestFastifyApplication;
 let baseUrl: string;
 
-function registration(instanceId: string, extra: Partial<RegisterRequest> = {}): RegisterRequest {
-  return {
-    instanceId,
-    clusterName: 'demo-cluster',
-    groupName: 'demo-worker',
-    baseUrl: `http://127.0.0.1:1/${instanceId}`,
-    baseUrlSource: 'configured',
-    weight: 1,
-    labels: {},
-    sdkVersion: '0.1.0',
-    protocolVersion: PROTOCOL_VERSION,
-    startedAt: new Date().toISOString(),
-    jobs: [{ jobClassName: 'EtlJob' }],
-    ...extra,
-  };
-}
-
 async function signedPost<T>(path: string, body: unknown, secret = config.secret, now = Date.now()) {
-  const text = JSON.stringify(body);
-  return postJson<T>(baseUrl, path, text, {
-    ...signBody(secret, text, now),
-    [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
-  });
+  return signedPostTo<T>(baseUrl, secret, path, body, now);
 }
 
 beforeAll(async () => {

@@ -1,7 +1,8 @@
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { deleteRedisPrefix, dropDatabase } from '@chaconne/testing';
+import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest, signBody } from '@chaconne/contracts';
+import { deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { AppModule } from '../../src/app.module';
 import { ApiExceptionFilter } from '../../src/common/api-exception.filter';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';
@@ -50,4 +51,37 @@ export async function startManagerApp(
   app.useGlobalFilters(new ApiExceptionFilter());
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: await app.getUrl() };
+}
+
+/** POSTs a request signed the way the worker SDK signs it. */
+export async function signedPost<T>(
+  baseUrl: string,
+  secret: string,
+  path: string,
+  body: unknown,
+  now = Date.now(),
+): Promise<{ status: number; body: Envelope<T> }> {
+  const text = JSON.stringify(body);
+  return postJson<T>(baseUrl, path, text, {
+    ...signBody(secret, text, now),
+    [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
+  });
+}
+
+/** A registration of a demo-cluster/demo-worker instance that can run EtlJob. */
+export function registration(instanceId: string, extra: Partial<RegisterRequest> = {}): RegisterRequest {
+  return {
+    instanceId,
+    clusterName: 'demo-cluster',
+    groupName: 'demo-worker',
+    baseUrl: `http://127.0.0.1:1/${instanceId}`,
+    baseUrlSource: 'configured',
+    weight: 1,
+    labels: {},
+    sdkVersion: '0.1.0',
+    protocolVersion: PROTOCOL_VERSION,
+    startedAt: new Date().toISOString(),
+    jobs: [{ jobClassName: 'EtlJob' }],
+    ...extra,
+  };
 }

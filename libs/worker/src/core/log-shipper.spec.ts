@@ -1,5 +1,5 @@
 import { LogLevel, ManagerRoutes, type LogBatch } from '@chaconne/contracts';
-import { recordingLogger } from '../../test/fake-manager';
+import { recordingLogger } from '@chaconne/testing';
 import { ManagerRequestError } from './errors';
 import { LogShipper, type LogShippingOptions } from './log-shipper';
 import type { ManagerTransport } from './manager-client';

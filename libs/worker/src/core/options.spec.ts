@@ -1,5 +1,5 @@
 import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
-import { SECRET } from '../../test/fake-manager';
+import { SECRET } from '@chaconne/testing';
 import { ChaconneWorkerError } from './errors';
 import { resolveWorkerOptions } from './options';
 

@@ -6,14 +6,7 @@ import {
   type ApiFailure,
   type RunAccepted,
 } from '@chaconne/contracts';
-import {
-  FakeManager,
-  recordingLogger,
-  runRequest,
-  SECRET,
-  signedCancel,
-  signedRun,
-} from '../../test/fake-manager';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedCancel, signedRun } from '@chaconne/testing';
 import { ChaconneWorker } from './worker';
 
 describe('run endpoint security and dedupe', () => {

@@ -22,7 +22,7 @@ import {
   signedCancel,
   signedRun,
   type RecordingLogger,
-} from '../../test/fake-manager';
+} from '@chaconne/testing';
 import type { ChaconneWorkerOptions } from './options';
 import type { JobContext } from './job';
 import { SDK_VERSION } from './version';

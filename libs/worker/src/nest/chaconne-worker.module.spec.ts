@@ -11,7 +11,7 @@ import {
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
-import { FakeManager, recordingLogger, runRequest, SECRET } from '../../test/fake-manager';
+import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/testing';
 import type { JobContext, NotManagedJob } from '../core/job';
 import { ChaconneWorker } from '../core/worker';
 import { ChacJob, ChacTrigger, Run } from '../decorators';

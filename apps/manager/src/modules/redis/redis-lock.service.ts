@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { REDIS, RedisKeys } from './redis-connection';
@@ -18,6 +18,11 @@ export class RedisLock {
    * Runs `task` if no other manager holds `name`; answers null when it is held. The lock
    * expires after `ttlMs`, so a holder that dies does not block the others for long.
    */
+  /** A {@link PeriodicDuty} guarded by this lock. */
+  periodic(name: string, intervalMs: number, task: () => Promise<unknown>, logger: Logger): PeriodicDuty {
+    return new PeriodicDuty(this, name, intervalMs, task, logger);
+  }
+
   async runExclusive<T>(name: string, ttlMs: number, task: () => Promise<T>): Promise<T | null> {
     const key = this.keys.key('lock', name);
     const token = randomBytes(8).toString('hex');
@@ -27,5 +32,46 @@ export class RedisLock {
     } finally {
       await this.redis.eval(RELEASE_SCRIPT, 1, key, token);
     }
+  }
+}
+
+/**
+ * A duty that runs every `intervalMs` on whichever manager takes its lock first. A run
+ * never overlaps the previous one; failures are logged and retried at the next tick.
+ */
+export class PeriodicDuty {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly lock: RedisLock,
+    private readonly name: string,
+    private readonly intervalMs: number,
+    private readonly task: () => Promise<unknown>,
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.runNow(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Runs the duty now (unless it is already running here) and waits for it. */
+  async runNow(): Promise<void> {
+    this.running ??= this.lock
+      .runExclusive(this.name, Math.max(this.intervalMs * 2, 5000), this.task)
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        this.logger.warn(`${this.name} failed: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        this.running = null;
+      });
+    await this.running;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
   }
 }

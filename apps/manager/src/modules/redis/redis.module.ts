@@ -5,7 +5,7 @@ import { REDIS, RedisKeys, redisOptions } from './redis-connection';
 import { RedisLock } from './redis-lock.service';
 
 export { REDIS, RedisKeys, redisOptions } from './redis-connection';
-export { RedisLock } from './redis-lock.service';
+export { PeriodicDuty, RedisLock } from './redis-lock.service';
 
 @Injectable()
 class RedisShutdown implements OnApplicationShutdown {

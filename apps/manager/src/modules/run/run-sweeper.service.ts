@@ -8,7 +8,7 @@ import {
 import { RunningState } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
-import { RedisLock } from '../redis/redis.module';
+import { type PeriodicDuty, RedisLock } from '../redis/redis.module';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { MISSED_BEATS, WorkerRegistryService } from '../worker-registry/worker-registry.service';
 import { RunStore } from './run-store.service';
@@ -32,40 +32,25 @@ interface OpenRun {
 @Injectable()
 export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RunSweeper.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly duty: PeriodicDuty;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly runs: RunStore,
     private readonly registry: WorkerRegistryService,
     private readonly scheduleSync: ScheduleSyncService,
-    private readonly lock: RedisLock,
+    lock: RedisLock,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
-  ) {}
+  ) {
+    this.duty = lock.periodic('sweep', config.heartbeatIntervalMs, () => this.sweep(), this.logger);
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.tick();
-    }, this.config.heartbeatIntervalMs);
-    this.timer.unref();
+    this.duty.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private tick(): void {
-    if (this.running) return;
-    this.running = this.lock
-      .runExclusive('sweep', this.config.heartbeatIntervalMs * 2, () => this.sweep())
-      .catch((error: unknown) => {
-        this.logger.warn(`sweep failed: ${(error as Error).message}`);
-      })
-      .finally(() => {
-        this.running = null;
-      });
+    await this.duty.stop();
   }
 
   /** Ends the open runs that can no longer get an outcome; answers how many. */

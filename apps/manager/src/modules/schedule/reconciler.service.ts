@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
-import { RedisLock } from '../redis/redis.module';
+import { type PeriodicDuty, RedisLock } from '../redis/redis.module';
 import { FireQueue } from './fire-queue.service';
 import {
   ACTIVE_STATES,
@@ -30,45 +30,25 @@ export interface ReconcileReport {
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReconcilerService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly duty: PeriodicDuty;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly fireQueue: FireQueue,
     private readonly scheduleSync: ScheduleSyncService,
-    private readonly lock: RedisLock,
-    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
-  ) {}
+    lock: RedisLock,
+    @Inject(MANAGER_CONFIG) config: ManagerConfig,
+  ) {
+    this.duty = lock.periodic('reconcile', config.reconcileIntervalMs, () => this.reconcile(), this.logger);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.tick();
-    this.timer = setInterval(() => void this.tick(), this.config.reconcileIntervalMs);
-    this.timer.unref();
+    await this.duty.runNow();
+    this.duty.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.running;
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = this.reconcileIfLeader()
-      .catch((error: unknown) => {
-        this.logger.warn(`reconcile failed: ${(error as Error).message}`);
-      })
-      .finally(() => {
-        this.running = null;
-      });
-    await this.running;
-  }
-
-  /** Only one manager reconciles per interval; the lock expires if its holder dies. */
-  private reconcileIfLeader(): Promise<ReconcileReport | null> {
-    return this.lock.runExclusive('reconcile', Math.max(this.config.reconcileIntervalMs, 5000), () =>
-      this.reconcile(),
-    );
+    await this.duty.stop();
   }
 
   async reconcile(): Promise<ReconcileReport> {

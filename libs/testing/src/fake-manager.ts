@@ -9,7 +9,25 @@ import {
   verifyBody,
   type RunRequest,
 } from '@chaconne/contracts';
-import type { WorkerHttpRequest, WorkerLogger } from '../src';
+
+/**
+ * A request to the worker's HTTP handler, as @chaconne/worker's `WorkerHttpRequest` has it.
+ * Declared here because this library depends on @chaconne/contracts only; the worker's type
+ * is structural, so these objects are accepted wherever it wants one.
+ */
+export interface WorkerRequestLike {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  rawBody: Buffer;
+}
+
+/** The shape of @chaconne/worker's `WorkerLogger` (structural, like {@link WorkerRequestLike}). */
+export interface WorkerLoggerLike {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
 
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 
@@ -149,7 +167,7 @@ export function runRequest(overrides: Partial<RunRequest> = {}): RunRequest {
 }
 
 /** A run request as the manager sends it: exact bytes, signed, with the Chaconne media type. */
-export function signedRun(body: RunRequest | string, now?: number, secret = SECRET): WorkerHttpRequest {
+export function signedRun(body: RunRequest | string, now?: number, secret = SECRET): WorkerRequestLike {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   return {
     method: 'POST',
@@ -163,7 +181,7 @@ export function signedRun(body: RunRequest | string, now?: number, secret = SECR
   };
 }
 
-export function signedCancel(runId: number): WorkerHttpRequest {
+export function signedCancel(runId: number): WorkerRequestLike {
   return {
     method: 'POST',
     path: WorkerRoutes.cancel(runId),
@@ -172,7 +190,7 @@ export function signedCancel(runId: number): WorkerHttpRequest {
   };
 }
 
-export interface RecordingLogger extends WorkerLogger {
+export interface RecordingLogger extends WorkerLoggerLike {
   lines: { level: 'log' | 'warn' | 'error'; message: string }[];
 }
 
