@@ -22,12 +22,18 @@ const APPS = [
   { service: 'manager', target: 'manager', port: '6543' },
   { service: 'demo-worker', target: 'demo-worker', port: '8088' },
 ] as const;
-const REQUIRED_VARS = ['MYSQL_ROOT_PASSWORD', 'MYSQL_PASSWORD', 'CHACONNE_SECRET'] as const;
+const REQUIRED_VARS = [
+  'MYSQL_ROOT_PASSWORD',
+  'MYSQL_PASSWORD',
+  'CHACONNE_SECRET',
+  'CHACONNE_ADMIN_TOKEN',
+] as const;
 type RequiredVar = (typeof REQUIRED_VARS)[number];
 const TEST_VALUES: Record<RequiredVar, string> = {
   MYSQL_ROOT_PASSWORD: 'test-root-password',
   MYSQL_PASSWORD: 'test-app-password',
   CHACONNE_SECRET: 'test-secret-0123456789abcdef-0123456789abcdef',
+  CHACONNE_ADMIN_TOKEN: 'test-admin-token-0123456789abcdef-0123456789',
 };
 
 // ---- a minimal reader for the block-style YAML of the compose file (no YAML library is installed) ----

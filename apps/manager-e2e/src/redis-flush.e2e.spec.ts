@@ -1,6 +1,13 @@
-import { chaconneBody, dropDatabase, postJson, queryDatabase, waitFor } from '@chaconne/testing';
+import { chaconneBody, dropDatabase, queryDatabase, waitFor } from '@chaconne/testing';
 import { Redis } from 'ioredis';
-import { newStack, type ProcessHandle, startDemoWorker, startManager, startRedis } from './support/processes';
+import {
+  adminPost,
+  newStack,
+  type ProcessHandle,
+  startDemoWorker,
+  startManager,
+  startRedis,
+} from './support/processes';
 
 /**
  * Redis holds nothing that cannot be rebuilt from MySQL: after FLUSHALL (on a Redis this
@@ -39,8 +46,14 @@ async function completedAfter(since: Date): Promise<number> {
 
 it('fires again within 30 s of a Redis FLUSHALL without restarting the manager', async () => {
   expect(
-    (await postJson(managerUrl, '/job/admin/persistJob', chaconneBody('flushed', 'EtlJob', '*/1 * * * * ?')))
-      .status,
+    (
+      await adminPost(
+        stack,
+        managerUrl,
+        '/job/admin/persistJob',
+        chaconneBody('flushed', 'EtlJob', '*/1 * * * * ?'),
+      )
+    ).status,
   ).toBe(200);
   await waitFor(
     'the job to run before the flush',

@@ -10,12 +10,11 @@ import {
   chaconneBody,
   deleteRedisPrefix,
   dropDatabase,
-  postJson,
   queryDatabase,
   sleep,
   waitFor,
 } from '@chaconne/testing';
-import { newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
+import { adminPost, newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
 
 /**
  * The README's promise, with real processes: a job persisted with Chaconne's own JSON
@@ -42,13 +41,14 @@ describe('the first run path', () => {
   const body = chaconneBody('etl', 'EtlJob', '*/5 * * * * ?', '{"initialParameter": "e2e-marker"}');
 
   it('runs a job persisted with Chaconne JSON at least twice within 15 s, with its log lines', async () => {
-    const persisted = await postJson<number>(manager.url, '/job/admin/persistJob', body);
+    const persisted = await adminPost<number>(stack, manager.url, '/job/admin/persistJob', body);
     expect(persisted.status).toBe(200);
 
     const completed = await waitFor(
       'two COMPLETED runs of EtlJob',
       async () => {
-        const res = await postJson<{ content: { traceId: number; runningState: number }[] }>(
+        const res = await adminPost<{ content: { traceId: number; runningState: number }[] }>(
+          stack,
           manager.url,
           '/job/admin/selectJobTrace',
           {
@@ -64,7 +64,8 @@ describe('the first run path', () => {
     );
     const first = completed[0];
     if (!first) throw new Error('no run');
-    const logLines = await postJson<{ log: string; level: number }[]>(
+    const logLines = await adminPost<{ log: string; level: number }[]>(
+      stack,
       manager.url,
       '/job/admin/selectJobLog',
       {
@@ -77,8 +78,11 @@ describe('the first run path', () => {
   }, 30_000);
 
   it('updates the job, not duplicates it, when the same body is persisted twice', async () => {
-    const a = await postJson<number>(manager.url, '/job/admin/persistJob', body);
-    const b = await postJson<number>(manager.url, '/job/admin/persistJob', { ...body, description: 'again' });
+    const a = await adminPost<number>(stack, manager.url, '/job/admin/persistJob', body);
+    const b = await adminPost<number>(stack, manager.url, '/job/admin/persistJob', {
+      ...body,
+      description: 'again',
+    });
     expect(b.body.data).toBe(a.body.data);
     const rows = await queryDatabase<{ n: number }>(
       stack.mysqlUrl,

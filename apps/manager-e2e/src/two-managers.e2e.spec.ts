@@ -1,13 +1,6 @@
 import { RunningState } from '@chaconne/contracts';
-import {
-  chaconneBody,
-  deleteRedisPrefix,
-  dropDatabase,
-  postJson,
-  queryDatabase,
-  sleep,
-} from '@chaconne/testing';
-import { newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
+import { chaconneBody, deleteRedisPrefix, dropDatabase, queryDatabase, sleep } from '@chaconne/testing';
+import { adminPost, newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
 
 /**
  * Two manager processes share one MySQL and one Redis. A per-second job must fire once
@@ -34,10 +27,10 @@ afterAll(async () => {
 
 it('fires a */1 job for 20 s across two managers with no duplicate and no missing second', async () => {
   const body = chaconneBody('everySecond', 'EtlJob', '*/1 * * * * ?');
-  expect((await postJson(managerUrl, '/job/admin/persistJob', body)).status).toBe(200);
+  expect((await adminPost(stack, managerUrl, '/job/admin/persistJob', body)).status).toBe(200);
   await sleep(20_000);
   // Stop the schedule before counting, so the window is closed.
-  await postJson(managerUrl, '/job/admin/persistJob', { ...body, trigger: { triggerType: 0 } });
+  await adminPost(stack, managerUrl, '/job/admin/persistJob', { ...body, trigger: { triggerType: 0 } });
   await sleep(2_000);
 
   const runs = await queryDatabase<{ planned_at: Date; running_state: number; n: number }>(

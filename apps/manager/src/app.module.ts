@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from './config/config.module';
 import type { ManagerConfig } from './config/manager-config';
 import { dataSourceOptions, type SqlFlavor } from './database/data-source-options';
+import { AuthModule } from './modules/auth/auth.module';
 import { ConsoleModule } from './modules/console/console.module';
 import { HealthModule } from './modules/health/health.module';
 import { JobDefinitionModule } from './modules/job-definition/job-definition.module';
@@ -20,6 +21,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.mysqlUrl, flavor)),
         RedisModule,
+        AuthModule,
         ScheduleModule,
         JobDefinitionModule,
         WorkerRegistryModule,

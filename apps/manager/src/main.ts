@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { NoAdminToken } from './modules/auth/api-token.service';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { loadConfig } from './config/manager-config';
 import type { SqlFlavor } from './database/data-source-options';
@@ -39,7 +40,16 @@ async function bootstrap(): Promise<void> {
   );
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    if (error instanceof NoAdminToken) {
+      console.error(`Cannot start the Chaconne manager.\n${error.message}`);
+      await app.close();
+      process.exit(1);
+    }
+    throw error;
+  }
 
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   logger.log(

@@ -9,6 +9,11 @@ export interface Envelope<T> {
   errors?: FieldError[];
 }
 
+/** The header carrying an admin API token. */
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
+
 /** POSTs JSON (or a raw string, sent as is) and reads the envelope back. */
 export async function postJson<T = unknown>(
   baseUrl: string,

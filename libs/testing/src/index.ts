@@ -1,4 +1,4 @@
-export { postJson } from './http';
+export { bearer, postJson } from './http';
 export type { Envelope } from './http';
 export { waitFor, sleep } from './wait-for';
 export { dropDatabase, queryDatabase, deleteRedisPrefix } from './stores';

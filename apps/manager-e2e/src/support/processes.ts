@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { bearer, type Envelope, postJson } from '@chaconne/testing';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
@@ -94,6 +95,8 @@ export interface Stack {
   redisUrl: string;
   prefix: string;
   secret: string;
+  /** Bootstrap admin API token of the stack's managers. */
+  adminToken: string;
 }
 
 export function newStack(redisUrl = 'redis://127.0.0.1:6379'): Stack {
@@ -103,6 +106,7 @@ export function newStack(redisUrl = 'redis://127.0.0.1:6379'): Stack {
     redisUrl,
     prefix: `chace2e_${id}`,
     secret: randomBytes(32).toString('hex'),
+    adminToken: randomBytes(32).toString('hex'),
   };
 }
 
@@ -116,6 +120,7 @@ export async function startManager(
     CHACONNE_REDIS_URL: stack.redisUrl,
     CHACONNE_PREFIX: stack.prefix,
     CHACONNE_SECRET: stack.secret,
+    CHACONNE_ADMIN_TOKEN: stack.adminToken,
     CHACONNE_PORT: String(port),
     CHACONNE_HEARTBEAT_INTERVAL_MS: '1000',
     ...extraEnv,
@@ -151,4 +156,14 @@ export async function startRedis(): Promise<{ handle: ProcessHandle; url: string
   const handle = new ProcessHandle(`redis:${port}`, child);
   await handle.waitForLine(/Ready to accept connections/, 10_000);
   return { handle, url: `redis://127.0.0.1:${port}` };
+}
+
+/** POSTs to a manager's admin API with the stack's admin token. */
+export function adminPost<T = unknown>(
+  stack: Stack,
+  managerUrl: string,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Envelope<T> }> {
+  return postJson<T>(managerUrl, path, body, bearer(stack.adminToken));
 }

@@ -9,6 +9,8 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   404: ErrorCode.NOT_FOUND,
   409: ErrorCode.STATE_CONFLICT,
   413: ErrorCode.PAYLOAD_TOO_LARGE,
+  415: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+  429: ErrorCode.RATE_LIMITED,
   503: ErrorCode.DEPENDENCY_UNAVAILABLE,
 };
 

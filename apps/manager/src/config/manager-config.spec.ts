@@ -20,6 +20,12 @@ describe('loadConfig', () => {
         heartbeatIntervalMs: 5_000,
         fireConcurrency: 64,
         dispatchTimeoutMs: 5_000,
+        adminToken: null,
+        rateLimitPerSecond: 0,
+        attachmentLimitBytes: 65_536,
+        callbackTimeoutMs: 10_000,
+        callbackRetries: 2,
+        callbackAllowlist: [],
       },
     });
     expect(SETTINGS.find((s) => s.env === 'CHACONNE_SECRET')?.default).toBeNull();

@@ -16,6 +16,15 @@ export interface ManagerConfig {
   heartbeatIntervalMs: number;
   fireConcurrency: number;
   dispatchTimeoutMs: number;
+  /** Bootstrap admin token (stored hashed at start), or null. */
+  adminToken: string | null;
+  /** Admin requests per second allowed per token; 0 = unlimited. */
+  rateLimitPerSecond: number;
+  attachmentLimitBytes: number;
+  callbackTimeoutMs: number;
+  callbackRetries: number;
+  /** Hosts, IPs and CIDR ranges callback URLs may reach even though they are private. */
+  callbackAllowlist: string[];
 }
 
 interface Setting {
@@ -136,6 +145,57 @@ export const SETTINGS: readonly Setting[] = [
     default: '5000',
     description: 'Timeout of one run request to a worker',
     apply: integer('dispatchTimeoutMs', 100, 600_000),
+  },
+  {
+    env: 'CHACONNE_ADMIN_TOKEN',
+    default: '',
+    description: `Bootstrap admin API token (>= ${MIN_SECRET_LENGTH} chars), stored hashed at start. Required in production unless tokens were created with \`npm run token\`; in development a token is generated and printed once when none exists`,
+    apply: (value, config) => {
+      if (value !== '' && value.length < MIN_SECRET_LENGTH)
+        return `must be at least ${MIN_SECRET_LENGTH} characters`;
+      config.adminToken = value === '' ? null : value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_RATE_LIMIT_PER_SECOND',
+    default: '0',
+    description: 'Admin API requests per second allowed per token (0 = no limit)',
+    apply: integer('rateLimitPerSecond', 0, 1_000_000),
+  },
+  {
+    env: 'CHACONNE_ATTACHMENT_LIMIT_BYTES',
+    default: '65536',
+    description: 'Largest job attachment accepted (larger: 413)',
+    apply: integer('attachmentLimitBytes', 1, 1_048_576),
+  },
+  {
+    env: 'CHACONNE_CALLBACK_TIMEOUT_MS',
+    default: '10000',
+    description: 'Timeout of one HTTP callback of an xcron task',
+    apply: integer('callbackTimeoutMs', 100, 600_000),
+  },
+  {
+    env: 'CHACONNE_CALLBACK_RETRIES',
+    default: '2',
+    description: 'Extra attempts of a failed HTTP callback (network error or 5xx)',
+    apply: integer('callbackRetries', 0, 10),
+  },
+  {
+    env: 'CHACONNE_CALLBACK_ALLOWLIST',
+    default: '',
+    description:
+      'Comma-separated hosts, IPs or CIDR ranges callbacks may reach although private/loopback (default: none)',
+    apply: (value, config) => {
+      const entries = value
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
+      const bad = entries.filter((e) => !/^[A-Za-z0-9.*:-]+(\/\d{1,3})?$/.test(e));
+      if (bad.length > 0) return `not a host, IP or CIDR: ${bad.join(', ')}`;
+      config.callbackAllowlist = entries;
+      return null;
+    },
   },
 ];
 

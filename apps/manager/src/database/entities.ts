@@ -4,6 +4,8 @@ import { JobTriggerEntity } from '../modules/job-definition/job-trigger.entity';
 import { JobLogEntity } from '../modules/run/job-log.entity';
 import { JobRunEntity } from '../modules/run/job-run.entity';
 import { WorkerInstanceEntity } from '../modules/worker-registry/worker-instance.entity';
+import { ApiTokenEntity } from '../modules/auth/api-token.entity';
+import { JobStatDailyEntity } from '../modules/statistics/job-stat-daily.entity';
 
 export const ENTITIES = [
   JobDetailEntity,
@@ -12,4 +14,6 @@ export const ENTITIES = [
   JobRunEntity,
   JobLogEntity,
   WorkerInstanceEntity,
+  ApiTokenEntity,
+  JobStatDailyEntity,
 ];

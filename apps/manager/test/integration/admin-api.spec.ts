@@ -3,8 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
 import { FireService } from '../../src/modules/run/fire.service';
-import { chaconneBody, postJson, waitFor } from '@chaconne/testing';
-import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { chaconneBody, waitFor } from '@chaconne/testing';
+import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 const config = testConfig();
 let app: NestFastifyApplication;
@@ -28,12 +28,12 @@ afterAll(async () => {
 
 describe('persistJob', () => {
   it('accepts Chaconne documented body verbatim and schedules the job in Redis', async () => {
-    const res = await postJson<number>(baseUrl, '/job/admin/persistJob', chaconneBody('verbatim'));
+    const res = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', chaconneBody('verbatim'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success: true, msg: 'ok' });
     expect(typeof res.body.data).toBe('number');
 
-    const detail = await postJson<JobDetail>(baseUrl, '/job/admin/getJobDetail', {
+    const detail = await adminPost<JobDetail>(baseUrl, config, '/job/admin/getJobDetail', {
       clusterName: 'demo-cluster',
       groupName: 'demo-worker',
       jobName: 'verbatim',
@@ -61,8 +61,8 @@ describe('persistJob', () => {
   });
 
   it('updates, not duplicates, when the same JobKey is persisted again; a new cron bumps the revision', async () => {
-    const first = await postJson<number>(baseUrl, '/job/admin/persistJob', chaconneBody('twice'));
-    const again = await postJson<number>(baseUrl, '/job/manager/persistJob', {
+    const first = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', chaconneBody('twice'));
+    const again = await adminPost<number>(baseUrl, config, '/job/manager/persistJob', {
       ...chaconneBody('twice', 'EtlJob', '0 0 12 ? * 2'),
       description: 'changed',
     });
@@ -114,7 +114,7 @@ describe('persistJob', () => {
     ],
   ])('refuses %s with 400, the field and the reason, and stores nothing', async (_label, patch, field) => {
     const before = await count('chac_job_detail');
-    const res = await postJson<null>(baseUrl, '/job/admin/persistJob', {
+    const res = await adminPost<null>(baseUrl, config, '/job/admin/persistJob', {
       ...chaconneBody('invalid'),
       ...patch,
     });
@@ -126,13 +126,13 @@ describe('persistJob', () => {
   });
 
   it('answers a body that is not JSON with 400', async () => {
-    const res = await postJson<null>(baseUrl, '/job/admin/persistJob', '{"jobKey": ');
+    const res = await adminPost<null>(baseUrl, config, '/job/admin/persistJob', '{"jobKey": ');
     expect(res.status).toBe(400);
     expect(res.body.success).toBe(false);
   });
 
   it('answers 404 with JOB_NOT_FOUND for an unknown job', async () => {
-    const res = await postJson<null>(baseUrl, '/job/admin/getJobDetail', {
+    const res = await adminPost<null>(baseUrl, config, '/job/admin/getJobDetail', {
       clusterName: 'c',
       groupName: 'g',
       jobName: 'nope',
@@ -146,11 +146,11 @@ describe('persistJob', () => {
 describe('firing', () => {
   it('records a fire with no live worker as FAILED "no worker available", visible through selectJobTrace', async () => {
     const body = chaconneBody('lonely', 'LonelyJob', '*/1 * * * * ?');
-    await postJson(baseUrl, '/job/admin/persistJob', body);
+    await adminPost(baseUrl, config, '/job/admin/persistJob', body);
     const page = await waitFor(
       'a run of the lonely job',
       async () => {
-        const res = await postJson<Page<JobTrace>>(baseUrl, '/job/admin/selectJobTrace', {
+        const res = await adminPost<Page<JobTrace>>(baseUrl, config, '/job/admin/selectJobTrace', {
           jobKey: body.jobKey,
           page: 1,
           size: 5,
@@ -164,8 +164,9 @@ describe('firing', () => {
   });
 
   it('never creates a second run for the same occurrence, however often it fires', async () => {
-    const res = await postJson<number>(
+    const res = await adminPost<number>(
       baseUrl,
+      config,
       '/job/admin/persistJob',
       chaconneBody('dup', 'DupJob', '0 0 0 1 1 ? 2099'),
     );

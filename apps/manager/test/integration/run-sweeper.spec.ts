@@ -1,9 +1,10 @@
 import { RunningState } from '@chaconne/contracts';
-import { chaconneBody, postJson, sleep } from '@chaconne/testing';
+import { chaconneBody, sleep } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { RunSweeper } from '../../src/modules/run/run-sweeper.service';
 import {
+  adminPost,
   cleanUp,
   registration,
   signedPost as signedPostTo,
@@ -59,7 +60,7 @@ afterAll(async () => {
 });
 
 it('fails runs whose worker stopped beating, leaves live workers alone, and fails runs never dispatched', async () => {
-  const on = await postJson<number>(baseUrl, '/job/admin/persistJob', {
+  const on = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
     ...chaconneBody('swept'),
     trigger: { triggerType: 0 },
   });

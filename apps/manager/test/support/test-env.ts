@@ -2,7 +2,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest, signBody } from '@chaconne/contracts';
-import { deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
+import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { AppModule } from '../../src/app.module';
 import { ApiExceptionFilter } from '../../src/common/api-exception.filter';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';
@@ -24,6 +24,7 @@ export function testConfig(overrides: Record<string, string> = {}): ManagerConfi
     CHACONNE_REDIS_URL: REDIS_URL,
     CHACONNE_PREFIX: `chactest_${id}`,
     CHACONNE_SECRET: randomBytes(32).toString('hex'),
+    CHACONNE_ADMIN_TOKEN: randomBytes(32).toString('hex'),
     CHACONNE_PORT: '0',
     ...overrides,
   });
@@ -51,6 +52,17 @@ export async function startManagerApp(
   app.useGlobalFilters(new ApiExceptionFilter());
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: await app.getUrl() };
+}
+
+/** POSTs to the admin API with the configuration's bootstrap admin token. */
+export async function adminPost<T = unknown>(
+  baseUrl: string,
+  config: ManagerConfig,
+  path: string,
+  body: unknown,
+): Promise<{ status: number; body: Envelope<T> }> {
+  if (!config.adminToken) throw new Error('the test configuration has no admin token');
+  return postJson<T>(baseUrl, path, body, bearer(config.adminToken));
 }
 
 /** POSTs a request signed the way the worker SDK signs it. */

@@ -2,12 +2,14 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
+import { Public } from '../auth/auth.decorators';
 import { REDIS } from '../redis/redis.module';
 
 type Probe = 'up' | 'down';
 
 /** Liveness of the manager's dependencies, for load balancers and container health checks. */
 @Controller('health')
+@Public()
 export class HealthController {
   constructor(
     private readonly dataSource: DataSource,

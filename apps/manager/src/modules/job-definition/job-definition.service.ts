@@ -66,6 +66,7 @@ export class JobDefinitionService {
     });
     const detail = existing ?? em.create(JobDetailEntity, { ...command.jobKey, createDate: now });
     Object.assign(detail, {
+      executor: command.executor,
       description: command.description,
       email: command.email,
       retries: command.retries,

@@ -4,6 +4,7 @@ import { bigintAsNumber, TIMESTAMP } from '../../database/column-types';
 /** A job's definition (Chaconne's chac_job_detail), unique by its four-part JobKey. */
 @Entity('chac_job_detail')
 @Index('uq_job_key', ['clusterName', 'groupName', 'jobName', 'jobClassName'], { unique: true })
+@Index('ix_job_created', ['createDate'])
 export class JobDetailEntity {
   @PrimaryGeneratedColumn({ name: 'job_id' })
   jobId!: number;
@@ -39,6 +40,10 @@ export class JobDetailEntity {
 
   @Column({ type: 'bigint', default: -1, transformer: bigintAsNumber })
   timeout!: number;
+
+  /** Who runs it: `worker` (pushed to a worker instance) or `http` (an xcron-style callback run by the manager). */
+  @Column({ type: 'varchar', length: 16, default: 'worker' })
+  executor!: string;
 
   @Column({ name: 'create_date', ...TIMESTAMP })
   createDate!: Date;

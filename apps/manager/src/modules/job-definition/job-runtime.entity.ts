@@ -27,4 +27,8 @@ export class JobRuntimeEntity {
 
   @Column({ name: 'next_execution_time', ...TIMESTAMP, nullable: true })
   nextExecutionTime!: Date | null;
+
+  /** Occurrences that produced a run (first attempts), counted against the trigger's repeatCount. */
+  @Column({ name: 'run_count', type: 'int', default: 0 })
+  runCount!: number;
 }

@@ -9,6 +9,7 @@ import { JobDetailEntity } from '../job-definition/job-detail.entity';
 @Entity('chac_job_run')
 @Index('uq_run_occurrence', ['jobId', 'plannedAt', 'attempt'], { unique: true })
 @Index('ix_run_state', ['runningState', 'createdAt'])
+@Index('ix_run_job_state', ['jobId', 'runningState'])
 export class JobRunEntity {
   @Column({
     name: 'run_id',

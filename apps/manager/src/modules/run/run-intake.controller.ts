@@ -1,14 +1,14 @@
-import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { type ApiSuccess, ok } from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
-import { SignatureGuard } from '../worker-registry/signature.guard';
+import { WorkerAuth } from '../auth/auth.decorators';
 import { logBatchSchema, runIdParam, runReportSchema } from './dto/run-requests.dto';
 import { RunStore } from './run-store.service';
 
 /** Worker -> manager: log batches and outcomes of runs. Signed requests only; idempotent. */
 @Controller('worker/runs')
-@UseGuards(SignatureGuard)
+@WorkerAuth()
 export class RunIntakeController {
   constructor(
     private readonly runs: RunStore,

@@ -11,6 +11,7 @@ import {
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
+import { StatRollup } from '../statistics/stat-rollup.service';
 
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
 const UNDISPATCHED_GRACE_MS = 10_000;
@@ -55,7 +56,10 @@ const clip = (text: string | null | undefined, max: number): string | null =>
 /** Runs and their log lines in MySQL: hot paths in plain SQL, one statement each. */
 @Injectable()
 export class RunStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rollup: StatRollup,
+  ) {}
 
   /**
    * Creates the run of an occurrence. The unique key (job, planned time, attempt) makes a
@@ -86,11 +90,12 @@ export class RunStore {
   /** Records an occurrence that ends without running (e.g. the job is paused). */
   async recordSkipped(jobId: number, plannedAt: Date, reason: string): Promise<void> {
     const now = new Date();
-    await this.dataSource.query(
+    const inserted = await this.dataSource.query<{ affectedRows: number }>(
       `INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, reason, created_at, finished_at)
        VALUES (?, ?, 0, ?, ?, ?, ?)`,
       [jobId, plannedAt, RunningState.SKIPPED, reason, now, now],
     );
+    if (inserted.affectedRows === 1) await this.rollup.record(jobId, plannedAt, RunningState.SKIPPED, 0, now);
   }
 
   async markDispatched(runId: number, instanceId: string, address: string): Promise<void> {
@@ -109,10 +114,9 @@ export class RunStore {
     outcome: Outcome,
     fromInstance?: string,
   ): Promise<{ finished: boolean; jobId: number }> {
-    const rows = await this.dataSource.query<Pick<RunRow, 'job_id' | 'instance_id'>[]>(
-      'SELECT job_id, instance_id FROM chac_job_run WHERE run_id = ?',
-      [runId],
-    );
+    const rows = await this.dataSource.query<
+      Pick<RunRow, 'job_id' | 'instance_id' | 'planned_at' | 'attempt'>[]
+    >('SELECT job_id, instance_id, planned_at, attempt FROM chac_job_run WHERE run_id = ?', [runId]);
     const run = rows[0];
     if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
     if (fromInstance !== undefined && run.instance_id !== null && run.instance_id !== fromInstance) {
@@ -139,6 +143,13 @@ export class RunStore {
     await this.dataSource.query(
       'UPDATE chac_job_runtime_detail SET last_running_state = ?, last_completion_time = ? WHERE job_id = ?',
       [outcome.runningState, outcome.finishedAt, run.job_id],
+    );
+    await this.rollup.record(
+      run.job_id,
+      run.planned_at,
+      outcome.runningState,
+      run.attempt,
+      outcome.startedAt ?? outcome.finishedAt,
     );
     return { finished: true, jobId: run.job_id };
   }

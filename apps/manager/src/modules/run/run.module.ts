@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobDefinitionModule } from '../job-definition/job-definition.module';
 import { ScheduleModule } from '../schedule/schedule.module';
+import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
 import { FireService } from './fire.service';
 import { RunDispatcher } from './run-dispatcher.service';
@@ -10,7 +11,7 @@ import { RunStore } from './run-store.service';
 import { RunSweeper } from './run-sweeper.service';
 
 @Module({
-  imports: [ScheduleModule, JobDefinitionModule, WorkerRegistryModule],
+  imports: [ScheduleModule, JobDefinitionModule, WorkerRegistryModule, StatisticsModule],
   controllers: [RunIntakeController, RunQueryController],
   providers: [RunStore, RunDispatcher, FireService, RunSweeper],
 })

@@ -1,13 +1,13 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { type ApiSuccess, type HeartbeatResponse, ok, type RegisterResponse } from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
 import { deregisterSchema, heartbeatSchema, registerSchema } from './dto/worker-requests.dto';
-import { SignatureGuard } from './signature.guard';
+import { WorkerAuth } from '../auth/auth.decorators';
 import { WorkerRegistryService } from './worker-registry.service';
 
 /** Worker -> manager: register, heartbeat, deregister (DESIGN.md §5). Signed requests only. */
 @Controller('worker')
-@UseGuards(SignatureGuard)
+@WorkerAuth()
 export class WorkerRegistryController {
   constructor(private readonly registry: WorkerRegistryService) {}
 

@@ -38,6 +38,7 @@ describe('persistJob validation', () => {
   it('fills Chaconne defaults and normalises the trigger', () => {
     expect(command()).toEqual({
       jobKey: { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'com.acme.J' },
+      executor: 'worker',
       description: '',
       email: '',
       retries: 0,

@@ -83,6 +83,8 @@ export type JobKeyBody = z.output<typeof jobKeySchema>;
 /** A validated, normalised persistJob request. */
 export interface PersistJobCommand {
   jobKey: JobKeyBody;
+  /** Who runs the job; persistJob always creates `worker` jobs, xcron tasks are `http`. */
+  executor: 'worker' | 'http';
   description: string;
   email: string;
   retries: number;
@@ -199,6 +201,7 @@ export function toPersistCommand(
   return {
     command: {
       jobKey: body.jobKey,
+      executor: 'worker',
       description: body.description ?? '',
       email: (body.email ?? '')
         .split(',')

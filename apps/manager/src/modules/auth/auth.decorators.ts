@@ -1,0 +1,13 @@
+import { applyDecorators, SetMetadata, UseGuards } from '@nestjs/common';
+import { SignatureGuard } from '../worker-registry/signature.guard';
+
+export const AUTH_KIND = 'chaconne:auth';
+export type AuthKind = 'public' | 'worker';
+
+/** No credentials needed (health, the console's static page). Use sparingly. */
+export const Public = (): ClassDecorator & MethodDecorator =>
+  SetMetadata(AUTH_KIND, 'public' satisfies AuthKind);
+
+/** Worker -> manager routes: authenticated by the HMAC signature, not by an admin token. */
+export const WorkerAuth = (): ClassDecorator & MethodDecorator =>
+  applyDecorators(SetMetadata(AUTH_KIND, 'worker' satisfies AuthKind), UseGuards(SignatureGuard));

@@ -1,0 +1,60 @@
+/**
+ * `npm run token -- create <name> | list | revoke <name>`: manages admin API tokens in
+ * the manager's database. A created token is printed once; only its hash is stored.
+ */
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadConfig } from './config/manager-config';
+import { dataSourceOptions } from './database/data-source-options';
+import { ApiTokenService } from './modules/auth/api-token.service';
+import { DependencyUnreachable, prepareDatabase } from './preflight';
+
+const USAGE = 'usage: npm run token -- create <name> | list | revoke <name>';
+
+async function main(): Promise<void> {
+  const [command, name] = process.argv.slice(2);
+  if (!command || !['create', 'list', 'revoke'].includes(command) || (command !== 'list' && !name)) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  if (name !== undefined && !/^[\w.@-]{1,64}$/.test(name)) {
+    console.error('a token name has 1-64 letters, digits or _ . @ -');
+    process.exit(2);
+  }
+  // Only the database settings matter here.
+  const loaded = loadConfig({ CHACONNE_SECRET: 'x'.repeat(64), ...process.env });
+  if (!loaded.ok) {
+    console.error(`Invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`);
+    process.exit(1);
+  }
+  const { flavor } = await prepareDatabase(loaded.config);
+  const dataSource = new DataSource(dataSourceOptions(loaded.config.mysqlUrl, flavor));
+  await dataSource.initialize();
+  try {
+    const tokens = new ApiTokenService(dataSource, loaded.config);
+    if (command === 'create' && name) {
+      console.log(
+        `token '${name}' (shown only now; send it as "Authorization: Bearer <token>"):\n${await tokens.create(name)}`,
+      );
+    } else if (command === 'revoke' && name) {
+      if (!(await tokens.revoke(name))) {
+        console.error(`no live token named '${name}'`);
+        process.exitCode = 1;
+      } else console.log(`revoked '${name}'`);
+    } else {
+      for (const t of await tokens.list()) {
+        const state = t.revokedAt ? `revoked ${t.revokedAt.toISOString()}` : 'live';
+        console.log(
+          `${t.name}\tcreated ${t.createdAt.toISOString()}\tlast used ${t.lastUsedAt?.toISOString() ?? 'never'}\t${state}`,
+        );
+      }
+    }
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof DependencyUnreachable ? error.message : error);
+  process.exit(1);
+});
