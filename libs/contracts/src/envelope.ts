@@ -40,6 +40,8 @@ export interface ApiFailure {
   code: ErrorCode;
   data: null;
   errors?: FieldError[];
+  /** Facts about the refusal, e.g. `{ jobState: 3 }` when a state transition is illegal. */
+  details?: Record<string, unknown>;
 }
 
 export type ApiResult<T> = ApiSuccess<T> | ApiFailure;

@@ -19,7 +19,15 @@ export type {
   WireDate,
   JobPersistParameter,
 } from './job-definition';
-export type { JobDetail, JobRuntimeDetail, JobTriggerDetail, JobTrace, JobLog, Page } from './read-models';
+export type {
+  JobDetail,
+  JobRuntimeDetail,
+  JobTriggerDetail,
+  JobTrace,
+  JobLog,
+  JobStackTrace,
+  Page,
+} from './read-models';
 export { ErrorCode, ok } from './envelope';
 export type { ApiSuccess, ApiFailure, ApiResult, FieldError } from './envelope';
 export {

@@ -63,6 +63,13 @@ export interface JobLog {
   createDate: string;
 }
 
+/** One line of a failed run's stack trace (Chaconne's JobStackTrace). */
+export interface JobStackTrace {
+  traceId: number;
+  jobId: number;
+  stackTrace: string;
+}
+
 export interface Page<T> {
   page: number;
   size: number;

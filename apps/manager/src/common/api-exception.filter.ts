@@ -29,6 +29,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (exception instanceof AppError) {
       const body: ApiFailure = { success: false, msg: exception.message, code: exception.code, data: null };
       if (exception.fieldErrors) body.errors = exception.fieldErrors;
+      if (exception.details) body.details = exception.details;
       return [exception.status, body];
     }
     if (exception instanceof HttpException) {

@@ -7,6 +7,7 @@ export class AppError extends Error {
     message: string,
     readonly status: number,
     readonly fieldErrors?: FieldError[],
+    readonly details?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;
@@ -41,7 +42,7 @@ export class Unauthorized extends AppError {
 }
 
 export class Conflict extends AppError {
-  constructor(code: ErrorCode, message: string) {
-    super(code, message, 409);
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, 409, undefined, details);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, formatJobKey, type JobDetail, type JobKey, JobState } from '@chaconne/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import { NotFound, ValidationFailed } from '../../common/app-error';
+import { AppError, NotFound, ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { parseBody } from '../../common/validation';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
@@ -37,6 +37,14 @@ export class JobDefinitionService {
       throw new ValidationFailed(
         result.problems.map((p) => ({ field: fieldPrefix + p.field, reason: p.reason })),
       );
+    }
+    const size =
+      result.command.attachment === null ? 0 : Buffer.byteLength(result.command.attachment, 'utf8');
+    if (size > this.config.attachmentLimitBytes) {
+      const reason = `is ${size} bytes; the limit is ${this.config.attachmentLimitBytes} (CHACONNE_ATTACHMENT_LIMIT_BYTES)`;
+      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `attachment ${reason}`, 413, [
+        { field: `${fieldPrefix}attachment`, reason },
+      ]);
     }
     return result.command;
   }

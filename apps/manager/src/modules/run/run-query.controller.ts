@@ -1,5 +1,12 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { type ApiSuccess, type JobLog, type JobTrace, ok, type Page } from '@chaconne/contracts';
+import {
+  type ApiSuccess,
+  type JobLog,
+  type JobStackTrace,
+  type JobTrace,
+  ok,
+  type Page,
+} from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
 import { JobDefinitionService } from '../job-definition/job-definition.service';
 import { selectJobLogSchema, selectJobTraceSchema } from './dto/run-requests.dto';
@@ -18,7 +25,25 @@ export class RunQueryController {
   async selectJobTrace(@Body() body: unknown): Promise<ApiSuccess<Page<JobTrace>>> {
     const query = parseBody(selectJobTraceSchema, body);
     const jobId = await this.jobs.getJobId(query.jobKey);
-    return ok(await this.runs.selectTrace(jobId, query.page, query.size, query.startDate, query.endDate));
+    return ok(
+      await this.runs.selectTrace({
+        jobId,
+        page: query.page,
+        size: query.size,
+        from: query.startDate,
+        to: query.endDate,
+        runningState: query.runningState ?? null,
+      }),
+    );
+  }
+
+  /** The failed run's stack trace, a row per line. */
+  @Post('selectJobStackTrace')
+  @HttpCode(200)
+  async selectJobStackTrace(@Body() body: unknown): Promise<ApiSuccess<JobStackTrace[]>> {
+    const query = parseBody(selectJobLogSchema, body);
+    const jobId = await this.jobs.getJobId(query.jobKey);
+    return ok(await this.runs.selectStackTrace(jobId, query.traceId));
   }
 
   @Post('selectJobLog')

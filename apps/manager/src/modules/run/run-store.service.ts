@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import {
   ErrorCode,
   type JobLog,
+  type JobStackTrace,
   type JobTrace,
   type LogLevel,
   type LogLine,
@@ -17,6 +18,15 @@ import { StatRollup } from '../statistics/stat-rollup.service';
 const UNDISPATCHED_GRACE_MS = 10_000;
 const MAX_LOG_MESSAGE = 60_000;
 const MAX_TEXT = 1_000_000;
+
+export interface TraceQuery {
+  jobId: number;
+  page: number;
+  size: number;
+  from: Date | null;
+  to: Date | null;
+  runningState: number | null;
+}
 
 export interface ClaimedRun {
   runId: number;
@@ -48,6 +58,8 @@ interface RunRow {
   started_at: Date | null;
   finished_at: Date | null;
   result: string | null;
+  error_message: string | null;
+  error_stack: string | null;
 }
 
 const clip = (text: string | null | undefined, max: number): string | null =>
@@ -187,13 +199,8 @@ export class RunStore {
     return values.length;
   }
 
-  async selectTrace(
-    jobId: number,
-    page: number,
-    size: number,
-    from: Date | null,
-    to: Date | null,
-  ): Promise<Page<JobTrace>> {
+  async selectTrace(query: TraceQuery): Promise<Page<JobTrace>> {
+    const { jobId, page, size, from, to, runningState } = query;
     const where = ['job_id = ?'];
     const params: unknown[] = [jobId];
     if (from) {
@@ -203,6 +210,10 @@ export class RunStore {
     if (to) {
       where.push('planned_at <= ?');
       params.push(to);
+    }
+    if (runningState !== null) {
+      where.push('running_state = ?');
+      params.push(runningState);
     }
     const clause = where.join(' AND ');
     const [countRows, rows] = await Promise.all([
@@ -223,6 +234,21 @@ export class RunStore {
       nextPage: page * size < total ? page + 1 : null,
       content: rows.map(toTrace),
     };
+  }
+
+  /** The stack trace of a failed run, one row per line (Chaconne's JobStackTrace). */
+  async selectStackTrace(jobId: number, runId: number): Promise<JobStackTrace[]> {
+    const rows = await this.dataSource.query<Pick<RunRow, 'error_message' | 'error_stack'>[]>(
+      'SELECT error_message, error_stack FROM chac_job_run WHERE run_id = ? AND job_id = ?',
+      [runId, jobId],
+    );
+    const run = rows[0];
+    if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `job ${jobId} has no run ${runId}`);
+    const text = run.error_stack ?? run.error_message ?? '';
+    return text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .map((stackTrace) => ({ traceId: runId, jobId, stackTrace }));
   }
 
   async selectLogs(jobId: number, runId: number): Promise<JobLog[]> {

@@ -18,7 +18,7 @@ const wireDate = z.union([z.number().int().nonnegative(), z.string().trim().min(
 const triggerTypeCodes = Object.values(TriggerType) as number[];
 const unitCodes = Object.values(SchedulingUnit) as number[];
 
-const triggerSchema = z.object({
+export const triggerSchema = z.object({
   triggerType: z
     .number({ error: 'must be an integer trigger type' })
     .int()
@@ -73,8 +73,7 @@ export const persistJobSchema = z.object({
   attachment: z
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .nullish()
-    .transform((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v)))
-    .refine((v) => v === null || v.length <= 1_000_000, 'must be at most 1,000,000 characters'),
+    .transform((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
 });
 
 export type PersistJobBody = z.output<typeof persistJobSchema>;
@@ -119,85 +118,123 @@ export function parseWireDate(value: number | string, zone: string): Date | null
   return iso.isValid ? iso.toJSDate() : null;
 }
 
+export type TriggerCommand = PersistJobCommand['trigger'];
+type TriggerBody = PersistJobBody['trigger'];
+
 /**
- * Checks what the schema cannot (cron syntax, time zone, dates, trigger/description match)
- * and normalises the body. Returns every problem found, or the command.
+ * Checks what the schema cannot check in a trigger (cron syntax and that it ever fires,
+ * time zone, dates, description matching the type) and normalises it.
  */
-export function toPersistCommand(
-  body: PersistJobBody,
+export function toTriggerCommand(
+  trigger: TriggerBody,
   defaultTimeZone: string,
   now: number = Date.now(),
-): { command: PersistJobCommand } | { problems: FieldProblem[] } {
+): { trigger: TriggerCommand } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const trigger = body.trigger;
-  const timeZone = trigger.timeZone ?? defaultTimeZone;
-  if (!isValidTimeZone(timeZone))
-    problems.push({ field: 'trigger.timeZone', reason: `'${timeZone}' is not an IANA time zone` });
-
-  if (
-    (body.dependentKeys?.length ?? 0) > 0 ||
-    (body.forkKeys?.length ?? 0) > 0 ||
-    trigger.triggerType === TriggerType.DEPENDENT
-  ) {
-    const field =
-      (body.dependentKeys?.length ?? 0) > 0
-        ? 'dependentKeys'
-        : (body.forkKeys?.length ?? 0) > 0
-          ? 'forkKeys'
-          : 'trigger.triggerType';
+  const zoneValid = isValidTimeZone(trigger.timeZone ?? defaultTimeZone);
+  const timeZone = zoneValid ? (trigger.timeZone ?? defaultTimeZone) : 'UTC';
+  if (!zoneValid) {
     problems.push({
-      field,
-      reason:
-        'job dependencies (serial, fork/join, DEPENDENT triggers) are not supported by this version yet',
+      field: 'trigger.timeZone',
+      reason: `'${trigger.timeZone ?? ''}' is not an IANA time zone`,
     });
+  }
+  if (trigger.triggerType === TriggerType.DEPENDENT) {
+    problems.push({ field: 'trigger.triggerType', reason: DEPENDENCIES_UNSUPPORTED });
   }
 
   let triggerDescription: Record<string, unknown> = {};
   if (trigger.triggerType === TriggerType.CRON) {
     const expression = trigger.triggerDescription?.cron?.expression;
+    const field = 'trigger.triggerDescription.cron.expression';
     if (!expression) {
-      problems.push({
-        field: 'trigger.triggerDescription.cron.expression',
-        reason: 'is required for a CRON trigger',
-      });
+      problems.push({ field, reason: 'is required for a CRON trigger' });
     } else {
       try {
-        CronExpression.parse(expression);
+        if (CronExpression.parse(expression).next(now, timeZone) === null) {
+          problems.push({ field, reason: 'never fires: no time after now matches it' });
+        }
         triggerDescription = { cron: { expression } };
       } catch (error) {
-        const reason = error instanceof CronSyntaxError ? error.message : String(error);
-        problems.push({ field: 'trigger.triggerDescription.cron.expression', reason });
+        problems.push({ field, reason: error instanceof CronSyntaxError ? error.message : String(error) });
       }
     }
   } else if (trigger.triggerType === TriggerType.PERIODIC) {
     const periodic = trigger.triggerDescription?.periodic;
-    if (!periodic)
+    if (!periodic) {
       problems.push({
         field: 'trigger.triggerDescription.periodic',
         reason: 'is required for a PERIODIC trigger',
       });
-    else triggerDescription = { periodic };
+    } else triggerDescription = { periodic };
   }
 
   const dates: { startDate: Date | null; endDate: Date | null } = { startDate: null, endDate: null };
   for (const key of ['startDate', 'endDate'] as const) {
     const raw = trigger[key];
     if (raw === null || raw === undefined) continue;
-    const parsed = parseWireDate(raw, isValidTimeZone(timeZone) ? timeZone : 'UTC');
-    if (!parsed)
+    const parsed = parseWireDate(raw, timeZone);
+    if (!parsed) {
       problems.push({
         field: `trigger.${key}`,
         reason: 'must be epoch milliseconds, ISO-8601 or yyyy-MM-dd HH:mm:ss',
       });
-    else dates[key] = parsed;
+    } else dates[key] = parsed;
   }
   if (dates.startDate && dates.endDate && dates.endDate <= dates.startDate) {
     problems.push({ field: 'trigger.endDate', reason: 'must be after startDate' });
+  }
+  if (dates.endDate && dates.endDate.getTime() <= now) {
+    problems.push({ field: 'trigger.endDate', reason: 'is in the past: the job could never run' });
   }
   // Chaconne: a start date in the past is dropped (a past one-shot becomes on-demand).
   if (dates.startDate && dates.startDate.getTime() <= now) dates.startDate = null;
 
   if (problems.length > 0) return { problems };
+  return {
+    trigger: {
+      triggerType: trigger.triggerType,
+      triggerDescription: JSON.stringify(triggerDescription),
+      startDate: dates.startDate,
+      endDate: dates.endDate,
+      repeatCount: trigger.repeatCount ?? -1,
+      timeZone,
+    },
+  };
+}
+
+const DEPENDENCIES_UNSUPPORTED =
+  'job dependencies (serial, fork/join, DEPENDENT triggers) are not supported by this version yet';
+
+/** Checks and normalises a whole persistJob body; answers every problem found, or the command. */
+export function toPersistCommand(
+  body: PersistJobBody,
+  defaultTimeZone: string,
+  now: number = Date.now(),
+): { command: PersistJobCommand } | { problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  const key = body.jobKey;
+  for (const [field, keys] of [
+    ['dependentKeys', body.dependentKeys],
+    ['forkKeys', body.forkKeys],
+  ] as const) {
+    if (!keys || keys.length === 0) continue;
+    const self = keys.findIndex(
+      (k) =>
+        k.clusterName === key.clusterName &&
+        k.groupName === key.groupName &&
+        k.jobName === key.jobName &&
+        k.jobClassName === key.jobClassName,
+    );
+    problems.push(
+      self >= 0
+        ? { field: `${field}.${self}`, reason: 'a job cannot depend on itself' }
+        : { field, reason: DEPENDENCIES_UNSUPPORTED },
+    );
+  }
+  const trigger = toTriggerCommand(body.trigger, defaultTimeZone, now);
+  if ('problems' in trigger) problems.push(...trigger.problems);
+  if (problems.length > 0 || !('trigger' in trigger)) return { problems };
   return {
     command: {
       jobKey: body.jobKey,
@@ -213,14 +250,7 @@ export function toPersistCommand(
       timeout: body.timeout && body.timeout > 0 ? body.timeout : -1,
       weight: body.weight ?? 100,
       attachment: body.attachment,
-      trigger: {
-        triggerType: trigger.triggerType,
-        triggerDescription: JSON.stringify(triggerDescription),
-        startDate: dates.startDate,
-        endDate: dates.endDate,
-        repeatCount: trigger.repeatCount ?? -1,
-        timeZone,
-      },
+      trigger: trigger.trigger,
     },
   };
 }

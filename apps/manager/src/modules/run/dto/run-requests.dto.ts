@@ -59,6 +59,14 @@ export const selectJobTraceSchema = z.object({
   size: z.number().int().min(1).max(1000).default(10),
   startDate: optionalDate,
   endDate: optionalDate,
+  runningState: z
+    .number()
+    .int()
+    .refine(
+      (v) => [...outcomes, RunningState.FINISHED, RunningState.RUNNING].includes(v),
+      'must be a RunningState code',
+    )
+    .nullish(),
 });
 
 /** Chaconne's JobTraceQuery. */

@@ -1,0 +1,167 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DateTime } from 'luxon';
+import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import type { JobDetail, JobKey, JobRuntimeDetail, JobTriggerDetail, Page } from '@chaconne/contracts';
+import { DataSource, In } from 'typeorm';
+import type { z } from 'zod';
+import { ValidationFailed } from '../../common/app-error';
+import { previewFireTimes } from '../trigger/trigger-preview';
+import { planFromTrigger } from '../trigger/trigger-plan';
+import type { jobKeysQuerySchema, previewTriggerSchema, selectJobDetailSchema } from './dto/job-queries.dto';
+import { toTriggerCommand } from './dto/persist-job.dto';
+import { JobDefinitionService } from './job-definition.service';
+import { JobDetailEntity } from './job-detail.entity';
+import { toJobDetail } from './job-detail.mapper';
+import { JobRuntimeEntity } from './job-runtime.entity';
+import { JobTriggerEntity } from './job-trigger.entity';
+
+export interface TriggerPreview {
+  timeZone: string;
+  fireTimes: { utc: string; local: string }[];
+}
+
+const SORT_COLUMNS = { jobId: 'd.job_id', jobName: 'd.job_name', createDate: 'd.create_date' } as const;
+
+/** Read-only questions about jobs (Chaconne's JobManager queries). */
+@Injectable()
+export class JobQueryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobDefinitionService,
+    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+  ) {}
+
+  /** The next fire times of a trigger, in its zone and in UTC, or the validation errors. */
+  previewTrigger(query: z.output<typeof previewTriggerSchema>, now = Date.now()): TriggerPreview {
+    const checked = toTriggerCommand(query.trigger, this.config.timeZone, now);
+    if ('problems' in checked) throw new ValidationFailed(checked.problems);
+    const trigger = checked.trigger;
+    const times = previewFireTimes(
+      planFromTrigger(trigger),
+      now,
+      query.count,
+      trigger.endDate?.getTime() ?? null,
+    );
+    return {
+      timeZone: trigger.timeZone,
+      fireTimes: times.map((t) => ({
+        utc: new Date(t).toISOString(),
+        local: DateTime.fromMillis(t, { zone: trigger.timeZone }).toISO({ suppressMilliseconds: true }) ?? '',
+      })),
+    };
+  }
+
+  async hasJob(key: JobKey): Promise<boolean> {
+    return this.jobs.getJobId(key).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async getTriggerDetail(key: JobKey): Promise<JobTriggerDetail> {
+    return (await this.jobs.getJobDetail(key)).jobTriggerDetail;
+  }
+
+  async getRuntimeDetail(key: JobKey): Promise<JobRuntimeDetail> {
+    return (await this.jobs.getJobDetail(key)).jobRuntime;
+  }
+
+  async getJobKeys(query: z.output<typeof jobKeysQuerySchema>): Promise<JobKey[]> {
+    const where = ['t.trigger_type = ?'];
+    const params: unknown[] = [query.triggerType];
+    const clusters = [...(query.clusterNames ?? []), ...(query.clusterName ? [query.clusterName] : [])];
+    const groups = [...(query.groupNames ?? []), ...(query.groupName ? [query.groupName] : [])];
+    if (clusters.length > 0) {
+      where.push(`d.cluster_name IN (${clusters.map(() => '?').join(',')})`);
+      params.push(...clusters);
+    }
+    if (groups.length > 0) {
+      where.push(`d.group_name IN (${groups.map(() => '?').join(',')})`);
+      params.push(...groups);
+    }
+    const rows = await this.dataSource.query<
+      { cluster_name: string; group_name: string; job_name: string; job_class_name: string }[]
+    >(
+      `SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name
+         FROM chac_job_detail d JOIN chac_job_trigger_detail t ON t.job_id = d.job_id
+        WHERE ${where.join(' AND ')} ORDER BY d.job_id`,
+      params,
+    );
+    return rows.map((r) => ({
+      clusterName: r.cluster_name,
+      groupName: r.group_name,
+      jobName: r.job_name,
+      jobClassName: r.job_class_name,
+    }));
+  }
+
+  async selectJobDetail(query: z.output<typeof selectJobDetailSchema>): Promise<Page<JobDetail>> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const filter = (sql: string, value: unknown): void => {
+      where.push(sql);
+      params.push(value);
+    };
+    if (query.clusterName) filter('d.cluster_name = ?', query.clusterName);
+    if (query.groupName) filter('d.group_name = ?', query.groupName);
+    if (query.jobName)
+      filter(
+        "d.job_name LIKE CONCAT('%', ?, '%')",
+        query.jobName.replace(/[\\%_]/g, (c) => `\\${c}`),
+      );
+    if (query.jobState !== null && query.jobState !== undefined) filter('r.job_state = ?', query.jobState);
+    if (query.triggerType !== null && query.triggerType !== undefined)
+      filter('t.trigger_type = ?', query.triggerType);
+    const from = `FROM chac_job_detail d
+      JOIN chac_job_runtime_detail r ON r.job_id = d.job_id
+      JOIN chac_job_trigger_detail t ON t.job_id = d.job_id
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}`;
+    const [counted, ids] = await Promise.all([
+      this.dataSource.query<{ total: number | string }[]>(`SELECT COUNT(*) AS total ${from}`, params),
+      this.dataSource.query<{ job_id: number }[]>(
+        `SELECT d.job_id ${from} ORDER BY ${SORT_COLUMNS[query.sort]} ${query.order === 'asc' ? 'ASC' : 'DESC'}, d.job_id ${query.order === 'asc' ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+        [...params, query.size, (query.page - 1) * query.size],
+      ),
+    ]);
+    const jobIds = ids.map((r) => r.job_id);
+    const [details, triggers, runtimes] = await Promise.all([
+      this.dataSource.getRepository(JobDetailEntity).findBy({ jobId: In(jobIds) }),
+      this.dataSource.getRepository(JobTriggerEntity).findBy({ jobId: In(jobIds) }),
+      this.dataSource.getRepository(JobRuntimeEntity).findBy({ jobId: In(jobIds) }),
+    ]);
+    const byId = <T extends { jobId: number }>(list: T[]) => new Map(list.map((e) => [e.jobId, e]));
+    const [d, t, r] = [byId(details), byId(triggers), byId(runtimes)];
+    const content = jobIds.flatMap((id) => {
+      const detail = d.get(id);
+      const trigger = t.get(id);
+      const runtime = r.get(id);
+      return detail && trigger && runtime ? [toJobDetail(detail, trigger, runtime)] : [];
+    });
+    const total = Number(counted[0]?.total ?? 0);
+    return {
+      page: query.page,
+      size: query.size,
+      rows: total,
+      nextPage: query.page * query.size < total ? query.page + 1 : null,
+      content,
+    };
+  }
+
+  /** Clusters that have jobs or registered workers. */
+  async selectClusterNames(): Promise<string[]> {
+    const rows = await this.dataSource.query<{ name: string }[]>(
+      `SELECT cluster_name AS name FROM chac_job_detail
+       UNION SELECT cluster_name FROM chac_worker_instance ORDER BY name`,
+    );
+    return rows.map((r) => r.name);
+  }
+
+  /**
+   * Job dependencies are not supported yet (persistJob refuses dependentKeys/forkKeys),
+   * so no job has relations; the job must exist all the same.
+   */
+  async relations(key: JobKey): Promise<JobKey[]> {
+    await this.jobs.getJobId(key);
+    return [];
+  }
+}
