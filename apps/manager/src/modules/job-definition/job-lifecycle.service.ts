@@ -5,7 +5,8 @@ import { Conflict } from '../../common/app-error';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { JobDefinitionService } from './job-definition.service';
 
-export type LifecycleAction = 'pause' | 'resume' | 'schedule' | 'unschedule' | 'finish' | 'delete';
+export type LifecycleAction =
+  'pause' | 'resume' | 'schedule' | 'unschedule' | 'finish' | 'delete' | 'terminate';
 
 /**
  * The legal job state transitions (Chaconne's state machine, reference §5). RUNNING is
@@ -23,6 +24,11 @@ export const TRANSITIONS: Readonly<Record<LifecycleAction, { from: readonly JobS
   // Chaconne's finishJob requires an unscheduled job; deleteJob does both in one call.
   finish: { from: [JobState.NOT_SCHEDULED], to: JobState.FINISHED },
   delete: {
+    from: [JobState.NOT_SCHEDULED, JobState.SCHEDULING, JobState.RUNNING, JobState.PAUSED, JobState.FROZEN],
+    to: JobState.FINISHED,
+  },
+  // A termination strategy (end date, repeat count) ends the job like deleteJob does.
+  terminate: {
     from: [JobState.NOT_SCHEDULED, JobState.SCHEDULING, JobState.RUNNING, JobState.PAUSED, JobState.FROZEN],
     to: JobState.FINISHED,
   },

@@ -32,6 +32,15 @@ export interface ClaimedRun {
   runId: number;
   /** false when the occurrence already has a run that is dispatched or finished. */
   needsDispatch: boolean;
+  /** true when this call created the run (not a redelivered fire). */
+  fresh: boolean;
+}
+
+export interface Occurrence {
+  /** false: the trigger's repeat count was already reached, so this occurrence may not run. */
+  allowed: boolean;
+  /** true: this occurrence is the last one the repeat count allows. */
+  last: boolean;
 }
 
 export interface Outcome {
@@ -83,7 +92,7 @@ export class RunStore {
       'INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, ?, ?, ?)',
       [jobId, plannedAt, attempt, RunningState.RUNNING, now],
     );
-    if (inserted.affectedRows === 1) return { runId: inserted.insertId, needsDispatch: true };
+    if (inserted.affectedRows === 1) return { runId: inserted.insertId, needsDispatch: true, fresh: true };
     const rows = await this.dataSource.query<
       Pick<RunRow, 'run_id' | 'running_state' | 'dispatched_at' | 'created_at'>[]
     >(
@@ -96,18 +105,50 @@ export class RunStore {
       row.running_state === RunningState.RUNNING &&
       row.dispatched_at === null &&
       now.getTime() - row.created_at.getTime() > UNDISPATCHED_GRACE_MS;
-    return { runId: Number(row.run_id), needsDispatch: stalled };
+    return { runId: Number(row.run_id), needsDispatch: stalled, fresh: false };
   }
 
-  /** Records an occurrence that ends without running (e.g. the job is paused). */
-  async recordSkipped(jobId: number, plannedAt: Date, reason: string): Promise<void> {
+  /**
+   * Records an occurrence that ends without running: SKIPPED (e.g. the job is paused) or
+   * FINISHED (a termination strategy ended the job).
+   */
+  async recordEnded(
+    jobId: number,
+    plannedAt: Date,
+    state: typeof RunningState.SKIPPED | typeof RunningState.FINISHED,
+    reason: string,
+  ): Promise<void> {
     const now = new Date();
     const inserted = await this.dataSource.query<{ affectedRows: number }>(
       `INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, reason, created_at, finished_at)
        VALUES (?, ?, 0, ?, ?, ?, ?)`,
-      [jobId, plannedAt, RunningState.SKIPPED, reason, now, now],
+      [jobId, plannedAt, state, reason, now, now],
     );
-    if (inserted.affectedRows === 1) await this.rollup.record(jobId, plannedAt, RunningState.SKIPPED, 0, now);
+    if (inserted.affectedRows === 1) await this.rollup.record(jobId, plannedAt, state, 0, now);
+  }
+
+  /**
+   * Counts a new scheduled occurrence against the trigger's repeat count, atomically, so
+   * managers firing in parallel cannot exceed it.
+   */
+  async countOccurrence(jobId: number): Promise<Occurrence> {
+    const counted = await this.dataSource.query<{ affectedRows: number }>(
+      `UPDATE chac_job_runtime_detail r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id
+          SET r.run_count = r.run_count + 1
+        WHERE r.job_id = ? AND (t.repeat_count < 0 OR r.run_count < t.repeat_count)`,
+      [jobId],
+    );
+    if (counted.affectedRows === 0) return { allowed: false, last: false };
+    const rows = await this.dataSource.query<{ run_count: number; repeat_count: number }[]>(
+      `SELECT r.run_count, t.repeat_count FROM chac_job_runtime_detail r
+         JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.job_id = ?`,
+      [jobId],
+    );
+    const row = rows[0];
+    return {
+      allowed: true,
+      last: row !== undefined && row.repeat_count >= 0 && row.run_count >= row.repeat_count,
+    };
   }
 
   async markDispatched(runId: number, instanceId: string, address: string): Promise<void> {

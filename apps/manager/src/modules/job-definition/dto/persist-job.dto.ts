@@ -44,7 +44,11 @@ export const triggerSchema = z.object({
     .nullish(),
   startDate: wireDate,
   endDate: wireDate,
-  repeatCount: z.number().int().min(-1, 'must be -1 (unlimited) or more').nullish(),
+  repeatCount: z
+    .number()
+    .int()
+    .refine((v) => v === -1 || v >= 1, 'must be -1 (unlimited) or at least 1')
+    .nullish(),
   timeZone: z.string().trim().nullish(),
 });
 

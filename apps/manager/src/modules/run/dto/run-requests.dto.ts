@@ -74,3 +74,16 @@ export const selectJobLogSchema = z.object({
   jobKey: jobKeySchema,
   traceId: z.coerce.number().int().positive('must be a run id'),
 });
+
+/** Chaconne's JobParameter for triggerJob: run now, optionally with another attachment. */
+export const triggerJobSchema = z.object({
+  jobKey: jobKeySchema,
+  attachment: z
+    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
+    .nullish()
+    .transform((v) =>
+      v === undefined ? undefined : v === null ? null : typeof v === 'string' ? v : JSON.stringify(v),
+    ),
+  /** Accepted for Chaconne clients; retries come from the job definition. */
+  retries: z.number().int().min(0).nullish(),
+});
