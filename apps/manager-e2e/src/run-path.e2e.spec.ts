@@ -108,6 +108,30 @@ describe('the first run path', () => {
     expect(runs.length).toBeGreaterThan(0);
   }, 20_000);
 
+  it('triggerJob runs EtlJob now with an attachment override and answers the trace id', async () => {
+    const onDemand = { ...chaconneBody('etlNow', 'EtlJob'), trigger: { triggerType: 0 } };
+    expect((await adminPost(stack, manager.url, '/job/admin/persistJob', onDemand)).status).toBe(200);
+    const triggered = await adminPost<number>(stack, manager.url, '/job/admin/triggerJob', {
+      jobKey: onDemand.jobKey,
+      attachment: '{"override": true}',
+    });
+    expect(triggered.status).toBe(200);
+    const traceId = triggered.body.data;
+    const run = await waitFor(
+      'the triggered run to complete',
+      async () => {
+        const rows = await queryDatabase<{ running_state: number; result: string | null }>(
+          stack.mysqlUrl,
+          'SELECT running_state, result FROM chac_job_run WHERE run_id = ?',
+          [traceId],
+        );
+        return rows[0]?.running_state === RunningState.COMPLETED ? rows[0] : undefined;
+      },
+      10_000,
+    );
+    expect(JSON.parse(run.result ?? 'null')).toMatchObject({ parameter: { override: true } });
+  }, 20_000);
+
   it('refuses unsigned and tampered run requests with 401 and never invokes the handler', async () => {
     const request = (runId: number) =>
       JSON.stringify({

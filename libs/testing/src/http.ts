@@ -7,6 +7,7 @@ export interface Envelope<T> {
   data: T;
   code?: string;
   errors?: FieldError[];
+  details?: Record<string, unknown>;
 }
 
 /** The header carrying an admin API token. */

@@ -1,8 +1,11 @@
 import { Module } from '@nestjs/common';
 import { StatRollup } from './stat-rollup.service';
+import { StatisticsController } from './statistics.controller';
+import { StatisticsService } from './statistics.service';
 
 @Module({
-  providers: [StatRollup],
+  controllers: [StatisticsController],
+  providers: [StatRollup, StatisticsService],
   exports: [StatRollup],
 })
 export class StatisticsModule {}
