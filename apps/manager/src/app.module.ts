@@ -10,7 +10,9 @@ import { JobDefinitionModule } from './modules/job-definition/job-definition.mod
 import { RedisModule } from './modules/redis/redis.module';
 import { RunModule } from './modules/run/run.module';
 import { ScheduleModule } from './modules/schedule/schedule.module';
+import { StatisticsModule } from './modules/statistics/statistics.module';
 import { WorkerRegistryModule } from './modules/worker-registry/worker-registry.module';
+import { XcronModule } from './modules/xcron/xcron.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +28,8 @@ export class AppModule {
         JobDefinitionModule,
         WorkerRegistryModule,
         RunModule,
+        XcronModule,
+        StatisticsModule,
         HealthModule,
         ConsoleModule,
       ],

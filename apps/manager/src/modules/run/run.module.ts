@@ -3,16 +3,18 @@ import { JobDefinitionModule } from '../job-definition/job-definition.module';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
+import { XcronModule } from '../xcron/xcron.module';
 import { FireService } from './fire.service';
 import { RunDispatcher } from './run-dispatcher.service';
 import { RunIntakeController } from './run-intake.controller';
 import { RunQueryController } from './run-query.controller';
+import { RunTriggerController } from './run-trigger.controller';
 import { RunStore } from './run-store.service';
 import { RunSweeper } from './run-sweeper.service';
 
 @Module({
-  imports: [ScheduleModule, JobDefinitionModule, WorkerRegistryModule, StatisticsModule],
-  controllers: [RunIntakeController, RunQueryController],
+  imports: [ScheduleModule, JobDefinitionModule, WorkerRegistryModule, StatisticsModule, XcronModule],
+  controllers: [RunIntakeController, RunQueryController, RunTriggerController],
   providers: [RunStore, RunDispatcher, FireService, RunSweeper],
 })
 export class RunModule {}

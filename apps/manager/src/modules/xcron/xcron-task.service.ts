@@ -1,0 +1,188 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ErrorCode, JobState, RunningState, TriggerType } from '@chaconne/contracts';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import type { PersistJobCommand } from '../job-definition/dto/persist-job.dto';
+import { JobDefinitionService } from '../job-definition/job-definition.service';
+import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { CallbackPolicy } from './callback-policy';
+import { XcronCode, XcronError, XcronType } from './xcron-codes';
+import {
+  type CreateTaskCommand,
+  parseTaskCallback,
+  type TaskCallback,
+  validateCreateTask,
+} from './xcron-task.dto';
+
+/** Every xcron task is a job under this cluster and group, named by its task id. */
+export const XCRON_CLUSTER = 'xcron';
+export const XCRON_GROUP = 'xcron';
+export const XCRON_JOB_CLASS = 'HttpCallback';
+
+export interface TaskView {
+  task_id: string;
+  /** Unix seconds, as a string like xcron's README declares it. */
+  create_time: string;
+  type: XcronType;
+  format: string;
+  /** Runs the task has had (occurrences that fired; skipped ones not counted). */
+  run_count: number;
+  callback: TaskCallback;
+  /** true once deleteTask stopped it (not an xcron field). */
+  deleted: boolean;
+}
+
+interface TaskRow {
+  job_id: number;
+  attachment: string | null;
+  create_date: Date;
+  trigger_type: number;
+  trigger_description: string;
+  start_date: Date | null;
+  job_state: number;
+  run_count: number | string;
+}
+
+/**
+ * xcron tasks on top of jobs: a task is a job with executor `http` whose attachment is the
+ * callback `{ url, body }`. Its task id is a random UUID, generated here and used as the
+ * job name, so the task is found by its JobKey (xcron, xcron, <task_id>, HttpCallback).
+ */
+@Injectable()
+export class XcronTaskService {
+  private readonly logger = new Logger(XcronTaskService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobDefinitionService,
+    private readonly lifecycle: JobLifecycleService,
+    private readonly policy: CallbackPolicy,
+    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+  ) {}
+
+  async create(body: Record<string, unknown>): Promise<{ taskId: string }> {
+    const validated = validateCreateTask(body, {
+      timeZone: this.config.timeZone,
+      now: Date.now(),
+      checkUrl: (url) => this.policy.checkUrl(url),
+    });
+    if ('problems' in validated) throw XcronError.invalid(validated.problems);
+    const task = validated.command;
+
+    const attachment = JSON.stringify(task.callback);
+    const size = Buffer.byteLength(attachment);
+    if (size > this.config.attachmentLimitBytes) {
+      throw new XcronError(
+        XcronCode.CALLBACK_TOO_LARGE,
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `callback { url, body } is ${size} bytes; at most ${this.config.attachmentLimitBytes} are accepted`,
+        413,
+        [{ field: 'callback', reason: `must be at most ${this.config.attachmentLimitBytes} bytes as JSON` }],
+      );
+    }
+
+    // After DNS: a host name that resolves to a private address is refused here, and the
+    // same check runs again on every call (the agent's lookup), against rebinding.
+    const verdict = await this.policy.verify(task.callback.url);
+    if (!verdict.ok) {
+      throw XcronError.of(
+        verdict.kind === 'refused' ? XcronCode.CALLBACK_NOT_ALLOWED : XcronCode.BAD_CALLBACK_URL,
+        'callback.url',
+        verdict.reason,
+      );
+    }
+
+    const taskId = randomUUID();
+    try {
+      await this.jobs.persist(this.toJob(taskId, task, attachment));
+    } catch (error) {
+      this.logger.error(`xcron task ${taskId} not stored: ${(error as Error).message}`);
+      throw new XcronError(
+        XcronCode.ENQUEUE_FAILED,
+        ErrorCode.DEPENDENCY_UNAVAILABLE,
+        'the task could not be stored; try again',
+        503,
+      );
+    }
+    return { taskId };
+  }
+
+  /** Stops a task for good: its job is FINISHED and its schedule removed; its runs stay. */
+  async delete(taskId: string): Promise<void> {
+    const row = await this.find(taskId);
+    if (row.job_state === JobState.FINISHED) return;
+    await this.lifecycle.applyById(row.job_id, 'delete', `xcron task ${taskId}`);
+  }
+
+  async query(taskId: string): Promise<TaskView> {
+    const row = await this.find(taskId);
+    const once = row.trigger_type === TriggerType.SIMPLE;
+    const description = JSON.parse(row.trigger_description) as { cron?: { expression?: string } };
+    return {
+      task_id: taskId,
+      create_time: String(Math.floor(row.create_date.getTime() / 1000)),
+      type: once ? XcronType.ONE_SHOT : XcronType.PERIODIC,
+      format: once
+        ? String(Math.floor((row.start_date?.getTime() ?? 0) / 1000))
+        : (description.cron?.expression ?? ''),
+      run_count: Number(row.run_count),
+      callback: parseTaskCallback(row.attachment) ?? { url: '', body: {} },
+      deleted: row.job_state === JobState.FINISHED,
+    };
+  }
+
+  private toJob(taskId: string, task: CreateTaskCommand, attachment: string): PersistJobCommand {
+    const common = { startDate: null, endDate: null, repeatCount: -1, timeZone: this.config.timeZone };
+    return {
+      jobKey: {
+        clusterName: XCRON_CLUSTER,
+        groupName: XCRON_GROUP,
+        jobName: taskId,
+        jobClassName: XCRON_JOB_CLASS,
+      },
+      executor: 'http',
+      description: task.type === XcronType.ONE_SHOT ? 'xcron one-shot task' : 'xcron periodic task',
+      email: '',
+      // The callback retries itself (CHACONNE_CALLBACK_RETRIES); no job-level re-runs on top.
+      retries: 0,
+      timeout: -1,
+      weight: 100,
+      attachment,
+      trigger:
+        task.schedule.kind === 'once'
+          ? {
+              ...common,
+              triggerType: TriggerType.SIMPLE,
+              triggerDescription: '{}',
+              startDate: new Date(task.schedule.atMs),
+            }
+          : {
+              ...common,
+              triggerType: TriggerType.CRON,
+              triggerDescription: JSON.stringify({ cron: { expression: task.schedule.expression } }),
+            },
+    };
+  }
+
+  private async find(taskId: string): Promise<TaskRow> {
+    const rows = await this.dataSource.query<TaskRow[]>(
+      `SELECT d.job_id, d.attachment, d.create_date, t.trigger_type, t.trigger_description, t.start_date,
+              r.job_state,
+              (SELECT COUNT(*) FROM chac_job_run x WHERE x.job_id = d.job_id AND x.running_state <> ?) AS run_count
+         FROM chac_job_detail d
+         JOIN chac_job_trigger_detail t ON t.job_id = d.job_id
+         JOIN chac_job_runtime_detail r ON r.job_id = d.job_id
+        WHERE d.cluster_name = ? AND d.group_name = ? AND d.job_name = ? AND d.job_class_name = ?
+          AND d.executor = 'http'`,
+      [RunningState.SKIPPED, XCRON_CLUSTER, XCRON_GROUP, taskId, XCRON_JOB_CLASS],
+    );
+    const row = rows[0];
+    if (!row) {
+      throw new XcronError(XcronCode.TASK_NOT_FOUND, ErrorCode.JOB_NOT_FOUND, `no task ${taskId}`, 404, [
+        { field: 'task_id', reason: 'no such task' },
+      ]);
+    }
+    return row;
+  }
+}

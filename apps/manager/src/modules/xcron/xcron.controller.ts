@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Post, Query, UseFilters } from '@nestjs/common';
+import { xcronOk, type XcronResponse } from './xcron-codes';
+import { XcronExceptionFilter } from './xcron-exception.filter';
+import { readJsonBody, readTaskId } from './xcron-task.dto';
+import { type TaskView, XcronTaskService } from './xcron-task.service';
+
+/**
+ * xcron's HTTP API (alwaysthanks/xcron README §5): HTTP callback tasks. Admin bearer auth
+ * applies as on every admin route. Answers `{ uuid, code, message?, data? }`; see
+ * xcron-codes.ts for the codes.
+ */
+@Controller('xcron')
+@UseFilters(XcronExceptionFilter)
+export class XcronController {
+  constructor(private readonly tasks: XcronTaskService) {}
+
+  @Post('createTask')
+  @HttpCode(200)
+  async createTask(@Body() body: unknown): Promise<XcronResponse<{ task_id: string }>> {
+    const { taskId } = await this.tasks.create(readJsonBody(body));
+    return xcronOk({ task_id: taskId });
+  }
+
+  @Post('deleteTask')
+  @HttpCode(200)
+  async deleteTask(@Body() body: unknown): Promise<XcronResponse> {
+    await this.tasks.delete(readTaskId(readJsonBody(body).task_id));
+    return xcronOk();
+  }
+
+  @Get('queryTask')
+  async queryTask(@Query('task_id') taskId: unknown): Promise<XcronResponse<TaskView>> {
+    return xcronOk(await this.tasks.query(readTaskId(taskId)));
+  }
+}

@@ -1,0 +1,497 @@
+import { RunningState } from '@chaconne/contracts';
+import { bearer, sleep, waitFor } from '@chaconne/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
+import type { ManagerConfig } from '../../src/config/manager-config';
+import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
+import { CallbackClient } from '../../src/modules/xcron/callback-client';
+import { CallbackPolicy } from '../../src/modules/xcron/callback-policy';
+import type { XcronResponse } from '../../src/modules/xcron/xcron-codes';
+import type { TaskView } from '../../src/modules/xcron/xcron-task.service';
+import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
+
+jest.setTimeout(30_000);
+
+interface Received {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+const LONG_ERROR = `database exploded: ${'x'.repeat(2000)}`;
+
+/** A callback target on 127.0.0.1 that records every request; `/fail` answers 500, `/slow` never. */
+class Receiver {
+  readonly requests: Received[] = [];
+  private server!: Server;
+  port = 0;
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const path = request.url ?? '';
+        this.requests.push({ path, headers: request.headers, body: Buffer.concat(chunks).toString() });
+        if (path.startsWith('/slow')) return; // never answers
+        if (path.startsWith('/fail'))
+          response.writeHead(500, { 'content-type': 'text/plain' }).end(LONG_ERROR);
+        else response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  url(path: string): string {
+    return `http://127.0.0.1:${this.port}${path}`;
+  }
+
+  to(path: string): Received[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve, reject) =>
+      this.server.close((error) => {
+        if (error) reject(error);
+        else resolve();
+      }),
+    );
+  }
+}
+
+/** A manager with its own database, Redis prefix and xcron client helpers. */
+class Manager {
+  app!: NestFastifyApplication;
+  baseUrl = '';
+  constructor(readonly config: ManagerConfig) {}
+
+  async start(): Promise<this> {
+    ({ app: this.app, baseUrl: this.baseUrl } = await startManagerApp(this.config));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await cleanUp(this.config);
+  }
+
+  private auth(): Record<string, string> {
+    return bearer(this.config.adminToken ?? '');
+  }
+
+  async post<T = never>(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = { 'content-type': 'application/json', ...this.auth() },
+  ): Promise<{ status: number; body: XcronResponse<T> }> {
+    const response = await fetch(this.baseUrl + path, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as XcronResponse<T> };
+  }
+
+  async create(body: unknown): Promise<string> {
+    const res = await this.post<{ task_id: string }>('/xcron/createTask', body);
+    if (res.status !== 200 || res.body.code !== 0 || !res.body.data)
+      throw new Error(`createTask failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.data.task_id;
+  }
+
+  async query(
+    taskId: string,
+    headers = this.auth(),
+  ): Promise<{ status: number; body: XcronResponse<TaskView> }> {
+    const response = await fetch(`${this.baseUrl}/xcron/queryTask?task_id=${encodeURIComponent(taskId)}`, {
+      headers,
+    });
+    return { status: response.status, body: (await response.json()) as XcronResponse<TaskView> };
+  }
+
+  async sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
+    return this.app.get(DataSource).query<T[]>(query, params);
+  }
+
+  async jobCount(): Promise<number> {
+    const rows = await this.sql<{ n: number | string }>('SELECT COUNT(*) AS n FROM chac_job_detail');
+    return Number(rows[0]?.n);
+  }
+
+  async jobIdOf(taskId: string): Promise<number> {
+    const rows = await this.sql<{ job_id: number }>(
+      "SELECT job_id FROM chac_job_detail WHERE cluster_name = 'xcron' AND job_name = ?",
+      [taskId],
+    );
+    const row = rows[0];
+    if (!row) throw new Error(`no job for task ${taskId}`);
+    return row.job_id;
+  }
+
+  async runsOf(taskId: string): Promise<RunRow[]> {
+    return this.sql<RunRow>(
+      'SELECT running_state, reason, result, instance_id, address FROM chac_job_run WHERE job_id = ? ORDER BY planned_at',
+      [await this.jobIdOf(taskId)],
+    );
+  }
+}
+
+interface RunRow {
+  running_state: number;
+  reason: string | null;
+  result: string | null;
+  instance_id: string | null;
+  address: string | null;
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+const BENCH_BODY = { params: [1, 2], data: '10.10.10', count: 1 };
+
+function expectNoManagerHeaders(headers: IncomingHttpHeaders): void {
+  const leaked = Object.keys(headers).filter((h) => h.startsWith('x-chaconne') || h === 'authorization');
+  expect(leaked).toEqual([]);
+}
+
+const receiver = new Receiver();
+
+beforeAll(async () => {
+  await receiver.start();
+});
+
+afterAll(async () => {
+  await receiver.close();
+});
+
+describe('xcron tasks (callbacks to 127.0.0.1 allowlisted)', () => {
+  const manager = new Manager(testConfig({ CHACONNE_CALLBACK_ALLOWLIST: '127.0.0.1' }));
+
+  beforeAll(async () => {
+    await manager.start();
+  });
+
+  afterAll(async () => {
+    await manager.stop();
+  });
+
+  it("runs xcron's benchmark body (type 1 + a timestamp) once, as a one-shot, with the exact body", async () => {
+    const format = String(nowSeconds() + 2);
+    const res = await manager.post<{ task_id: string }>('/xcron/createTask', {
+      type: 1,
+      format,
+      callback: { url: receiver.url('/once'), body: BENCH_BODY },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+      code: 0,
+      data: { task_id: expect.any(String) as string },
+    });
+    const taskId = res.body.data?.task_id ?? '';
+
+    const runs = await waitFor(
+      'the one-shot run to complete',
+      async () => {
+        const rows = await manager.runsOf(taskId);
+        return rows.some((r) => r.running_state !== RunningState.RUNNING) ? rows : undefined;
+      },
+      8000,
+    );
+    expect(runs).toEqual([
+      {
+        running_state: RunningState.COMPLETED,
+        reason: null,
+        result: '{"status":200}',
+        instance_id: 'manager',
+        address: `http://127.0.0.1:${receiver.port}`,
+      },
+    ]);
+    await sleep(1200); // a duplicate would show up within a second
+    const calls = receiver.to('/once');
+    expect(calls).toHaveLength(1);
+    expect(JSON.parse(calls[0]?.body ?? '')).toEqual(BENCH_BODY);
+    expect(calls[0]?.body).toBe(JSON.stringify(BENCH_BODY));
+    expect(calls[0]?.headers['content-type']).toBe('application/json');
+    expectNoManagerHeaders(calls[0]?.headers ?? {});
+
+    const query = await manager.query(taskId);
+    expect(query.status).toBe(200);
+    expect(query.body).toMatchObject({
+      code: 0,
+      data: {
+        task_id: taskId,
+        type: 2,
+        format,
+        run_count: 1,
+        callback: { url: receiver.url('/once'), body: BENCH_BODY },
+        deleted: false,
+      },
+    });
+    expect(Math.abs(Number(query.body.data?.create_time) - nowSeconds())).toBeLessThan(10);
+  });
+
+  it('calls a crontab task every second until deleteTask stops it for good', async () => {
+    const body = { tick: true, n: [1, 2, 3] };
+    const taskId = await manager.create({
+      type: 1,
+      format: '*/1 * * * * ?',
+      callback: { url: receiver.url('/cron'), body },
+    });
+    await waitFor(
+      '3 calls of the every-second task',
+      () => Promise.resolve(receiver.to('/cron').length >= 3 ? true : undefined),
+      4500,
+      100,
+    );
+    for (const call of receiver.to('/cron')) {
+      expect(call.body).toBe(JSON.stringify(body));
+      expect(call.headers['content-type']).toBe('application/json');
+    }
+
+    const deleted = await manager.post('/xcron/deleteTask', { task_id: taskId });
+    expect(deleted).toEqual({ status: 200, body: { uuid: expect.any(String) as string, code: 0 } });
+    await sleep(1200); // a fire already in flight when the task was deleted may still land
+    const settled = receiver.to('/cron').length;
+    await sleep(3000);
+    expect(receiver.to('/cron').length).toBe(settled);
+
+    const jobId = await manager.jobIdOf(taskId);
+    expect(await manager.app.get(FireQueue).listRecurring()).not.toContainEqual(
+      expect.objectContaining({ jobId }),
+    );
+    const runs = await manager.runsOf(taskId);
+    const query = await manager.query(taskId);
+    expect(query.body.data).toMatchObject({
+      type: 1,
+      format: '*/1 * * * * ?',
+      run_count: runs.length,
+      deleted: true,
+    });
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    // Deleting again is a no-op; the history stays.
+    expect((await manager.post('/xcron/deleteTask', { task_id: taskId })).body.code).toBe(0);
+    expect((await manager.runsOf(taskId)).length).toBe(runs.length);
+  });
+
+  it('records a 500 answer as FAILED with the status and the start of the body, after the retries', async () => {
+    const taskId = await manager.create({
+      type: 2,
+      format: String(nowSeconds() + 1),
+      callback: { url: receiver.url('/fail'), body: { a: 1 } },
+    });
+    const [run] = await waitFor(
+      'the failing run to end',
+      async () => {
+        const rows = await manager.runsOf(taskId);
+        return rows[0] && rows[0].running_state !== RunningState.RUNNING ? rows : undefined;
+      },
+      10_000,
+    );
+    expect(run?.running_state).toBe(RunningState.FAILED);
+    expect(run?.reason).toContain('callback answered HTTP 500 (3 attempts): database exploded: xxx');
+    // Only the first ~500 bytes of the answer are kept.
+    expect(run?.reason?.length).toBeLessThan(600);
+    // 1 + CHACONNE_CALLBACK_RETRIES (2): a 5xx is retried.
+    expect(receiver.to('/fail')).toHaveLength(1 + manager.config.callbackRetries);
+  });
+
+  it('answers bad input with 400, the xcron code and every problem, and stores nothing', async () => {
+    const future = String(nowSeconds() + 3600);
+    const url = receiver.url('/never');
+    const cases: [unknown, number, string][] = [
+      ['{"type":1,"format":', 1000, '(body)'],
+      ['', 1000, '(body)'],
+      [[1, 2], 1000, '(body)'],
+      [{ type: '2', format: future, callback: { url } }, 1000, 'type'],
+      [{ type: 2, format: future, callback: { url, body: [1] } }, 1000, 'callback.body'],
+      [{ type: 2, format: future, callback: {} }, 1003, 'callback.url'],
+      [{ type: 2, format: future }, 1003, 'callback.url'],
+      [{ type: 2, format: future, callback: { url: 'ftp://127.0.0.1/' } }, 1003, 'callback.url'],
+      [{ type: 2, format: '12345', callback: { url } }, 1001, 'format'],
+      [{ type: 2, format: '* * * * *', callback: { url } }, 1001, 'format'],
+      [{ type: 1, format: 'not a crontab', callback: { url } }, 1001, 'format'],
+      [{ type: 2, format: String(nowSeconds() - 60), callback: { url } }, 1002, 'format'],
+      [{ type: 1, format: '1581823751', callback: { url } }, 1002, 'format'],
+      [{ type: 7, format: future, callback: { url } }, 1020, 'type'],
+      [{ format: future, callback: { url } }, 1020, 'type'],
+    ];
+    const before = await manager.jobCount();
+    for (const [body, code, field] of cases) {
+      const res = await manager.post('/xcron/createTask', body);
+      expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code });
+      expect(res.body.uuid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.body.error).toBe('VALIDATION_FAILED');
+      expect(res.body.errors?.map((e) => e.field)).toContain(field);
+      expect(res.body.message).toEqual(expect.any(String));
+    }
+    expect(await manager.jobCount()).toBe(before);
+  });
+
+  it('refuses a callback larger than the attachment limit with 413', async () => {
+    const before = await manager.jobCount();
+    const res = await manager.post('/xcron/createTask', {
+      type: 2,
+      format: String(nowSeconds() + 3600),
+      callback: {
+        url: receiver.url('/big'),
+        body: { blob: 'x'.repeat(manager.config.attachmentLimitBytes) },
+      },
+    });
+    expect([res.status, res.body.code, res.body.error]).toEqual([413, 1006, 'PAYLOAD_TOO_LARGE']);
+    expect(await manager.jobCount()).toBe(before);
+  });
+
+  it('accepts JSON sent with another content type, as xcron did (curl -d)', async () => {
+    const res = await manager.post<{ task_id: string }>(
+      '/xcron/createTask',
+      { type: 2, format: String(nowSeconds() + 3600), callback: { url: receiver.url('/later') } },
+      { 'content-type': 'application/x-www-form-urlencoded', ...bearer(manager.config.adminToken ?? '') },
+    );
+    expect([res.status, res.body.code]).toEqual([200, 0]);
+    const taskId = res.body.data?.task_id ?? '';
+    expect((await manager.query(taskId)).body.data?.callback).toEqual({
+      url: receiver.url('/later'),
+      body: {},
+    });
+    expect((await manager.post('/xcron/deleteTask', { task_id: taskId })).body.code).toBe(0);
+  });
+
+  it('answers unknown and missing task ids, and requests without a token, in the xcron shape', async () => {
+    expect(await manager.query('no-such-task')).toMatchObject({
+      status: 404,
+      body: { code: 1040, error: 'JOB_NOT_FOUND' },
+    });
+    expect(await manager.post('/xcron/deleteTask', { task_id: 'no-such-task' })).toMatchObject({
+      status: 404,
+      body: { code: 1040 },
+    });
+    expect(await manager.post('/xcron/deleteTask', {})).toMatchObject({ status: 400, body: { code: 1030 } });
+    const missing = await fetch(`${manager.baseUrl}/xcron/queryTask`, {
+      headers: bearer(manager.config.adminToken ?? ''),
+    });
+    expect([missing.status, ((await missing.json()) as XcronResponse).code]).toEqual([400, 1030]);
+
+    const before = await manager.jobCount();
+    const anonymous = await manager.post(
+      '/xcron/createTask',
+      { type: 2, format: String(nowSeconds() + 3600), callback: { url: receiver.url('/anon') } },
+      { 'content-type': 'application/json' },
+    );
+    expect(anonymous).toMatchObject({ status: 401, body: { code: 1050, error: 'UNAUTHORIZED' } });
+    expect(anonymous.body.uuid).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await manager.query('x', {})).status).toBe(401);
+    expect(await manager.jobCount()).toBe(before);
+  });
+});
+
+describe('xcron SSRF policy (no allowlist)', () => {
+  const manager = new Manager(testConfig());
+
+  beforeAll(async () => {
+    await manager.start();
+  });
+
+  afterAll(async () => {
+    await manager.stop();
+  });
+
+  it('refuses loopback, private, link-local and metadata callbacks with 400 and stores nothing', async () => {
+    const port = receiver.port;
+    const urls = [
+      `http://127.0.0.1:${port}/`,
+      `http://localhost:${port}/`, // a host name resolving to loopback: refused after DNS
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::1]/',
+      `http://[::ffff:127.0.0.1]:${port}/`,
+      'http://10.1.2.3/',
+      'http://192.168.1.1/',
+      'http://0.0.0.0/',
+      `http://user:secret@127.0.0.1:${port}/`,
+    ];
+    const before = await manager.jobCount();
+    for (const url of urls) {
+      const res = await manager.post('/xcron/createTask', {
+        type: 2,
+        format: String(nowSeconds() + 3600),
+        callback: { url, body: { a: 1 } },
+      });
+      expect({ url, status: res.status, code: res.body.code, error: res.body.error }).toEqual({
+        url,
+        status: 400,
+        code: 1005,
+        error: 'CALLBACK_NOT_ALLOWED',
+      });
+      expect(res.body.errors).toEqual([{ field: 'callback.url', reason: expect.any(String) as string }]);
+    }
+    expect(await manager.jobCount()).toBe(before);
+    expect(receiver.to('/')).toEqual([]);
+  });
+
+  it('says why a host name was refused', async () => {
+    const res = await manager.post('/xcron/createTask', {
+      type: 1,
+      format: '0 0 * * *',
+      callback: { url: `http://localhost:${receiver.port}/hook` },
+    });
+    expect(res.body.message).toBe(
+      'callback.url: host localhost resolves to 127.0.0.1, which is loopback; callbacks may not reach it',
+    );
+  });
+});
+
+describe('callback connections are pinned to the checked address', () => {
+  it('connects to the address the policy lookup checked (a made-up name resolved by the test resolver)', async () => {
+    const policy = new CallbackPolicy(['127.0.0.1'], (hostname) =>
+      Promise.resolve(hostname === 'pinned.test' ? [{ address: '127.0.0.1', family: 4 }] : []),
+    );
+    const client = new CallbackClient(policy, { timeoutMs: 2000, retries: 0 });
+    try {
+      const delivery = await client.deliver(`http://pinned.test:${receiver.port}/pinned`, { pinned: 1 });
+      expect(delivery).toEqual({ attempts: 1, last: { kind: 'response', status: 200, bodyExcerpt: 'ok' } });
+      expect(receiver.to('/pinned').map((r) => [r.body, r.headers.host])).toEqual([
+        ['{"pinned":1}', `pinned.test:${receiver.port}`],
+      ]);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('gives up on a target that does not answer within the timeout, retrying it', async () => {
+    const client = new CallbackClient(new CallbackPolicy(['127.0.0.1']), {
+      timeoutMs: 300,
+      retries: 1,
+      backoffMs: 10,
+    });
+    try {
+      const started = Date.now();
+      const delivery = await client.deliver(receiver.url('/slow'), { s: 1 });
+      expect(delivery).toEqual({
+        attempts: 2,
+        last: { kind: 'error', code: 'ETIMEDOUT', message: 'no answer within 300 ms', refused: false },
+      });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(600);
+      expect(receiver.to('/slow')).toHaveLength(2);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('reports a refused connect-time resolution without sending anything', async () => {
+    const client = new CallbackClient(
+      new CallbackPolicy([], () => Promise.resolve([{ address: '127.0.0.1', family: 4 }])),
+      { timeoutMs: 2000, retries: 2 },
+    );
+    try {
+      const delivery = await client.deliver(`http://rebound.test:${receiver.port}/rebound`, {});
+      expect(delivery.last).toMatchObject({ kind: 'error', code: 'ECALLBACKREFUSED', refused: true });
+      expect(receiver.to('/rebound')).toEqual([]);
+    } finally {
+      client.close();
+    }
+  });
+});
