@@ -21,6 +21,10 @@ if (!env.CHACONNE_SECRET) {
   env.CHACONNE_SECRET = randomBytes(32).toString('hex');
   console.log('[start] generated a signing secret for this run (set CHACONNE_SECRET to choose your own)');
 }
+// The admin API needs a bearer token. Unless one is given, this run gets a fresh one: the
+// manager stores only its hash (replacing the previous run's) and it is printed below, once.
+const generatedToken = !env.CHACONNE_ADMIN_TOKEN;
+if (generatedToken) env.CHACONNE_ADMIN_TOKEN = `chac_${randomBytes(32).toString('base64url')}`;
 env.CHACONNE_MANAGER_URL = env.CHACONNE_MANAGER_URL || managerUrl;
 // Everything runs on this machine: the manager reaches the demo worker over loopback.
 env.CHACONNE_WORKER_BASE_URL = env.CHACONNE_WORKER_BASE_URL || `http://127.0.0.1:${workerPort}`;
@@ -104,6 +108,11 @@ async function main() {
       `[start]   Admin API    ${managerUrl}/job/admin/  (try the persistJob example in README.md)`,
       `[start]   Health       ${managerUrl}/health`,
       `[start]   Demo worker  http://127.0.0.1:${workerPort}  (cluster demo-cluster, group demo-worker)`,
+      `[start]   API docs     ${managerUrl}/docs`,
+      generatedToken
+        ? `[start] Admin token for this run (shown once):\n[start]   export CHACONNE_TOKEN=${env.CHACONNE_ADMIN_TOKEN}\n` +
+          `[start]   curl -s -H "Authorization: Bearer $CHACONNE_TOKEN" ${managerUrl}/job/admin/selectClusterNames`
+        : '[start] Admin API token: the CHACONNE_ADMIN_TOKEN you set',
       '[start] Press Ctrl+C to stop.',
       '',
     ].join('\n'),
