@@ -1,15 +1,13 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { APP_OPTIONS, configureApp, createHttpAdapter } from './http-app';
 import { NoAdminToken } from './modules/auth/api-token.service';
-import { ApiExceptionFilter } from './common/api-exception.filter';
 import { loadConfig } from './config/manager-config';
 import type { SqlFlavor } from './database/data-source-options';
 import { checkRedis, DependencyUnreachable, prepareDatabase } from './preflight';
-
-const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 async function bootstrap(): Promise<void> {
   const loaded = loadConfig(process.env);
@@ -35,10 +33,10 @@ async function bootstrap(): Promise<void> {
 
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, flavor),
-    new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES }),
-    { rawBody: true },
+    createHttpAdapter(),
+    APP_OPTIONS,
   );
-  app.useGlobalFilters(new ApiExceptionFilter());
+  configureApp(app);
   app.enableShutdownHooks();
   try {
     await app.listen(config.port, config.host);
@@ -53,7 +51,7 @@ async function bootstrap(): Promise<void> {
 
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
   logger.log(
-    `Chaconne manager ready\n  Admin API  ${base}/job/admin/\n  Console    ${base}/console/\n  Health     ${base}/health`,
+    `Chaconne manager ready\n  Admin API  ${base}/job/admin/\n  API docs   ${base}/docs\n  Console    ${base}/console/\n  Health     ${base}/health`,
   );
 }
 

@@ -131,6 +131,29 @@ describe('persistJob', () => {
     expect(res.body.success).toBe(false);
   });
 
+  it.each(['text/plain', 'application/x-www-form-urlencoded'])(
+    'refuses a %s body with 415 and stores nothing',
+    async (contentType) => {
+      const before = await count('chac_job_detail');
+      const res = await fetch(`${baseUrl}/job/admin/persistJob`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, authorization: `Bearer ${config.adminToken ?? ''}` },
+        body: JSON.stringify(chaconneBody('textual')),
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ success: false, code: 'UNSUPPORTED_MEDIA_TYPE' });
+      expect(await count('chac_job_detail')).toBe(before);
+    },
+  );
+
+  it('serves the console page at /console/ (where / redirects)', async () => {
+    const res = await fetch(`${baseUrl}/`, { redirect: 'manual' });
+    expect(res.headers.get('location')).toBe('/console/');
+    const page = await fetch(`${baseUrl}/console/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Chaconne console');
+  });
+
   it('answers 404 with JOB_NOT_FOUND for an unknown job', async () => {
     const res = await adminPost<null>(baseUrl, config, '/job/admin/getJobDetail', {
       clusterName: 'c',

@@ -1,11 +1,11 @@
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest, signBody } from '@chaconne/contracts';
 import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { AppModule } from '../../src/app.module';
-import { ApiExceptionFilter } from '../../src/common/api-exception.filter';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';
+import { APP_OPTIONS, configureApp, createHttpAdapter } from '../../src/http-app';
 import { prepareDatabase } from '../../src/preflight';
 
 const MYSQL_ROOT = process.env.CHACONNE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
@@ -37,21 +37,83 @@ export async function cleanUp(config: ManagerConfig): Promise<void> {
   await deleteRedisPrefix(config.redisUrl, config.prefix);
 }
 
-/** A real manager (Fastify, MySQL, Redis, BullMQ) listening on a free port. */
-export async function startManagerApp(
+/** A route as Fastify registered it, e.g. `{ method: 'POST', url: '/worker/runs/:runId/report' }`. */
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+/**
+ * Records every route Fastify registers from now on (controllers, SwaggerModule, static
+ * files, HEAD twins of GETs); the array fills in during `app.init()`/`listen()`, so call
+ * this before either.
+ */
+export function recordRoutes(app: NestFastifyApplication): RegisteredRoute[] {
+  const routes: RegisteredRoute[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      for (const method of [route.method].flat())
+        routes.push({ method: method.toUpperCase(), url: route.url });
+    });
+  return routes;
+}
+
+/** The docs (`/docs`, Swagger UI's files, `/docs/openapi.json`) and the console (`/`, `/console`): not API routes. */
+export function isDocsOrConsole(url: string): boolean {
+  return ['/', '/docs', '/console'].includes(url) || url.startsWith('/docs/') || url.startsWith('/console/');
+}
+
+/** The API routes among `routes`: one per method and path, without HEAD/OPTIONS twins, docs and console. */
+export function apiRoutes(routes: readonly RegisteredRoute[]): RegisteredRoute[] {
+  const seen = new Set<string>();
+  return routes.filter((route) => {
+    const key = `${route.method} ${route.url}`;
+    if (route.method === 'HEAD' || route.method === 'OPTIONS' || isDocsOrConsole(route.url) || seen.has(key))
+      return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/**
+ * A manager app wired like `main.ts` (exception filter, OpenAPI docs) but not initialised:
+ * `app.init()`/`listen()` runs the start-up hooks (tokens, schedules), so a test can see
+ * them fail. The caller closes the app.
+ */
+export async function createManagerApp(
   config: ManagerConfig,
-): Promise<{ app: NestFastifyApplication; baseUrl: string }> {
+): Promise<{ app: NestFastifyApplication; routes: RegisteredRoute[] }> {
   const { flavor } = await prepareDatabase(config);
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config, flavor)],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(new FastifyAdapter(), {
-    rawBody: true,
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
+    ...APP_OPTIONS,
     logger: ['error', 'warn'],
   });
-  app.useGlobalFilters(new ApiExceptionFilter());
+  const routes = recordRoutes(app);
+  try {
+    configureApp(app);
+  } catch (error) {
+    // The module already holds Redis and MySQL connections: close them, or Jest never exits.
+    await app.close();
+    throw error;
+  }
+  return { app, routes };
+}
+
+/**
+ * A real manager (Fastify, MySQL, Redis, BullMQ) listening on a free port; `routes` are
+ * the routes it registered (see {@link recordRoutes}).
+ */
+export async function startManagerApp(
+  config: ManagerConfig,
+): Promise<{ app: NestFastifyApplication; baseUrl: string; routes: RegisteredRoute[] }> {
+  const { app, routes } = await createManagerApp(config);
   await app.listen(0, '127.0.0.1');
-  return { app, baseUrl: await app.getUrl() };
+  return { app, baseUrl: await app.getUrl(), routes };
 }
 
 /** POSTs to the admin API with the configuration's bootstrap admin token. */

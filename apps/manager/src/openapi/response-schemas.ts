@@ -1,0 +1,265 @@
+import {
+  type HeartbeatResponse,
+  type JobDetail,
+  type JobKey,
+  type JobLog,
+  type JobRuntimeDetail,
+  type JobStackTrace,
+  type JobTrace,
+  type JobTriggerDetail,
+  JobState,
+  LogLevel,
+  type Page,
+  type RegisterResponse,
+  RunningState,
+  TriggerType,
+} from '@chaconne/contracts';
+import { z } from 'zod';
+import { jobKeySchema } from '../modules/job-definition/dto/persist-job.dto';
+import type { TriggerPreview } from '../modules/job-definition/job-query.service';
+import type {
+  JobStat,
+  JobStatByJob,
+  JobStatDetail,
+  JobStateCount,
+} from '../modules/statistics/statistics.types';
+import { XcronType } from '../modules/xcron/xcron-codes';
+import type { TaskView } from '../modules/xcron/xcron-task.service';
+import { typed } from './typed-schema';
+
+/*
+ * The `data` of every success answer, as zod schemas checked against the wire types
+ * (see `typed`). Each becomes `#/components/schemas/<key of RESPONSE_SCHEMAS>`.
+ */
+
+/** An integer enum of Chaconne's, documented with its names. */
+function codes<const T extends Record<string, number>>(enumObject: T, label: string) {
+  const values = Object.values(enumObject) as T[keyof T][];
+  return z.literal(values).describe(
+    `${label}: ${Object.entries(enumObject)
+      .map(([name, code]) => `${code} ${name}`)
+      .join(', ')}`,
+  );
+}
+
+const isoDate = z.string().describe('ISO-8601 date-time in UTC');
+const isoDateOrNull = isoDate.nullable();
+const jobStateSchema = codes(JobState, 'JobState');
+const runningStateSchema = codes(RunningState, 'RunningState');
+
+function page<S extends z.ZodType>(item: S) {
+  return z.object({
+    page: z.number().int().describe('This page, from 1'),
+    size: z.number().int().describe('Rows per page'),
+    rows: z.number().int().describe('Rows matching the query in all pages'),
+    nextPage: z.number().int().nullable().describe('The next page, or null on the last one'),
+    content: z.array(item),
+  });
+}
+
+/** The request's JobKey schema: the same component in requests and answers. */
+const jobKey = typed<JobKey>()(jobKeySchema);
+
+const jobRuntimeDetail = typed<JobRuntimeDetail>()(
+  z.object({
+    jobId: z.number().int(),
+    jobState: jobStateSchema,
+    lastRunningState: runningStateSchema.nullable(),
+    lastExecutionTime: isoDateOrNull,
+    lastCompletionTime: isoDateOrNull,
+    nextExecutionTime: isoDateOrNull,
+  }),
+);
+
+const jobTriggerDetail = typed<JobTriggerDetail>()(
+  z.object({
+    jobId: z.number().int(),
+    triggerType: codes(TriggerType, 'TriggerType'),
+    startDate: isoDateOrNull,
+    endDate: isoDateOrNull,
+    repeatCount: z.number().int().describe('Maximum number of runs; -1 = unlimited'),
+    timeZone: z.string().describe('IANA time zone of the trigger'),
+    triggerDescription: z
+      .string()
+      .describe(
+        'The trigger description as a JSON string, as Chaconne sends it, e.g. `{"cron":{"expression":"*/5 * * * * ?"}}`',
+      ),
+  }),
+);
+
+const jobDetail = typed<JobDetail>()(
+  z.object({
+    jobId: z.number().int(),
+    jobKey,
+    description: z.string(),
+    attachment: z.string().nullable().describe("The job's initial parameter (JSON recommended)"),
+    email: z.string().describe('Comma-separated alert recipients'),
+    retries: z.number().int(),
+    weight: z.number().int(),
+    timeout: z.number().int().describe('Milliseconds; -1 = no timeout'),
+    createDate: isoDate,
+    jobRuntime: jobRuntimeDetail,
+    jobTriggerDetail,
+  }),
+);
+
+const jobTrace = typed<JobTrace>()(
+  z
+    .object({
+      traceId: z.number().int().describe('The run id'),
+      jobId: z.number().int(),
+      attempt: z.number().int().describe('0 for the first attempt, 1.. for retries'),
+      runningState: runningStateSchema,
+      reason: z.string().nullable().describe('Why the run was skipped or failed, in words'),
+      address: z.string().nullable().describe('Where the run was sent'),
+      instanceId: z.string().nullable(),
+      plannedTime: isoDate,
+      executionTime: isoDateOrNull,
+      completionTime: isoDateOrNull,
+      completed: z.number().int(),
+      failed: z.number().int(),
+      skipped: z.number().int(),
+      finished: z.number().int(),
+      retries: z.number().int(),
+      result: z.string().nullable().describe("The handler's return value as JSON text"),
+    })
+    .describe("One run of a job (Chaconne's JobTrace)"),
+);
+
+const jobLog = typed<JobLog>()(
+  z.object({
+    traceId: z.number().int(),
+    jobId: z.number().int(),
+    level: codes(LogLevel, 'LogLevel'),
+    log: z.string(),
+    createDate: isoDate,
+  }),
+);
+
+const jobStackTrace = typed<JobStackTrace>()(
+  z.object({ traceId: z.number().int(), jobId: z.number().int(), stackTrace: z.string() }),
+);
+
+const triggerPreview = typed<TriggerPreview>()(
+  z.object({
+    timeZone: z.string(),
+    fireTimes: z.array(
+      z.object({
+        utc: isoDate,
+        local: z.string().describe('The same instant in the trigger time zone, ISO-8601 with offset'),
+      }),
+    ),
+  }),
+);
+
+const statCounts = {
+  completedCount: z.number().int(),
+  failedCount: z.number().int(),
+  skippedCount: z.number().int(),
+  finishedCount: z.number().int(),
+  retryCount: z.number().int().describe('Runs that were retries (attempt > 0)'),
+};
+
+const jobStatDetail = typed<JobStatDetail>()(
+  z.object({
+    executionDate: z.string().describe('`yyyy-MM-dd` (a day) or `yyyy-MM` (a month)'),
+    ...statCounts,
+  }),
+);
+
+const jobStatByJob = typed<JobStatByJob>()(
+  z.object({
+    jobId: z.number().int(),
+    jobKey,
+    lastExecutionTime: isoDateOrNull,
+    ...statCounts,
+  }),
+);
+
+const jobStateCount = typed<JobStateCount>()(
+  z.object({
+    jobState: jobStateSchema,
+    displayJobState: z.string().describe("The state's name, e.g. `SCHEDULING`"),
+    jobCount: z.number().int(),
+  }),
+);
+
+const jobStat = typed<JobStat>()(
+  z.object({
+    jobCount: z.number().int().describe('Defined jobs matching the filters'),
+    lastExecutionTime: isoDateOrNull,
+    ...statCounts,
+  }),
+);
+
+const registerResponse = typed<RegisterResponse>()(
+  z.object({
+    instanceId: z.string(),
+    heartbeatIntervalMs: z.number().int().describe('How often the SDK must send a heartbeat'),
+    jobs: z
+      .array(z.object({ jobClassName: z.string(), jobId: z.number().int().nullable() }))
+      .describe('Job ids of the code-defined jobs the manager created or updated'),
+  }),
+);
+
+const heartbeatResponse = typed<HeartbeatResponse>()(
+  z.object({
+    known: z.boolean().describe('false: the manager does not know this instance; the SDK registers again'),
+  }),
+);
+
+const xcronTask = typed<TaskView>()(
+  z.object({
+    task_id: z.string(),
+    create_time: z.string().describe('Unix seconds, as a string'),
+    type: z.literal([XcronType.PERIODIC, XcronType.ONE_SHOT]).describe('1 periodic (crontab), 2 one-shot'),
+    format: z.string().describe('The crontab expression, or the unix timestamp (seconds) of a one-shot task'),
+    run_count: z.number().int().describe('Occurrences that fired (skipped ones not counted)'),
+    callback: z.object({ url: z.string(), body: z.record(z.string(), z.unknown()) }),
+    deleted: z.boolean().describe('true once deleteTask stopped it (not an xcron field)'),
+  }),
+);
+
+const probe = z.enum(['up', 'down']);
+
+/** Every response schema, by component name. */
+export const RESPONSE_SCHEMAS = {
+  JobId: z.number().int().describe("The job's id"),
+  RunId: z.number().int().describe('The id of the run (trace) that was created'),
+  JobStateCode: jobStateSchema,
+  Flag: z.boolean(),
+  JobKey: jobKey,
+  JobKeyList: z.array(jobKey),
+  JobDetail: jobDetail,
+  JobDetailPage: typed<Page<JobDetail>>()(page(jobDetail)),
+  JobRuntimeDetail: jobRuntimeDetail,
+  JobTriggerDetail: jobTriggerDetail,
+  ClusterNames: z.array(z.string()),
+  TriggerPreview: triggerPreview,
+  JobTrace: jobTrace,
+  JobTracePage: typed<Page<JobTrace>>()(page(jobTrace)),
+  JobLogList: z.array(jobLog),
+  JobStackTraceList: z.array(jobStackTrace),
+  JobStatDetailList: z.array(jobStatDetail),
+  JobStatByJobPage: typed<Page<JobStatByJob>>()(page(jobStatByJob)),
+  JobStateCountList: z.array(jobStateCount),
+  JobStat: jobStat,
+  RegisterResponse: registerResponse,
+  HeartbeatResponse: heartbeatResponse,
+  LogsStored: z.object({ stored: z.number().int().describe('Log lines stored') }),
+  ReportAccepted: z.object({
+    accepted: z
+      .boolean()
+      .describe('true when this report finished the run; false when the run already had an outcome'),
+  }),
+  Nothing: z.null(),
+  XcronTaskId: z.object({ task_id: z.string().describe('The id of the new task') }),
+  XcronTask: xcronTask,
+  Health: z.object({
+    success: z.boolean(),
+    msg: z.enum(['ok', 'degraded']),
+    data: z.object({ mysql: probe, redis: probe }),
+  }),
+} satisfies Record<string, z.ZodType>;
+
+export type ResponseComponent = keyof typeof RESPONSE_SCHEMAS;

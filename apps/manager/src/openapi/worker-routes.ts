@@ -1,0 +1,175 @@
+import { LogLevel, PROTOCOL_VERSION, RunningState } from '@chaconne/contracts';
+import { logBatchSchema, runIdParam, runReportSchema } from '../modules/run/dto/run-requests.dto';
+import {
+  deregisterSchema,
+  heartbeatSchema,
+  registerSchema,
+} from '../modules/worker-registry/dto/worker-requests.dto';
+import type { RouteDoc } from './route-doc';
+
+/*
+ * Worker -> manager (DESIGN.md §5): WorkerRegistryController and RunIntakeController. The
+ * worker SDK calls these; every request is signed (see the workerSignature scheme).
+ */
+
+const WORKERS = 'Worker protocol';
+const INSTANCE = 'orders-7f9c4-1';
+
+const runId = { runId: { schema: runIdParam, description: 'The run id from the run request' } };
+
+export const WORKER_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'POST',
+    path: '/worker/register',
+    operationId: 'registerWorker',
+    tag: WORKERS,
+    summary: 'Register a worker instance',
+    description:
+      'A worker instance announces itself: cluster, group, base URL, weight, labels, SDK and protocol version, and the jobs it can run. Jobs declared with a full definition are created or updated (schedules can live in code). Answers the heartbeat interval.',
+    auth: 'worker-signature',
+    body: {
+      component: 'RegisterRequest',
+      schema: registerSchema,
+      examples: {
+        sdk: {
+          summary: 'An instance that can run one job',
+          value: {
+            instanceId: INSTANCE,
+            clusterName: 'yourCluster',
+            groupName: 'yourGroup',
+            baseUrl: 'http://10.0.0.5:8088',
+            baseUrlSource: 'configured',
+            weight: 1,
+            labels: { zone: 'eu-1' },
+            sdkVersion: '0.1.0',
+            protocolVersion: PROTOCOL_VERSION,
+            startedAt: '2025-01-01T08:00:00.000Z',
+            jobs: [{ jobClassName: 'com.yourcompany.yourapp.YourJob' }],
+          },
+        },
+      },
+    },
+    response: { description: 'The instance is registered', envelope: 'chaconne', schema: 'RegisterResponse' },
+    errors: ['VALIDATION_FAILED', 'INCOMPATIBLE_PROTOCOL', 'PAYLOAD_TOO_LARGE'],
+  },
+  {
+    method: 'POST',
+    path: '/worker/heartbeat',
+    operationId: 'heartbeat',
+    tag: WORKERS,
+    summary: 'Worker liveness',
+    description:
+      'Sent every heartbeat interval: active runs and the draining flag. An instance missing 3 beats is no longer chosen. `known: false` tells the SDK to register again.',
+    auth: 'worker-signature',
+    body: {
+      component: 'HeartbeatRequest',
+      schema: heartbeatSchema,
+      examples: {
+        beat: {
+          summary: 'Two runs in flight',
+          value: { instanceId: INSTANCE, activeRuns: 2, draining: false },
+        },
+      },
+    },
+    response: {
+      description: 'Whether the manager knows the instance',
+      envelope: 'chaconne',
+      schema: 'HeartbeatResponse',
+    },
+    errors: ['VALIDATION_FAILED'],
+  },
+  {
+    method: 'POST',
+    path: '/worker/deregister',
+    operationId: 'deregisterWorker',
+    tag: WORKERS,
+    summary: 'Deregister a worker instance',
+    description:
+      'Sent on graceful shutdown, after in-flight runs finished: the instance is no longer chosen.',
+    auth: 'worker-signature',
+    body: {
+      component: 'DeregisterRequest',
+      schema: deregisterSchema,
+      examples: { shutdown: { summary: 'Graceful shutdown', value: { instanceId: INSTANCE } } },
+    },
+    response: { description: 'Done', envelope: 'chaconne', schema: 'Nothing' },
+    errors: ['VALIDATION_FAILED'],
+  },
+  {
+    method: 'POST',
+    path: '/worker/runs/:runId/logs',
+    operationId: 'shipRunLogs',
+    tag: WORKERS,
+    summary: 'Log lines of a run',
+    description:
+      "A batch of the run's log lines, and how many the SDK's bounded buffer dropped since the previous batch.",
+    auth: 'worker-signature',
+    pathParams: runId,
+    body: {
+      component: 'LogBatch',
+      schema: logBatchSchema,
+      examples: {
+        batch: {
+          summary: 'Two lines',
+          value: {
+            instanceId: INSTANCE,
+            lines: [
+              { level: LogLevel.INFO, message: 'exporting 1200 orders', time: '2025-01-01T08:00:01.000Z' },
+              { level: LogLevel.WARN, message: 'order 17 has no customer', time: '2025-01-01T08:00:02.000Z' },
+            ],
+            dropped: 0,
+          },
+        },
+      },
+    },
+    response: { description: 'How many lines were stored', envelope: 'chaconne', schema: 'LogsStored' },
+    errors: ['VALIDATION_FAILED', 'RUN_NOT_FOUND', 'PAYLOAD_TOO_LARGE'],
+  },
+  {
+    method: 'POST',
+    path: '/worker/runs/:runId/report',
+    operationId: 'reportRun',
+    tag: WORKERS,
+    summary: 'Outcome of a run',
+    description:
+      'The outcome (1 COMPLETED, 0 FAILED, 2 SKIPPED), result, error with stack and timings. Idempotent: the SDK retries until it gets a 2xx, and only the first report finishes the run.',
+    auth: 'worker-signature',
+    pathParams: runId,
+    body: {
+      component: 'RunReport',
+      schema: runReportSchema,
+      examples: {
+        completed: {
+          summary: 'A run that completed',
+          value: {
+            instanceId: INSTANCE,
+            runningState: RunningState.COMPLETED,
+            result: { exported: 1200 },
+            startedAt: '2025-01-01T08:00:00.500Z',
+            finishedAt: '2025-01-01T08:00:03.200Z',
+          },
+        },
+        failed: {
+          summary: 'A run that failed',
+          value: {
+            instanceId: INSTANCE,
+            runningState: RunningState.FAILED,
+            error: {
+              name: 'Error',
+              message: 'connection refused',
+              stack: 'Error: connection refused\n    at export (orders.js:10:5)',
+            },
+            startedAt: '2025-01-01T08:00:00.500Z',
+            finishedAt: '2025-01-01T08:00:01.000Z',
+          },
+        },
+      },
+    },
+    response: {
+      description: 'Whether this report finished the run',
+      envelope: 'chaconne',
+      schema: 'ReportAccepted',
+    },
+    errors: ['VALIDATION_FAILED', 'RUN_NOT_FOUND'],
+  },
+];

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { XcronType } from '../modules/xcron/xcron-codes';
+import { XCRON_BENCHMARK_BODY } from './examples';
+import type { RouteDoc } from './route-doc';
+
+/*
+ * xcron's HTTP API (alwaysthanks/xcron README §5): XcronController. The controller validates
+ * bodies by hand, xcron's way, answering xcron's codes (xcron-task.dto.ts), so it has no
+ * zod schema to import: these schemas describe what `validateCreateTask` and `readTaskId`
+ * accept, for the document only.
+ */
+
+const XCRON = 'xcron';
+
+const taskId = z
+  .string()
+  .min(1)
+  .max(191)
+  .describe('The task_id createTask answered (a number is accepted too)');
+
+export const xcronCreateTaskSchema = z.object({
+  type: z
+    .literal([XcronType.PERIODIC, XcronType.ONE_SHOT])
+    .describe('1: periodic, `format` is a crontab; 2: one-shot, `format` is a unix timestamp in seconds'),
+  format: z
+    .string()
+    .describe(
+      'type 1: a crontab expression (5-field Unix, or 6/7-field Quartz with seconds); type 2: a 10-digit unix timestamp in seconds, not in the past. A 10-digit format is a one-shot whatever the type, as in xcron.',
+    ),
+  callback: z
+    .object({
+      url: z
+        .string()
+        .describe(
+          'http(s) URL POSTed with `body` as JSON when the task fires. Loopback, private, link-local and reserved addresses are refused unless CHACONNE_CALLBACK_ALLOWLIST allows them.',
+        ),
+      body: z.record(z.string(), z.unknown()).nullish().describe('The JSON object to POST; `{}` when absent'),
+    })
+    .describe('Where and what to POST when the task fires'),
+});
+
+export const xcronDeleteTaskSchema = z.object({ task_id: taskId });
+
+export const xcronQueryTaskSchema = z.object({ task_id: taskId });
+
+const FUTURE_ONE_SHOT = String(Math.floor(Date.UTC(2030, 0, 1, 8, 0, 0) / 1000));
+
+export const XCRON_ROUTES: readonly RouteDoc[] = [
+  {
+    method: 'POST',
+    path: '/xcron/createTask',
+    operationId: 'xcronCreateTask',
+    tag: XCRON,
+    summary: 'Create an HTTP callback task',
+    description:
+      "xcron's createTask: a task POSTs `callback.body` to `callback.url` at a unix time (one-shot) or on a crontab (periodic). The body is read as JSON whatever the content type, as xcron did; a body that is not JSON is answered with code 1000. Answers xcron's `{ uuid, code: 0, data: { task_id } }`.",
+    auth: 'bearer',
+    body: {
+      component: 'XcronCreateTaskRequest',
+      schema: xcronCreateTaskSchema,
+      examples: {
+        benchmark: {
+          summary: "xcron's benchmark body, verbatim",
+          description:
+            "The json.txt of xcron's `ab` benchmark. Its format 1581823751 is 2020-02-16, so sent today it is refused with code 1002 (in the past): use a future timestamp or a crontab.",
+          value: XCRON_BENCHMARK_BODY,
+        },
+        oneShot: {
+          summary: 'A one-shot task at a future unix time',
+          value: { ...XCRON_BENCHMARK_BODY, type: XcronType.ONE_SHOT, format: FUTURE_ONE_SHOT },
+        },
+        periodic: {
+          summary: 'A periodic task every 5 minutes',
+          value: { ...XCRON_BENCHMARK_BODY, format: '*/5 * * * *' },
+        },
+      },
+    },
+    response: { description: 'The task was created', envelope: 'xcron', schema: 'XcronTaskId' },
+    errors: [
+      'XCRON_BAD_JSON',
+      'XCRON_BAD_FORMAT',
+      'XCRON_BAD_TIMESTAMP',
+      'XCRON_BAD_CALLBACK_URL',
+      'XCRON_CALLBACK_NOT_ALLOWED',
+      'XCRON_UNKNOWN_TYPE',
+      'XCRON_CALLBACK_TOO_LARGE',
+      'XCRON_ENQUEUE_FAILED',
+    ],
+  },
+  {
+    method: 'POST',
+    path: '/xcron/deleteTask',
+    operationId: 'xcronDeleteTask',
+    tag: XCRON,
+    summary: 'Delete a task',
+    description:
+      "xcron's deleteTask: stops the task for good (its job ends FINISHED; its runs stay). Deleting a deleted task is a no-op. Answers `{ uuid, code: 0 }`.",
+    auth: 'bearer',
+    body: {
+      component: 'XcronDeleteTaskRequest',
+      schema: xcronDeleteTaskSchema,
+      examples: { readme: { summary: "xcron's README", value: { task_id: '289057701458138645' } } },
+    },
+    response: { description: 'The task is stopped', envelope: 'xcron', schema: 'Nothing' },
+    errors: ['XCRON_BAD_JSON', 'XCRON_BAD_TASK_ID', 'XCRON_TASK_NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/xcron/queryTask',
+    operationId: 'xcronQueryTask',
+    tag: XCRON,
+    summary: 'Read a task',
+    description: "xcron's queryTask: the task's type, format, callback and how often it ran.",
+    auth: 'bearer',
+    query: xcronQueryTaskSchema,
+    response: { description: 'The task', envelope: 'xcron', schema: 'XcronTask' },
+    errors: ['XCRON_BAD_TASK_ID', 'XCRON_TASK_NOT_FOUND'],
+  },
+];
