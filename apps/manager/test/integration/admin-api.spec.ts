@@ -112,6 +112,56 @@ describe('persistJob', () => {
       { dependentKeys: [{ clusterName: 'c', groupName: 'g', jobName: 'up', jobClassName: 'Up' }] },
       'dependentKeys',
     ],
+    [
+      'a job depending on itself',
+      {
+        forkKeys: [
+          {
+            clusterName: 'demo-cluster',
+            groupName: 'demo-worker',
+            jobName: 'invalid',
+            jobClassName: 'EtlJob',
+          },
+        ],
+      },
+      'forkKeys.0',
+    ],
+    [
+      'a job name over its column length',
+      { jobKey: { clusterName: 'c', groupName: 'g', jobName: 'n'.repeat(192), jobClassName: 'X' } },
+      'jobKey.jobName',
+    ],
+    [
+      'a cluster name over its column length',
+      { jobKey: { clusterName: 'c'.repeat(65), groupName: 'g', jobName: 'n', jobClassName: 'X' } },
+      'jobKey.clusterName',
+    ],
+    [
+      'a cron with both day fields and no ?',
+      { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 12 1 * 2' } } } },
+      'trigger.triggerDescription.cron.expression',
+    ],
+    [
+      'a cron that never fires',
+      { trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 0 30 2 ?' } } } },
+      'trigger.triggerDescription.cron.expression',
+    ],
+    [
+      'a period of 0',
+      {
+        trigger: {
+          triggerType: 2,
+          triggerDescription: { periodic: { period: 0, schedulingUnit: 0, fixedRate: true } },
+        },
+      },
+      'trigger.triggerDescription.periodic.period',
+    ],
+    [
+      'a start date after the end date',
+      { trigger: { triggerType: 0, startDate: Date.now() + 120_000, endDate: Date.now() + 60_000 } },
+      'trigger.endDate',
+    ],
+    ['a repeat count of 0', { trigger: { triggerType: 0, repeatCount: 0 } }, 'trigger.repeatCount'],
   ])('refuses %s with 400, the field and the reason, and stores nothing', async (_label, patch, field) => {
     const before = await count('chac_job_detail');
     const res = await adminPost<null>(baseUrl, config, '/job/admin/persistJob', {
@@ -129,6 +179,17 @@ describe('persistJob', () => {
     const res = await adminPost<null>(baseUrl, config, '/job/admin/persistJob', '{"jobKey": ');
     expect(res.status).toBe(400);
     expect(res.body.success).toBe(false);
+  });
+
+  it('refuses an attachment over the configured limit with 413 and stores nothing', async () => {
+    const before = await count('chac_job_detail');
+    const res = await adminPost<null>(baseUrl, config, '/job/admin/persistJob', {
+      ...chaconneBody('huge'),
+      attachment: 'x'.repeat(config.attachmentLimitBytes + 1),
+    });
+    expect(res.status).toBe(413);
+    expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', errors: [{ field: 'attachment' }] });
+    expect(await count('chac_job_detail')).toBe(before);
   });
 
   it.each(['text/plain', 'application/x-www-form-urlencoded'])(
@@ -185,6 +246,52 @@ describe('firing', () => {
     expect(page.content[0]).toMatchObject({ runningState: RunningState.FAILED, failed: 1 });
     expect(page.content[0]?.reason).toMatch(/^no worker available/);
   });
+
+  it('fires a PERIODIC fixed-rate job on aligned instants, and a fixed-delay job a period after each run ends', async () => {
+    const periodic = (name: string, fixedRate: boolean) => ({
+      ...chaconneBody(name, 'NoWorkerJob'),
+      trigger: {
+        triggerType: 2,
+        triggerDescription: { periodic: { period: 1, schedulingUnit: 0, fixedRate } },
+      },
+    });
+    const rate = (await adminPost<number>(baseUrl, config, '/job/admin/persistJob', periodic('rate', true)))
+      .body.data;
+    const delay = (
+      await adminPost<number>(baseUrl, config, '/job/admin/persistJob', periodic('delay', false))
+    ).body.data;
+    interface Row {
+      planned_at: Date;
+      finished_at: Date | null;
+    }
+    const runs = (jobId: number) =>
+      dataSource.query<Row[]>(
+        'SELECT planned_at, finished_at FROM chac_job_run WHERE job_id = ? ORDER BY planned_at',
+        [jobId],
+      );
+    const enough = (jobId: number) =>
+      waitFor(
+        `three runs of job ${jobId}`,
+        async () => ((await runs(jobId)).length >= 3 ? true : undefined),
+        8_000,
+      );
+    await Promise.all([enough(rate), enough(delay)]);
+
+    // Fixed rate: whole seconds (anchored at the epoch), one second apart.
+    const rated = (await runs(rate)).map((r) => r.planned_at.getTime());
+    expect(rated.every((t) => t % 1000 === 0)).toBe(true);
+    expect(rated.slice(1).map((t, i) => t - (rated[i] ?? 0))).toEqual(rated.slice(1).map(() => 1000));
+
+    // Fixed delay: each occurrence is planned exactly one period after the previous run finished.
+    const delayed = await runs(delay);
+    for (let i = 1; i < delayed.length; i++) {
+      expect(delayed[i]!.planned_at.getTime()).toBe(delayed[i - 1]!.finished_at!.getTime() + 1000);
+    }
+    await dataSource.query('UPDATE chac_job_runtime_detail SET job_state = 4 WHERE job_id IN (?, ?)', [
+      rate,
+      delay,
+    ]);
+  }, 15_000);
 
   it('never creates a second run for the same occurrence, however often it fires', async () => {
     const res = await adminPost<number>(

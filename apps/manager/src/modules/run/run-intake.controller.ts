@@ -1,7 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { type ApiSuccess, ok } from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
-import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { WorkerAuth } from '../auth/auth.decorators';
 import { logBatchSchema, runIdParam, runReportSchema } from './dto/run-requests.dto';
 import { RunStore } from './run-store.service';
@@ -10,10 +9,7 @@ import { RunStore } from './run-store.service';
 @Controller('worker/runs')
 @WorkerAuth()
 export class RunIntakeController {
-  constructor(
-    private readonly runs: RunStore,
-    private readonly scheduleSync: ScheduleSyncService,
-  ) {}
+  constructor(private readonly runs: RunStore) {}
 
   @Post(':runId/logs')
   @HttpCode(200)
@@ -33,7 +29,7 @@ export class RunIntakeController {
     const report = parseBody(runReportSchema, body);
     const started = new Date(report.startedAt);
     const finished = new Date(report.finishedAt);
-    const { finished: accepted, jobId } = await this.runs.finish(
+    const { finished: accepted } = await this.runs.finish(
       parseBody(runIdParam, runId),
       {
         runningState: report.runningState,
@@ -46,7 +42,6 @@ export class RunIntakeController {
       },
       report.instanceId,
     );
-    if (accepted) await this.scheduleSync.onRunFinished(jobId);
     return ok({ accepted });
   }
 }

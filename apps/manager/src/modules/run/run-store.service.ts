@@ -12,6 +12,7 @@ import {
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
+import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { StatRollup } from '../statistics/stat-rollup.service';
 
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
@@ -80,6 +81,7 @@ export class RunStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rollup: StatRollup,
+    private readonly scheduleSync: ScheduleSyncService,
   ) {}
 
   /**
@@ -161,6 +163,8 @@ export class RunStore {
   /**
    * Gives a run its outcome, once: a run that already has one is left as it is. Reports
    * from an instance other than the one the run went to are refused (returns false).
+   * Every way a run ends comes through here: the job's runtime row, the daily roll-up and
+   * a fixed-delay job's next occurrence follow from it.
    */
   async finish(
     runId: number,
@@ -204,6 +208,8 @@ export class RunStore {
       run.attempt,
       outcome.startedAt ?? outcome.finishedAt,
     );
+    // A fixed-delay job's next occurrence is counted from now.
+    await this.scheduleSync.onRunFinished(run.job_id);
     return { finished: true, jobId: run.job_id };
   }
 

@@ -9,7 +9,6 @@ import { RunningState } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { type PeriodicDuty, RedisLock } from '../redis/redis.module';
-import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { MISSED_BEATS, WorkerRegistryService } from '../worker-registry/worker-registry.service';
 import { RunStore } from './run-store.service';
 
@@ -38,7 +37,6 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly dataSource: DataSource,
     private readonly runs: RunStore,
     private readonly registry: WorkerRegistryService,
-    private readonly scheduleSync: ScheduleSyncService,
     lock: RedisLock,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {
@@ -67,7 +65,7 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     for (const run of open) {
       const reason = this.reasonToEnd(run, lost, now, lostAfterMs);
       if (!reason) continue;
-      const { finished, jobId } = await this.runs.finish(Number(run.run_id), {
+      const { finished } = await this.runs.finish(Number(run.run_id), {
         runningState: RunningState.FAILED,
         reason,
         finishedAt: new Date(now),
@@ -75,7 +73,6 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
       if (!finished) continue;
       ended++;
       this.logger.warn(`run ${String(run.run_id)}: ${reason}`);
-      await this.scheduleSync.onRunFinished(jobId);
     }
     return ended;
   }
