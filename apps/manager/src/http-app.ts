@@ -7,7 +7,7 @@ const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
 
 /** The Fastify adapter every manager uses, in production and in tests. */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, ignoreTrailingSlash: true });
+  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true } });
 }
 
 /** Options of `NestFactory.create`: the worker routes verify signatures over the raw body. */
