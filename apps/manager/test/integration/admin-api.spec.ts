@@ -277,10 +277,14 @@ describe('firing', () => {
       );
     await Promise.all([enough(rate), enough(delay)]);
 
-    // Fixed rate: whole seconds (anchored at the epoch), one second apart.
+    // Fixed rate: instants on the grid of whole seconds (anchored at the epoch). A tick that
+    // BullMQ picks up late can be skipped (misfire handling is issue 5), so gaps are
+    // asserted to be whole periods rather than exactly one.
     const rated = (await runs(rate)).map((r) => r.planned_at.getTime());
     expect(rated.every((t) => t % 1000 === 0)).toBe(true);
-    expect(rated.slice(1).map((t, i) => t - (rated[i] ?? 0))).toEqual(rated.slice(1).map(() => 1000));
+    expect(rated.slice(1).every((t, i) => t > (rated[i] ?? t) && (t - (rated[i] ?? 0)) % 1000 === 0)).toBe(
+      true,
+    );
 
     // Fixed delay: each occurrence is planned exactly one period after the previous run finished.
     const delayed = await runs(delay);
