@@ -23,9 +23,15 @@ export const RunningState = {
 } as const;
 export type RunningState = (typeof RunningState)[keyof typeof RunningState];
 
-/** The outcomes a worker may report for a run. */
+/**
+ * The outcomes a worker may report for a run. FINISHED means the handler terminated its
+ * job (Chaconne's JobTerminationException): the manager finishes the job for good.
+ */
 export type RunOutcome =
-  typeof RunningState.COMPLETED | typeof RunningState.FAILED | typeof RunningState.SKIPPED;
+  | typeof RunningState.COMPLETED
+  | typeof RunningState.FAILED
+  | typeof RunningState.SKIPPED
+  | typeof RunningState.FINISHED;
 
 export const TriggerType = {
   SIMPLE: 0,

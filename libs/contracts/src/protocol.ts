@@ -125,7 +125,7 @@ export interface RunReport {
   /** The handler's return value (JSON-serialisable), if any. */
   result?: unknown;
   error?: RunError;
-  /** Why the run was skipped or failed, in words. */
+  /** Why the run was skipped, failed or terminated its job, in words. */
   reason?: string;
   startedAt: string;
   finishedAt: string;

@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { type ApiSuccess, ok } from '@chaconne/contracts';
+import { type ApiSuccess, ok, RunningState } from '@chaconne/contracts';
+import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { parseBody } from '../../common/validation';
 import { WorkerAuth } from '../auth/auth.decorators';
 import { logBatchSchema, runIdParam, runReportSchema } from './dto/run-requests.dto';
@@ -9,7 +10,10 @@ import { RunStore } from './run-store.service';
 @Controller('worker/runs')
 @WorkerAuth()
 export class RunIntakeController {
-  constructor(private readonly runs: RunStore) {}
+  constructor(
+    private readonly runs: RunStore,
+    private readonly lifecycle: JobLifecycleService,
+  ) {}
 
   @Post(':runId/logs')
   @HttpCode(200)
@@ -29,7 +33,7 @@ export class RunIntakeController {
     const report = parseBody(runReportSchema, body);
     const started = new Date(report.startedAt);
     const finished = new Date(report.finishedAt);
-    const { finished: accepted } = await this.runs.finish(
+    const { finished: accepted, jobId } = await this.runs.finish(
       parseBody(runIdParam, runId),
       {
         runningState: report.runningState,
@@ -42,6 +46,10 @@ export class RunIntakeController {
       },
       report.instanceId,
     );
+    // The handler terminated its job (Chaconne's JobTerminationException): finish it for good.
+    if (accepted && report.runningState === RunningState.FINISHED) {
+      await this.lifecycle.applyById(jobId, 'terminate', `job ${jobId} (terminated by run ${runId})`);
+    }
     return ok({ accepted });
   }
 }

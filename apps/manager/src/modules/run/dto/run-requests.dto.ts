@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { jobKeySchema } from '../../job-definition/dto/persist-job.dto';
 
 const levels = Object.values(LogLevel) as number[];
-const outcomes: number[] = [RunningState.COMPLETED, RunningState.FAILED, RunningState.SKIPPED];
+const outcomes: number[] = [
+  RunningState.COMPLETED,
+  RunningState.FAILED,
+  RunningState.SKIPPED,
+  RunningState.FINISHED,
+];
 
 export const runIdParam = z.coerce.number().int().positive('must be a run id');
 
@@ -30,7 +35,10 @@ export const runReportSchema = z.object({
   runningState: z
     .number()
     .int()
-    .refine((v) => outcomes.includes(v), 'must be 1 (COMPLETED), 0 (FAILED) or 2 (SKIPPED)')
+    .refine(
+      (v) => outcomes.includes(v),
+      'must be 1 (COMPLETED), 0 (FAILED), 2 (SKIPPED) or 3 (FINISHED: the handler terminated its job)',
+    )
     .transform((v) => v as RunOutcome),
   result: z.unknown().optional(),
   error: z.object({ name: z.string(), message: z.string(), stack: z.string().optional() }).optional(),
@@ -62,10 +70,7 @@ export const selectJobTraceSchema = z.object({
   runningState: z
     .number()
     .int()
-    .refine(
-      (v) => [...outcomes, RunningState.FINISHED, RunningState.RUNNING].includes(v),
-      'must be a RunningState code',
-    )
+    .refine((v) => [...outcomes, RunningState.RUNNING].includes(v), 'must be a RunningState code')
     .nullish(),
 });
 
