@@ -6,6 +6,8 @@ import { JobRunEntity } from '../modules/run/job-run.entity';
 import { WorkerInstanceEntity } from '../modules/worker-registry/worker-instance.entity';
 import { ApiTokenEntity } from '../modules/auth/api-token.entity';
 import { JobStatDailyEntity } from '../modules/statistics/job-stat-daily.entity';
+import { JobDependencyEntity } from '../modules/job-definition/job-dependency.entity';
+import { JobHistoryEntity } from '../modules/job-definition/job-history.entity';
 
 export const ENTITIES = [
   JobDetailEntity,
@@ -16,4 +18,6 @@ export const ENTITIES = [
   WorkerInstanceEntity,
   ApiTokenEntity,
   JobStatDailyEntity,
+  JobDependencyEntity,
+  JobHistoryEntity,
 ];

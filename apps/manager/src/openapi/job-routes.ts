@@ -1,6 +1,7 @@
 import { DependencyType, JobState, TriggerType } from '@chaconne/contracts';
 import { z } from 'zod';
 import {
+  jobHistoryQuerySchema,
   jobKeysQuerySchema,
   jobStateQuerySchema,
   previewTriggerSchema,
@@ -300,7 +301,7 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
     operationId: 'hasRelations',
     tag: QUERIES,
     summary: 'Does the job have downstream jobs?',
-    description: 'Job dependencies are not supported yet, so this is false for every existing job.',
+    description: 'Whether any job declared this one as a dependency of the type.',
     auth: 'bearer',
     body: relationsBody,
     response: { description: 'Whether jobs depend on this one', envelope: 'chaconne', schema: 'Flag' },
@@ -313,7 +314,7 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
     tag: QUERIES,
     summary: 'Downstream jobs',
     description:
-      'The jobs that depend on this one. Job dependencies are not supported yet: empty for every existing job.',
+      'The jobs that declared this one as a dependency of the type (its downstream jobs, or its fork/join parents). Dependencies are stored; running jobs on their upstream completion is not implemented yet.',
     auth: 'bearer',
     body: relationsBody,
     response: { description: 'JobKeys of the downstream jobs', envelope: 'chaconne', schema: 'JobKeyList' },
@@ -326,10 +327,29 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
     tag: QUERIES,
     summary: 'Upstream jobs',
     description:
-      'The jobs this one depends on (for PARALLEL: its fork children). Job dependencies are not supported yet: empty for every existing job.',
+      'The jobs this one declared it depends on (SERIAL: dependentKeys; PARALLEL: its fork children; MIXED: both). Dependencies are stored; running jobs on their upstream completion is not implemented yet.',
     auth: 'bearer',
     body: relationsBody,
     response: { description: 'JobKeys of the upstream jobs', envelope: 'chaconne', schema: 'JobKeyList' },
+    errors: ['VALIDATION_FAILED', 'JOB_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: `${ADMIN_PREFIX}/selectJobHistory`,
+    operationId: 'selectJobHistory',
+    tag: QUERIES,
+    summary: "A job's definition history",
+    description:
+      'Who changed the definition (admin token name, worker instance, xcron), when, and which fields changed from what to what; newest first.',
+    auth: 'bearer',
+    body: {
+      component: 'JobHistoryQuery',
+      schema: jobHistoryQuerySchema,
+      examples: {
+        latest: { summary: 'The latest 20 changes', value: { jobKey: CHACONNE_JOB_KEY, page: 1, size: 20 } },
+      },
+    },
+    response: { description: 'Changes, newest first', envelope: 'chaconne', schema: 'JobHistoryPage' },
     errors: ['VALIDATION_FAILED', 'JOB_NOT_FOUND'],
   },
 ]);

@@ -1,3 +1,4 @@
+import type { JobHistoryRecord } from '../modules/job-definition/job-definition.service';
 import {
   type HeartbeatResponse,
   type JobDetail,
@@ -220,6 +221,18 @@ const xcronTask = typed<TaskView>()(
   }),
 );
 
+const jobHistoryRecord = typed<JobHistoryRecord>()(
+  z.object({
+    changedAt: isoDate,
+    source: z.string().describe('`api`, `worker` (a code-defined job registered by an instance) or `xcron`'),
+    actor: z.string().describe("The admin token's name, or the worker instance id"),
+    action: z.string().describe('`create` or `update`'),
+    changes: z
+      .record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }))
+      .describe('Each changed field with its old and new value'),
+  }),
+);
+
 const probe = z.enum(['up', 'down']);
 
 /** Every response schema, by component name. */
@@ -234,6 +247,7 @@ export const RESPONSE_SCHEMAS = {
   JobDetailPage: typed<Page<JobDetail>>()(page(jobDetail)),
   JobRuntimeDetail: jobRuntimeDetail,
   JobTriggerDetail: jobTriggerDetail,
+  JobHistoryPage: typed<Page<JobHistoryRecord>>()(page(jobHistoryRecord)),
   ClusterNames: z.array(z.string()),
   TriggerPreview: triggerPreview,
   JobTrace: jobTrace,

@@ -108,11 +108,6 @@ describe('persistJob', () => {
       'jobKey.jobName',
     ],
     [
-      'dependencies',
-      { dependentKeys: [{ clusterName: 'c', groupName: 'g', jobName: 'up', jobClassName: 'Up' }] },
-      'dependentKeys',
-    ],
-    [
       'a job depending on itself',
       {
         forkKeys: [
@@ -224,6 +219,92 @@ describe('persistJob', () => {
     });
     expect(res.status).toBe(404);
     expect(res.body.code).toBe('JOB_NOT_FOUND');
+  });
+});
+
+describe('dependencies and history', () => {
+  const key = (jobName: string) => ({ clusterName: 'deps', groupName: 'g', jobName, jobClassName: 'EtlJob' });
+  const job = (jobName: string, extra: Record<string, unknown> = {}) => ({
+    ...chaconneBody(jobName),
+    jobKey: key(jobName),
+    trigger: { triggerType: 0 },
+    ...extra,
+  });
+
+  it('stores declared dependencies intact, even on jobs that do not exist yet, and answers the relation queries', async () => {
+    const upstream = key('upstream');
+    await adminPost(baseUrl, config, '/job/admin/persistJob', job('upstream'));
+    const res = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+      ...job('parent', { trigger: { triggerType: 3 } }),
+      dependentKeys: [upstream, key('notYetCreated')],
+      forkKeys: [key('childA'), key('childB')],
+      completionRate: 0.5,
+    });
+    expect(res.status).toBe(200);
+    const parent = key('parent');
+    const ask = async (path: string, jobKey: object, dependencyType: number) =>
+      (await adminPost(baseUrl, config, `/job/admin/${path}`, { jobKey, dependencyType })).body.data;
+    expect(await ask('getDependentKeys', parent, 0)).toEqual([upstream, key('notYetCreated')]);
+    expect(await ask('getDependentKeys', parent, 1)).toEqual([key('childA'), key('childB')]);
+    expect(await ask('getDependentKeys', parent, 2)).toHaveLength(4);
+    expect(await ask('getRelations', upstream, 0)).toEqual([parent]);
+    expect(await ask('hasRelations', upstream, 0)).toBe(true);
+    expect(await ask('hasRelations', upstream, 1)).toBe(false);
+    const rows = await dataSource.query<{ completion_rate: number }[]>(
+      'SELECT completion_rate FROM chac_job_detail WHERE job_id = ?',
+      [res.body.data],
+    );
+    expect(rows[0]?.completion_rate).toBe(0.5);
+    // A DEPENDENT trigger without keys has nothing to depend on.
+    const refused = await adminPost(
+      baseUrl,
+      config,
+      '/job/admin/persistJob',
+      job('lonelyDependent', { trigger: { triggerType: 3 } }),
+    );
+    expect([refused.status, refused.body.errors?.[0]?.field]).toEqual([400, 'trigger.triggerType']);
+  });
+
+  it('records who changed the definition, when and what, and nothing when nothing changed', async () => {
+    await adminPost(baseUrl, config, '/job/admin/persistJob', job('audited'));
+    await adminPost(
+      baseUrl,
+      config,
+      '/job/admin/persistJob',
+      job('audited', { retries: 2, description: 'now retried' }),
+    );
+    await adminPost(
+      baseUrl,
+      config,
+      '/job/admin/persistJob',
+      job('audited', { retries: 2, description: 'now retried' }),
+    );
+    const history = await adminPost<{
+      rows: number;
+      content: {
+        source: string;
+        actor: string;
+        action: string;
+        changes: Record<string, { from: unknown; to: unknown }>;
+      }[];
+    }>(baseUrl, config, '/job/admin/selectJobHistory', { jobKey: key('audited') });
+    expect(history.body.data.rows).toBe(2);
+    const [update, create] = history.body.data.content;
+    expect(update).toMatchObject({
+      source: 'api',
+      actor: 'bootstrap',
+      action: 'update',
+      changes: {
+        retries: { from: 0, to: 2 },
+        description: { from: 'Describe your job shortly', to: 'now retried' },
+      },
+    });
+    expect(Object.keys(update!.changes).sort()).toEqual(['description', 'retries']);
+    expect(create).toMatchObject({
+      action: 'create',
+      actor: 'bootstrap',
+      changes: { retries: { from: null, to: 0 } },
+    });
   });
 });
 

@@ -22,7 +22,11 @@ describe('schema migrations', () => {
     const results = prepared.map((p) => p.applied);
     // Exactly one starter applied the migrations; the others found the schema ready.
     expect(results.filter((applied) => applied.length > 0)).toHaveLength(1);
-    expect(results.flat()).toEqual(['InitialSchema1795243498069', 'AdminApi1795245070712']);
+    expect(results.flat()).toEqual([
+      'InitialSchema1795243498069',
+      'AdminApi1795245070712',
+      'JobDependenciesAndHistory1795247889520',
+    ]);
 
     const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, flavor));
     await dataSource.initialize();

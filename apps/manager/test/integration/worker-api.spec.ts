@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';
 import { chaconneBody, postJson } from '@chaconne/testing';
 import {
+  adminPost,
   cleanUp,
   registration,
   signedPost as signedPostTo,
@@ -95,6 +96,41 @@ describe('registry', () => {
     expect(refused.body.errors?.[0]?.field).toBe(
       'jobs.0.definition.trigger.triggerDescription.cron.expression',
     );
+  });
+
+  it('follows the code when a redeployed worker brings a changed definition, and audits the change', async () => {
+    const v1 = chaconneBody('deployed', 'DeployedJob', '*/5 * * * * ?');
+    await signedPost(
+      '/worker/register',
+      registration('deploy-1', { jobs: [{ jobClassName: 'DeployedJob', definition: v1 }] }),
+    );
+    // Someone edits the job through the admin API...
+    await adminPost(baseUrl, config, '/job/admin/persistJob', { ...v1, retries: 5 });
+    // ...then the service is redeployed with a new schedule in code: the code wins.
+    const v2 = chaconneBody('deployed', 'DeployedJob', '0 */10 * * * ?');
+    await signedPost(
+      '/worker/register',
+      registration('deploy-2', { jobs: [{ jobClassName: 'DeployedJob', definition: v2 }] }),
+    );
+
+    const detail = await adminPost<{ retries: number; jobTriggerDetail: { triggerDescription: string } }>(
+      baseUrl,
+      config,
+      '/job/admin/getJobDetail',
+      v1.jobKey,
+    );
+    expect(detail.body.data.retries).toBe(0);
+    expect(JSON.parse(detail.body.data.jobTriggerDetail.triggerDescription)).toEqual({
+      cron: { expression: '0 */10 * * * ?' },
+    });
+    const history = await adminPost<{
+      content: { source: string; actor: string; changes: Record<string, unknown> }[];
+    }>(baseUrl, config, '/job/admin/selectJobHistory', { jobKey: v1.jobKey });
+    expect(history.body.data.content.map((h) => [h.source, h.actor, Object.keys(h.changes).sort()])).toEqual([
+      ['worker', 'deploy-2', ['retries', 'triggerDescription']],
+      ['api', 'bootstrap', ['retries']],
+      ['worker', 'deploy-1', expect.arrayContaining(['triggerDescription', 'retries']) as unknown],
+    ]);
   });
 
   it('chooses live instances round robin, drops one that misses three beats, and rebuilds Redis from MySQL', async () => {

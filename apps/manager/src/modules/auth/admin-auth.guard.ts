@@ -7,6 +7,9 @@ import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config'
 import { ApiTokenService } from './api-token.service';
 import { AUTH_KIND, type AuthKind } from './auth.decorators';
 
+/** A request the guard admitted, with the name of the token it carried. */
+export type AuthenticatedRequest = FastifyRequest & { adminToken?: string };
+
 /**
  * Every route needs `Authorization: Bearer <admin token>` unless it is marked
  * {@link Public} or {@link WorkerAuth}: deny by default, so a new endpoint cannot be
@@ -37,10 +40,11 @@ export class AdminAuthGuard implements CanActivate {
         'an admin token is required: send "Authorization: Bearer <token>"',
       );
     }
-    const tokenId = await this.tokens.verify(match[1]);
-    if (tokenId === null)
+    const verified = await this.tokens.verify(match[1]);
+    if (verified === null)
       throw new Unauthorized(ErrorCode.UNAUTHORIZED, 'the admin token is unknown or revoked');
-    this.limitRate(tokenId);
+    this.limitRate(verified.tokenId);
+    (request as AuthenticatedRequest).adminToken = verified.name;
     return true;
   }
 

@@ -20,6 +20,11 @@ export function newToken(): string {
   return `chac_${randomBytes(32).toString('base64url')}`;
 }
 
+export interface VerifiedToken {
+  tokenId: number;
+  name: string;
+}
+
 export interface TokenInfo {
   name: string;
   createdAt: Date;
@@ -34,7 +39,7 @@ export interface TokenInfo {
 @Injectable()
 export class ApiTokenService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ApiTokenService.name);
-  private readonly verified = new Map<string, { tokenId: number; until: number; touchedAt: number }>();
+  private readonly verified = new Map<string, VerifiedToken & { until: number; touchedAt: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -87,8 +92,8 @@ export class ApiTokenService implements OnApplicationBootstrap {
     }));
   }
 
-  /** Answers the token's id if `token` is a live token, else null. */
-  async verify(token: string, now = Date.now()): Promise<number | null> {
+  /** Answers the token's id and name if `token` is a live token, else null. */
+  async verify(token: string, now = Date.now()): Promise<VerifiedToken | null> {
     const hash = hashToken(token);
     const cached = this.verified.get(hash);
     if (cached && cached.until > now) {
@@ -96,19 +101,19 @@ export class ApiTokenService implements OnApplicationBootstrap {
         cached.touchedAt = now;
         void this.touch(cached.tokenId);
       }
-      return cached.tokenId;
+      return { tokenId: cached.tokenId, name: cached.name };
     }
     const row = await this.dataSource
       .getRepository(ApiTokenEntity)
-      .findOne({ select: { tokenId: true }, where: { tokenHash: hash, revokedAt: IsNull() } });
+      .findOne({ select: { tokenId: true, name: true }, where: { tokenHash: hash, revokedAt: IsNull() } });
     if (!row) {
       this.verified.delete(hash);
       return null;
     }
     if (this.verified.size > 10_000) this.verified.clear();
-    this.verified.set(hash, { tokenId: row.tokenId, until: now + CACHE_MS, touchedAt: now });
+    this.verified.set(hash, { tokenId: row.tokenId, name: row.name, until: now + CACHE_MS, touchedAt: now });
     void this.touch(row.tokenId);
-    return row.tokenId;
+    return { tokenId: row.tokenId, name: row.name };
   }
 
   private async touch(tokenId: number): Promise<void> {

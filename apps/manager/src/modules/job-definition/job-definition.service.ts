@@ -1,17 +1,91 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ErrorCode, formatJobKey, type JobDetail, type JobKey, JobState } from '@chaconne/contracts';
+import {
+  DependencyType,
+  ErrorCode,
+  formatJobKey,
+  type JobDetail,
+  type JobKey,
+  JobState,
+  type Page,
+} from '@chaconne/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError, NotFound, ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { parseBody } from '../../common/validation';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { type PersistJobCommand, persistJobSchema, toPersistCommand } from './dto/persist-job.dto';
+import { JobDependencyEntity } from './job-dependency.entity';
 import { JobDetailEntity } from './job-detail.entity';
+import { JobHistoryEntity } from './job-history.entity';
 import { toJobDetail } from './job-detail.mapper';
 import { JobRuntimeEntity } from './job-runtime.entity';
 import { JobTriggerEntity } from './job-trigger.entity';
 
 const MYSQL_DUPLICATE_ENTRY = 'ER_DUP_ENTRY';
+
+/** Who changes a job definition: for the audit trail. */
+export interface Actor {
+  source: 'api' | 'worker' | 'xcron';
+  /** The admin token's name, or the worker instance id. */
+  actor: string;
+}
+
+const UNKNOWN_ACTOR: Actor = { source: 'api', actor: 'unknown' };
+
+export interface JobHistoryRecord {
+  changedAt: string;
+  source: string;
+  actor: string;
+  action: string;
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
+const keyOf = (row: JobDependencyEntity): JobKey => ({
+  clusterName: row.clusterName,
+  groupName: row.groupName,
+  jobName: row.jobName,
+  jobClassName: row.jobClassName,
+});
+
+/** The fields whose changes the audit trail records, as comparable values. */
+function auditedFields(
+  detail: JobDetailEntity,
+  trigger: JobTriggerEntity,
+  dependencies: JobDependencyEntity[],
+): Record<string, unknown> {
+  const keysOf = (type: number) =>
+    dependencies.filter((d) => d.dependencyType === type).map((d) => formatJobKey(keyOf(d)));
+  return {
+    description: detail.description,
+    email: detail.email,
+    retries: detail.retries,
+    timeout: detail.timeout,
+    weight: detail.weight,
+    completionRate: detail.completionRate,
+    attachment: detail.attachment,
+    triggerType: trigger.triggerType,
+    triggerDescription: trigger.triggerDescription,
+    startDate: trigger.startDate?.toISOString() ?? null,
+    endDate: trigger.endDate?.toISOString() ?? null,
+    repeatCount: trigger.repeatCount,
+    timeZone: trigger.timeZone,
+    dependentKeys: keysOf(DependencyType.SERIAL),
+    forkKeys: keysOf(DependencyType.PARALLEL),
+  };
+}
+
+function diffFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+): Record<string, { from: unknown; to: unknown }> {
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [field, to] of Object.entries(after)) {
+    const from = before[field];
+    if (JSON.stringify(from ?? null) !== JSON.stringify(to ?? null))
+      changes[field] = { from: from ?? null, to };
+  }
+  return changes;
+}
 
 export interface PersistResult {
   jobId: number;
@@ -49,29 +123,41 @@ export class JobDefinitionService {
     return result.command;
   }
 
-  /** Creates or updates the job named by the command's JobKey, then brings its schedule up to date. */
-  async persist(command: PersistJobCommand): Promise<PersistResult> {
+  /**
+   * Creates or updates the job named by the command's JobKey, records who changed what,
+   * then brings its schedule up to date.
+   */
+  async persist(command: PersistJobCommand, actor: Actor = UNKNOWN_ACTOR): Promise<PersistResult> {
     let result: PersistResult;
     try {
-      result = await this.dataSource.transaction((em) => this.upsert(em, command));
+      result = await this.dataSource.transaction((em) => this.upsert(em, command, actor));
     } catch (error) {
       // Two writers created the same new job at once: the loser retries as an update.
       if ((error as { code?: string }).code !== MYSQL_DUPLICATE_ENTRY) throw error;
-      result = await this.dataSource.transaction((em) => this.upsert(em, command));
+      result = await this.dataSource.transaction((em) => this.upsert(em, command, actor));
     }
     this.logger.log(
-      `${result.created ? 'created' : 'updated'} job ${result.jobId} ${formatJobKey(command.jobKey)}`,
+      `${result.created ? 'created' : 'updated'} job ${result.jobId} ${formatJobKey(command.jobKey)} (${actor.source}: ${actor.actor})`,
     );
     await this.scheduleSync.syncQuietly(result.jobId);
     return result;
   }
 
-  private async upsert(em: EntityManager, command: PersistJobCommand): Promise<PersistResult> {
+  private async upsert(em: EntityManager, command: PersistJobCommand, actor: Actor): Promise<PersistResult> {
     const now = new Date();
     const existing = await em.findOne(JobDetailEntity, {
       where: { ...command.jobKey },
       lock: { mode: 'pessimistic_write' },
     });
+    const trigger = existing ? await em.findOneByOrFail(JobTriggerEntity, { jobId: existing.jobId }) : null;
+    const dependencies = existing
+      ? await em.find(JobDependencyEntity, {
+          where: { jobId: existing.jobId },
+          order: { dependencyType: 'ASC', position: 'ASC' },
+        })
+      : [];
+    const before = existing && trigger ? auditedFields(existing, trigger, dependencies) : null;
+
     const detail = existing ?? em.create(JobDetailEntity, { ...command.jobKey, createDate: now });
     Object.assign(detail, {
       executor: command.executor,
@@ -80,12 +166,12 @@ export class JobDefinitionService {
       retries: command.retries,
       timeout: command.timeout,
       weight: command.weight,
+      completionRate: command.completionRate,
       attachment: command.attachment,
       updateDate: now,
     });
     await em.save(detail);
 
-    const trigger = existing ? await em.findOneByOrFail(JobTriggerEntity, { jobId: detail.jobId }) : null;
     const timing = command.trigger;
     const timingChanged =
       trigger?.triggerType !== timing.triggerType ||
@@ -94,13 +180,28 @@ export class JobDefinitionService {
       trigger.endDate?.getTime() !== timing.endDate?.getTime() ||
       trigger.repeatCount !== timing.repeatCount ||
       trigger.timeZone !== timing.timeZone;
-    await em.save(
+    const savedTrigger = await em.save(
       em.create(JobTriggerEntity, {
         jobId: detail.jobId,
         ...timing,
         revision: (trigger?.revision ?? 0) + (timingChanged ? 1 : 0),
       }),
     );
+    await em.delete(JobDependencyEntity, { jobId: detail.jobId });
+    const declared = [
+      ...command.dependentKeys.map((key, position) => ({
+        ...key,
+        position,
+        dependencyType: DependencyType.SERIAL,
+      })),
+      ...command.forkKeys.map((key, position) => ({
+        ...key,
+        position,
+        dependencyType: DependencyType.PARALLEL,
+      })),
+    ].map((row) => em.create(JobDependencyEntity, { ...row, jobId: detail.jobId }));
+    if (declared.length > 0) await em.save(declared);
+
     if (!existing) {
       await em.insert(JobRuntimeEntity, {
         jobId: detail.jobId,
@@ -111,7 +212,80 @@ export class JobDefinitionService {
         nextExecutionTime: null,
       });
     }
+    const after = auditedFields(detail, savedTrigger, declared);
+    const changes = diffFields(before ?? {}, after);
+    if (Object.keys(changes).length > 0) {
+      await em.insert(JobHistoryEntity, {
+        jobId: detail.jobId,
+        changedAt: now,
+        source: actor.source,
+        actor: actor.actor.slice(0, 128),
+        action: existing ? 'update' : 'create',
+        changes: JSON.stringify(changes),
+      });
+    }
     return { jobId: detail.jobId, created: !existing };
+  }
+
+  /** A job's change history, newest first. */
+  async history(key: JobKey, page: number, size: number): Promise<Page<JobHistoryRecord>> {
+    const jobId = await this.getJobId(key);
+    const [rows, total] = await this.dataSource.getRepository(JobHistoryEntity).findAndCount({
+      where: { jobId },
+      order: { historyId: 'DESC' },
+      skip: (page - 1) * size,
+      take: size,
+    });
+    return {
+      page,
+      size,
+      rows: total,
+      nextPage: page * size < total ? page + 1 : null,
+      content: rows.map((r) => ({
+        changedAt: r.changedAt.toISOString(),
+        source: r.source,
+        actor: r.actor,
+        action: r.action,
+        changes: JSON.parse(r.changes) as Record<string, { from: unknown; to: unknown }>,
+      })),
+    };
+  }
+
+  /** The keys a job declared as dependencies of a type (SERIAL, PARALLEL, or MIXED = both). */
+  async dependentKeys(key: JobKey, dependencyType: DependencyType): Promise<JobKey[]> {
+    const jobId = await this.getJobId(key);
+    const rows = await this.dataSource.getRepository(JobDependencyEntity).find({
+      where: { jobId, ...(dependencyType === DependencyType.MIXED ? {} : { dependencyType }) },
+      order: { dependencyType: 'ASC', position: 'ASC' },
+    });
+    return rows.map(keyOf);
+  }
+
+  /** The jobs that declared `key` as a dependency of a type: its downstream jobs, or fork/join parents. */
+  async relations(key: JobKey, dependencyType: DependencyType): Promise<JobKey[]> {
+    await this.getJobId(key);
+    const rows = await this.dataSource.query<
+      { cluster_name: string; group_name: string; job_name: string; job_class_name: string }[]
+    >(
+      `SELECT DISTINCT d.cluster_name, d.group_name, d.job_name, d.job_class_name
+         FROM chac_job_dependency x JOIN chac_job_detail d ON d.job_id = x.job_id
+        WHERE x.cluster_name = ? AND x.group_name = ? AND x.job_name = ? AND x.job_class_name = ?
+          ${dependencyType === DependencyType.MIXED ? '' : 'AND x.dependency_type = ?'}
+        ORDER BY d.job_id`,
+      [
+        key.clusterName,
+        key.groupName,
+        key.jobName,
+        key.jobClassName,
+        ...(dependencyType === DependencyType.MIXED ? [] : [dependencyType]),
+      ],
+    );
+    return rows.map((r) => ({
+      clusterName: r.cluster_name,
+      groupName: r.group_name,
+      jobName: r.job_name,
+      jobClassName: r.job_class_name,
+    }));
   }
 
   async getJobId(key: JobKey): Promise<number> {

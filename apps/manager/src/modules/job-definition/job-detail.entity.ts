@@ -41,6 +41,10 @@ export class JobDetailEntity {
   @Column({ type: 'bigint', default: -1, transformer: bigintAsNumber })
   timeout!: number;
 
+  /** Weighted share of fork children that must complete before a fork/join parent runs; -1 = any. */
+  @Column({ name: 'completion_rate', type: 'double', default: -1 })
+  completionRate!: number;
+
   /** Who runs it: `worker` (pushed to a worker instance) or `http` (an xcron-style callback run by the manager). */
   @Column({ type: 'varchar', length: 16, default: 'worker' })
   executor!: string;

@@ -10,6 +10,7 @@ import {
 } from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
 import {
+  jobHistoryQuerySchema,
   jobKeysQuerySchema,
   jobStateQuerySchema,
   previewTriggerSchema,
@@ -17,7 +18,7 @@ import {
   selectJobDetailSchema,
 } from './dto/job-queries.dto';
 import { jobKeySchema } from './dto/persist-job.dto';
-import { JobDefinitionService } from './job-definition.service';
+import { type JobHistoryRecord, JobDefinitionService } from './job-definition.service';
 import { JobQueryService, type TriggerPreview } from './job-query.service';
 
 /** Chaconne's job queries, under `/job/admin/*` and `/job/manager/*`. */
@@ -100,20 +101,31 @@ export class JobQueryController {
   @Post('hasRelations')
   @HttpCode(200)
   async hasRelations(@Body() body: unknown): Promise<ApiSuccess<boolean>> {
-    return ok((await this.queries.relations(parseBody(relationsQuerySchema, body).jobKey)).length > 0);
+    const query = parseBody(relationsQuerySchema, body);
+    return ok((await this.jobs.relations(query.jobKey, query.dependencyType)).length > 0);
   }
 
   /** Downstream jobs: the jobs that depend on this one. */
   @Post('getRelations')
   @HttpCode(200)
   async getRelations(@Body() body: unknown): Promise<ApiSuccess<JobKey[]>> {
-    return ok(await this.queries.relations(parseBody(relationsQuerySchema, body).jobKey));
+    const query = parseBody(relationsQuerySchema, body);
+    return ok(await this.jobs.relations(query.jobKey, query.dependencyType));
   }
 
   /** Upstream jobs: the jobs this one depends on (for PARALLEL: its fork children). */
   @Post('getDependentKeys')
   @HttpCode(200)
   async getDependentKeys(@Body() body: unknown): Promise<ApiSuccess<JobKey[]>> {
-    return ok(await this.queries.relations(parseBody(relationsQuerySchema, body).jobKey));
+    const query = parseBody(relationsQuerySchema, body);
+    return ok(await this.jobs.dependentKeys(query.jobKey, query.dependencyType));
+  }
+
+  /** Who changed the job's definition, when, and what changed; newest first. */
+  @Post('selectJobHistory')
+  @HttpCode(200)
+  async selectJobHistory(@Body() body: unknown): Promise<ApiSuccess<Page<JobHistoryRecord>>> {
+    const query = parseBody(jobHistoryQuerySchema, body);
+    return ok(await this.jobs.history(query.jobKey, query.page, query.size));
   }
 }

@@ -155,13 +155,4 @@ export class JobQueryService {
     );
     return rows.map((r) => r.name);
   }
-
-  /**
-   * Job dependencies are not supported yet (persistJob refuses dependentKeys/forkKeys),
-   * so no job has relations; the job must exist all the same.
-   */
-  async relations(key: JobKey): Promise<JobKey[]> {
-    await this.jobs.getJobId(key);
-    return [];
-  }
 }

@@ -41,6 +41,9 @@ export function planFromTrigger(trigger: StoredTrigger): TriggerPlan {
     }
     case TriggerType.SIMPLE:
       return startMs === null ? { kind: 'onDemand' } : { kind: 'once', atMs: startMs };
+    // Runs when its upstream jobs complete; until dependency execution lands, on demand only.
+    case TriggerType.DEPENDENT:
+      return { kind: 'onDemand' };
     default:
       throw new Error(`trigger type ${trigger.triggerType} cannot be planned`);
   }

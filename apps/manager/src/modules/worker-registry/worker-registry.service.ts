@@ -96,7 +96,12 @@ export class WorkerRegistryService {
     const jobIds: RegisterResponse['jobs'] = [];
     for (const [i, command] of commands.entries()) {
       const jobClassName = body.jobs[i]?.jobClassName ?? '';
-      jobIds.push({ jobClassName, jobId: command ? (await this.jobs.persist(command)).jobId : null });
+      jobIds.push({
+        jobClassName,
+        jobId: command
+          ? (await this.jobs.persist(command, { source: 'worker', actor: body.instanceId })).jobId
+          : null,
+      });
     }
 
     const now = new Date();

@@ -95,7 +95,7 @@ export class XcronTaskService {
 
     const taskId = randomUUID();
     try {
-      await this.jobs.persist(this.toJob(taskId, task, attachment));
+      await this.jobs.persist(this.toJob(taskId, task, attachment), { source: 'xcron', actor: 'createTask' });
     } catch (error) {
       this.logger.error(`xcron task ${taskId} not stored: ${(error as Error).message}`);
       throw new XcronError(
@@ -142,6 +142,9 @@ export class XcronTaskService {
         jobClassName: XCRON_JOB_CLASS,
       },
       executor: 'http',
+      dependentKeys: [],
+      forkKeys: [],
+      completionRate: -1,
       description: task.type === XcronType.ONE_SHOT ? 'xcron one-shot task' : 'xcron periodic task',
       email: '',
       // The callback retries itself (CHACONNE_CALLBACK_RETRIES); no job-level re-runs on top.

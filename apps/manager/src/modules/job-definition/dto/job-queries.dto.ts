@@ -56,3 +56,10 @@ export const previewTriggerSchema = z.object({
   trigger: triggerSchema,
   count: z.number().int().min(1).max(100).default(10),
 });
+
+/** selectJobHistory: a job's definition changes, paged. */
+export const jobHistoryQuerySchema = z.object({
+  jobKey: jobKeySchema,
+  page: z.number().int().min(1).default(1),
+  size: z.number().int().min(1).max(1000).default(20),
+});

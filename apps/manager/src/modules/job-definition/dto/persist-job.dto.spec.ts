@@ -39,6 +39,9 @@ describe('persistJob validation', () => {
     expect(command()).toEqual({
       jobKey: { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'com.acme.J' },
       executor: 'worker',
+      dependentKeys: [],
+      forkKeys: [],
+      completionRate: -1,
       description: '',
       email: '',
       retries: 0,
@@ -95,7 +98,10 @@ describe('persistJob validation', () => {
     [{ trigger: { triggerType: 0, startDate: NOW + 10_000, endDate: NOW + 5_000 } }, 'trigger.endDate'],
     [{ trigger: { triggerType: 0, timeZone: 'Nowhere/Land' } }, 'trigger.timeZone'],
     [{ jobKey: { clusterName: 'c', groupName: 'g', jobName: 'j' } }, 'jobKey.jobClassName'],
-    [{ forkKeys: [{ clusterName: 'c', groupName: 'g', jobName: 'k', jobClassName: 'K' }] }, 'forkKeys'],
+    [
+      { forkKeys: [{ clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'com.acme.J' }] },
+      'forkKeys.0',
+    ],
     [{ completionRate: 1.5 }, 'completionRate'],
     [{ weight: 'heavy' }, 'weight'],
   ])('refuses %j at %s', (patch, field) => {

@@ -88,6 +88,11 @@ export interface PersistJobCommand {
   jobKey: JobKeyBody;
   /** Who runs the job; persistJob always creates `worker` jobs, xcron tasks are `http`. */
   executor: 'worker' | 'http';
+  /** Serial upstream jobs (stored; running on their completion is not implemented yet). */
+  dependentKeys: JobKeyBody[];
+  /** Fork/join children (stored; fork/join execution is not implemented yet). */
+  forkKeys: JobKeyBody[];
+  completionRate: number;
   description: string;
   email: string;
   retries: number;
@@ -133,6 +138,7 @@ export function toTriggerCommand(
   trigger: TriggerBody,
   defaultTimeZone: string,
   now: number = Date.now(),
+  allowDependent = false,
 ): { trigger: TriggerCommand } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const zoneValid = isValidTimeZone(trigger.timeZone ?? defaultTimeZone);
@@ -143,8 +149,11 @@ export function toTriggerCommand(
       reason: `'${trigger.timeZone ?? ''}' is not an IANA time zone`,
     });
   }
-  if (trigger.triggerType === TriggerType.DEPENDENT) {
-    problems.push({ field: 'trigger.triggerType', reason: DEPENDENCIES_UNSUPPORTED });
+  if (trigger.triggerType === TriggerType.DEPENDENT && !allowDependent) {
+    problems.push({
+      field: 'trigger.triggerType',
+      reason: 'a DEPENDENT trigger needs dependentKeys or forkKeys',
+    });
   }
 
   let triggerDescription: Record<string, unknown> = {};
@@ -207,9 +216,6 @@ export function toTriggerCommand(
   };
 }
 
-const DEPENDENCIES_UNSUPPORTED =
-  'job dependencies (serial, fork/join, DEPENDENT triggers) are not supported by this version yet';
-
 /** Checks and normalises a whole persistJob body; answers every problem found, or the command. */
 export function toPersistCommand(
   body: PersistJobBody,
@@ -218,31 +224,35 @@ export function toPersistCommand(
 ): { command: PersistJobCommand } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const key = body.jobKey;
+  const sameKey = (k: JobKeyBody): boolean =>
+    k.clusterName === key.clusterName &&
+    k.groupName === key.groupName &&
+    k.jobName === key.jobName &&
+    k.jobClassName === key.jobClassName;
   for (const [field, keys] of [
     ['dependentKeys', body.dependentKeys],
     ['forkKeys', body.forkKeys],
   ] as const) {
-    if (!keys || keys.length === 0) continue;
-    const self = keys.findIndex(
-      (k) =>
-        k.clusterName === key.clusterName &&
-        k.groupName === key.groupName &&
-        k.jobName === key.jobName &&
-        k.jobClassName === key.jobClassName,
-    );
-    problems.push(
-      self >= 0
-        ? { field: `${field}.${self}`, reason: 'a job cannot depend on itself' }
-        : { field, reason: DEPENDENCIES_UNSUPPORTED },
-    );
+    const self = (keys ?? []).findIndex(sameKey);
+    if (self >= 0) problems.push({ field: `${field}.${self}`, reason: 'a job cannot depend on itself' });
   }
-  const trigger = toTriggerCommand(body.trigger, defaultTimeZone, now);
+  const dependentKeys = body.dependentKeys ?? [];
+  const forkKeys = body.forkKeys ?? [];
+  const trigger = toTriggerCommand(
+    body.trigger,
+    defaultTimeZone,
+    now,
+    dependentKeys.length > 0 || forkKeys.length > 0,
+  );
   if ('problems' in trigger) problems.push(...trigger.problems);
   if (problems.length > 0 || !('trigger' in trigger)) return { problems };
   return {
     command: {
       jobKey: body.jobKey,
       executor: 'worker',
+      dependentKeys,
+      forkKeys,
+      completionRate: body.completionRate ?? -1,
       description: body.description ?? '',
       email: (body.email ?? '')
         .split(',')
