@@ -26,11 +26,12 @@ interface FireJobRow extends ScheduledJobRow {
   /** `worker`, or `http` for xcron callback tasks the manager runs itself. */
   executor: string;
   end_date: Date | null;
+  repeat_count: number;
 }
 
 const FIRE_SELECT = SCHEDULED_JOB_SELECT.replace(
   'SELECT ',
-  'SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.attachment, d.timeout, d.executor, t.end_date, ',
+  'SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.attachment, d.timeout, d.executor, t.end_date, t.repeat_count, ',
 );
 
 /**
@@ -77,7 +78,8 @@ export class FireService implements OnApplicationBootstrap {
     if (!claimed.needsDispatch) return;
 
     let last = false;
-    if (claimed.fresh) {
+    // Only jobs with a repeat count pay for counting occurrences.
+    if (claimed.fresh && job.repeat_count > 0) {
       const occurrence = await this.runs.countOccurrence(jobId);
       if (!occurrence.allowed) {
         await this.runs.finish(claimed.runId, {

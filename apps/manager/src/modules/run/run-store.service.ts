@@ -8,6 +8,7 @@ import {
   type LogLine,
   type Page,
   RunningState,
+  TriggerType,
 } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
@@ -172,8 +173,12 @@ export class RunStore {
     fromInstance?: string,
   ): Promise<{ finished: boolean; jobId: number }> {
     const rows = await this.dataSource.query<
-      Pick<RunRow, 'job_id' | 'instance_id' | 'planned_at' | 'attempt'>[]
-    >('SELECT job_id, instance_id, planned_at, attempt FROM chac_job_run WHERE run_id = ?', [runId]);
+      (Pick<RunRow, 'job_id' | 'instance_id' | 'planned_at' | 'attempt'> & { trigger_type: number })[]
+    >(
+      `SELECT r.job_id, r.instance_id, r.planned_at, r.attempt, t.trigger_type
+         FROM chac_job_run r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.run_id = ?`,
+      [runId],
+    );
     const run = rows[0];
     if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
     if (fromInstance !== undefined && run.instance_id !== null && run.instance_id !== fromInstance) {
@@ -209,7 +214,7 @@ export class RunStore {
       outcome.startedAt ?? outcome.finishedAt,
     );
     // A fixed-delay job's next occurrence is counted from now.
-    await this.scheduleSync.onRunFinished(run.job_id);
+    if (run.trigger_type === TriggerType.PERIODIC) await this.scheduleSync.onRunFinished(run.job_id);
     return { finished: true, jobId: run.job_id };
   }
 
