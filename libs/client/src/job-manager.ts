@@ -1,95 +1,273 @@
 import type {
-  ApiResult,
+  ErrorCode,
   JobDetail,
   JobKey,
   JobLog,
   JobPersistParameter,
+  JobRuntimeDetail,
+  JobStackTrace,
   JobTrace,
+  JobTriggerDetail,
   Page,
-  WireDate,
+  TriggerDefinition,
 } from '@chaconne/contracts';
 import { ChaconneApiError } from './chaconne-api-error';
+import type { DependencyType, JobState } from './enums';
+import { attachmentText, JobDefinitionBuilder } from './generic-job-definition';
+import { TriggerBuilder } from './generic-trigger';
+import { type ClientOptions, fieldErrorsOf, isRecord, Transport } from './transport';
+import type {
+  Attachment,
+  JobDetailPageQuery,
+  JobKeyQuery,
+  JobStat,
+  JobStatByJob,
+  JobStatDetail,
+  JobStatPageQuery,
+  JobStatQuery,
+  JobStateCount,
+  JobStateCountQuery,
+  JobTracePageQuery,
+  TriggerPreview,
+} from './types';
+import { XcronClient } from './xcron-client';
 
-export interface JobManagerOptions {
-  /** The manager's base URL, e.g. `http://127.0.0.1:6543`. */
-  baseUrl: string;
-  /**
-   * Per-request timeout in milliseconds.
-   * @defaultValue 10000
-   */
-  timeoutMs?: number;
-  /** Extra headers sent with every request (e.g. an authorization token). */
-  headers?: Record<string, string>;
-}
-
-export interface TraceQuery {
-  jobKey: JobKey;
-  page?: number;
-  size?: number;
-  startDate?: WireDate;
-  endDate?: WireDate;
-}
+export type JobManagerOptions = ClientOptions;
 
 /**
- * Typed client of the manager's admin API (Chaconne's `JobManager`).
+ * Typed client of the manager's admin API (Chaconne's `JobManager`): one method per endpoint
+ * of `/job/admin/*`, answering the envelope's `data`. Failures throw {@link ChaconneApiError}
+ * with the HTTP status, the manager's stable `code`, the field errors and the `details`
+ * (e.g. `details.jobState` on a 409); an unreachable or silent manager gives code
+ * `NETWORK_ERROR`. xcron's task API is at {@link JobManager.xcron}. Uses only `fetch`, so it
+ * runs in browsers too.
  *
  * @example
- * const jobs = new JobManager({ baseUrl: 'http://127.0.0.1:6543' });
- * const jobId = await jobs.persistJob(definition);
+ * import { GenericJobDefinition, GenericTrigger, JobKey, JobManager } from '@chaconne/client';
+ *
+ * const jobManager = new JobManager({ baseUrl: 'http://127.0.0.1:6543', token: process.env.CHACONNE_TOKEN });
+ * const jobKey = JobKey.by('demo-cluster', 'demo-worker', 'etl', 'EtlJob');
+ * const definition = GenericJobDefinition.newJob(jobKey)
+ *   .setDescription('Describe your job shortly')
+ *   .setRetries(3)
+ *   .setTimeout(60_000)
+ *   .setTrigger(GenericTrigger.Builder.newTrigger('0/5 * * * * ?'))
+ *   .build();
+ * const jobId = await jobManager.persistJob(definition, '{"initialParameter": "test"}');
+ *
+ * const runs = await jobManager.selectJobTrace({ jobKey, page: 1, size: 10 });
+ * for (const run of runs.content) console.log(run.traceId, run.runningState, run.reason);
  */
 export class JobManager {
-  private readonly baseUrl: string;
+  /** xcron's HTTP callback tasks on the same manager, with the same options. */
+  readonly xcron: XcronClient;
+  private readonly transport: Transport;
 
-  constructor(private readonly options: JobManagerOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+  constructor(options: JobManagerOptions) {
+    this.transport = new Transport(options);
+    this.xcron = new XcronClient(options);
   }
 
-  /** Creates or updates a job by its JobKey; answers the job id. */
-  persistJob(definition: JobPersistParameter): Promise<number> {
-    return this.call('persistJob', definition);
+  // Lifecycle
+
+  /**
+   * Creates the job named by the definition's JobKey, or updates it, and schedules it; answers
+   * the job id. Takes a built definition (`GenericJobDefinition...build()` or a plain
+   * JobPersistParameter) or the builder itself. As in Chaconne's `persistJob(definition,
+   * attachment)`, a given `attachment` replaces the definition's.
+   */
+  persistJob(
+    definition: JobPersistParameter | JobDefinitionBuilder,
+    attachment?: Attachment | null,
+  ): Promise<number> {
+    const body = definition instanceof JobDefinitionBuilder ? definition.build() : definition;
+    return this.call(
+      'persistJob',
+      attachment === undefined ? body : { ...body, attachment: attachmentText(attachment) },
+    );
   }
 
+  /** Any state but FINISHED -> FINISHED in one call (the history stays); answers the new state. */
+  deleteJob(jobKey: JobKey): Promise<JobState> {
+    return this.call('deleteJob', jobKey);
+  }
+
+  /** SCHEDULING or RUNNING -> PAUSED; its occurrences are recorded SKIPPED until resumed. */
+  pauseJob(jobKey: JobKey): Promise<JobState> {
+    return this.call('pauseJob', jobKey);
+  }
+
+  /** PAUSED -> SCHEDULING. */
+  resumeJob(jobKey: JobKey): Promise<JobState> {
+    return this.call('resumeJob', jobKey);
+  }
+
+  /** NOT_SCHEDULED or FROZEN -> SCHEDULING. */
+  scheduleJob(jobKey: JobKey): Promise<JobState> {
+    return this.call('scheduleJob', jobKey);
+  }
+
+  /** SCHEDULING, RUNNING, PAUSED or FROZEN -> NOT_SCHEDULED: the schedule is removed. */
+  unscheduleJob(jobKey: JobKey): Promise<JobState> {
+    return this.call('unscheduleJob', jobKey);
+  }
+
+  /** NOT_SCHEDULED -> FINISHED (Chaconne's finishJob: unschedule first). */
+  finishJob(jobKey: JobKey): Promise<JobState> {
+    return this.call('finishJob', jobKey);
+  }
+
+  /** Moves the job to `jobState` where a legal transition leads there; answers the new state. */
+  setJobState(jobKey: JobKey, jobState: JobState): Promise<JobState> {
+    return this.call('setJobState', { jobKey, jobState });
+  }
+
+  /**
+   * Runs the job now, outside its schedule, with `attachment` instead of the job's own if given;
+   * answers the run's trace id. 409 when the job is FINISHED.
+   */
+  triggerJob(jobKey: JobKey, attachment?: Attachment | null): Promise<number> {
+    return this.call(
+      'triggerJob',
+      attachment === undefined ? { jobKey } : { jobKey, attachment: attachmentText(attachment) },
+    );
+  }
+
+  // Queries
+
+  hasJob(jobKey: JobKey): Promise<boolean> {
+    return this.call('hasJob', jobKey);
+  }
+
+  hasJobState(jobKey: JobKey, jobState: JobState): Promise<boolean> {
+    return this.call('hasJobState', { jobKey, jobState });
+  }
+
+  getJobId(jobKey: JobKey): Promise<number> {
+    return this.call('getJobId', jobKey);
+  }
+
+  /** The definition with its trigger and runtime state. */
   getJobDetail(jobKey: JobKey): Promise<JobDetail> {
     return this.call('getJobDetail', jobKey);
   }
 
-  /** Runs of a job, newest first. */
-  selectJobTrace(query: TraceQuery): Promise<Page<JobTrace>> {
+  /** The trigger; `triggerDescription` is a JSON string, as in Chaconne. */
+  getJobTriggerDetail(jobKey: JobKey): Promise<JobTriggerDetail> {
+    return this.call('getJobTriggerDetail', jobKey);
+  }
+
+  /** State, last outcome, last and next execution times. */
+  getJobRuntimeDetail(jobKey: JobKey): Promise<JobRuntimeDetail> {
+    return this.call('getJobRuntimeDetail', jobKey);
+  }
+
+  /** The keys of the jobs with a trigger type, optionally in some clusters and groups. */
+  getJobKeys(query: JobKeyQuery): Promise<JobKey[]> {
+    return this.call('getJobKeys', query);
+  }
+
+  /** A page of jobs, filtered and sorted (newest first by default). */
+  selectJobDetail(query: JobDetailPageQuery = {}): Promise<Page<JobDetail>> {
+    return this.call('selectJobDetail', query);
+  }
+
+  /** Clusters that have jobs or registered workers, sorted. */
+  selectClusterNames(): Promise<string[]> {
+    return this.call('selectClusterNames', undefined, 'GET');
+  }
+
+  /** Whether jobs depend on this one with that dependency type. */
+  hasRelations(jobKey: JobKey, dependencyType: DependencyType): Promise<boolean> {
+    return this.call('hasRelations', { jobKey, dependencyType });
+  }
+
+  /** Downstream jobs: the jobs that depend on this one. */
+  getRelations(jobKey: JobKey, dependencyType: DependencyType): Promise<JobKey[]> {
+    return this.call('getRelations', { jobKey, dependencyType });
+  }
+
+  /** Upstream jobs: the jobs this one depends on (for PARALLEL: its fork children). */
+  getDependentKeys(jobKey: JobKey, dependencyType: DependencyType): Promise<JobKey[]> {
+    return this.call('getDependentKeys', { jobKey, dependencyType });
+  }
+
+  /**
+   * The next `count` (1-100, default 10) fire times of a trigger that need not belong to a job,
+   * in its time zone and in UTC; 400 VALIDATION_FAILED says why a trigger is invalid.
+   */
+  previewTrigger(trigger: TriggerDefinition | TriggerBuilder, count?: number): Promise<TriggerPreview> {
+    return this.call('previewTrigger', {
+      trigger: trigger instanceof TriggerBuilder ? trigger.build() : trigger,
+      count,
+    });
+  }
+
+  // Runs
+
+  /** A job's runs (Chaconne's traces), newest first. */
+  selectJobTrace(query: JobTracePageQuery): Promise<Page<JobTrace>> {
     return this.call('selectJobTrace', query);
   }
 
-  /** The log lines of one run. */
+  /** The log lines of one run, in order. */
   selectJobLog(jobKey: JobKey, traceId: number): Promise<JobLog[]> {
     return this.call('selectJobLog', { jobKey, traceId });
   }
 
-  private async call<T>(endpoint: string, body: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}/job/admin/${endpoint}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...this.options.headers },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
-      });
-    } catch (error) {
+  /** The error stack of one run, a row per line (empty when it has none). */
+  selectJobStackTrace(jobKey: JobKey, traceId: number): Promise<JobStackTrace[]> {
+    return this.call('selectJobStackTrace', { jobKey, traceId });
+  }
+
+  // Statistics
+
+  /** Counters per day (`yyyy-MM-dd`) over the last `lastDays` days, zero-filled, oldest first. */
+  selectJobStatByDay(query: JobStatQuery = {}): Promise<JobStatDetail[]> {
+    return this.call('selectJobStatByDay', query);
+  }
+
+  /** Counters per month (`yyyy-MM`): this month and the two before, zero-filled, oldest first. */
+  selectJobStatByMonth(query: JobStatQuery = {}): Promise<JobStatDetail[]> {
+    return this.call('selectJobStatByMonth', query);
+  }
+
+  /** Counters per job between two days, by job id, a page at a time. */
+  selectJobStatById(query: JobStatPageQuery = {}): Promise<Page<JobStatByJob>> {
+    return this.call('selectJobStatById', query);
+  }
+
+  /** How many jobs are in each state (every state listed). */
+  selectJobStateCount(query: JobStateCountQuery = {}): Promise<JobStateCount[]> {
+    return this.call('selectJobStateCount', query);
+  }
+
+  /** Counters summed over all days, the number of jobs and the latest run. */
+  selectJobStat(query: JobStatQuery = {}): Promise<JobStat> {
+    return this.call('selectJobStat', query);
+  }
+
+  /** The one request path: `/job/admin/<endpoint>`, Chaconne's envelope unwrapped or thrown. */
+  private async call<T>(endpoint: string, body: unknown, method: 'GET' | 'POST' = 'POST'): Promise<T> {
+    const { status, body: result } = await this.transport.request({
+      method,
+      path: `/job/admin/${endpoint}`,
+      body,
+    });
+    if (!isRecord(result) || typeof result.success !== 'boolean') {
       throw new ChaconneApiError(
-        `manager unreachable at ${this.baseUrl}: ${(error as Error).message}`,
-        0,
-        'NETWORK_ERROR',
-      );
-    }
-    let result: ApiResult<T>;
-    try {
-      result = (await response.json()) as ApiResult<T>;
-    } catch {
-      throw new ChaconneApiError(
-        `${endpoint}: HTTP ${response.status} without a JSON body`,
-        response.status,
+        `${endpoint}: HTTP ${status} without Chaconne's envelope`,
+        status,
         'BAD_RESPONSE',
       );
     }
-    if (result.success) return result.data;
-    throw new ChaconneApiError(result.msg, response.status, result.code, result.errors ?? []);
+    if (result.success) return result.data as T;
+    throw new ChaconneApiError(
+      typeof result.msg === 'string' ? result.msg : `${endpoint}: HTTP ${status}`,
+      status,
+      typeof result.code === 'string' ? (result.code as ErrorCode) : 'BAD_RESPONSE',
+      fieldErrorsOf(result.errors),
+      isRecord(result.details) ? result.details : {},
+    );
   }
 }

@@ -1,0 +1,167 @@
+import type { JobKey, JobPersistParameter, TriggerDefinition } from '@chaconne/contracts';
+import { TriggerBuilder } from './generic-trigger';
+import { InvalidDefinitionError, Problems } from './invalid-definition-error';
+import { JobKey as JobKeys, jobKeyProblems } from './job-key';
+import type { Attachment } from './types';
+
+/** An attachment as it goes on the wire: JSON values as their JSON text. */
+export function attachmentText(attachment: Attachment | null): string | null {
+  return attachment === null || typeof attachment === 'string' ? attachment : JSON.stringify(attachment);
+}
+
+/**
+ * Builds a job definition the way Chaconne's `GenericJobDefinition.Builder` does, into the body
+ * of `persistJob` (Chaconne's JobPersistParameter, every documented field present). Start it
+ * with `GenericJobDefinition.newJob(jobKey)`. Unset fields take Chaconne's defaults: no
+ * description or e-mail, 0 retries, no timeout (-1), weight 100, no dependencies, an on-demand
+ * SIMPLE trigger, no attachment.
+ *
+ * `build()` throws {@link InvalidDefinitionError} listing everything obviously wrong (an empty
+ * key part, negative retries, a completion rate outside [-1, 1], a job depending on itself, an
+ * invalid trigger); the manager checks the rest.
+ *
+ * @example
+ * const jobKey = JobKey.by('yourCluster', 'yourGroup', 'yourJob', 'com.yourcompany.yourapp.YourJob');
+ * const definition = GenericJobDefinition.newJob(jobKey)
+ *   .setDescription('Describe your job shortly')
+ *   .setEmail('YourEmail@yourcompany.com')
+ *   .setRetries(3)
+ *   .setTimeout(60_000)
+ *   .setTrigger(GenericTrigger.Builder.newTrigger('0/5 * * * * ?'))
+ *   .build();
+ * const jobId = await jobManager.persistJob(definition, '{"initialParameter": "test"}');
+ */
+export class JobDefinitionBuilder {
+  private description = '';
+  private email = '';
+  private retries = 0;
+  private timeout = -1;
+  private weight = 100;
+  private dependentKeys: JobKey[] | null = null;
+  private forkKeys: JobKey[] | null = null;
+  private completionRate = -1;
+  private trigger: TriggerDefinition | TriggerBuilder = TriggerBuilder.newSimple();
+  private attachment: string | null = null;
+
+  constructor(private readonly jobKey: JobKey) {}
+
+  setDescription(description: string | null): this {
+    this.description = description ?? '';
+    return this;
+  }
+
+  /** Alert recipients: a comma-separated list or an array of addresses. */
+  setEmail(email: string | readonly string[] | null): this {
+    this.email = typeof email === 'string' ? email : (email ?? []).join(',');
+    return this;
+  }
+
+  /** Retries after a failed run. */
+  setRetries(retries: number): this {
+    this.retries = retries;
+    return this;
+  }
+
+  /** Milliseconds a run may take; -1 (or 0) = no timeout. */
+  setTimeout(timeoutMs: number): this {
+    this.timeout = timeoutMs;
+    return this;
+  }
+
+  /** The job's weight in a fork/join completion rate. */
+  setWeight(weight: number): this {
+    this.weight = weight;
+    return this;
+  }
+
+  /** A trigger from `GenericTrigger.Builder` (built or not), or a plain trigger object. */
+  setTrigger(trigger: TriggerDefinition | TriggerBuilder): this {
+    this.trigger = trigger;
+    return this;
+  }
+
+  /** The job's initial parameter: a string (JSON recommended) or a JSON value, sent as its JSON text. */
+  setAttachment(attachment: Attachment | null): this {
+    this.attachment = attachmentText(attachment);
+    return this;
+  }
+
+  /** Upstream jobs of a serial dependency: this job runs after they finish. */
+  setDependentKeys(keys: readonly JobKey[] | null): this {
+    this.dependentKeys = keys === null ? null : keys.map((k) => ({ ...k }));
+    return this;
+  }
+
+  /**
+   * Children of a parallel (fork/join) dependency, and optionally the weighted fraction of them
+   * that must complete before this job runs (0-1; -1 = all).
+   */
+  setForkKeys(keys: readonly JobKey[] | null, completionRate?: number): this {
+    this.forkKeys = keys === null ? null : keys.map((k) => ({ ...k }));
+    if (completionRate !== undefined) this.completionRate = completionRate;
+    return this;
+  }
+
+  setCompletionRate(completionRate: number): this {
+    this.completionRate = completionRate;
+    return this;
+  }
+
+  /** The persistJob body; a fresh object on every call. */
+  build(): JobPersistParameter {
+    const problems = new Problems();
+    const keyProblems = jobKeyProblems(this.jobKey);
+    problems.addAll('jobKey', keyProblems.list);
+    problems.integer('retries', this.retries, 0);
+    problems.integer('timeout', this.timeout, -1, undefined, 'must be -1 (none) or a number of milliseconds');
+    problems.integer('weight', this.weight, 0);
+    if (!Number.isFinite(this.completionRate) || this.completionRate < -1 || this.completionRate > 1) {
+      problems.add('completionRate', 'is a fraction between 0 and 1, or -1');
+    }
+    for (const [field, keys] of [
+      ['dependentKeys', this.dependentKeys],
+      ['forkKeys', this.forkKeys],
+    ] as const) {
+      (keys ?? []).forEach((key, i) => {
+        const found = jobKeyProblems(key);
+        problems.addAll(`${field}.${i}`, found.list);
+        if (keyProblems.list.length === 0 && found.list.length === 0 && JobKeys.equals(key, this.jobKey)) {
+          problems.add(`${field}.${i}`, 'a job cannot depend on itself');
+        }
+      });
+    }
+    let trigger: TriggerDefinition | null = null;
+    try {
+      trigger = this.trigger instanceof TriggerBuilder ? this.trigger.build() : structuredClone(this.trigger);
+    } catch (error) {
+      if (!(error instanceof InvalidDefinitionError)) throw error;
+      for (const p of error.problems) problems.add(p.field, p.reason);
+    }
+    if (trigger === null || problems.list.length > 0) throw new InvalidDefinitionError(problems.list);
+    return {
+      jobKey: { ...this.jobKey },
+      description: this.description,
+      email: this.email,
+      retries: this.retries,
+      timeout: this.timeout,
+      weight: this.weight,
+      dependentKeys: this.dependentKeys?.map((k) => ({ ...k })) ?? null,
+      forkKeys: this.forkKeys?.map((k) => ({ ...k })) ?? null,
+      completionRate: this.completionRate,
+      trigger,
+      attachment: this.attachment,
+    };
+  }
+}
+
+/**
+ * Chaconne's `GenericJobDefinition`: `GenericJobDefinition.newJob(jobKey)...build()`. The type
+ * `GenericJobDefinition` is what `build()` returns, the body of `persistJob`.
+ */
+export const GenericJobDefinition = {
+  newJob(jobKey: JobKey): JobDefinitionBuilder {
+    return new JobDefinitionBuilder(jobKey);
+  },
+  Builder: JobDefinitionBuilder,
+} as const;
+export type GenericJobDefinition = JobPersistParameter;

@@ -1,0 +1,54 @@
+import type { JobKey as JobKeyShape } from '@chaconne/contracts';
+import { Problems } from './invalid-definition-error';
+
+const PARTS = ['clusterName', 'groupName', 'jobName', 'jobClassName'] as const;
+
+/** The problems of a JobKey, with field paths relative to it. */
+export function jobKeyProblems(key: unknown): Problems {
+  const problems = new Problems();
+  if (typeof key !== 'object' || key === null) {
+    problems.add('(jobKey)', 'must be an object { clusterName, groupName, jobName, jobClassName }');
+    return problems;
+  }
+  const record = key as Record<string, unknown>;
+  for (const part of PARTS) problems.text(part, record[part]);
+  return problems;
+}
+
+/**
+ * A job's identity (Chaconne's JobKey): cluster, group, job name and job class name, all
+ * required. Throws {@link InvalidDefinitionError} when a part is empty.
+ *
+ * @example
+ * const key = jobKey('yourCluster', 'yourGroup', 'yourJob', 'com.yourcompany.yourapp.YourJob');
+ */
+export function jobKey(
+  clusterName: string,
+  groupName: string,
+  jobName: string,
+  jobClassName: string,
+): JobKeyShape {
+  const key = { clusterName, groupName, jobName, jobClassName };
+  jobKeyProblems(key).throwIfAny();
+  return key;
+}
+
+/**
+ * Chaconne's `JobKey.by(cluster, group, jobName, jobClassName)`; the type `JobKey` is the
+ * plain `{ clusterName, groupName, jobName, jobClassName }` object it returns.
+ *
+ * @example
+ * const key = JobKey.by('yourCluster', 'yourGroup', 'yourJob', 'com.yourcompany.yourapp.YourJob');
+ */
+export const JobKey = {
+  by: jobKey,
+  /** The readable form `cluster.group.jobName@jobClassName`. */
+  format(key: JobKeyShape): string {
+    return `${key.clusterName}.${key.groupName}.${key.jobName}@${key.jobClassName}`;
+  },
+  /** Whether two keys name the same job. */
+  equals(a: JobKeyShape, b: JobKeyShape): boolean {
+    return PARTS.every((part) => a[part] === b[part]);
+  },
+} as const;
+export type JobKey = JobKeyShape;
