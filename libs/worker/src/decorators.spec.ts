@@ -2,13 +2,17 @@ import { SchedulingUnit, TriggerType } from '@chaconne/contracts';
 import { JobRegistry } from './core/job-registry';
 import type { JobContext } from './core/job';
 import {
+  ChacDependency,
+  ChacFork,
   ChacJob,
   ChacTrigger,
   isChacJob,
   jobFromInstance,
   OnFailure,
   OnSuccess,
+  Prepare,
   Run,
+  ShouldRun,
   triggerFromOptions,
 } from './decorators';
 
@@ -58,6 +62,51 @@ class CleanupJob {
 class OnDemandJob {
   @Run() run(): string {
     return 'done';
+  }
+}
+
+@ChacJob()
+@ChacTrigger({ triggerType: TriggerType.DEPENDENT })
+@ChacDependency([
+  { name: 'demoSchedJob', className: 'DemoSchedJob' },
+  { cluster: 'other-cluster', group: 'other-group', name: 'remote', className: 'com.acme.Remote' },
+])
+class DemoDependentJob {
+  @Run() run(): number {
+    return 1;
+  }
+}
+
+@ChacJob({ concurrency: 2 })
+@ChacTrigger({ cron: '0 0/1 * * * ?' })
+@ChacFork(
+  [
+    { name: 'demoTaskOne', className: 'DemoTaskOne' },
+    { cluster: '', group: 'g2', name: 'demoTaskTwo', className: 'DemoTaskTwo' },
+  ],
+  { completionRate: 0.5 },
+)
+class DemoForkJob {
+  @Run() run(): number {
+    return 2;
+  }
+}
+
+@ChacJob()
+class GatedJob {
+  readonly calls: string[] = [];
+
+  @Prepare() open(ctx: JobContext): void {
+    this.calls.push(`prepare ${ctx.runId}`);
+  }
+
+  @ShouldRun() gate(ctx: JobContext): boolean | string {
+    this.calls.push(`shouldRun ${ctx.runId}`);
+    return ctx.runId === 1 ? true : 'not today';
+  }
+
+  @Run() run(): string {
+    return 'ran';
   }
 }
 
@@ -130,7 +179,7 @@ describe('decorators', () => {
     const instance = new DemoCronJob();
     const registration = jobFromInstance(instance);
     const ctx = { runId: 3 } as JobContext;
-    const result = await registration.run(ctx);
+    const result = await registration.execute(ctx);
     await registration.onSuccess?.(ctx, result);
     await registration.onFailure?.(ctx, new Error('nope'));
     expect(instance.calls).toEqual(['run 3', 'success 42', 'failure nope']);
@@ -152,7 +201,6 @@ describe('decorators', () => {
       'needs triggerDescription.cron.expression',
     );
     expect(() => triggerFromOptions({ period: 0 }, 'X')).toThrow('period > 0');
-    expect(() => triggerFromOptions({ triggerType: TriggerType.DEPENDENT }, 'X')).toThrow('DEPENDENT');
   });
 
   it('refuses a class with two @Run methods and a @ChacJob without @Run', () => {
@@ -175,5 +223,100 @@ describe('decorators', () => {
       }
     }
     expect(() => jobFromInstance(new NoRun())).toThrow('NoRun has @ChacJob but no @Run method');
+  });
+
+  it("maps @ChacDependency to dependentKeys, a missing cluster or group being the worker's own", () => {
+    const job = registry.addCodeDefined(jobFromInstance(new DemoDependentJob()));
+    expect(job.definition).toMatchObject({
+      dependentKeys: [
+        {
+          clusterName: 'demo-cluster',
+          groupName: 'demo-worker',
+          jobName: 'demoSchedJob',
+          jobClassName: 'DemoSchedJob',
+        },
+        {
+          clusterName: 'other-cluster',
+          groupName: 'other-group',
+          jobName: 'remote',
+          jobClassName: 'com.acme.Remote',
+        },
+      ],
+      forkKeys: null,
+      completionRate: -1,
+      trigger: { triggerType: TriggerType.DEPENDENT, triggerDescription: null },
+    });
+  });
+
+  it("maps @ChacFork to forkKeys and completionRate, keeping the job's own cron, and reads concurrency", () => {
+    const job = registry.addCodeDefined(jobFromInstance(new DemoForkJob()));
+    expect(job.definition).toMatchObject({
+      dependentKeys: null,
+      forkKeys: [
+        {
+          clusterName: 'demo-cluster',
+          groupName: 'demo-worker',
+          jobName: 'demoTaskOne',
+          jobClassName: 'DemoTaskOne',
+        },
+        { clusterName: 'demo-cluster', groupName: 'g2', jobName: 'demoTaskTwo', jobClassName: 'DemoTaskTwo' },
+      ],
+      completionRate: 0.5,
+      trigger: {
+        triggerType: TriggerType.CRON,
+        triggerDescription: { cron: { expression: '0 0/1 * * * ?' } },
+      },
+    });
+    expect(job.concurrency).toBe(2);
+  });
+
+  it('binds @Prepare and @ShouldRun to the instance', async () => {
+    const instance = new GatedJob();
+    const job = jobFromInstance(instance);
+    await job.prepare?.({ runId: 1 } as JobContext);
+    expect(await job.shouldRun?.({ runId: 1 } as JobContext)).toBe(true);
+    expect(await job.shouldRun?.({ runId: 2 } as JobContext)).toBe('not today');
+    expect(instance.calls).toEqual(['prepare 1', 'shouldRun 1', 'shouldRun 2']);
+  });
+
+  it('refuses a DEPENDENT trigger without upstream jobs, empty or incomplete keys, and a bad completion rate', () => {
+    @ChacJob()
+    @ChacTrigger({ triggerType: TriggerType.DEPENDENT })
+    class Orphan {
+      @Run() run(): number {
+        return 0;
+      }
+    }
+    expect(() => registry.addCodeDefined(jobFromInstance(new Orphan()))).toThrow(
+      'Invalid job "orphan" (class Orphan): a DEPENDENT trigger needs upstream jobs',
+    );
+    expect(() =>
+      ChacDependency([])(
+        class Empty {
+          readonly kind = 'Empty';
+        },
+      ),
+    ).toThrow('@ChacDependency on Empty: list at least one job key');
+    expect(() =>
+      ChacFork([{ name: '', className: 'X' }])(
+        class Incomplete {
+          readonly kind = 'Incomplete';
+        },
+      ),
+    ).toThrow('@ChacFork on Incomplete: key 0.name is required');
+    expect(() =>
+      ChacFork([{ name: 'x', className: 'X' }], { completionRate: 50 })(
+        class Percent {
+          readonly kind = 'Percent';
+        },
+      ),
+    ).toThrow('completionRate must be a fraction between 0 and 1, or -1 (got 50)');
+    expect(() =>
+      ChacJob({ concurrency: 0 })(
+        class Zero {
+          readonly kind = 'Zero';
+        },
+      ),
+    ).toThrow('@ChacJob on Zero: concurrency must be an integer >= 1 (got 0)');
   });
 });

@@ -1,8 +1,14 @@
 import 'reflect-metadata';
 import { SchedulingUnit, TriggerType, type TriggerDefinition, type WireDate } from '@chaconne/contracts';
 import { ChaconneWorkerError } from './core/errors';
-import type { JobContext, JobRegistration } from './core/job';
-import { lowerFirst, setRegistrationSource } from './core/job-registry';
+import type { ChacJobKey, Job, JobContext, ShouldRunResult } from './core/job';
+import {
+  completionRateProblem,
+  concurrencyProblem,
+  jobKeyProblems,
+  lowerFirst,
+  setRegistrationSource,
+} from './core/job-registry';
 import { onDemandTrigger, triggerProblems } from './core/trigger';
 
 // Symbol.for: the metadata stays readable if the SDK is loaded twice (sources and dist).
@@ -11,6 +17,10 @@ const TRIGGER = Symbol.for('chaconne.worker.trigger');
 const RUN = Symbol.for('chaconne.worker.run');
 const ON_SUCCESS = Symbol.for('chaconne.worker.onSuccess');
 const ON_FAILURE = Symbol.for('chaconne.worker.onFailure');
+const PREPARE = Symbol.for('chaconne.worker.prepare');
+const SHOULD_RUN = Symbol.for('chaconne.worker.shouldRun');
+const DEPENDENCY = Symbol.for('chaconne.worker.dependency');
+const FORK = Symbol.for('chaconne.worker.fork');
 
 /** Attributes of {@link ChacJob} (Chaconne's `@ChacJob`). */
 export interface ChacJobOptions {
@@ -36,6 +46,29 @@ export interface ChacJobOptions {
   weight?: number;
   /** The job's initial parameter (JSON recommended), passed as `ctx.attachment`. @defaultValue null */
   attachment?: string;
+  /**
+   * Most runs of this job executing at once in this process; a run arriving at the limit is
+   * refused with 429 and the manager dispatches it to another instance.
+   * @defaultValue unlimited
+   */
+  concurrency?: number;
+}
+
+/** Attributes of {@link ChacFork} besides the fork children. */
+export interface ChacForkOptions {
+  /**
+   * Weighted fraction (0-1) of fork children that must complete before this job's body
+   * runs; -1 = run once any child reported.
+   * @defaultValue -1
+   */
+  completionRate?: number;
+}
+
+/** The dependency declarations of a class, as {@link ChacDependency} and {@link ChacFork} left them. */
+export interface DeclaredDependencies {
+  dependentKeys: ChacJobKey[] | null;
+  forkKeys: ChacJobKey[] | null;
+  completionRate: number | null;
 }
 
 /** Attributes of {@link ChacTrigger} (Chaconne's `@ChacTrigger`). */
@@ -78,7 +111,11 @@ function wireDate(value: WireDate | Date | undefined, field: string, owner: stri
   return value;
 }
 
-/** Builds the trigger a {@link ChacTrigger} declares; throws on contradictory attributes. */
+/**
+ * Builds the trigger a {@link ChacTrigger} declares; throws on contradictory attributes.
+ * A DEPENDENT trigger is checked when the job is registered: it needs
+ * {@link ChacDependency} or {@link ChacFork}.
+ */
 export function triggerFromOptions(options: ChacTriggerOptions, owner = 'job'): TriggerDefinition {
   const fail = (reason: string): never => {
     throw new ChaconneWorkerError(`@ChacTrigger on ${owner}: ${reason}`);
@@ -94,11 +131,6 @@ export function triggerFromOptions(options: ChacTriggerOptions, owner = 'job'): 
   if (cron !== undefined && type !== TriggerType.CRON) fail('cron is set but triggerType is not CRON');
   if (options.period !== undefined && type !== TriggerType.PERIODIC)
     fail('period is set but triggerType is not PERIODIC');
-  if (type === TriggerType.DEPENDENT) {
-    fail(
-      'DEPENDENT triggers need upstream job keys, which decorators do not declare yet; persist such jobs through the admin API',
-    );
-  }
   const trigger: TriggerDefinition = {
     triggerType: type,
     triggerDescription:
@@ -150,15 +182,81 @@ export function ChacJob(options: ChacJobOptions = {}): ClassDecorator {
     if (options.weight !== undefined && (!Number.isFinite(options.weight) || options.weight < 0)) {
       problems.push('weight must be a number >= 0');
     }
+    const concurrency = concurrencyProblem(options.concurrency);
+    if (concurrency) problems.push(concurrency);
     if (problems.length > 0) throw new ChaconneWorkerError(`@ChacJob on ${owner}: ${problems.join('; ')}`);
     Reflect.defineMetadata(JOB, { ...options }, target);
   };
 }
 
-/** Declares when a {@link ChacJob} runs (cron, periodic or one-shot). */
+/** Declares when a {@link ChacJob} runs (cron, periodic, one-shot, or DEPENDENT on upstream jobs). */
 export function ChacTrigger(options: ChacTriggerOptions): ClassDecorator {
   return (target) => {
     Reflect.defineMetadata(TRIGGER, triggerFromOptions(options, target.name), target);
+  };
+}
+
+function checkedKeys(keys: readonly ChacJobKey[], decorator: string, owner: string): ChacJobKey[] {
+  const list: unknown = keys; // decorators are also called from JavaScript
+  if (!Array.isArray(list) || keys.length === 0) {
+    throw new ChaconneWorkerError(`${decorator} on ${owner}: list at least one job key`);
+  }
+  const problems = keys.flatMap((key, index) => jobKeyProblems(key, `key ${index}`));
+  if (problems.length > 0) throw new ChaconneWorkerError(`${decorator} on ${owner}: ${problems.join('; ')}`);
+  return keys.map((key) => ({ ...key }));
+}
+
+/**
+ * Declares a serial dependency (Chaconne's `@ChacDependency`): this job runs after the
+ * listed upstream jobs. Sent to the manager as the definition's `dependentKeys`; a key
+ * without `cluster`/`group` names a job of this worker's own cluster and group. Works on
+ * `@ChacJob` classes, `ManagedJob` subclasses and classes implementing `Job`.
+ *
+ * @example
+ * \@ChacJob()
+ * \@ChacTrigger({ triggerType: TriggerType.DEPENDENT })
+ * \@ChacDependency([{ name: 'demoSchedJob', className: 'DemoSchedJob' }])
+ * export class DemoDependentJob { \@Run() run(ctx: JobContext) { return 1; } }
+ */
+export function ChacDependency(keys: readonly ChacJobKey[]): ClassDecorator {
+  return (target) => {
+    Reflect.defineMetadata(DEPENDENCY, checkedKeys(keys, '@ChacDependency', target.name), target);
+  };
+}
+
+/**
+ * Declares a parallel (fork/join) dependency (Chaconne's `@ChacFork`): the listed children
+ * run first, then this job's body once enough of them completed. Sent to the manager as the
+ * definition's `forkKeys` and `completionRate`.
+ *
+ * @example
+ * \@ChacJob()
+ * \@ChacTrigger({ cron: '0 0/1 * * * ?' })
+ * \@ChacFork(
+ *   [{ name: 'demoTaskOne', className: 'DemoTaskOne' }, { name: 'demoTaskTwo', className: 'DemoTaskTwo' }],
+ *   { completionRate: 0.5 },
+ * )
+ * export class DemoTask { \@Run() run(ctx: JobContext) { return 1; } }
+ */
+export function ChacFork(keys: readonly ChacJobKey[], options: ChacForkOptions = {}): ClassDecorator {
+  return (target) => {
+    const forkKeys = checkedKeys(keys, '@ChacFork', target.name);
+    const rate = completionRateProblem(options.completionRate);
+    if (rate) throw new ChaconneWorkerError(`@ChacFork on ${target.name}: ${rate}`);
+    Reflect.defineMetadata(FORK, { forkKeys, completionRate: options.completionRate ?? -1 }, target);
+  };
+}
+
+/** What {@link ChacDependency} and {@link ChacFork} declared on a class (or its ancestors). */
+export function declaredDependencies(type: unknown): DeclaredDependencies {
+  if (typeof type !== 'function') return { dependentKeys: null, forkKeys: null, completionRate: null };
+  const dependentKeys = Reflect.getMetadata(DEPENDENCY, type) as ChacJobKey[] | undefined;
+  const fork = Reflect.getMetadata(FORK, type) as
+    { forkKeys: ChacJobKey[]; completionRate: number } | undefined;
+  return {
+    dependentKeys: dependentKeys ?? null,
+    forkKeys: fork?.forkKeys ?? null,
+    completionRate: fork?.completionRate ?? null,
   };
 }
 
@@ -171,17 +269,16 @@ function methodOwner(target: object, decorator: string, key: string | symbol): C
   return target.constructor as Constructor;
 }
 
-/** Marks the method that runs the job: `(ctx: JobContext) => result | Promise<result>`. */
-export function Run(): MethodDecorator {
-  return (target, key) => {
-    const owner = methodOwner(target, '@Run', key);
-    const existing = Reflect.getOwnMetadata(RUN, owner) as string | symbol | undefined;
+function singleMethodDecorator(metadataKey: symbol, decorator: string): () => MethodDecorator {
+  return () => (target, key) => {
+    const owner = methodOwner(target, decorator, key);
+    const existing = Reflect.getOwnMetadata(metadataKey, owner) as string | symbol | undefined;
     if (existing !== undefined && existing !== key) {
       throw new ChaconneWorkerError(
-        `${owner.name} has two @Run methods: ${String(existing)} and ${String(key)}`,
+        `${owner.name} has two ${decorator} methods: ${String(existing)} and ${String(key)}`,
       );
     }
-    Reflect.defineMetadata(RUN, key, owner);
+    Reflect.defineMetadata(metadataKey, key, owner);
   };
 }
 
@@ -192,6 +289,19 @@ function hookDecorator(metadataKey: symbol, decorator: string): () => MethodDeco
     Reflect.defineMetadata(metadataKey, [...existing, key], owner);
   };
 }
+
+/** Marks the method that runs the job: `(ctx: JobContext) => result | Promise<result>`. */
+export const Run: () => MethodDecorator = singleMethodDecorator(RUN, '@Run');
+
+/**
+ * Marks the method deciding whether a run goes ahead: `(ctx) => boolean | string` (or a
+ * promise of it). `false` or a string skips the run (reported SKIPPED; the string is the
+ * reason). One per class.
+ */
+export const ShouldRun: () => MethodDecorator = singleMethodDecorator(SHOULD_RUN, '@ShouldRun');
+
+/** Marks a method called before each run (and before `@ShouldRun`): `(ctx) => void`. Several allowed. */
+export const Prepare: () => MethodDecorator = hookDecorator(PREPARE, '@Prepare');
 
 /** Marks a method called after each completed run: `(ctx, result) => void`. Several allowed. */
 export const OnSuccess: () => MethodDecorator = hookDecorator(ON_SUCCESS, '@OnSuccess');
@@ -218,19 +328,18 @@ function hookKeys(type: Constructor, metadataKey: symbol): (string | symbol)[] {
 }
 
 /**
- * Turns an instance of a {@link ChacJob} class into a registration for `worker.addJob()`:
- * job name, class name and definition from the decorators, handler and hooks bound to the
- * instance.
+ * Turns an instance of a {@link ChacJob} class into a {@link Job} for `worker.addJob()`:
+ * job name, class name and definition (dependencies included) from the decorators, body and
+ * hooks bound to the instance.
  *
  * @example
  * worker.addJob(jobFromInstance(new DemoCronJob()));
  */
-export function jobFromInstance(instance: object): JobRegistration {
+export function jobFromInstance(instance: object): Job {
   const type = instance.constructor as Constructor;
   const owner = className(instance);
-  const job = Reflect.getOwnMetadata(JOB, type) as ChacJobOptions | undefined;
-  if (!job) throw new ChaconneWorkerError(`${owner} is not decorated with @ChacJob`);
-  const runKey = Reflect.getMetadata(RUN, type) as string | symbol | undefined;
+  const options = Reflect.getOwnMetadata(JOB, type) as ChacJobOptions | undefined;
+  if (!options) throw new ChaconneWorkerError(`${owner} is not decorated with @ChacJob`);
   const methods = instance as Record<string | symbol, unknown>;
   const method = (key: string | symbol, decorator: string): ((...args: unknown[]) => unknown) => {
     const fn = methods[key];
@@ -238,24 +347,36 @@ export function jobFromInstance(instance: object): JobRegistration {
       throw new ChaconneWorkerError(`${decorator} ${owner}.${String(key)} is not a method`);
     return (...args) => (fn as (...inner: unknown[]) => unknown).apply(instance, args);
   };
+  const runKey = Reflect.getMetadata(RUN, type) as string | symbol | undefined;
   if (runKey === undefined) throw new ChaconneWorkerError(`${owner} has @ChacJob but no @Run method`);
   const run = method(runKey, '@Run');
+  const shouldRunKey = Reflect.getMetadata(SHOULD_RUN, type) as string | symbol | undefined;
+  const shouldRun = shouldRunKey === undefined ? undefined : method(shouldRunKey, '@ShouldRun');
+  const prepare = hookKeys(type, PREPARE).map((key) => method(key, '@Prepare'));
   const onSuccess = hookKeys(type, ON_SUCCESS).map((key) => method(key, '@OnSuccess'));
   const onFailure = hookKeys(type, ON_FAILURE).map((key) => method(key, '@OnFailure'));
   const trigger =
     (Reflect.getOwnMetadata(TRIGGER, type) as TriggerDefinition | undefined) ?? onDemandTrigger();
-  const jobClassName = job.jobClassName ?? owner;
-  const registration: JobRegistration = {
-    name: job.name ?? lowerFirst(owner),
-    jobClassName,
-    description: job.description ?? null,
-    email: job.email ?? null,
-    retries: job.retries ?? 0,
-    timeout: job.timeout ?? -1,
-    weight: job.weight ?? 100,
-    attachment: job.attachment ?? null,
+  const dependencies = declaredDependencies(type);
+  const job: Job = {
+    jobName: options.name ?? lowerFirst(owner),
+    jobClassName: options.jobClassName ?? owner,
+    description: options.description ?? null,
+    email: options.email ?? null,
+    retries: options.retries ?? 0,
+    timeout: options.timeout ?? -1,
+    weight: options.weight ?? 100,
+    attachment: options.attachment ?? null,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...dependencies,
     trigger,
-    run: (ctx: JobContext) => run(ctx),
+    execute: (ctx: JobContext) => run(ctx),
+    prepare: async (ctx: JobContext) => {
+      for (const hook of prepare) await hook(ctx);
+    },
+    ...(shouldRun && {
+      shouldRun: (ctx: JobContext) => shouldRun(ctx) as ShouldRunResult | Promise<ShouldRunResult>,
+    }),
     onSuccess: async (ctx: JobContext, result: unknown) => {
       for (const hook of onSuccess) await hook(ctx, result);
     },
@@ -263,6 +384,6 @@ export function jobFromInstance(instance: object): JobRegistration {
       for (const hook of onFailure) await hook(ctx, error);
     },
   };
-  setRegistrationSource(registration, `class ${owner}`);
-  return registration;
+  setRegistrationSource(job, `class ${owner}`);
+  return job;
 }

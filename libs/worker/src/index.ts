@@ -1,20 +1,43 @@
-export { ChaconneWorker } from './core/worker';
+export { ChaconneWorker, SHUTDOWN_REASON } from './core/worker';
 export type { WorkerStartOptions } from './core/worker';
 export type { ChaconneWorkerOptions } from './core/options';
 export type { WorkerLogger } from './core/logger';
 export type { WorkerHttpRequest, WorkerHttpResponse } from './core/http';
 export type {
+  ChacJobKey,
+  DynamicJobOptions,
+  Job,
   JobContext,
-  JobLogger,
   JobHandler,
-  JobRegistration,
+  JobHooks,
+  JobLogger,
   NotManagedJob,
   NotManagedJobClass,
-  SuccessHook,
-  FailureHook,
+  ShouldRunResult,
 } from './core/job';
-export { ChaconneWorkerError, ManagerRequestError, NonRetryableError } from './core/errors';
+export { ManagedJob } from './managed-job';
+export {
+  ChaconneWorkerError,
+  JobTerminationError,
+  ManagerRequestError,
+  NonRetryableError,
+} from './core/errors';
 export { formatLogMessage } from './core/message-format';
 export { SDK_VERSION } from './core/version';
-export { ChacJob, ChacTrigger, Run, OnSuccess, OnFailure, jobFromInstance, isChacJob } from './decorators';
-export type { ChacJobOptions, ChacTriggerOptions } from './decorators';
+// The contracts a job definition needs, so a service depends on the SDK alone.
+export { SchedulingUnit, TriggerType } from '@chaconne/contracts';
+export type { JobKey, TriggerDefinition } from '@chaconne/contracts';
+export {
+  ChacJob,
+  ChacTrigger,
+  ChacDependency,
+  ChacFork,
+  Run,
+  Prepare,
+  ShouldRun,
+  OnSuccess,
+  OnFailure,
+  jobFromInstance,
+  isChacJob,
+} from './decorators';
+export type { ChacJobOptions, ChacTriggerOptions, ChacForkOptions } from './decorators';

@@ -18,6 +18,18 @@ export class NonRetryableError extends Error {
 }
 
 /**
+ * Throw from a job (its body, `prepare` or `shouldRun`) to end the job for good, as
+ * Chaconne's `JobTerminationException` does: the run is reported FINISHED with the message
+ * as its reason, and the manager finishes the job (it is never scheduled again).
+ *
+ * @example
+ * if (await source.isExhausted()) throw new JobTerminationError('source exhausted: nothing left to import');
+ */
+export class JobTerminationError extends Error {
+  override readonly name = 'JobTerminationError';
+}
+
+/**
  * A worker -> manager request that did not succeed. `status` is null when the manager did
  * not answer at all (connection refused, timeout, aborted).
  */

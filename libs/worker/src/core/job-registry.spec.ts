@@ -42,8 +42,8 @@ describe('JobRegistry', () => {
 
   it('refuses a duplicate job class between code-defined and dynamic jobs', () => {
     const registry = new JobRegistry('c', 'g');
-    registry.addCodeDefined({ jobClassName: 'EtlJob', trigger: onDemandTrigger(), run: () => 1 });
-    expect(() => registry.addDynamic('EtlJob', EtlJob, 'class EtlJob')).toThrow(
+    registry.addCodeDefined({ jobClassName: 'EtlJob', trigger: onDemandTrigger(), execute: () => 1 });
+    expect(() => registry.addDynamic('EtlJob', EtlJob, {}, 'class EtlJob')).toThrow(
       'Duplicate job class "EtlJob": declared by EtlJob and by class EtlJob',
     );
   });
@@ -83,7 +83,7 @@ describe('JobRegistry', () => {
     registry.addCodeDefined({
       jobClassName: 'Nightly',
       trigger: { triggerType: TriggerType.CRON, triggerDescription: { cron: { expression: '0 0 2 * * ?' } } },
-      run: () => 1,
+      execute: () => 1,
     });
     expect(registry.declarations()).toEqual([
       { jobClassName: 'EtlJob' },
@@ -105,7 +105,7 @@ describe('JobRegistry', () => {
       registry.addCodeDefined({
         jobClassName: 'X',
         trigger: { triggerType: TriggerType.CRON },
-        run: () => 1,
+        execute: () => 1,
       }),
     ).toThrow('Invalid job "x" (X): a CRON trigger needs triggerDescription.cron.expression');
   });

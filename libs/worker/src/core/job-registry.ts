@@ -1,13 +1,21 @@
-import type { JobPersistParameter, WorkerJobDeclaration } from '@chaconne/contracts';
+import {
+  TriggerType,
+  type JobKey,
+  type JobPersistParameter,
+  type TriggerDefinition,
+  type WorkerJobDeclaration,
+} from '@chaconne/contracts';
 import { ChaconneWorkerError } from './errors';
+import { toJson } from './message-format';
 import type {
-  FailureHook,
+  ChacJobKey,
+  DynamicJobOptions,
+  Job,
   JobContext,
   JobHandler,
-  JobRegistration,
+  JobHooks,
   NotManagedJob,
   NotManagedJobClass,
-  SuccessHook,
 } from './job';
 import { triggerProblems } from './trigger';
 
@@ -19,6 +27,10 @@ export interface RegisteredJob {
   /** Who declared it, for error messages: a class name or `jobClassName`. */
   readonly source: string;
   readonly definition: JobPersistParameter | undefined;
+  /** Most runs executing at once in this process; `Infinity` = unlimited. */
+  readonly concurrency: number;
+  prepare(ctx: JobContext): unknown;
+  shouldRun(ctx: JobContext): unknown;
   run(ctx: JobContext): unknown;
   onSuccess(ctx: JobContext, result: unknown): unknown;
   onFailure(ctx: JobContext, error: Error): unknown;
@@ -26,9 +38,9 @@ export interface RegisteredJob {
 
 const sources = new WeakMap<object, string>();
 
-/** Records who declared a registration (e.g. the decorated class), for error messages. */
-export function setRegistrationSource(registration: JobRegistration, source: string): void {
-  sources.set(registration, source);
+/** Records who declared a job (e.g. the decorated class), for error messages. */
+export function setRegistrationSource(job: Job, source: string): void {
+  sources.set(job, source);
 }
 
 /** `Abc` -> `abc`: Chaconne's default job name for a class. */
@@ -48,6 +60,76 @@ function isNotManagedJob(value: unknown): value is NotManagedJob {
 }
 
 /**
+ * A NotManagedJob class: `execute` on its prototype, or any `class` (whose `execute` may be
+ * an instance field); a class cannot be called as a plain handler anyway.
+ */
+function isNotManagedJobClass(value: unknown): value is NotManagedJobClass {
+  if (typeof value !== 'function') return false;
+  const prototype: unknown = (value as { prototype?: unknown }).prototype;
+  return (
+    (typeof prototype === 'object' &&
+      prototype !== null &&
+      typeof (prototype as NotManagedJob).execute === 'function') ||
+    /^class[\s{]/.test(Function.prototype.toString.call(value))
+  );
+}
+
+/** A bad value as the error message shows it. */
+function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (toJson(value) ?? typeof value);
+}
+
+/** Problems of a `concurrency` value, in words (undefined = unlimited). */
+export function concurrencyProblem(value: unknown): string | undefined {
+  if (value === undefined || value === Infinity) return undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1
+    ? undefined
+    : `concurrency must be an integer >= 1 (got ${shown(value)})`;
+}
+
+/** Problems of a `completionRate` value, in words. */
+export function completionRateProblem(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === -1) return undefined;
+  return typeof value === 'number' && value >= 0 && value <= 1
+    ? undefined
+    : `completionRate must be a fraction between 0 and 1, or -1 (got ${shown(value)})`;
+}
+
+/** A full contracts `JobKey` rather than a `@ChacJobKey`-style reference. */
+function isFullJobKey(key: ChacJobKey | JobKey): key is JobKey {
+  return 'jobClassName' in key;
+}
+
+/** Problems of a job key reference, in words. */
+export function jobKeyProblems(key: ChacJobKey | JobKey, field: string): string[] {
+  if (typeof key !== 'object' || (key as unknown) === null) return [`${field} must be a job key`];
+  const parts: [string, unknown][] = isFullJobKey(key)
+    ? [
+        ['clusterName', key.clusterName],
+        ['groupName', key.groupName],
+        ['jobName', key.jobName],
+        ['jobClassName', key.jobClassName],
+      ]
+    : [
+        ['name', key.name],
+        ['className', key.className],
+      ];
+  return parts
+    .filter(([, value]) => typeof value !== 'string' || value.trim() === '')
+    .map(([name]) => `${field}.${name} is required`);
+}
+
+/** Hooks of a NotManagedJob (or any object declaring them), bound to it. */
+function boundHooks(job: JobHooks): Pick<RegisteredJob, 'prepare' | 'shouldRun' | 'onSuccess' | 'onFailure'> {
+  return {
+    prepare: (ctx) => job.prepare?.(ctx),
+    shouldRun: (ctx) => (job.shouldRun ? job.shouldRun(ctx) : true),
+    onSuccess: (ctx, result) => job.onSuccess?.(ctx, result),
+    onFailure: (ctx, error) => job.onFailure?.(ctx, error),
+  };
+}
+
+/**
  * The jobs of one worker, keyed by job class name. Rejects duplicates at registration
  * (naming both declarations) and finds a handler for an incoming job key.
  */
@@ -61,41 +143,64 @@ export class JobRegistry {
   ) {}
 
   /** Adds a code-defined job and builds the definition the manager will upsert. */
-  addCodeDefined(registration: JobRegistration): RegisteredJob {
-    const source = sources.get(registration) ?? registration.jobClassName;
-    const jobClassName = registration.jobClassName as unknown;
-    if (typeof jobClassName !== 'string' || jobClassName.trim() === '') {
-      throw new ChaconneWorkerError(`Job from ${source}: jobClassName is required`);
+  addCodeDefined(job: Job): RegisteredJob {
+    const named = job.jobClassName ?? job.jobName;
+    const source = sources.get(job) ?? named ?? 'a Job object';
+    if (typeof named !== 'string' || named.trim() === '') {
+      throw new ChaconneWorkerError(
+        `Job from ${source}: jobClassName (or jobName) is required: the manager dispatches runs by it`,
+      );
     }
-    const jobName = registration.name ?? lowerFirst(jobClassName);
-    const problems = triggerProblems(registration.trigger);
-    if (typeof registration.run !== 'function') problems.push('run must be a function');
-    if (jobName.trim() === '') problems.push('name must not be empty');
+    const jobClassName = named;
+    const jobName = job.jobName ?? lowerFirst(jobClassName);
+    const problems: string[] = [];
+    if (typeof job.execute !== 'function') problems.push('execute must be a function');
+    if (jobName.trim() === '') problems.push('jobName must not be empty');
+    // Typed as required, but a JavaScript caller or a class field may leave it out.
+    const trigger = job.trigger as TriggerDefinition | null | undefined;
+    if (typeof trigger !== 'object' || trigger === null) problems.push('trigger is required');
+    else problems.push(...triggerProblems(trigger));
+    if (job.retries !== undefined && (!Number.isInteger(job.retries) || job.retries < 0))
+      problems.push('retries must be an integer >= 0');
+    if (job.timeout !== undefined && (!Number.isFinite(job.timeout) || job.timeout < -1))
+      problems.push('timeout must be -1 (none) or a number of milliseconds');
+    if (job.weight !== undefined && (!Number.isFinite(job.weight) || job.weight < 0))
+      problems.push('weight must be a number >= 0');
+    const concurrency = concurrencyProblem(job.concurrency);
+    if (concurrency) problems.push(concurrency);
+    const rate = completionRateProblem(job.completionRate);
+    if (rate) problems.push(rate);
+    const dependentKeys = this.resolveKeys(job.dependentKeys, 'dependentKeys', problems);
+    const forkKeys = this.resolveKeys(job.forkKeys, 'forkKeys', problems);
+    if (trigger?.triggerType === TriggerType.DEPENDENT && !dependentKeys && !forkKeys) {
+      problems.push(
+        'a DEPENDENT trigger needs upstream jobs (@ChacDependency / @ChacFork, or dependentKeys / forkKeys)',
+      );
+    }
     if (problems.length > 0) {
       throw new ChaconneWorkerError(`Invalid job "${jobName}" (${source}): ${problems.join('; ')}`);
     }
     const definition: JobPersistParameter = {
       jobKey: { clusterName: this.clusterName, groupName: this.groupName, jobName, jobClassName },
-      description: registration.description ?? null,
-      email: registration.email ?? null,
-      retries: registration.retries ?? 0,
-      timeout: registration.timeout ?? -1,
-      weight: registration.weight ?? 100,
-      dependentKeys: registration.dependentKeys ?? null,
-      forkKeys: registration.forkKeys ?? null,
-      completionRate: registration.completionRate ?? -1,
-      trigger: registration.trigger,
-      attachment: registration.attachment ?? null,
+      description: job.description ?? null,
+      email: job.email ?? null,
+      retries: job.retries ?? 0,
+      timeout: job.timeout ?? -1,
+      weight: job.weight ?? 100,
+      dependentKeys,
+      forkKeys,
+      completionRate: job.completionRate ?? -1,
+      trigger: job.trigger,
+      attachment: job.attachment ?? null,
     };
-    const { run, onSuccess, onFailure } = registration;
     return this.add({
       jobClassName,
       jobName,
       source,
       definition,
-      run: (ctx) => run(ctx),
-      onSuccess: (ctx, result) => onSuccess?.(ctx, result),
-      onFailure: (ctx, error) => onFailure?.(ctx, error),
+      concurrency: job.concurrency ?? Infinity,
+      run: (ctx) => job.execute(ctx),
+      ...boundHooks(job),
     });
   }
 
@@ -106,19 +211,23 @@ export class JobRegistry {
   addDynamic(
     jobClassName: string,
     job: JobHandler | NotManagedJob | NotManagedJobClass,
+    options: DynamicJobOptions = {},
     source?: string,
   ): RegisteredJob {
     if (typeof jobClassName !== 'string' || jobClassName.trim() === '') {
       throw new ChaconneWorkerError('A dynamic job needs a non-empty job class name');
     }
-    const base = { jobClassName, jobName: undefined, source: source ?? jobClassName, definition: undefined };
+    const concurrency = concurrencyProblem(options.concurrency);
+    if (concurrency) throw new ChaconneWorkerError(`Dynamic job "${jobClassName}": ${concurrency}`);
+    const base = {
+      jobClassName,
+      jobName: undefined,
+      source: source ?? jobClassName,
+      definition: undefined,
+      concurrency: options.concurrency ?? Infinity,
+    };
     if (isNotManagedJob(job)) {
-      return this.add({
-        ...base,
-        run: (ctx) => job.execute(ctx),
-        onSuccess: (ctx, result) => job.onSuccess?.(ctx, result),
-        onFailure: (ctx, error) => job.onFailure?.(ctx, error),
-      });
+      return this.add({ ...base, run: (ctx) => job.execute(ctx), ...boundHooks(job) });
     }
     if (typeof job !== 'function') {
       throw new ChaconneWorkerError(
@@ -139,12 +248,16 @@ export class JobRegistry {
       return this.add({
         ...base,
         run: (ctx) => instanceFor(ctx).execute(ctx),
+        prepare: (ctx) => instanceFor(ctx).prepare?.(ctx),
+        shouldRun: (ctx) => {
+          const instance = instanceFor(ctx);
+          return instance.shouldRun ? instance.shouldRun(ctx) : true;
+        },
         onSuccess: (ctx, result) => instanceFor(ctx).onSuccess?.(ctx, result),
         onFailure: (ctx, error) => instanceFor(ctx).onFailure?.(ctx, error),
       });
     }
-    const noHook: SuccessHook & FailureHook = () => undefined;
-    return this.add({ ...base, run: (ctx) => job(ctx), onSuccess: noHook, onFailure: noHook });
+    return this.add({ ...base, run: (ctx) => job(ctx), ...boundHooks({}) });
   }
 
   /**
@@ -174,6 +287,41 @@ export class JobRegistry {
     return this.byClassName.size;
   }
 
+  /** Full job keys from `@ChacJobKey`-style references; a missing cluster/group is ours. */
+  private resolveKeys(
+    keys: readonly (ChacJobKey | JobKey)[] | null | undefined,
+    field: string,
+    problems: string[],
+  ): JobKey[] | null {
+    if (keys === undefined || keys === null) return null;
+    if (!Array.isArray(keys)) {
+      problems.push(`${field} must be an array of job keys`);
+      return null;
+    }
+    const resolved: JobKey[] = [];
+    keys.forEach((key: ChacJobKey | JobKey, index) => {
+      const keyProblems = jobKeyProblems(key, `${field}[${index}]`);
+      problems.push(...keyProblems);
+      if (keyProblems.length > 0) return;
+      resolved.push(
+        isFullJobKey(key)
+          ? {
+              clusterName: key.clusterName,
+              groupName: key.groupName,
+              jobName: key.jobName,
+              jobClassName: key.jobClassName,
+            }
+          : {
+              clusterName: key.cluster?.trim() ? key.cluster : this.clusterName,
+              groupName: key.group?.trim() ? key.group : this.groupName,
+              jobName: key.name,
+              jobClassName: key.className,
+            },
+      );
+    });
+    return resolved.length > 0 ? resolved : null;
+  }
+
   private add(job: RegisteredJob): RegisteredJob {
     const sameClass = this.byClassName.get(job.jobClassName);
     if (sameClass) {
@@ -193,14 +341,4 @@ export class JobRegistry {
     this.byClassName.set(job.jobClassName, job);
     return job;
   }
-}
-
-function isNotManagedJobClass(value: unknown): value is NotManagedJobClass {
-  if (typeof value !== 'function') return false;
-  const prototype: unknown = (value as { prototype?: unknown }).prototype;
-  return (
-    typeof prototype === 'object' &&
-    prototype !== null &&
-    typeof (prototype as NotManagedJob).execute === 'function'
-  );
 }

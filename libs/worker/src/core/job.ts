@@ -16,7 +16,7 @@ export interface JobLogger {
   error(message: string, ...args: unknown[]): void;
 }
 
-/** What a handler receives for one run. */
+/** What a handler (and every hook) receives for one run. */
 export interface JobContext {
   readonly jobKey: JobKey;
   readonly jobId: number;
@@ -36,11 +36,107 @@ export interface JobContext {
 /** A job body. Its return value (JSON-serialisable) becomes the run's result. */
 export type JobHandler<TResult = unknown> = (ctx: JobContext) => TResult | Promise<TResult>;
 
-/** Called after a run completed; errors it throws are logged, not fatal. */
-export type SuccessHook = (ctx: JobContext, result: unknown) => unknown;
+/**
+ * The answer of a `shouldRun` hook: `true` runs the job; `false` skips the run (reported
+ * SKIPPED with the reason `shouldRun returned false`); a string skips it with that string
+ * as the reason.
+ */
+export type ShouldRunResult = boolean | string;
 
-/** Called after a run failed (threw, timed out or was cancelled); errors it throws are logged. */
-export type FailureHook = (ctx: JobContext, error: Error) => unknown;
+/**
+ * The hooks every job style may declare, called in this order for a run:
+ * `prepare` -> `shouldRun` -> the body -> `onSuccess` (COMPLETED) or `onFailure` (FAILED).
+ * A skipped run (SKIPPED) and a run whose code threw `JobTerminationError` (FINISHED) call
+ * neither `onSuccess` nor `onFailure`. An error thrown by `prepare` or `shouldRun` fails the
+ * run; one thrown by `onSuccess`/`onFailure` is logged and does not change the outcome.
+ */
+export interface JobHooks {
+  /** Runs before `shouldRun` and the body (open connections, load state, ...). */
+  prepare?(ctx: JobContext): unknown;
+  /** Decides whether this run goes ahead; see {@link ShouldRunResult}. */
+  shouldRun?(ctx: JobContext): ShouldRunResult | Promise<ShouldRunResult>;
+  /** Called after a completed run with the body's result. */
+  onSuccess?(ctx: JobContext, result: unknown): unknown;
+  /** Called after a failed run (threw, timed out, cancelled) with the error. */
+  onFailure?(ctx: JobContext, error: Error): unknown;
+}
+
+/**
+ * Another job, as Chaconne's `@ChacJobKey` names it in `@ChacDependency` and `@ChacFork`.
+ * A missing (or empty) `cluster` or `group` means this worker's own.
+ *
+ * @example
+ * { name: 'demoTaskOne', className: 'DemoTaskOne' }
+ * { group: 'billing', name: 'invoiceExport', className: 'com.acme.InvoiceExport' }
+ */
+export interface ChacJobKey {
+  /** @defaultValue the worker's `clusterName` */
+  cluster?: string;
+  /** @defaultValue the worker's `groupName` */
+  group?: string;
+  /** The job name (third part of the job key). */
+  name: string;
+  /** The job class name (fourth part of the job key). */
+  className: string;
+}
+
+/**
+ * A code-defined job (Chaconne's `Job` interface): its definition and its body in one
+ * object, registered with `worker.addJob(job)`. The definition (trigger included) is sent
+ * to the manager at registration and upserted there, so the schedule lives in code.
+ * An object literal or an instance of a class implementing it both work; a class instance
+ * gets its class name as the default `jobClassName`, and `@ChacDependency`/`@ChacFork` on
+ * the class are read too.
+ *
+ * @example
+ * worker.addJob({
+ *   jobClassName: 'NightlyReport',
+ *   trigger: { triggerType: TriggerType.CRON, triggerDescription: { cron: { expression: '0 0 2 * * ?' } } },
+ *   retries: 2,
+ *   execute: (ctx) => buildReport(ctx.signal),
+ *   shouldRun: () => !isHoliday(new Date()) || 'holiday',
+ * });
+ */
+export interface Job extends JobHooks {
+  /**
+   * The job name (third part of the job key).
+   * @defaultValue `jobClassName` with a lower-case first letter
+   */
+  jobName?: string;
+  /**
+   * The job class name the manager dispatches by (fourth part of the job key).
+   * @defaultValue the class name of the object, else `jobName`
+   */
+  jobClassName?: string;
+  /** When the job runs. Use a SIMPLE trigger without `startDate` for "on demand only". */
+  trigger: TriggerDefinition;
+  /** @defaultValue null */
+  description?: string | null;
+  /** Comma-separated alert recipients. @defaultValue null */
+  email?: string | null;
+  /** Retries after a failed run. @defaultValue 0 */
+  retries?: number;
+  /** Milliseconds before the run is aborted and reported FAILED; -1 = none. @defaultValue -1 */
+  timeout?: number;
+  /** Weight in fork/join completion rates. @defaultValue 100 */
+  weight?: number;
+  /** The job's initial parameter, passed to the handler as `ctx.attachment`. @defaultValue null */
+  attachment?: string | null;
+  /** Upstream jobs of a serial dependency (Chaconne's `dependentKeys`). @defaultValue null */
+  dependentKeys?: readonly (ChacJobKey | JobKey)[] | null;
+  /** Fork children of a parallel dependency (Chaconne's `forkKeys`). @defaultValue null */
+  forkKeys?: readonly (ChacJobKey | JobKey)[] | null;
+  /** Fork/join completion rate, a fraction 0-1; -1 = any. @defaultValue -1 */
+  completionRate?: number | null;
+  /**
+   * Most runs of this job executing at once in this process. A run arriving at the limit is
+   * refused with 429 (`RATE_LIMITED`) and the manager dispatches it to another instance.
+   * @defaultValue unlimited
+   */
+  concurrency?: number;
+  /** The body. Its return value (JSON-serialisable) becomes the run's result. */
+  execute(ctx: JobContext): unknown;
+}
 
 /**
  * A dynamic job (Chaconne's `NotManagedJob`): its definition lives in the manager
@@ -56,55 +152,18 @@ export type FailureHook = (ctx: JobContext, error: Error) => unknown;
  *   }
  * }
  */
-export interface NotManagedJob {
+export interface NotManagedJob extends JobHooks {
   execute(ctx: JobContext): unknown;
-  onSuccess?(ctx: JobContext, result: unknown): unknown;
-  onFailure?(ctx: JobContext, error: Error): unknown;
 }
 
 /** A class of dynamic jobs, instantiated per run. */
 export type NotManagedJobClass = new () => NotManagedJob;
 
-/**
- * A code-defined job: its definition (trigger included) is sent to the manager at
- * registration and upserted there, so the schedule lives in code. Decorated classes are
- * turned into one with `jobFromInstance`.
- *
- * @example
- * worker.addJob({
- *   jobClassName: 'NightlyReport',
- *   trigger: { triggerType: TriggerType.CRON, triggerDescription: { cron: { expression: '0 0 2 * * ?' } } },
- *   run: async (ctx) => buildReport(ctx.signal),
- * });
- */
-export interface JobRegistration {
+/** Options of `worker.addDynamicJob()`. */
+export interface DynamicJobOptions {
   /**
-   * The job name (third part of the job key).
-   * @defaultValue `jobClassName` with a lower-case first letter
+   * Most runs of this job executing at once in this process; see {@link Job.concurrency}.
+   * @defaultValue unlimited
    */
-  name?: string;
-  /** The job class name the manager dispatches by (fourth part of the job key). */
-  jobClassName: string;
-  /** @defaultValue null */
-  description?: string | null;
-  /** Comma-separated alert recipients. @defaultValue null */
-  email?: string | null;
-  /** Retries after a failed run. @defaultValue 0 */
-  retries?: number;
-  /** Milliseconds before the run is aborted and reported FAILED; -1 = none. @defaultValue -1 */
-  timeout?: number;
-  /** Weight in fork/join completion rates. @defaultValue 100 */
-  weight?: number;
-  /** The job's initial parameter, passed to the handler as `ctx.attachment`. @defaultValue null */
-  attachment?: string | null;
-  /** Upstream jobs of a serial dependency. @defaultValue null */
-  dependentKeys?: JobKey[] | null;
-  /** Fork children of a parallel dependency. @defaultValue null */
-  forkKeys?: JobKey[] | null;
-  /** Fork/join completion rate; -1 = all. @defaultValue -1 */
-  completionRate?: number | null;
-  trigger: TriggerDefinition;
-  run: JobHandler;
-  onSuccess?: SuccessHook;
-  onFailure?: FailureHook;
+  concurrency?: number;
 }

@@ -15,7 +15,10 @@ import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
 import { MAX_REQUEST_BYTES } from './raw-body';
 
 /** What the worker did with a verified run request. */
-export type RunAcceptance = 'accepted' | 'duplicate' | 'no-handler' | 'draining';
+export type RunAcceptance =
+  | { outcome: 'accepted' | 'duplicate' | 'no-handler' | 'draining' }
+  /** The job already runs `limit` times in this process: refused, not run. */
+  | { outcome: 'at-capacity'; limit: number };
 
 /** The worker behind the endpoints. */
 export interface RunGateway {
@@ -34,8 +37,13 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   };
 }
 
-function failure(status: number, code: ErrorCode, msg: string, errors?: FieldError[]): WorkerHttpResponse {
-  const body: ApiFailure = { success: false, msg, code, data: null, ...(errors ? { errors } : {}) };
+function failure(
+  status: number,
+  code: ErrorCode,
+  msg: string,
+  extra: Pick<ApiFailure, 'errors' | 'details'> = {},
+): WorkerHttpResponse {
+  const body: ApiFailure = { success: false, msg, code, data: null, ...extra };
   return json(status, body);
 }
 
@@ -180,14 +188,23 @@ export class RequestHandler {
   private run(rawBody: Buffer): WorkerHttpResponse {
     const parsed = parseRunRequest(rawBody);
     if (Array.isArray(parsed))
-      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run request', parsed);
+      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run request', { errors: parsed });
     const acceptance = this.gateway.acceptRun(parsed);
-    switch (acceptance) {
+    switch (acceptance.outcome) {
       case 'accepted':
       case 'duplicate': {
-        const body: RunAccepted = { accepted: true, duplicate: acceptance === 'duplicate' };
+        const body: RunAccepted = { accepted: true, duplicate: acceptance.outcome === 'duplicate' };
         return json(202, body);
       }
+      case 'at-capacity':
+        // The protocol has no TOO_MANY_RUNS code; RATE_LIMITED + 429 is what the manager
+        // reads as "dispatch failed here, try another instance".
+        return failure(
+          429,
+          ErrorCode.RATE_LIMITED,
+          `job class ${parsed.jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit); dispatch to another instance`,
+          { details: { concurrency: acceptance.limit } },
+        );
       case 'no-handler':
         return failure(
           404,

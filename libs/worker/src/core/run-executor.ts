@@ -1,4 +1,5 @@
 import { RunningState, type RunError, type RunReport } from '@chaconne/contracts';
+import { JobTerminationError } from './errors';
 import type { JobContext } from './job';
 import type { RegisteredJob } from './job-registry';
 import type { WorkerLogger } from './logger';
@@ -75,10 +76,27 @@ function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose: (
   return { promise, dispose };
 }
 
+/** Why a run is skipped, from what `shouldRun` answered; undefined = it goes ahead. */
+export function skipReason(answer: unknown): string | undefined {
+  if (answer === false) return 'shouldRun returned false';
+  if (typeof answer === 'string') return answer.trim() === '' ? 'shouldRun returned false' : answer;
+  return undefined;
+}
+
+/** Whether a thrown error asks to end the job for good (also across two copies of the SDK). */
+function isTermination(error: Error): boolean {
+  return error instanceof JobTerminationError || error.name === 'JobTerminationError';
+}
+
+type Phase = { skipped: string } | { result: unknown };
+
 /**
- * Runs one job: the handler races its abort signal (timeout, cancel, shutdown), so a
- * handler that ignores the signal does not hold the report back; then the matching hook.
- * Never throws: every outcome becomes a report.
+ * Runs one job: `prepare`, `shouldRun`, then the body, all racing the run's abort signal
+ * (timeout, cancel, shutdown), so code that ignores the signal does not hold the report
+ * back; then the matching hook. Never throws: every outcome becomes a report.
+ * - `shouldRun` answering false (or a reason) -> SKIPPED, no hook;
+ * - `JobTerminationError` thrown -> FINISHED with its message as the reason, no hook;
+ * - any other error -> FAILED, `onFailure`; a result -> COMPLETED, `onSuccess`.
  */
 export async function executeRun(
   job: RegisteredJob,
@@ -86,6 +104,8 @@ export async function executeRun(
   controller: AbortController,
   timeoutMs: number,
   logger: WorkerLogger,
+  /** Told the outcome as soon as it is known, before `onSuccess`/`onFailure` run. */
+  onDecided: (outcome: RunOutcomeReport) => void = () => undefined,
 ): Promise<RunOutcomeReport> {
   const timer =
     timeoutMs > 0
@@ -94,18 +114,30 @@ export async function executeRun(
         }, timeoutMs)
       : undefined;
   const aborted = whenAborted(controller.signal);
+  const signal = controller.signal;
+  const decided = (outcome: RunOutcomeReport): RunOutcomeReport => {
+    onDecided(outcome);
+    return outcome;
+  };
   let outcome: RunOutcomeReport;
   let failure: Error | undefined;
   let result: unknown;
   try {
-    // Let the 202 answer leave before the handler's synchronous part runs.
+    // Let the 202 answer leave before the job's synchronous part runs.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    const handler = Promise.resolve().then(() => {
-      controller.signal.throwIfAborted();
-      return job.run(ctx);
-    });
-    handler.catch(() => undefined); // it may lose the race and reject later
-    result = await Promise.race([handler, aborted.promise]);
+    const phases = (async (): Promise<Phase> => {
+      signal.throwIfAborted();
+      await job.prepare(ctx);
+      signal.throwIfAborted();
+      const skipped = skipReason(await job.shouldRun(ctx));
+      if (skipped !== undefined) return { skipped };
+      signal.throwIfAborted();
+      return { result: await job.run(ctx) };
+    })();
+    phases.catch(() => undefined); // it may lose the race and reject later
+    const phase = await Promise.race([phases, aborted.promise]);
+    if ('skipped' in phase) return decided({ runningState: RunningState.SKIPPED, reason: phase.skipped });
+    result = phase.result;
     outcome = {
       runningState: RunningState.COMPLETED,
       result: jsonSafe(result, (m) => {
@@ -113,12 +145,17 @@ export async function executeRun(
       }),
     };
   } catch (thrown) {
-    failure = toError(thrown);
+    const error = toError(thrown);
+    if (isTermination(error)) {
+      return decided({ runningState: RunningState.FINISHED, error: runError(error), reason: error.message });
+    }
+    failure = error;
     outcome = { runningState: RunningState.FAILED, error: runError(failure), reason: failure.message };
   } finally {
     clearTimeout(timer);
     aborted.dispose();
   }
+  onDecided(outcome);
   try {
     if (failure) await job.onFailure(ctx, failure);
     else await job.onSuccess(ctx, result);

@@ -23,10 +23,49 @@ import {
   signedRun,
   type RecordingLogger,
 } from '@chaconne/testing';
+import { ChacDependency, ChacFork, ChacJob, ChacTrigger, jobFromInstance, Run } from '../decorators';
+import { ManagedJob } from '../managed-job';
 import type { ChaconneWorkerOptions } from './options';
 import type { JobContext } from './job';
 import { SDK_VERSION } from './version';
-import { ChaconneWorker } from './worker';
+import { ChaconneWorker, SHUTDOWN_REASON } from './worker';
+
+@ChacJob()
+@ChacTrigger({ triggerType: TriggerType.DEPENDENT })
+@ChacDependency([{ name: 'extract', className: 'Extract' }])
+class LoadJob {
+  @Run() run(): number {
+    return 1;
+  }
+}
+
+@ChacFork([{ cluster: 'east', group: 'pdf', name: 'render', className: 'com.acme.Render' }], {
+  completionRate: 0.5,
+})
+class PublishJob extends ManagedJob {
+  execute(): number {
+    return 2;
+  }
+}
+
+/** A promise to release by hand, and whether the code waiting on it has started. */
+function latch(): { wait: () => Promise<void>; release: () => void; started: () => boolean } {
+  let release: () => void = () => undefined;
+  let started = false;
+  const opened = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    wait: () => {
+      started = true;
+      return opened;
+    },
+    release: () => {
+      release();
+    },
+    started: () => started,
+  };
+}
 
 describe('ChaconneWorker', () => {
   let manager: FakeManager;
@@ -81,7 +120,7 @@ describe('ChaconneWorker', () => {
           triggerType: TriggerType.CRON,
           triggerDescription: { cron: { expression: '0 0 2 * * ?' } },
         },
-        run: () => 'ok',
+        execute: () => 'ok',
       });
       w.addDynamicJob('EtlJob', () => 1);
       await w.start();
@@ -116,6 +155,48 @@ describe('ChaconneWorker', () => {
           }) as unknown,
         },
         { jobClassName: 'EtlJob' },
+      ]);
+    });
+
+    it('sends dependency declarations to the manager intact', async () => {
+      const w = worker();
+      w.addJob(jobFromInstance(new LoadJob()));
+      w.addJob(new PublishJob());
+      await w.start();
+      const body = manager.to(ManagerRoutes.register)[0]?.body as RegisterRequest;
+      expect(body.jobs.map((job) => job.definition)).toEqual([
+        expect.objectContaining({
+          jobKey: {
+            clusterName: 'test-cluster',
+            groupName: 'test-group',
+            jobName: 'loadJob',
+            jobClassName: 'LoadJob',
+          },
+          dependentKeys: [
+            {
+              clusterName: 'test-cluster',
+              groupName: 'test-group',
+              jobName: 'extract',
+              jobClassName: 'Extract',
+            },
+          ],
+          forkKeys: null,
+          completionRate: -1,
+          trigger: expect.objectContaining({ triggerType: TriggerType.DEPENDENT }) as unknown,
+        }),
+        expect.objectContaining({
+          jobKey: {
+            clusterName: 'test-cluster',
+            groupName: 'test-group',
+            jobName: 'publishJob',
+            jobClassName: 'PublishJob',
+          },
+          dependentKeys: null,
+          forkKeys: [
+            { clusterName: 'east', groupName: 'pdf', jobName: 'render', jobClassName: 'com.acme.Render' },
+          ],
+          completionRate: 0.5,
+        }),
       ]);
     });
 
@@ -240,7 +321,7 @@ describe('ChaconneWorker', () => {
       w.addJob({
         jobClassName: 'Flaky',
         trigger: { triggerType: TriggerType.SIMPLE },
-        run: () => {
+        execute: () => {
           throw new RangeError('out of range');
         },
         onFailure: (_ctx, error) => {
@@ -262,7 +343,7 @@ describe('ChaconneWorker', () => {
       w.addJob({
         jobClassName: 'Hooked',
         trigger: { triggerType: TriggerType.SIMPLE },
-        run: () => 5,
+        execute: () => 5,
         onSuccess: () => {
           throw new Error('hook broke');
         },
@@ -396,6 +477,78 @@ describe('ChaconneWorker', () => {
       expect(refused.status).toBe(503);
     });
 
+    it('sends a draining heartbeat at once, before the in-flight run finishes, and refuses new runs with 503', async () => {
+      const gate = latch();
+      const w = worker(); // the manager asks for a heartbeat every 60 s: any heartbeat seen here is close()'s
+      w.addDynamicJob('EtlJob', async () => {
+        await gate.wait();
+        return 'drained';
+      });
+      await w.start();
+      await w.handle(signedRun(runRequest({ runId: 311 })));
+      await manager.waitFor('the run to start', () => gate.started());
+      const closing = w.close();
+      const heartbeat = await manager.waitFor('the draining heartbeat', () =>
+        manager.to(ManagerRoutes.heartbeat).find((r) => (r.body as HeartbeatRequest).draining),
+      );
+      expect(heartbeat.body).toEqual<HeartbeatRequest>({
+        instanceId: 'worker-1',
+        activeRuns: 1,
+        draining: true,
+      });
+      expect(report(311)).toBeUndefined();
+      const refused = await w.handle(signedRun(runRequest({ runId: 312 })));
+      expect([refused.status, JSON.parse(refused.body)]).toEqual([
+        503,
+        expect.objectContaining({ code: ErrorCode.DEPENDENCY_UNAVAILABLE }),
+      ]);
+      expect(manager.to(ManagerRoutes.deregister)).toHaveLength(0);
+
+      gate.release();
+      await closing;
+      expect(report(311)).toMatchObject({ runningState: RunningState.COMPLETED, result: 'drained' });
+      const paths = manager.requests.map((r) => r.path);
+      expect(paths.indexOf(ManagerRoutes.heartbeat)).toBeLessThan(paths.indexOf(ManagerRoutes.report(311)));
+      expect(paths.indexOf(ManagerRoutes.report(311))).toBeLessThan(paths.indexOf(ManagerRoutes.deregister));
+      expect(manager.to(ManagerRoutes.report(312))).toHaveLength(0);
+    });
+
+    it('reports a run outlasting the grace period FAILED with the reason, before deregistering', async () => {
+      const w = worker({ shutdownGraceMs: 50 });
+      let signal: AbortSignal | undefined;
+      w.addDynamicJob('EtlJob', (ctx) => {
+        signal = ctx.signal;
+        return new Promise(() => undefined); // never settles, ignores the signal
+      });
+      await w.start();
+      await w.handle(signedRun(runRequest({ runId: 313 })));
+      const started = Date.now();
+      await w.close();
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(report(313)).toMatchObject({
+        runningState: RunningState.FAILED,
+        reason: SHUTDOWN_REASON,
+        error: { name: 'AbortError', message: 'worker shut down before the run finished' },
+      });
+      expect(signal?.aborted).toBe(true);
+      const paths = manager.requests.map((r) => r.path);
+      expect(paths.indexOf(ManagerRoutes.report(313))).toBeLessThan(paths.indexOf(ManagerRoutes.deregister));
+      expect(w.activeRuns).toBe(0);
+    });
+
+    it('reports the known outcome of a run whose onSuccess hook outlasts the grace period', async () => {
+      const w = worker({ shutdownGraceMs: 50 });
+      w.addJob({
+        jobClassName: 'EtlJob',
+        trigger: { triggerType: TriggerType.SIMPLE },
+        execute: () => 'body done',
+        onSuccess: () => new Promise(() => undefined), // a hook that never returns
+      });
+      await w.handle(signedRun(runRequest({ runId: 314 })));
+      await w.close();
+      expect(report(314)).toMatchObject({ runningState: RunningState.COMPLETED, result: 'body done' });
+    });
+
     it('aborts runs still executing after the grace period and reports them FAILED', async () => {
       const w = worker({ shutdownGraceMs: 30 });
       w.addDynamicJob('EtlJob', () => new Promise(() => undefined));
@@ -404,7 +557,7 @@ describe('ChaconneWorker', () => {
       await w.close();
       expect(report(303)).toMatchObject({
         runningState: RunningState.FAILED,
-        reason: 'worker shutting down',
+        reason: 'worker shut down before the run finished',
       });
     });
 

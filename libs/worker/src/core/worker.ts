@@ -2,6 +2,7 @@ import {
   ErrorCode,
   ManagerRoutes,
   PROTOCOL_VERSION,
+  RunningState,
   type HeartbeatRequest,
   type HeartbeatResponse,
   type RegisterRequest,
@@ -13,7 +14,14 @@ import {
 import { backoffDelay, sleep } from './backoff';
 import { ChaconneWorkerError, ManagerRequestError } from './errors';
 import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
-import type { JobContext, JobHandler, JobRegistration, NotManagedJob, NotManagedJobClass } from './job';
+import type {
+  DynamicJobOptions,
+  Job,
+  JobContext,
+  JobHandler,
+  NotManagedJob,
+  NotManagedJobClass,
+} from './job';
 import { JobRegistry, type RegisteredJob } from './job-registry';
 import { LogShipper } from './log-shipper';
 import { ManagerClient, type ManagerTransport } from './manager-client';
@@ -27,6 +35,8 @@ import { RecentRunIds } from './recent-run-ids';
 import { RequestHandler, type RunAcceptance } from './request-handler';
 import { executeRun, RunAbortedError, type RunOutcomeReport } from './run-executor';
 import { SDK_VERSION } from './version';
+import type { ManagedJob } from '../managed-job';
+import { toJob } from '../to-job';
 
 /** Runtime facts an adapter knows only once the host server listens. */
 export interface WorkerStartOptions {
@@ -34,12 +44,23 @@ export interface WorkerStartOptions {
   port?: number;
 }
 
+/** The reason reported for runs still executing when the shutdown grace period ends. */
+export const SHUTDOWN_REASON = 'worker shut down before the run finished';
 /** Extra time after the grace period for aborted runs to send their reports. */
 const FINAL_REPORT_WINDOW_MS = 5_000;
 /** Timeout of the best-effort requests sent while closing (draining heartbeat, deregister). */
 const CLOSING_REQUEST_TIMEOUT_MS = 3_000;
 /** Lowest heartbeat interval honoured, whatever the manager answers. */
 const MIN_HEARTBEAT_MS = 50;
+
+/** A run accepted and not yet decided. */
+interface ExecutingRun {
+  readonly controller: AbortController;
+  /** The outcome, once known (its onSuccess/onFailure hook may still be running). */
+  decided: RunOutcomeReport | undefined;
+  /** Ends the run now with this outcome, whatever its code is still doing. */
+  readonly force: (outcome: RunOutcomeReport) => void;
+}
 
 /** Read through a call: the flag flips while a request awaits, which narrowing cannot see. */
 function isAborted(signal: AbortSignal): boolean {
@@ -72,9 +93,9 @@ function isFinalReportRefusal(error: unknown): error is ManagerRequestError {
  *   groupName: 'billing',
  *   port: 8088,
  * });
- * worker.addJob(jobFromInstance(new DemoCronJob()));
- * worker.addDynamicJob(EtlJob);
- * // route POST /chaconne/* of your server to worker.handle, then:
+ * worker.addJob(new HealthCheckJob()); // a ManagedJob; or a Job object; or jobFromInstance(new DemoCronJob())
+ * worker.addDynamicJob(EtlJob, { concurrency: 2 });
+ * // serve /chaconne/* with an adapter (`@chaconne/worker/http`, `/express`, `/nest`), then:
  * await worker.start();
  */
 export class ChaconneWorker {
@@ -91,8 +112,10 @@ export class ChaconneWorker {
   private readonly recentRunIds = new RecentRunIds();
   /** Runs accepted and not yet reported. */
   private readonly runs = new Map<number, Promise<void>>();
-  /** Runs whose handler is still executing, with the controller that aborts it. */
-  private readonly executing = new Map<number, AbortController>();
+  /** Runs whose outcome is not decided yet (handler or hooks still executing). */
+  private readonly executing = new Map<number, ExecutingRun>();
+  /** Runs of each job (by job class name) counted against its concurrency limit. */
+  private readonly runningByJob = new Map<string, number>();
   private readonly background = new Set<Promise<void>>();
   /** Aborted at the end of close(): ends every retry loop. */
   private readonly stopping = new AbortController();
@@ -141,12 +164,19 @@ export class ChaconneWorker {
   }
 
   /**
-   * Registers a code-defined job (its definition and trigger are upserted by the manager).
-   * Throws on a duplicate job name or class, naming both declarations.
+   * Registers a code-defined job: a {@link ManagedJob} subclass instance, a {@link Job}
+   * (object literal or class instance), or `jobFromInstance(new MyChacJob())`. Its
+   * definition (trigger and dependencies included) is sent at registration and upserted by
+   * the manager. Throws on an invalid definition or a duplicate job name or class, naming
+   * both declarations.
+   *
+   * @example
+   * worker.addJob(new HealthCheckJob());
+   * worker.addJob({ jobClassName: 'Nightly', trigger: cronTrigger, concurrency: 1, execute: (ctx) => run(ctx) });
    */
-  addJob(job: JobRegistration): this {
+  addJob(job: Job | ManagedJob): this {
     this.assertNotStarted();
-    this.registry.addCodeDefined(job);
+    this.registry.addCodeDefined(toJob(job));
     return this;
   }
 
@@ -158,19 +188,35 @@ export class ChaconneWorker {
    * @example
    * worker.addDynamicJob('EtlJob', async (ctx) => ({ rows: await load(ctx.attachment) }));
    * worker.addDynamicJob(EtlJob); // a class implementing NotManagedJob, instantiated per run
+   * worker.addDynamicJob(EtlJob, { concurrency: 1 }); // at most one EtlJob run at a time here
    */
-  addDynamicJob(jobClassName: string, job: JobHandler | NotManagedJob | NotManagedJobClass): this;
-  addDynamicJob(jobClass: NotManagedJobClass): this;
+  addDynamicJob(
+    jobClassName: string,
+    job: JobHandler | NotManagedJob | NotManagedJobClass,
+    options?: DynamicJobOptions,
+  ): this;
+  addDynamicJob(jobClass: NotManagedJobClass, options?: DynamicJobOptions): this;
   addDynamicJob(
     nameOrClass: string | NotManagedJobClass,
-    job?: JobHandler | NotManagedJob | NotManagedJobClass,
+    jobOrOptions?: JobHandler | NotManagedJob | NotManagedJobClass | DynamicJobOptions,
+    options?: DynamicJobOptions,
   ): this {
     this.assertNotStarted();
     if (typeof nameOrClass === 'string') {
-      if (job === undefined) throw new ChaconneWorkerError(`Dynamic job "${nameOrClass}" needs a handler`);
-      this.registry.addDynamic(nameOrClass, job);
+      if (jobOrOptions === undefined)
+        throw new ChaconneWorkerError(`Dynamic job "${nameOrClass}" needs a handler`);
+      this.registry.addDynamic(
+        nameOrClass,
+        jobOrOptions as JobHandler | NotManagedJob | NotManagedJobClass,
+        options,
+      );
     } else {
-      this.registry.addDynamic(nameOrClass.name, nameOrClass, `class ${nameOrClass.name}`);
+      this.registry.addDynamic(
+        nameOrClass.name,
+        nameOrClass,
+        jobOrOptions as DynamicJobOptions | undefined,
+        `class ${nameOrClass.name}`,
+      );
     }
     return this;
   }
@@ -235,9 +281,14 @@ export class ChaconneWorker {
   };
 
   /**
-   * Graceful shutdown: refuses new runs (503), waits for in-flight runs up to
-   * `shutdownGraceMs` (then aborts them), ships their logs and reports, deregisters, and
-   * stops every timer. Idempotent.
+   * Graceful shutdown, in this order:
+   * 1. tells the manager at once that this instance is draining (a heartbeat with
+   *    `draining: true`, not at the next interval) and refuses new runs with 503;
+   * 2. lets in-flight runs finish within `shutdownGraceMs`, shipping their logs and reports;
+   * 3. aborts the runs still going at the end of the grace period and reports them FAILED
+   *    with the reason {@link SHUTDOWN_REASON} (never silently lost);
+   * 4. deregisters and stops every timer.
+   * Idempotent. Adapters that own the HTTP server close it after this.
    */
   close(): Promise<void> {
     this.closing ??= this.runClose();
@@ -400,34 +451,46 @@ export class ChaconneWorker {
   // ---- runs ----
 
   private acceptRun(request: RunRequest): RunAcceptance {
-    if (this.draining) return 'draining';
+    if (this.draining) return { outcome: 'draining' };
     const job = this.registry.find(request.jobKey.jobClassName);
-    if (!job) return 'no-handler';
-    if (this.recentRunIds.has(request.runId)) return 'duplicate';
+    if (!job) return { outcome: 'no-handler' };
+    if (this.recentRunIds.has(request.runId)) return { outcome: 'duplicate' };
+    const running = this.runningByJob.get(job.jobClassName) ?? 0;
+    // Not remembered as seen: the manager may dispatch this run here again later.
+    if (running >= job.concurrency) return { outcome: 'at-capacity', limit: job.concurrency };
     this.recentRunIds.add(request.runId);
-    const controller = new AbortController();
-    this.executing.set(request.runId, controller);
-    const done = this.runAndReport(job, request, controller).finally(() => {
+    this.runningByJob.set(job.jobClassName, running + 1);
+    const done = this.runAndReport(job, request).finally(() => {
       this.runs.delete(request.runId);
     });
     this.runs.set(request.runId, done);
-    return 'accepted';
+    return { outcome: 'accepted' };
   }
 
   private cancelRun(runId: number): boolean {
-    const controller = this.executing.get(runId);
-    if (!controller) return false;
-    controller.abort(new RunAbortedError('cancelled by the manager'));
+    const run = this.executing.get(runId);
+    if (!run) return false;
+    run.controller.abort(new RunAbortedError('cancelled by the manager'));
     return true;
   }
 
-  private async runAndReport(
-    job: RegisteredJob,
-    request: RunRequest,
-    controller: AbortController,
-  ): Promise<void> {
+  private async runAndReport(job: RegisteredJob, request: RunRequest): Promise<void> {
     const { runId } = request;
     const startedAt = new Date().toISOString();
+    const controller = new AbortController();
+    let force: (outcome: RunOutcomeReport) => void = () => undefined;
+    const forced = new Promise<RunOutcomeReport>((resolve) => {
+      force = resolve;
+    });
+    const run: ExecutingRun = { controller, decided: undefined, force };
+    this.executing.set(runId, run);
+    let holdsSlot = true;
+    const settle = (): void => {
+      if (!holdsSlot) return;
+      holdsSlot = false;
+      this.executing.delete(runId);
+      this.releaseSlot(job);
+    };
     try {
       const ctx: JobContext = Object.freeze({
         jobKey: request.jobKey,
@@ -441,9 +504,15 @@ export class ChaconneWorker {
       });
       let outcome: RunOutcomeReport;
       try {
-        outcome = await executeRun(job, ctx, controller, request.timeoutMs, this.options.logger);
+        // `forced` wins when close() gives up on the run (e.g. a hook that never returns).
+        outcome = await Promise.race([
+          executeRun(job, ctx, controller, request.timeoutMs, this.options.logger, (decided) => {
+            run.decided = decided;
+          }),
+          forced,
+        ]);
       } finally {
-        this.executing.delete(runId);
+        settle();
         this.logs.endRun(runId);
       }
       const report: RunReport = {
@@ -454,8 +523,15 @@ export class ChaconneWorker {
       };
       await this.reportUntilAccepted(runId, report);
     } catch (error) {
+      settle();
       this.options.logger.error(`run ${runId}: unexpected SDK failure: ${describe(error)}`);
     }
+  }
+
+  private releaseSlot(job: RegisteredJob): void {
+    const running = (this.runningByJob.get(job.jobClassName) ?? 1) - 1;
+    if (running > 0) this.runningByJob.set(job.jobClassName, running);
+    else this.runningByJob.delete(job.jobClassName);
   }
 
   /** Ships the run's logs, then its report, retrying until the manager takes both. */
@@ -495,16 +571,28 @@ export class ChaconneWorker {
     this.draining = true;
     const logger = this.options.logger;
     this.stopRegistering.abort();
-    if (this.registered && this.runs.size > 0) {
-      // Tell the manager at once, so it stops dispatching here while runs finish.
+    if (this.registered) {
+      // Tell the manager at once, so it stops dispatching here while runs finish; tracked, so
+      // it is settled before the deregistration below.
       this.track(this.sendOnce(ManagerRoutes.heartbeat, this.heartbeatBody()).then(() => undefined));
     }
     if (this.runs.size > 0) {
       logger.log(`closing: waiting up to ${this.options.shutdownGraceMs} ms for ${this.runs.size} run(s)`);
       if (!(await this.settleRuns(this.options.shutdownGraceMs)) && this.executing.size > 0) {
-        logger.warn(`closing: aborting ${this.executing.size} run(s) still executing after the grace period`);
-        for (const controller of this.executing.values()) {
-          controller.abort(new RunAbortedError('worker shutting down'));
+        logger.warn(
+          `closing: ${this.executing.size} run(s) still executing after the grace period; reporting them FAILED`,
+        );
+        const error = new RunAbortedError(SHUTDOWN_REASON);
+        for (const run of this.executing.values()) {
+          run.controller.abort(error);
+          // A run whose outcome is known but whose hook hangs keeps that outcome.
+          run.force(
+            run.decided ?? {
+              runningState: RunningState.FAILED,
+              error: { name: error.name, message: SHUTDOWN_REASON },
+              reason: SHUTDOWN_REASON,
+            },
+          );
         }
         await this.settleRuns(FINAL_REPORT_WINDOW_MS);
       }

@@ -11,7 +11,16 @@ import { DiscoveryService, HttpAdapterHost } from '@nestjs/core';
 import { ChaconneWorkerError } from '../core/errors';
 import { ChaconneWorker } from '../core/worker';
 import { isChacJob, jobFromInstance } from '../decorators';
+import { isManagedJob } from '../managed-job';
 import { CHACONNE_WORKER_OPTIONS, type ChaconneWorkerModuleOptions } from './chaconne-worker.options';
+
+/** A `@ChacJob` class or a `ManagedJob` subclass: the providers turned into jobs. */
+function isJobClass(metatype: unknown): boolean {
+  return (
+    isChacJob(metatype) ||
+    (typeof metatype === 'function' && isManagedJob((metatype as { prototype: unknown }).prototype))
+  );
+}
 
 function listeningPort(server: Server): number | undefined {
   const address = server.address();
@@ -19,7 +28,7 @@ function listeningPort(server: Server): number | undefined {
 }
 
 /**
- * Ties the worker to the Nest lifecycle: discovers `@ChacJob` providers at module init
+ * Ties the worker to the Nest lifecycle: discovers `@ChacJob` and `ManagedJob` providers at module init
  * (a duplicate fails start-up), registers with the manager once the host HTTP server
  * listens (so the manager never dispatches to a closed port), and drains on shutdown.
  */
@@ -36,20 +45,24 @@ export class ChaconneWorkerExplorer implements OnModuleInit, OnApplicationBootst
   ) {}
 
   onModuleInit(): void {
-    for (const jobClass of this.options.dynamicJobs ?? []) this.worker.addDynamicJob(jobClass);
+    for (const entry of this.options.dynamicJobs ?? []) {
+      if (typeof entry === 'function') this.worker.addDynamicJob(entry);
+      else this.worker.addDynamicJob(entry.jobClass, entry);
+    }
     const seen = new Set<unknown>();
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       const metatype = wrapper.metatype;
-      if (metatype && isChacJob(metatype) && !wrapper.isDependencyTreeStatic()) {
+      if (metatype && isJobClass(metatype) && !wrapper.isDependencyTreeStatic()) {
         throw new ChaconneWorkerError(
-          `@ChacJob class ${metatype.name} must be a singleton provider, not request- or transient-scoped`,
+          `Job class ${metatype.name} must be a singleton provider, not request- or transient-scoped`,
         );
       }
-      if (typeof instance !== 'object' || instance === null || seen.has(instance) || !isChacJob(instance))
-        continue;
+      if (typeof instance !== 'object' || instance === null || seen.has(instance)) continue;
+      if (isManagedJob(instance)) this.worker.addJob(instance);
+      else if (isChacJob(instance)) this.worker.addJob(jobFromInstance(instance));
+      else continue;
       seen.add(instance);
-      this.worker.addJob(jobFromInstance(instance));
     }
   }
 

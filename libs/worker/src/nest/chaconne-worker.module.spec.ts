@@ -1,5 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { Logger, Module, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   ManagerRoutes,
@@ -15,7 +22,29 @@ import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/test
 import type { JobContext, NotManagedJob } from '../core/job';
 import { ChaconneWorker } from '../core/worker';
 import { ChacJob, ChacTrigger, Run } from '../decorators';
+import { ManagedJob } from '../managed-job';
 import { ChaconneWorkerModule } from './chaconne-worker.module';
+
+@Injectable()
+class Greeter {
+  greet(name: string | null): string {
+    return `hi ${name ?? 'nobody'}`;
+  }
+}
+
+/** A ManagedJob provider with an injected dependency. */
+@Injectable()
+class GreetingJob extends ManagedJob {
+  constructor(private readonly greeter: Greeter) {
+    super();
+  }
+  override getConcurrency(): number {
+    return 1;
+  }
+  execute(ctx: JobContext): string {
+    return this.greeter.greet(ctx.attachment);
+  }
+}
 
 @ChacJob({ timeout: 5_000 })
 @ChacTrigger({ cron: '*/5 * * * * ?' })
@@ -132,6 +161,8 @@ describe('ChaconneWorkerModule', () => {
         }) as unknown,
       },
     ]);
+    // The manager records the request before the worker has read the answer.
+    await expect(app.get(ChaconneWorker).ready).resolves.toBeUndefined();
     expect(app.get(ChaconneWorker).isRegistered).toBe(true);
 
     // Express' JSON parser is on; the Chaconne media type keeps the raw bytes for the signature.
@@ -208,6 +239,33 @@ describe('ChaconneWorkerModule', () => {
     expect(worker.jobs.map((j) => j.definition?.jobKey.clusterName)).toEqual(['async-cluster']);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(manager.to(ManagerRoutes.register)).toHaveLength(0);
+  });
+
+  it('discovers ManagedJob providers, with their injected dependencies', async () => {
+    app = await NestFactory.create(appModule(manager.url, [Greeter, GreetingJob]));
+    await app.listen(0, '127.0.0.1');
+    const { port } = (app.getHttpServer() as { address(): AddressInfo }).address();
+    const registration = await manager.waitFor(
+      'the registration',
+      () => manager.to(ManagerRoutes.register)[0]?.body as RegisterRequest | undefined,
+    );
+    expect(registration.jobs.map((job) => job.definition?.jobKey.jobName)).toEqual([
+      undefined,
+      'greetingJob',
+    ]);
+    const run = runRequest({
+      runId: 61,
+      attachment: 'Ada',
+      jobKey: { ...runRequest().jobKey, jobClassName: 'GreetingJob' },
+    });
+    expect((await post(`http://127.0.0.1:${port}${WorkerRoutes.runs}`, JSON.stringify(run))).status).toBe(
+      202,
+    );
+    const report = await manager.waitFor(
+      'the report of run 61',
+      () => manager.to(ManagerRoutes.report(61))[0]?.body as RunReport | undefined,
+    );
+    expect(report).toMatchObject({ runningState: RunningState.COMPLETED, result: 'hi Ada' });
   });
 
   it('fails start-up on a duplicate job name, naming both classes', async () => {

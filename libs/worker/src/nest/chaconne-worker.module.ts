@@ -30,7 +30,7 @@ const shared: Provider[] = [
 ];
 
 /**
- * Embeds a Chaconne worker in a Nest app: discovers `@ChacJob` providers, mounts the signed
+ * Embeds a Chaconne worker in a Nest app: discovers `@ChacJob` and `ManagedJob` providers, mounts the signed
  * run endpoints (`POST /chaconne/runs`, `.../:runId/cancel`) inside the app's own HTTP
  * server, registers with the manager once the server listens, and drains on shutdown.
  * Inject `ChaconneWorker` (from `@chaconne/worker`) to reach the core worker.

@@ -1,15 +1,20 @@
 import type { FactoryProvider, ModuleMetadata } from '@nestjs/common';
 import type { ChaconneWorkerOptions } from '../core/options';
-import type { NotManagedJobClass } from '../core/job';
+import type { DynamicJobOptions, NotManagedJobClass } from '../core/job';
+
+/** A dynamic job class with its per-instance options. */
+export interface DynamicJobEntry extends DynamicJobOptions {
+  jobClass: NotManagedJobClass;
+}
 
 /** Options of `ChaconneWorkerModule.forRoot()`: the core options plus Nest-specific ones. */
 export interface ChaconneWorkerModuleOptions extends ChaconneWorkerOptions {
   /**
    * Dynamic job classes (Chaconne's `NotManagedJob`), registered by class name and
-   * instantiated per run.
+   * instantiated per run; `{ jobClass, concurrency }` to limit concurrent runs.
    * @defaultValue []
    */
-  dynamicJobs?: NotManagedJobClass[];
+  dynamicJobs?: (NotManagedJobClass | DynamicJobEntry)[];
   /**
    * Register with the manager once the host HTTP server listens. Set false to call
    * `worker.start()` yourself (e.g. in tests that never listen).

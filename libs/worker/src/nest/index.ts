@@ -3,6 +3,7 @@ export { CHACONNE_WORKER_OPTIONS } from './chaconne-worker.options';
 export type {
   ChaconneWorkerModuleOptions,
   ChaconneWorkerModuleAsyncOptions,
+  DynamicJobEntry,
 } from './chaconne-worker.options';
 // The injectable: the core worker, provided under its own class token.
 export { ChaconneWorker } from '../core/worker';

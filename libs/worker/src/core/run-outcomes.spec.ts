@@ -1,0 +1,324 @@
+import { ErrorCode, ManagerRoutes, RunningState, type ApiFailure, type RunReport } from '@chaconne/contracts';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedRun } from '@chaconne/testing';
+import { ChacJob, OnFailure, OnSuccess, Prepare, Run, ShouldRun, jobFromInstance } from '../decorators';
+import { ManagedJob } from '../managed-job';
+import { JobTerminationError, NonRetryableError } from './errors';
+import type { JobContext, NotManagedJob, ShouldRunResult } from './job';
+import { onDemandTrigger } from './trigger';
+import { ChaconneWorker } from './worker';
+
+/**
+ * What every job style below does, driven by the run's attachment:
+ * `skip` -> shouldRun false; `because ...` -> shouldRun answers that reason;
+ * `terminate` -> JobTerminationError; `fatal` -> NonRetryableError; else returns 'done'.
+ */
+const calls: string[] = [];
+const behaviour = {
+  prepare(ctx: JobContext): void {
+    calls.push('prepare');
+    if (ctx.attachment === 'broken prepare') throw new Error('no connection');
+  },
+  shouldRun(ctx: JobContext): ShouldRunResult {
+    calls.push('shouldRun');
+    if (ctx.attachment === 'skip') return false;
+    if (ctx.attachment?.startsWith('because ')) return ctx.attachment;
+    return true;
+  },
+  execute(ctx: JobContext): string {
+    calls.push('execute');
+    if (ctx.attachment === 'terminate') throw new JobTerminationError('source exhausted');
+    if (ctx.attachment === 'fatal') throw new NonRetryableError('attachment has no "table"');
+    return 'done';
+  },
+  onSuccess(): void {
+    calls.push('onSuccess');
+  },
+  onFailure(_ctx: JobContext, error: Error): void {
+    calls.push(`onFailure ${error.name}`);
+  },
+};
+
+class GatedManagedJob extends ManagedJob {
+  override getJobClassName(): string {
+    return 'Gated';
+  }
+  override prepare(ctx: JobContext): void {
+    behaviour.prepare(ctx);
+  }
+  override shouldRun(ctx: JobContext): ShouldRunResult {
+    return behaviour.shouldRun(ctx);
+  }
+  execute(ctx: JobContext): string {
+    return behaviour.execute(ctx);
+  }
+  override onSuccess(): void {
+    behaviour.onSuccess();
+  }
+  override onFailure(ctx: JobContext, error: Error): void {
+    behaviour.onFailure(ctx, error);
+  }
+}
+
+@ChacJob({ jobClassName: 'Gated' })
+class GatedChacJob {
+  @Prepare() open(ctx: JobContext): void {
+    behaviour.prepare(ctx);
+  }
+  @ShouldRun() gate(ctx: JobContext): ShouldRunResult {
+    return behaviour.shouldRun(ctx);
+  }
+  @Run() run(ctx: JobContext): string {
+    return behaviour.execute(ctx);
+  }
+  @OnSuccess() done(): void {
+    behaviour.onSuccess();
+  }
+  @OnFailure() failed(ctx: JobContext, error: Error): void {
+    behaviour.onFailure(ctx, error);
+  }
+}
+
+class Gated implements NotManagedJob {
+  prepare = behaviour.prepare;
+  shouldRun = behaviour.shouldRun;
+  execute = behaviour.execute;
+  onSuccess = behaviour.onSuccess;
+  onFailure = behaviour.onFailure;
+}
+
+const styles: [string, (worker: ChaconneWorker) => void][] = [
+  ['ManagedJob', (w) => w.addJob(new GatedManagedJob())],
+  ['Job', (w) => w.addJob({ jobClassName: 'Gated', trigger: onDemandTrigger(), ...behaviour })],
+  ['@ChacJob', (w) => w.addJob(jobFromInstance(new GatedChacJob()))],
+  ['NotManagedJob', (w) => w.addDynamicJob(Gated)],
+];
+
+describe('run outcomes and limits', () => {
+  let manager: FakeManager;
+  const workers: ChaconneWorker[] = [];
+  let nextRunId = 500;
+
+  function worker(): ChaconneWorker {
+    const created = new ChaconneWorker({
+      managerUrl: manager.url,
+      secret: SECRET,
+      clusterName: 'test-cluster',
+      groupName: 'test-group',
+      port: 8088,
+      logger: recordingLogger(),
+      retryBackoff: { initialMs: 10, maxMs: 40 },
+      logShipping: { flushIntervalMs: 10 },
+    });
+    workers.push(created);
+    return created;
+  }
+
+  async function dispatch(
+    w: ChaconneWorker,
+    jobClassName: string,
+    attachment: string | null = null,
+    runId = ++nextRunId,
+  ): Promise<{ runId: number; status: number; body: unknown }> {
+    const response = await w.handle(
+      signedRun(runRequest({ runId, attachment, jobKey: { ...runRequest().jobKey, jobClassName } })),
+    );
+    return { runId, status: response.status, body: JSON.parse(response.body) as unknown };
+  }
+
+  const reportOf = (runId: number): Promise<RunReport> =>
+    manager.waitFor(
+      `the report of run ${runId}`,
+      () => manager.to(ManagerRoutes.report(runId)).at(-1)?.body as RunReport | undefined,
+    );
+
+  async function outcome(w: ChaconneWorker, attachment: string | null): Promise<RunReport> {
+    const { runId, status } = await dispatch(w, 'Gated', attachment);
+    expect(status).toBe(202);
+    return reportOf(runId);
+  }
+
+  beforeAll(async () => {
+    manager = await FakeManager.start();
+  });
+
+  beforeEach(() => {
+    manager.reset();
+    calls.length = 0;
+  });
+
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+  });
+
+  afterAll(async () => {
+    await manager.close();
+  });
+
+  describe.each(styles)('hooks of a %s', (_style, register) => {
+    let w: ChaconneWorker;
+
+    beforeEach(() => {
+      w = worker();
+      register(w);
+    });
+
+    it('runs prepare, shouldRun, the body, then onSuccess, and reports COMPLETED', async () => {
+      expect(await outcome(w, null)).toMatchObject({ runningState: RunningState.COMPLETED, result: 'done' });
+      expect(calls).toEqual(['prepare', 'shouldRun', 'execute', 'onSuccess']);
+    });
+
+    it('reports SKIPPED with a reason when shouldRun answers false or a reason, running neither the body nor a hook', async () => {
+      const skipped = await outcome(w, 'skip');
+      expect(skipped).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: 'shouldRun returned false',
+      });
+      expect(skipped.error).toBeUndefined();
+      expect(await outcome(w, 'because the ledger is closed')).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: 'because the ledger is closed',
+      });
+      expect(calls).toEqual(['prepare', 'shouldRun', 'prepare', 'shouldRun']);
+    });
+
+    it('reports FINISHED with the message as the reason when the body throws JobTerminationError', async () => {
+      expect(await outcome(w, 'terminate')).toMatchObject({
+        runningState: RunningState.FINISHED,
+        reason: 'source exhausted',
+        error: { name: 'JobTerminationError', message: 'source exhausted' },
+      });
+      expect(calls).toEqual(['prepare', 'shouldRun', 'execute']);
+    });
+
+    it('reports NonRetryableError as FAILED under its name, and calls onFailure', async () => {
+      expect(await outcome(w, 'fatal')).toMatchObject({
+        runningState: RunningState.FAILED,
+        reason: 'attachment has no "table"',
+        error: { name: 'NonRetryableError', message: 'attachment has no "table"' },
+      });
+      expect(calls).toEqual(['prepare', 'shouldRun', 'execute', 'onFailure NonRetryableError']);
+    });
+  });
+
+  it('fails a run whose prepare throws, without running shouldRun or the body', async () => {
+    const w = worker();
+    w.addJob({ jobClassName: 'Gated', trigger: onDemandTrigger(), ...behaviour });
+    expect(await outcome(w, 'broken prepare')).toMatchObject({
+      runningState: RunningState.FAILED,
+      reason: 'no connection',
+    });
+    expect(calls).toEqual(['prepare', 'onFailure Error']);
+  });
+
+  it('ends a run FINISHED when shouldRun throws JobTerminationError (a termination strategy)', async () => {
+    const w = worker();
+    w.addDynamicJob('EtlJob', {
+      shouldRun: () => {
+        throw new JobTerminationError('deadline passed');
+      },
+      execute: () => {
+        calls.push('execute');
+      },
+    });
+    const { runId } = await dispatch(w, 'EtlJob');
+    expect(await reportOf(runId)).toMatchObject({
+      runningState: RunningState.FINISHED,
+      reason: 'deadline passed',
+    });
+    expect(calls).toEqual([]);
+  });
+
+  describe('concurrency limit', () => {
+    function gate(): { release: () => void; started: number; handler: () => Promise<string> } {
+      let release: () => void = () => undefined;
+      const opened = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const state = {
+        release: () => {
+          release();
+        },
+        started: 0,
+        handler: async () => {
+          state.started++;
+          await opened;
+          return 'released';
+        },
+      };
+      return state;
+    }
+
+    it('answers 429 RATE_LIMITED to a run arriving at the limit, without running it', async () => {
+      const g = gate();
+      const w = worker();
+      w.addJob({ jobClassName: 'Exclusive', trigger: onDemandTrigger(), concurrency: 1, execute: g.handler });
+      const first = await dispatch(w, 'Exclusive');
+      const second = await dispatch(w, 'Exclusive');
+      expect(first.status).toBe(202);
+      expect(second.status).toBe(429);
+      expect(second.body).toEqual<ApiFailure>({
+        success: false,
+        code: ErrorCode.RATE_LIMITED,
+        msg: 'job class Exclusive already runs 1 time(s) on this worker (its concurrency limit); dispatch to another instance',
+        data: null,
+        details: { concurrency: 1 },
+      });
+      await manager.waitFor('the first run to start', () => g.started === 1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(g.started).toBe(1);
+      expect(w.activeRuns).toBe(1);
+
+      g.release();
+      await reportOf(first.runId);
+      await manager.waitFor('the slot to free up', () => w.activeRuns === 0);
+      // The refused run was not remembered: dispatched here again, it runs.
+      const again = await dispatch(w, 'Exclusive', null, second.runId);
+      expect([again.status, again.body]).toEqual([202, { accepted: true, duplicate: false }]);
+      expect(await reportOf(second.runId)).toMatchObject({
+        runningState: RunningState.COMPLETED,
+        result: 'released',
+      });
+      expect(g.started).toBe(2);
+      expect(manager.to(ManagerRoutes.report(second.runId))).toHaveLength(1);
+    });
+
+    it('counts each job separately, takes the limit of dynamic jobs and ManagedJobs, and is unlimited by default', async () => {
+      const dynamic = gate();
+      const managed = gate();
+      const free = gate();
+      class Limited extends ManagedJob {
+        override getConcurrency(): number {
+          return 1;
+        }
+        execute(): Promise<string> {
+          return managed.handler();
+        }
+      }
+      const w = worker();
+      w.addDynamicJob('Pair', dynamic.handler, { concurrency: 2 });
+      w.addJob(new Limited());
+      w.addDynamicJob('Free', free.handler);
+      const statuses = async (jobClassName: string, count: number): Promise<number[]> => {
+        const answers: number[] = [];
+        for (let i = 0; i < count; i++) answers.push((await dispatch(w, jobClassName)).status);
+        return answers;
+      };
+      expect(await statuses('Pair', 3)).toEqual([202, 202, 429]);
+      expect(await statuses('Limited', 2)).toEqual([202, 429]);
+      expect(await statuses('Free', 5)).toEqual([202, 202, 202, 202, 202]);
+      await manager.waitFor(
+        'every accepted run to start',
+        () => dynamic.started + managed.started + free.started === 8,
+      );
+      for (const g of [dynamic, managed, free]) g.release();
+      await manager.waitFor('every run to settle', () => w.activeRuns === 0);
+    });
+
+    it('refuses a concurrency that is not a positive integer', () => {
+      const w = worker();
+      expect(() => w.addDynamicJob('Bad', () => 1, { concurrency: 0 })).toThrow(
+        'Dynamic job "Bad": concurrency must be an integer >= 1 (got 0)',
+      );
+    });
+  });
+});
