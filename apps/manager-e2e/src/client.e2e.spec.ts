@@ -433,6 +433,12 @@ describe('JobManager against a real manager', () => {
     expect(await jobs.getRelations(upstream, DependencyType.PARALLEL)).toEqual([parent]);
     expect(await jobs.getDependentKeys(downstream, DependencyType.SERIAL)).toEqual([upstream]);
     expect(await jobs.getDependentKeys(parent, DependencyType.PARALLEL)).toEqual([upstream]);
+    const history = await jobs.selectJobHistory(parent);
+    expect(history.content[0]).toMatchObject({
+      source: 'api',
+      action: 'create',
+      changes: { forkKeys: { from: null } },
+    });
     expect(await jobs.hasRelations(downstream, DependencyType.SERIAL)).toBe(false);
 
     // A job without dependencies has none either way.

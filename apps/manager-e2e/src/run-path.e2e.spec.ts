@@ -3,9 +3,9 @@ import {
   ProtocolHeader,
   RUN_REQUEST_CONTENT_TYPE,
   RunningState,
-  signBody,
   WorkerRoutes,
 } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import {
   chaconneBody,
   deleteRedisPrefix,

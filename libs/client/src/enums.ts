@@ -1,69 +1,12 @@
-import type {
-  DependencyType as DependencyTypeCodes,
-  JobState as JobStateCodes,
-  LogLevel as LogLevelCodes,
-  RunningState as RunningStateCodes,
-  SchedulingUnit as SchedulingUnitCodes,
-  TriggerType as TriggerTypeCodes,
+// Chaconne's integer enums come from the contracts (whose entry point is browser-safe).
+export {
+  DependencyType,
+  JobState,
+  LogLevel,
+  RunningState,
+  SchedulingUnit,
+  TriggerType,
 } from '@chaconne/contracts';
-
-/*
- * Chaconne's integer enums, as the client's own values. They are declared with the type of
- * the @chaconne/contracts objects, so any drift from the contracts fails to compile, but the
- * client imports nothing from @chaconne/contracts at run time: its index also loads the
- * request signing (node:crypto), and this client must run in a browser too.
- */
-
-export const JobState: typeof JobStateCodes = {
-  NOT_SCHEDULED: 0,
-  SCHEDULING: 1,
-  RUNNING: 2,
-  PAUSED: 3,
-  FINISHED: 4,
-  FROZEN: 10,
-};
-export type JobState = JobStateCodes;
-
-export const RunningState: typeof RunningStateCodes = {
-  FAILED: 0,
-  COMPLETED: 1,
-  SKIPPED: 2,
-  FINISHED: 3,
-  RUNNING: 99,
-};
-export type RunningState = RunningStateCodes;
-
-export const TriggerType: typeof TriggerTypeCodes = {
-  SIMPLE: 0,
-  CRON: 1,
-  PERIODIC: 2,
-  DEPENDENT: 3,
-};
-export type TriggerType = TriggerTypeCodes;
-
-export const DependencyType: typeof DependencyTypeCodes = {
-  SERIAL: 0,
-  PARALLEL: 1,
-  MIXED: 2,
-};
-export type DependencyType = DependencyTypeCodes;
-
-export const SchedulingUnit: typeof SchedulingUnitCodes = {
-  SECONDS: 0,
-  MINUTES: 1,
-  HOURS: 2,
-  DAYS: 3,
-};
-export type SchedulingUnit = SchedulingUnitCodes;
-
-export const LogLevel: typeof LogLevelCodes = {
-  TRACE: 0,
-  DEBUG: 1,
-  INFO: 2,
-  WARN: 3,
-  ERROR: 4,
-};
-export type LogLevel = LogLevelCodes;
 
 /** xcron task types, as xcron's README documents them: 1 periodic (crontab), 2 one-shot. */
 export const XcronType = { PERIODIC: 1, ONE_SHOT: 2 } as const;

@@ -32,6 +32,7 @@ export type {
   JobStateCount,
   JobStateCountQuery,
   JobTracePageQuery,
+  JobHistoryRecord,
   TriggerPreview,
   XcronCallback,
   XcronCreateTaskRequest,

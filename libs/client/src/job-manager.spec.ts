@@ -234,6 +234,29 @@ const CASES: [string, Case][] = [
     },
   ],
   [
+    'selectJobHistory',
+    {
+      call: (m) => m.selectJobHistory(key, 2, 5),
+      endpoint: 'selectJobHistory',
+      body: { jobKey: key, page: 2, size: 5 },
+      data: {
+        page: 2,
+        size: 5,
+        rows: 6,
+        nextPage: null,
+        content: [
+          {
+            changedAt: '2026-11-21T08:00:00.000Z',
+            source: 'api',
+            actor: 'ops',
+            action: 'update',
+            changes: { retries: { from: 0, to: 2 } },
+          },
+        ],
+      },
+    },
+  ],
+  [
     'previewTrigger (builder and count)',
     {
       call: (m) =>
@@ -393,7 +416,7 @@ describe('JobManager: one method per admin endpoint', () => {
     );
     const covered = new Set(CASES.map(([, c]) => c.endpoint));
     expect(methods.filter((m) => !covered.has(m))).toEqual([]);
-    expect(methods).toHaveLength(30);
+    expect(methods).toHaveLength(31);
   });
 });
 

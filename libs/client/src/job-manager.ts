@@ -28,6 +28,7 @@ import type {
   JobStateCount,
   JobStateCountQuery,
   JobTracePageQuery,
+  JobHistoryRecord,
   TriggerPreview,
 } from './types';
 import { XcronClient } from './xcron-client';
@@ -190,6 +191,11 @@ export class JobManager {
   /** Upstream jobs: the jobs this one depends on (for PARALLEL: its fork children). */
   getDependentKeys(jobKey: JobKey, dependencyType: DependencyType): Promise<JobKey[]> {
     return this.call('getDependentKeys', { jobKey, dependencyType });
+  }
+
+  /** Who changed the job's definition, when, and what changed; newest first. */
+  selectJobHistory(jobKey: JobKey, page = 1, size = 20): Promise<Page<JobHistoryRecord>> {
+    return this.call('selectJobHistory', { jobKey, page, size });
   }
 
   /**

@@ -126,6 +126,18 @@ export interface JobStat extends JobStatCounts {
 }
 
 /** previewTrigger: the next fire times of a trigger. */
+/** One change of a job's definition (selectJobHistory). */
+export interface JobHistoryRecord {
+  changedAt: string;
+  /** `api`, `worker` (a code-defined job registered by an instance) or `xcron`. */
+  source: string;
+  /** The admin token's name, or the worker instance id. */
+  actor: string;
+  /** `create` or `update`. */
+  action: string;
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
 export interface TriggerPreview {
   /** The trigger's IANA time zone (the manager's when the trigger names none). */
   timeZone: string;

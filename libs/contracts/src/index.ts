@@ -51,5 +51,6 @@ export type {
   RunError,
   RunReport,
 } from './protocol';
-export { signBody, verifyBody, NonceCache, SIGNATURE_MAX_AGE_MS, MIN_SECRET_LENGTH } from './signing';
-export type { SignedHeaders, SignatureCheck } from './signing';
+// Signing needs node:crypto: it lives at '@chaconne/contracts/signing', so this entry
+// point stays usable in browsers (the console).
+export { SIGNATURE_MAX_AGE_MS, MIN_SECRET_LENGTH } from './signing-constants';

@@ -13,5 +13,7 @@ export function formatJobKey(key: JobKey): string {
 
 /** Chaconne's JobKey identifier: Base64 of {@link formatJobKey}, used in console URLs. */
 export function jobKeyIdentifier(key: JobKey): string {
-  return Buffer.from(formatJobKey(key), 'utf8').toString('base64');
+  // btoa and TextEncoder exist in browsers and in Node alike.
+  const bytes = new TextEncoder().encode(formatJobKey(key));
+  return btoa(Array.from(bytes, (b) => String.fromCharCode(b)).join(''));
 }

@@ -1,11 +1,9 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ProtocolHeader } from './protocol';
 
-/** Requests whose timestamp is further than this from the receiver's clock are refused. */
-export const SIGNATURE_MAX_AGE_MS = 5 * 60 * 1000;
+import { SIGNATURE_MAX_AGE_MS } from './signing-constants';
 
-/** Shortest shared secret the manager and the SDK accept. */
-export const MIN_SECRET_LENGTH = 32;
+export { MIN_SECRET_LENGTH, SIGNATURE_MAX_AGE_MS } from './signing-constants';
 
 const SCHEME = 'v1';
 

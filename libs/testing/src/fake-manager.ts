@@ -5,10 +5,9 @@ import {
   ProtocolHeader,
   RUN_REQUEST_CONTENT_TYPE,
   WorkerRoutes,
-  signBody,
-  verifyBody,
   type RunRequest,
 } from '@chaconne/contracts';
+import { signBody, verifyBody } from '@chaconne/contracts/signing';
 
 /**
  * A request to the worker's HTTP handler, as @chaconne/worker's `WorkerHttpRequest` has it.

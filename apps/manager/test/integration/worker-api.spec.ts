@@ -1,4 +1,5 @@
-import { MIN_SECRET_LENGTH, PROTOCOL_VERSION, type RegisterResponse, signBody } from '@chaconne/contracts';
+import { MIN_SECRET_LENGTH, PROTOCOL_VERSION, type RegisterResponse } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';

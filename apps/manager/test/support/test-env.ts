@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
-import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest, signBody } from '@chaconne/contracts';
+import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { AppModule } from '../../src/app.module';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';

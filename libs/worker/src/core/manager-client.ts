@@ -1,4 +1,5 @@
-import { ErrorCode, PROTOCOL_VERSION, ProtocolHeader, signBody, type FieldError } from '@chaconne/contracts';
+import { ErrorCode, PROTOCOL_VERSION, ProtocolHeader, type FieldError } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import { ManagerRequestError } from './errors';
 import { SDK_VERSION } from './version';
 

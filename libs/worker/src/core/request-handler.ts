@@ -1,16 +1,15 @@
 import {
   ErrorCode,
-  NonceCache,
   PROTOCOL_VERSION,
   ProtocolHeader,
   WorkerRoutes,
-  verifyBody,
   type ApiFailure,
   type FieldError,
   type JobKey,
   type RunAccepted,
   type RunRequest,
 } from '@chaconne/contracts';
+import { NonceCache, verifyBody } from '@chaconne/contracts/signing';
 import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
 import { MAX_REQUEST_BYTES } from './raw-body';
 

@@ -7,10 +7,10 @@ import {
   RUN_REQUEST_CONTENT_TYPE,
   RunningState,
   WorkerRoutes,
-  signBody,
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/testing';
 import type { JobContext } from '../core/job';
 import { onDemandTrigger } from '../core/trigger';

@@ -14,10 +14,10 @@ import {
   RunningState,
   TriggerType,
   WorkerRoutes,
-  signBody,
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/testing';
 import type { JobContext, NotManagedJob } from '../core/job';
 import { ChaconneWorker } from '../core/worker';

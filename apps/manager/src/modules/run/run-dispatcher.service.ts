@@ -5,9 +5,9 @@ import {
   RUN_REQUEST_CONTENT_TYPE,
   type RunAccepted,
   type RunRequest,
-  signBody,
   WorkerRoutes,
 } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import axios, { type AxiosInstance } from 'axios';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';

@@ -1,5 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, SIGNATURE_MAX_AGE_MS, verifyBody } from '@chaconne/contracts';
+import { ErrorCode, SIGNATURE_MAX_AGE_MS } from '@chaconne/contracts';
+import { verifyBody } from '@chaconne/contracts/signing';
 import type { FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { Unauthorized } from '../../common/app-error';
