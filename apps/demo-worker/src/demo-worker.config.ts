@@ -1,4 +1,5 @@
 import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
+import type { ChaconneWorkerOptions } from '@chaconne/worker';
 
 /** The demo worker's configuration, read once from the environment at start-up. */
 export interface DemoWorkerConfig {
@@ -11,6 +12,7 @@ export interface DemoWorkerConfig {
   /** `CHACONNE_WORKER_BASE_URL` (optional): where the manager reaches this worker. */
   baseUrl: string | undefined;
   clusterName: string;
+  /** `demo-worker` for the Nest app; each extra runtime sets its own. */
   groupName: string;
 }
 
@@ -79,4 +81,15 @@ export function loadDemoWorkerConfig(): DemoWorkerConfig {
     console.error(error.message);
     process.exit(1);
   }
+}
+
+/** The worker options every demo runtime passes to the SDK. */
+export function demoWorkerOptions(config: DemoWorkerConfig): ChaconneWorkerOptions {
+  return {
+    managerUrl: config.managerUrl,
+    secret: config.secret,
+    clusterName: config.clusterName,
+    groupName: config.groupName,
+    ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
+  };
 }

@@ -7,12 +7,12 @@ import {
   RunningState,
   TriggerType,
   WorkerRoutes,
-  signBody,
   type LogBatch,
   type RegisterRequest,
   type RunReport,
   type RunRequest,
 } from '@chaconne/contracts';
+import { signBody } from '@chaconne/contracts/signing';
 import { FakeManager, SECRET } from '@chaconne/testing';
 import { AppModule } from '../src/app.module';
 import { parseDemoWorkerConfig } from '../src/demo-worker.config';

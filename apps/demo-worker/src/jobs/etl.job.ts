@@ -1,20 +1,12 @@
 import { randomInt } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobContext, NotManagedJob } from '@chaconne/worker';
+import { parseAttachment } from './attachment';
 
 export interface EtlResult {
   rows: number;
   /** The attachment, parsed when it is JSON. */
   parameter: unknown;
-}
-
-function parseAttachment(attachment: string | null): unknown {
-  if (attachment === null) return null;
-  try {
-    return JSON.parse(attachment) as unknown;
-  } catch {
-    return attachment;
-  }
 }
 
 /**
@@ -30,5 +22,9 @@ export class EtlJob implements NotManagedJob {
     const rows = randomInt(1, 10_000);
     ctx.log.info('loaded {} rows', rows);
     return { rows, parameter: parseAttachment(ctx.attachment) };
+  }
+
+  onSuccess(ctx: JobContext, result: unknown): void {
+    ctx.log.info("EtlJob's return value is: {}", result);
   }
 }

@@ -3,7 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { bearer, type Envelope, postJson } from '@chaconne/testing';
+import {
+  RunningState,
+  type JobDetail,
+  type JobKey,
+  type JobLog,
+  type JobPersistParameter,
+  type JobTrace,
+  type Page,
+} from '@chaconne/contracts';
+import { bearer, chaconneBody, type Envelope, postJson, waitFor } from '@chaconne/testing';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
@@ -48,6 +57,26 @@ export class ProcessHandle {
     throw new Error(
       `${this.name}: no line matching ${String(pattern)} within ${timeoutMs} ms. Output:\n${this.lines.slice(-40).join('\n')}`,
     );
+  }
+
+  /** Resolves with how the process ended; fails if it is still running after `timeoutMs`. */
+  async waitForExit(timeoutMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new Error(
+            `${this.name}: still running after ${timeoutMs} ms. Output:\n${this.lines.slice(-40).join('\n')}`,
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      await Promise.race([this.exited, timedOut]);
+      return { code: this.child.exitCode, signal: this.child.signalCode };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
@@ -133,14 +162,60 @@ export async function startDemoWorker(
   stack: Stack,
   managerUrl: string,
 ): Promise<{ handle: ProcessHandle; url: string }> {
+  return startWorkerRuntime(stack, managerUrl, 'nest');
+}
+
+/** The demo worker's runtimes: the same jobs served by NestJS, Express or plain node:http. */
+export type WorkerRuntime = 'nest' | 'express' | 'http';
+
+/** Each runtime's entry point (built by `npm run build`) and the group it registers in. */
+export const WORKER_RUNTIMES: Readonly<Record<WorkerRuntime, { script: string; groupName: string }>> = {
+  nest: { script: 'apps/demo-worker/dist/main.js', groupName: 'demo-worker' },
+  express: { script: 'apps/demo-worker/dist/runtimes/express-worker.js', groupName: 'express-worker' },
+  http: { script: 'apps/demo-worker/dist/runtimes/http-worker.js', groupName: 'http-worker' },
+};
+
+/** Starts one runtime of the demo worker on a free port; it registers with `managerUrl` in the background. */
+export async function startWorkerRuntime(
+  stack: Stack,
+  managerUrl: string,
+  runtime: WorkerRuntime,
+): Promise<{ handle: ProcessHandle; url: string }> {
   const port = await freePort();
-  const handle = nodeProcess(`demo-worker:${port}`, 'apps/demo-worker/dist/main.js', {
+  const name = runtime === 'nest' ? 'demo-worker' : `${runtime}-worker`;
+  const handle = nodeProcess(`${name}:${port}`, WORKER_RUNTIMES[runtime].script, {
     CHACONNE_MANAGER_URL: managerUrl,
     CHACONNE_SECRET: stack.secret,
     DEMO_WORKER_PORT: String(port),
     CHACONNE_WORKER_BASE_URL: `http://127.0.0.1:${port}`,
   });
   return { handle, url: `http://127.0.0.1:${port}` };
+}
+
+/**
+ * Starts several runtimes at once and waits until the manager logged each registration.
+ * If one fails, stops every runtime it started before throwing, so no process outlives the test.
+ */
+export async function startWorkerRuntimes(
+  stack: Stack,
+  manager: { handle: ProcessHandle; url: string },
+  runtimes: readonly WorkerRuntime[],
+): Promise<Map<WorkerRuntime, { handle: ProcessHandle; url: string }>> {
+  const started = new Map<WorkerRuntime, { handle: ProcessHandle; url: string }>();
+  const results = await Promise.allSettled(
+    runtimes.map(async (runtime) => {
+      const worker = await startWorkerRuntime(stack, manager.url, runtime);
+      started.set(runtime, worker);
+      const group = WORKER_RUNTIMES[runtime].groupName;
+      await manager.handle.waitForLine(new RegExp(`registered \\S+ \\(demo-cluster/${group}\\)`), 30_000);
+    }),
+  );
+  const failure = results.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.all([...started.values()].map((worker) => worker.handle.stop()));
+    throw failure.reason;
+  }
+  return started;
 }
 
 /** A Redis server of the test's own, so a test may FLUSHALL or stop it. */
@@ -166,4 +241,102 @@ export function adminPost<T = unknown>(
   body: unknown,
 ): Promise<{ status: number; body: Envelope<T> }> {
   return postJson<T>(managerUrl, path, body, bearer(stack.adminToken));
+}
+
+/** The key of a job in one of the demo worker's groups (cluster `demo-cluster`). */
+export function demoJobKey(groupName: string, jobName: string, jobClassName: string): JobKey {
+  return { clusterName: 'demo-cluster', groupName, jobName, jobClassName };
+}
+
+/** Persists an on-demand (SIMPLE, no start date) job with Chaconne's JSON; answers the job id. */
+export async function persistOnDemandJob(
+  stack: Stack,
+  managerUrl: string,
+  jobKey: JobKey,
+  overrides: Partial<Omit<JobPersistParameter, 'jobKey' | 'trigger'>> = {},
+): Promise<number> {
+  const body = {
+    ...chaconneBody(jobKey.jobName, jobKey.jobClassName),
+    ...overrides,
+    jobKey,
+    trigger: { triggerType: 0 },
+  };
+  const persisted = await adminPost<number>(stack, managerUrl, '/job/admin/persistJob', body);
+  if (persisted.status !== 200)
+    throw new Error(`persistJob answered ${persisted.status}: ${persisted.body.msg}`);
+  return persisted.body.data;
+}
+
+/** Runs a job now (`triggerJob`), optionally with another attachment; answers the run (trace) id. */
+export async function triggerJob(
+  stack: Stack,
+  managerUrl: string,
+  jobKey: JobKey,
+  attachment?: string,
+): Promise<number> {
+  const triggered = await adminPost<number>(stack, managerUrl, '/job/admin/triggerJob', {
+    jobKey,
+    ...(attachment === undefined ? {} : { attachment }),
+  });
+  if (triggered.status !== 200)
+    throw new Error(`triggerJob answered ${triggered.status}: ${triggered.body.msg}`);
+  return triggered.body.data;
+}
+
+/** The job's runs, newest first (`selectJobTrace`). */
+export async function jobTraces(stack: Stack, managerUrl: string, jobKey: JobKey): Promise<JobTrace[]> {
+  const res = await adminPost<Page<JobTrace>>(stack, managerUrl, '/job/admin/selectJobTrace', {
+    jobKey,
+    page: 1,
+    size: 100,
+  });
+  if (res.status !== 200) throw new Error(`selectJobTrace answered ${res.status}: ${res.body.msg}`);
+  return res.body.data.content;
+}
+
+/** Waits until run `traceId` has an outcome (anything but RUNNING) and answers it. */
+export function waitForOutcome(
+  stack: Stack,
+  managerUrl: string,
+  jobKey: JobKey,
+  traceId: number,
+  timeoutMs: number,
+): Promise<JobTrace> {
+  return waitFor(
+    `an outcome of run ${traceId} of ${jobKey.jobClassName}`,
+    async () =>
+      (await jobTraces(stack, managerUrl, jobKey)).find(
+        (t) => t.traceId === traceId && t.runningState !== RunningState.RUNNING,
+      ),
+    timeoutMs,
+  );
+}
+
+/** The log lines of one run (`selectJobLog`), oldest first. */
+export async function runLogs(
+  stack: Stack,
+  managerUrl: string,
+  jobKey: JobKey,
+  traceId: number,
+): Promise<string[]> {
+  const res = await adminPost<JobLog[]>(stack, managerUrl, '/job/admin/selectJobLog', { jobKey, traceId });
+  if (res.status !== 200) throw new Error(`selectJobLog answered ${res.status}: ${res.body.msg}`);
+  return res.body.data.map((line) => line.log);
+}
+
+/** The job's definition as the manager holds it (`getJobDetail`), once it exists. */
+export function waitForJobDetail(
+  stack: Stack,
+  managerUrl: string,
+  jobKey: JobKey,
+  timeoutMs = 10_000,
+): Promise<JobDetail> {
+  return waitFor(
+    `the definition of ${jobKey.groupName}/${jobKey.jobName}`,
+    async () => {
+      const res = await adminPost<JobDetail>(stack, managerUrl, '/job/admin/getJobDetail', jobKey);
+      return res.status === 200 ? res.body.data : undefined;
+    },
+    timeoutMs,
+  );
 }

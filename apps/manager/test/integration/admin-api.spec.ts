@@ -60,6 +60,23 @@ describe('persistJob', () => {
     expect(schedulers).toContainEqual({ jobId: res.body.data, revision: 1 });
   });
 
+  it('survives many concurrent persists of new and same jobs (deadlocks and duplicate keys are retried)', async () => {
+    const bodies = [
+      ...Array.from({ length: 8 }, (_, i) => chaconneBody(`burst${i}`)),
+      ...Array.from({ length: 4 }, () => chaconneBody('burstSame')),
+    ];
+    const answers = await Promise.all(
+      bodies.map((b) => adminPost<number>(baseUrl, config, '/job/admin/persistJob', b)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(bodies.map(() => 200));
+    const same = new Set(answers.slice(8).map((a) => a.body.data));
+    expect(same.size).toBe(1);
+    const rows = await dataSource.query<{ n: string }[]>(
+      "SELECT COUNT(*) AS n FROM chac_job_detail WHERE job_name LIKE 'burst%'",
+    );
+    expect(Number(rows[0]?.n)).toBe(9);
+  });
+
   it('updates, not duplicates, when the same JobKey is persisted again; a new cron bumps the revision', async () => {
     const first = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', chaconneBody('twice'));
     const again = await adminPost<number>(baseUrl, config, '/job/manager/persistJob', {

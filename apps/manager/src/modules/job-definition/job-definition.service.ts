@@ -21,7 +21,7 @@ import { toJobDetail } from './job-detail.mapper';
 import { JobRuntimeEntity } from './job-runtime.entity';
 import { JobTriggerEntity } from './job-trigger.entity';
 
-const MYSQL_DUPLICATE_ENTRY = 'ER_DUP_ENTRY';
+const RETRYABLE_WRITE_ERRORS = new Set(['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 /** Who changes a job definition: for the audit trail. */
 export interface Actor {
@@ -128,19 +128,29 @@ export class JobDefinitionService {
    * then brings its schedule up to date.
    */
   async persist(command: PersistJobCommand, actor: Actor = UNKNOWN_ACTOR): Promise<PersistResult> {
-    let result: PersistResult;
-    try {
-      result = await this.dataSource.transaction((em) => this.upsert(em, command, actor));
-    } catch (error) {
-      // Two writers created the same new job at once: the loser retries as an update.
-      if ((error as { code?: string }).code !== MYSQL_DUPLICATE_ENTRY) throw error;
-      result = await this.dataSource.transaction((em) => this.upsert(em, command, actor));
-    }
+    const result = await this.upsertWithRetry(command, actor);
     this.logger.log(
       `${result.created ? 'created' : 'updated'} job ${result.jobId} ${formatJobKey(command.jobKey)} (${actor.source}: ${actor.actor})`,
     );
     await this.scheduleSync.syncQuietly(result.jobId);
     return result;
+  }
+
+  /**
+   * Concurrent writers can collide: two creating the same new job (the loser gets a
+   * duplicate key and retries as an update), or InnoDB picking a deadlock victim among
+   * parallel upserts. Both are retried, a few times.
+   */
+  private async upsertWithRetry(command: PersistJobCommand, actor: Actor): Promise<PersistResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction((em) => this.upsert(em, command, actor));
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (!RETRYABLE_WRITE_ERRORS.has(code) || attempt >= 4) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+      }
+    }
   }
 
   private async upsert(em: EntityManager, command: PersistJobCommand, actor: Actor): Promise<PersistResult> {
