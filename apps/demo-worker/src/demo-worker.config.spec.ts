@@ -11,7 +11,17 @@ describe('parseDemoWorkerConfig', () => {
       baseUrl: undefined,
       clusterName: 'demo-cluster',
       groupName: 'demo-worker',
+      helloPeriodSeconds: 15,
     });
+  });
+
+  it('reads the HelloWorldJob period and refuses one under 5 s', () => {
+    expect(
+      parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_HELLO_PERIOD_SECONDS: '20' }).helloPeriodSeconds,
+    ).toBe(20);
+    expect(() => parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_HELLO_PERIOD_SECONDS: '1' })).toThrow(
+      /DEMO_HELLO_PERIOD_SECONDS must be an integer between 5 and 86400/,
+    );
   });
 
   it('reads every variable', () => {

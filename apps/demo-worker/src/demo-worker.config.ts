@@ -14,6 +14,8 @@ export interface DemoWorkerConfig {
   clusterName: string;
   /** `demo-worker` for the Nest app; each extra runtime sets its own. */
   groupName: string;
+  /** `DEMO_HELLO_PERIOD_SECONDS` (default 15): HelloWorldJob's period, a schedule kept in code. */
+  helloPeriodSeconds: number;
 }
 
 /** Injection token of {@link DemoWorkerConfig}. */
@@ -55,6 +57,11 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
   if (!/^\d+$/.test(rawPort) || port > 65_535) {
     problems.push(`DEMO_WORKER_PORT must be an integer between 0 and 65535 (got "${rawPort}")`);
   }
+  const rawHello = read(env, 'DEMO_HELLO_PERIOD_SECONDS') ?? '15';
+  const helloPeriodSeconds = Number(rawHello);
+  if (!/^\d+$/.test(rawHello) || helloPeriodSeconds < 5 || helloPeriodSeconds > 86_400) {
+    problems.push(`DEMO_HELLO_PERIOD_SECONDS must be an integer between 5 and 86400 (got "${rawHello}")`);
+  }
   const managerUrl = httpUrl(env, 'CHACONNE_MANAGER_URL', problems, 'http://127.0.0.1:6543');
   const baseUrl = httpUrl(env, 'CHACONNE_WORKER_BASE_URL', problems);
   const secret = env.CHACONNE_SECRET ?? '';
@@ -66,7 +73,15 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
     problems.push(`CHACONNE_SECRET must be at least ${MIN_SECRET_LENGTH} characters (got ${secret.length})`);
   }
   if (problems.length > 0 || managerUrl === undefined) throw new DemoWorkerConfigError(problems);
-  return { port, managerUrl, secret, baseUrl, clusterName: 'demo-cluster', groupName: 'demo-worker' };
+  return {
+    port,
+    managerUrl,
+    secret,
+    baseUrl,
+    clusterName: 'demo-cluster',
+    groupName: 'demo-worker',
+    helloPeriodSeconds,
+  };
 }
 
 /**

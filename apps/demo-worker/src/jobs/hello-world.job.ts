@@ -12,13 +12,21 @@ import {
  * fixed rate.
  */
 export class HelloWorldJob implements Job {
-  readonly description = 'Says hello every 15 seconds (fixed rate)';
+  readonly description: string;
   readonly retries = 3;
   readonly timeout = 60_000;
-  readonly trigger: TriggerDefinition = {
-    triggerType: TriggerType.PERIODIC,
-    triggerDescription: { periodic: { period: 15, schedulingUnit: SchedulingUnit.SECONDS, fixedRate: true } },
-  };
+  readonly trigger: TriggerDefinition;
+
+  /** @param periodSeconds - how often it says hello; a schedule that lives in code. */
+  constructor(periodSeconds = 15) {
+    this.description = `Says hello every ${periodSeconds} seconds (fixed rate)`;
+    this.trigger = {
+      triggerType: TriggerType.PERIODIC,
+      triggerDescription: {
+        periodic: { period: periodSeconds, schedulingUnit: SchedulingUnit.SECONDS, fixedRate: true },
+      },
+    };
+  }
 
   execute(_ctx: JobContext): string {
     return 'Hello World!';

@@ -24,7 +24,7 @@ export async function startHttpWorker(
 ): Promise<RunningWorker> {
   const worker = createWorker({ ...demoWorkerOptions(config), ...(logger && { logger }) })
     .addJob(jobFromInstance(new DemoCronJob())) // @ChacJob, cron every 5 s
-    .addJob(new HelloWorldJob()) // Job, every 15 s at a fixed rate
+    .addJob(new HelloWorldJob(config.helloPeriodSeconds)) // Job, fixed rate (DEMO_HELLO_PERIOD_SECONDS)
     .addDynamicJob(EtlJob) // NotManagedJob, scheduled through persistJob
     .addDynamicJob(SlowJob, { concurrency: 2 });
   const { port } = await worker.listen(config.port);

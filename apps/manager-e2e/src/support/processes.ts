@@ -180,6 +180,7 @@ export async function startWorkerRuntime(
   stack: Stack,
   managerUrl: string,
   runtime: WorkerRuntime,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ handle: ProcessHandle; url: string }> {
   const port = await freePort();
   const name = runtime === 'nest' ? 'demo-worker' : `${runtime}-worker`;
@@ -188,6 +189,7 @@ export async function startWorkerRuntime(
     CHACONNE_SECRET: stack.secret,
     DEMO_WORKER_PORT: String(port),
     CHACONNE_WORKER_BASE_URL: `http://127.0.0.1:${port}`,
+    ...extraEnv,
   });
   return { handle, url: `http://127.0.0.1:${port}` };
 }

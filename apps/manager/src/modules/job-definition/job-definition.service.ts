@@ -137,18 +137,19 @@ export class JobDefinitionService {
   }
 
   /**
-   * Concurrent writers can collide: two creating the same new job (the loser gets a
-   * duplicate key and retries as an update), or InnoDB picking a deadlock victim among
-   * parallel upserts. Both are retried, a few times.
+   * READ COMMITTED: the key lookup `FOR UPDATE` then locks only an existing row, not the
+   * gap where a new job would go, so parallel creates of different jobs do not deadlock.
+   * Two writers creating the same new job still collide (the loser gets a duplicate key
+   * and retries as an update); that and any remaining deadlock are retried with jitter.
    */
   private async upsertWithRetry(command: PersistJobCommand, actor: Actor): Promise<PersistResult> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction((em) => this.upsert(em, command, actor));
+        return await this.dataSource.transaction('READ COMMITTED', (em) => this.upsert(em, command, actor));
       } catch (error) {
         const code = (error as { code?: string }).code ?? '';
-        if (!RETRYABLE_WRITE_ERRORS.has(code) || attempt >= 4) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+        if (!RETRYABLE_WRITE_ERRORS.has(code) || attempt >= 8) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5 * attempt + Math.random() * 20));
       }
     }
   }
