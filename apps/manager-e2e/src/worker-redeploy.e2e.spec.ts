@@ -110,8 +110,8 @@ it('follows the code after a restart with a changed definition, and audits both 
       ['api', 'bootstrap', 'update'],
       ['worker', firstInstance, 'create'],
     ]);
-    expect(entries[0]?.changes['retries']).toEqual({ from: 9, to: 3 });
-    expect(JSON.parse(String(entries[0]?.changes['triggerDescription']?.to))).toMatchObject({
+    expect(entries[0]?.changes.retries).toEqual({ from: 9, to: 3 });
+    expect(JSON.parse(String(entries[0]?.changes.triggerDescription?.to))).toMatchObject({
       periodic: { period: 20 },
     });
   } finally {
