@@ -93,7 +93,10 @@ export default tseslint.config(
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:testing'] },
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
             { sourceTag: 'type:client', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
-            { sourceTag: 'type:console', onlyDependOnLibsWithTags: ['type:contracts', 'type:client', 'type:testing'] },
+            {
+              sourceTag: 'type:console',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:client', 'type:testing'],
+            },
             { sourceTag: 'type:manager', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
