@@ -86,65 +86,6 @@ export interface JobStateCountQuery {
   clusterName?: string | null;
 }
 
-/** The five counters of every statistics row. */
-export interface JobStatCounts {
-  completedCount: number;
-  failedCount: number;
-  skippedCount: number;
-  finishedCount: number;
-  /** Runs that were retries (attempt > 0). */
-  retryCount: number;
-}
-
-/** One day (`yyyy-MM-dd`) or one month (`yyyy-MM`) of counters (Chaconne's JobStatDetail). */
-export interface JobStatDetail extends JobStatCounts {
-  executionDate: string;
-}
-
-/** One job's counters (selectJobStatById). */
-export interface JobStatByJob extends JobStatCounts {
-  jobId: number;
-  jobKey: JobKey;
-  /** ISO-8601 start of the job's latest run in the range, or null. */
-  lastExecutionTime: string | null;
-}
-
-/** How many jobs are in one state (Chaconne's JobStateCount). */
-export interface JobStateCount {
-  jobState: JobState;
-  /** The state's name, e.g. `SCHEDULING`. */
-  displayJobState: string;
-  jobCount: number;
-}
-
-/** Totals over all days (Chaconne's JobStat). */
-export interface JobStat extends JobStatCounts {
-  /** Defined jobs matching the filters. */
-  jobCount: number;
-  /** ISO-8601 start of the latest run, or null. */
-  lastExecutionTime: string | null;
-}
-
-/** previewTrigger: the next fire times of a trigger. */
-/** One change of a job's definition (selectJobHistory). */
-export interface JobHistoryRecord {
-  changedAt: string;
-  /** `api`, `worker` (a code-defined job registered by an instance) or `xcron`. */
-  source: string;
-  /** The admin token's name, or the worker instance id. */
-  actor: string;
-  /** `create` or `update`. */
-  action: string;
-  changes: Record<string, { from: unknown; to: unknown }>;
-}
-
-export interface TriggerPreview {
-  /** The trigger's IANA time zone (the manager's when the trigger names none). */
-  timeZone: string;
-  /** `utc`: ISO-8601 in UTC; `local`: the same instant in the trigger's zone, with its offset. */
-  fireTimes: { utc: string; local: string }[];
-}
-
 /** What an xcron task POSTs, and where. */
 export interface XcronCallback {
   url: string;
@@ -165,17 +106,13 @@ export interface XcronCreateTaskRequest {
   callback: XcronCallback;
 }
 
-/** xcron's queryTask answer. */
-export interface XcronTask {
-  task_id: string;
-  /** Unix seconds, as a string. */
-  create_time: string;
-  type: XcronType;
-  /** The crontab expression, or the unix timestamp (seconds) of a one-shot task. */
-  format: string;
-  /** Occurrences that fired. */
-  run_count: number;
-  callback: { url: string; body: Record<string, unknown> };
-  /** true once deleteTask stopped it (not an xcron field). */
-  deleted: boolean;
-}
+export type {
+  JobStatCounts,
+  JobStatDetail,
+  JobStatByJob,
+  JobStateCount,
+  JobStat,
+  JobHistoryRecord,
+  TriggerPreview,
+  XcronTask,
+} from '@chaconne/contracts';

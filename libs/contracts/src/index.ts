@@ -26,8 +26,13 @@ export type {
   JobTrace,
   JobLog,
   JobStackTrace,
+  JobHistoryRecord,
+  TriggerPreview,
   Page,
 } from './read-models';
+export type { JobStatCounts, JobStatDetail, JobStatByJob, JobStateCount, JobStat } from './statistics';
+export { XcronCode, XcronType } from './xcron';
+export type { XcronResponse, XcronTask } from './xcron';
 export { ErrorCode, ok } from './envelope';
 export type { ApiSuccess, ApiFailure, ApiResult, FieldError } from './envelope';
 export {

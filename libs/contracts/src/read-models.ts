@@ -70,6 +70,27 @@ export interface JobStackTrace {
   stackTrace: string;
 }
 
+/** previewTrigger: the next fire times of a trigger, in its zone and in UTC. */
+export interface TriggerPreview {
+  /** The trigger's IANA time zone (the manager's when the trigger names none). */
+  timeZone: string;
+  /** `utc`: ISO-8601 in UTC; `local`: the same instant in the trigger's zone, with its offset. */
+  fireTimes: { utc: string; local: string }[];
+}
+
+/** One change of a job's definition (selectJobHistory). */
+export interface JobHistoryRecord {
+  changedAt: string;
+  /** `api` (admin API or console), `worker` (a code-defined job registered by an instance) or `xcron`. */
+  source: string;
+  /** The admin token's name, or the worker instance id. */
+  actor: string;
+  /** `create` or `update`. */
+  action: string;
+  /** Each changed field with its old and new value. */
+  changes: Record<string, { from: unknown; to: unknown }>;
+}
+
 export interface Page<T> {
   page: number;
   size: number;

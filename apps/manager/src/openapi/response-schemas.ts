@@ -1,4 +1,3 @@
-import type { JobHistoryRecord } from '../modules/job-definition/job-definition.service';
 import {
   type HeartbeatResponse,
   type JobDetail,
@@ -17,15 +16,10 @@ import {
 } from '@chaconne/contracts';
 import { z } from 'zod';
 import { jobKeySchema } from '../modules/job-definition/dto/persist-job.dto';
-import type { TriggerPreview } from '../modules/job-definition/job-query.service';
-import type {
-  JobStat,
-  JobStatByJob,
-  JobStatDetail,
-  JobStateCount,
-} from '../modules/statistics/statistics.types';
+import type { JobHistoryRecord, TriggerPreview } from '@chaconne/contracts';
+import type { JobStat, JobStatByJob, JobStatDetail, JobStateCount } from '@chaconne/contracts';
 import { XcronType } from '../modules/xcron/xcron-codes';
-import type { TaskView } from '../modules/xcron/xcron-task.service';
+import type { XcronTask } from '@chaconne/contracts';
 import { typed } from './typed-schema';
 
 /*
@@ -209,7 +203,7 @@ const heartbeatResponse = typed<HeartbeatResponse>()(
   }),
 );
 
-const xcronTask = typed<TaskView>()(
+const xcronTask = typed<XcronTask>()(
   z.object({
     task_id: z.string(),
     create_time: z.string().describe('Unix seconds, as a string'),

@@ -3,13 +3,7 @@ import { chaconneBody, postJson } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
 import { StatRollup } from '../../src/modules/statistics/stat-rollup.service';
-import type {
-  JobStat,
-  JobStatByJob,
-  JobStatCounts,
-  JobStatDetail,
-  JobStateCount,
-} from '../../src/modules/statistics/statistics.types';
+import type { JobStat, JobStatByJob, JobStatCounts, JobStatDetail, JobStateCount } from '@chaconne/contracts';
 import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 /**

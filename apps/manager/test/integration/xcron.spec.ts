@@ -9,7 +9,7 @@ import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
 import { CallbackClient } from '../../src/modules/xcron/callback-client';
 import { CallbackPolicy } from '../../src/modules/xcron/callback-policy';
 import type { XcronResponse } from '../../src/modules/xcron/xcron-codes';
-import type { TaskView } from '../../src/modules/xcron/xcron-task.service';
+import type { XcronTask } from '@chaconne/contracts';
 import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 jest.setTimeout(30_000);
@@ -108,11 +108,11 @@ class Manager {
   async query(
     taskId: string,
     headers = this.auth(),
-  ): Promise<{ status: number; body: XcronResponse<TaskView> }> {
+  ): Promise<{ status: number; body: XcronResponse<XcronTask> }> {
     const response = await fetch(`${this.baseUrl}/xcron/queryTask?task_id=${encodeURIComponent(taskId)}`, {
       headers,
     });
-    return { status: response.status, body: (await response.json()) as XcronResponse<TaskView> };
+    return { status: response.status, body: (await response.json()) as XcronResponse<XcronTask> };
   }
 
   async sql<T>(query: string, params: unknown[] = []): Promise<T[]> {

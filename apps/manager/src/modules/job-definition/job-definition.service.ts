@@ -7,6 +7,7 @@ import {
   type JobKey,
   JobState,
   type Page,
+  type JobHistoryRecord,
 } from '@chaconne/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppError, NotFound, ValidationFailed } from '../../common/app-error';
@@ -31,14 +32,6 @@ export interface Actor {
 }
 
 const UNKNOWN_ACTOR: Actor = { source: 'api', actor: 'unknown' };
-
-export interface JobHistoryRecord {
-  changedAt: string;
-  source: string;
-  actor: string;
-  action: string;
-  changes: Record<string, { from: unknown; to: unknown }>;
-}
 
 const keyOf = (row: JobDependencyEntity): JobKey => ({
   clusterName: row.clusterName,

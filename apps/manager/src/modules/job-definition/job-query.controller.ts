@@ -18,8 +18,9 @@ import {
   selectJobDetailSchema,
 } from './dto/job-queries.dto';
 import { jobKeySchema } from './dto/persist-job.dto';
-import { type JobHistoryRecord, JobDefinitionService } from './job-definition.service';
-import { JobQueryService, type TriggerPreview } from './job-query.service';
+import type { JobHistoryRecord, TriggerPreview } from '@chaconne/contracts';
+import { JobDefinitionService } from './job-definition.service';
+import { JobQueryService } from './job-query.service';
 
 /** Chaconne's job queries, under `/job/admin/*` and `/job/manager/*`. */
 @Controller(['job/admin', 'job/manager'])

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
-import type { JobDetail, JobKey, JobRuntimeDetail, JobTriggerDetail, Page } from '@chaconne/contracts';
+import type {
+  JobDetail,
+  JobKey,
+  JobRuntimeDetail,
+  JobTriggerDetail,
+  Page,
+  TriggerPreview,
+} from '@chaconne/contracts';
 import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
 import { ValidationFailed } from '../../common/app-error';
@@ -14,11 +21,6 @@ import { JobDetailEntity } from './job-detail.entity';
 import { toJobDetail } from './job-detail.mapper';
 import { JobRuntimeEntity } from './job-runtime.entity';
 import { JobTriggerEntity } from './job-trigger.entity';
-
-export interface TriggerPreview {
-  timeZone: string;
-  fireTimes: { utc: string; local: string }[];
-}
 
 const SORT_COLUMNS = { jobId: 'd.job_id', jobName: 'd.job_name', createDate: 'd.create_date' } as const;
 

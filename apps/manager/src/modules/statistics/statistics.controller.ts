@@ -7,7 +7,7 @@ import {
   jobStateCountQuerySchema,
 } from './dto/statistics-query.dto';
 import { StatisticsService } from './statistics.service';
-import type { JobStat, JobStatByJob, JobStatDetail, JobStateCount } from './statistics.types';
+import type { JobStat, JobStatByJob, JobStatDetail, JobStateCount } from '@chaconne/contracts';
 
 /**
  * Chaconne's statistics endpoints (reference §3.2, §7). Admin token required, like every

@@ -11,7 +11,7 @@ import type {
   StatDayInput,
 } from './dto/statistics-query.dto';
 import { dayWindow, monthWindow, statDay } from './stat-window';
-import type { JobStat, JobStatByJob, JobStatCounts, JobStatDetail, JobStateCount } from './statistics.types';
+import type { JobStat, JobStatByJob, JobStatCounts, JobStatDetail, JobStateCount } from '@chaconne/contracts';
 
 /** Chaconne's by-month view: the current month and the two before. */
 const MONTHS = 3;

@@ -1,3 +1,4 @@
+import type { XcronTask } from '@chaconne/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ErrorCode, JobState, RunningState, TriggerType } from '@chaconne/contracts';
 import { randomUUID } from 'node:crypto';
@@ -8,30 +9,12 @@ import { JobDefinitionService } from '../job-definition/job-definition.service';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { CallbackPolicy } from './callback-policy';
 import { XcronCode, XcronError, XcronType } from './xcron-codes';
-import {
-  type CreateTaskCommand,
-  parseTaskCallback,
-  type TaskCallback,
-  validateCreateTask,
-} from './xcron-task.dto';
+import { type CreateTaskCommand, parseTaskCallback, validateCreateTask } from './xcron-task.dto';
 
 /** Every xcron task is a job under this cluster and group, named by its task id. */
 export const XCRON_CLUSTER = 'xcron';
 export const XCRON_GROUP = 'xcron';
 export const XCRON_JOB_CLASS = 'HttpCallback';
-
-export interface TaskView {
-  task_id: string;
-  /** Unix seconds, as a string like xcron's README declares it. */
-  create_time: string;
-  type: XcronType;
-  format: string;
-  /** Runs the task has had (occurrences that fired; skipped ones not counted). */
-  run_count: number;
-  callback: TaskCallback;
-  /** true once deleteTask stopped it (not an xcron field). */
-  deleted: boolean;
-}
 
 interface TaskRow {
   job_id: number;
@@ -115,7 +98,7 @@ export class XcronTaskService {
     await this.lifecycle.applyById(row.job_id, 'delete', `xcron task ${taskId}`);
   }
 
-  async query(taskId: string): Promise<TaskView> {
+  async query(taskId: string): Promise<XcronTask> {
     const row = await this.find(taskId);
     const once = row.trigger_type === TriggerType.SIMPLE;
     const description = JSON.parse(row.trigger_description) as { cron?: { expression?: string } };

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Post, Query, UseFilters } from '@nestj
 import { xcronOk, type XcronResponse } from './xcron-codes';
 import { XcronExceptionFilter } from './xcron-exception.filter';
 import { readJsonBody, readTaskId } from './xcron-task.dto';
-import { type TaskView, XcronTaskService } from './xcron-task.service';
+import type { XcronTask } from '@chaconne/contracts';
+import { XcronTaskService } from './xcron-task.service';
 
 /**
  * xcron's HTTP API (alwaysthanks/xcron README §5): HTTP callback tasks. Admin bearer auth
@@ -29,7 +30,7 @@ export class XcronController {
   }
 
   @Get('queryTask')
-  async queryTask(@Query('task_id') taskId: unknown): Promise<XcronResponse<TaskView>> {
+  async queryTask(@Query('task_id') taskId: unknown): Promise<XcronResponse<XcronTask>> {
     return xcronOk(await this.tasks.query(readTaskId(taskId)));
   }
 }

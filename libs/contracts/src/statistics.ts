@@ -1,9 +1,7 @@
-import type { JobKey, JobState } from '@chaconne/contracts';
+import type { JobState } from './enums';
+import type { JobKey } from './job-key';
 
-/*
- * Wire types of the statistics endpoints, named after Chaconne's. They live in this module
- * rather than in @chaconne/contracts because nothing else (SDK, client) reads them yet.
- */
+/* Wire types of the statistics endpoints, named after Chaconne's. */
 
 /** The five counters every statistics row carries. */
 export interface JobStatCounts {
