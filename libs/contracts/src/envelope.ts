@@ -5,6 +5,8 @@ export const ErrorCode = {
   JOB_NOT_FOUND: 'JOB_NOT_FOUND',
   RUN_NOT_FOUND: 'RUN_NOT_FOUND',
   STATE_CONFLICT: 'STATE_CONFLICT',
+  /** triggerJob refused by the job's overlap policy: a run is in flight (pass `force`). */
+  RUN_IN_PROGRESS: 'RUN_IN_PROGRESS',
   UNAUTHORIZED: 'UNAUTHORIZED',
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STALE_REQUEST: 'STALE_REQUEST',

@@ -9,6 +9,26 @@ export {
   enumName,
 } from './enums';
 export type { RunOutcome } from './enums';
+export {
+  ClusterMode,
+  LoadBalancerName,
+  OverlapPolicy,
+  MisfirePolicy,
+  BackoffPolicy,
+  DEFAULT_RETRY_BACKOFF,
+  DEFAULT_RUN_POLICY,
+} from './run-policy';
+export type {
+  RetryBackoff,
+  RunPolicy,
+  ResolvedRunPolicy,
+  BalancerCandidate,
+  BalanceRequest,
+  LoadBalancer,
+  TerminationContext,
+  TerminationStrategy,
+  ManagerPlugin,
+} from './run-policy';
 export { formatJobKey, jobKeyIdentifier } from './job-key';
 export type { JobKey } from './job-key';
 export type {

@@ -1,5 +1,6 @@
 import type { SchedulingUnit, TriggerType } from './enums';
 import type { JobKey } from './job-key';
+import type { RunPolicy } from './run-policy';
 
 export interface CronTriggerDescription {
   /** Quartz expression (6 or 7 fields, seconds first) or Unix expression (5 fields). */
@@ -35,8 +36,11 @@ export interface TriggerDefinition {
   timeZone?: string | null;
 }
 
-/** The body of `POST /job/admin/persistJob` (Chaconne's JobPersistParameter). */
-export interface JobPersistParameter {
+/**
+ * The body of `POST /job/admin/persistJob` (Chaconne's JobPersistParameter), plus the
+ * optional run-policy fields (cluster mode, load balancer, overlap, misfire, ...).
+ */
+export interface JobPersistParameter extends RunPolicy {
   jobKey: JobKey;
   description?: string | null;
   /** Comma-separated alert recipients. */

@@ -91,6 +91,8 @@ export interface RunRequest {
   attachment: string | null;
   /** Milliseconds; -1 = no timeout. */
   timeoutMs: number;
+  /** The job's retries: the attempt numbered `retries` is the last (absent from older managers: 0). */
+  retries?: number;
 }
 
 export interface RunAccepted {

@@ -1,5 +1,6 @@
 import type { JobState, RunningState, LogLevel, TriggerType } from './enums';
 import type { JobKey } from './job-key';
+import type { ResolvedRunPolicy } from './run-policy';
 
 export interface JobRuntimeDetail {
   jobId: number;
@@ -8,6 +9,14 @@ export interface JobRuntimeDetail {
   lastExecutionTime: string | null;
   lastCompletionTime: string | null;
   nextExecutionTime: string | null;
+  /** Failed final attempts in a row (reset by a completed run). */
+  consecutiveFailures: number;
+  /** Timed-out runs in a row (reset by a completed run). */
+  consecutiveTimeouts: number;
+  /** Freezes in a row: the next cool-down lasts timeout x 2^freezeCount. */
+  freezeCount: number;
+  /** While FROZEN: when the job resumes. */
+  frozenUntil: string | null;
 }
 
 export interface JobTriggerDetail {
@@ -21,7 +30,8 @@ export interface JobTriggerDetail {
   triggerDescription: string;
 }
 
-export interface JobDetail {
+/** A job's definition with its run policy resolved (defaults applied). */
+export interface JobDetail extends ResolvedRunPolicy {
   jobId: number;
   jobKey: JobKey;
   description: string;
@@ -53,6 +63,10 @@ export interface JobTrace {
   finished: number;
   retries: number;
   result: string | null;
+  /** A retry's first attempt (its traceId); null on a first attempt. */
+  firstTraceId: number | null;
+  /** A report that arrived after the run already had an outcome (e.g. from an instance declared lost), kept for the record. */
+  lateReport: string | null;
 }
 
 export interface JobLog {
