@@ -4,6 +4,7 @@ import { DEMO_WORKER_CONFIG, demoWorkerOptions, type DemoWorkerConfig } from './
 import { DemoCronJob } from './jobs/demo-cron.job';
 import { EtlJob } from './jobs/etl.job';
 import { EvenMinuteJob } from './jobs/even-minute.job';
+import { FlakyJob } from './jobs/flaky.job';
 import { HealthCheckJob } from './jobs/health-check.job';
 import { HelloWorldJob } from './jobs/hello-world.job';
 import { SlowJob } from './jobs/slow.job';
@@ -14,8 +15,8 @@ import { TerminatingJob } from './jobs/terminating.job';
  * - `@ChacJob` classes (`DemoCronJob`, `EvenMinuteJob`) and `ManagedJob` subclasses
  *   (`HealthCheckJob`) are providers: the module discovers them;
  * - a class implementing `Job` (`HelloWorldJob`) is added to the injected worker;
- * - dynamic jobs (`NotManagedJob`: `EtlJob`, `TerminatingJob`, `SlowJob`) are listed by class
- *   and scheduled later through `persistJob`.
+ * - dynamic jobs (`NotManagedJob`: `EtlJob`, `TerminatingJob`, `SlowJob`, `FlakyJob`) are
+ *   listed by class and scheduled later through `persistJob`.
  */
 @Module({})
 export class AppModule implements OnModuleInit {
@@ -27,7 +28,7 @@ export class AppModule implements OnModuleInit {
       imports: [
         ChaconneWorkerModule.forRoot({
           ...demoWorkerOptions(config),
-          dynamicJobs: [EtlJob, TerminatingJob, { jobClass: SlowJob, concurrency: 2 }],
+          dynamicJobs: [EtlJob, TerminatingJob, { jobClass: SlowJob, concurrency: 2 }, FlakyJob],
         }),
       ],
       providers: [

@@ -1,4 +1,4 @@
-import { DemoWorkerConfigError, parseDemoWorkerConfig } from './demo-worker.config';
+import { DemoWorkerConfigError, demoWorkerOptions, parseDemoWorkerConfig } from './demo-worker.config';
 
 const SECRET = 'demo-secret-0123456789-abcdefghijklmnop';
 
@@ -12,7 +12,46 @@ describe('parseDemoWorkerConfig', () => {
       clusterName: 'demo-cluster',
       groupName: 'demo-worker',
       helloPeriodSeconds: 15,
+      labels: {},
+      weight: 1,
     });
+  });
+
+  it('reads the labels and the weight of this instance', () => {
+    expect(
+      parseDemoWorkerConfig({
+        CHACONNE_SECRET: SECRET,
+        DEMO_WORKER_LABELS: ' region=eu , tier = gold',
+        DEMO_WORKER_WEIGHT: '2.5',
+      }),
+    ).toMatchObject({ labels: { region: 'eu', tier: 'gold' }, weight: 2.5 });
+  });
+
+  it.each([
+    ['region', 'DEMO_WORKER_LABELS must be comma-separated key=value pairs (got "region" in "region")'],
+    ['=eu', 'DEMO_WORKER_LABELS must be comma-separated key=value pairs (got "=eu" in "=eu")'],
+    ['a=1=2', 'DEMO_WORKER_LABELS must be comma-separated key=value pairs (got "a=1=2" in "a=1=2")'],
+    ['tier=gold,,', 'DEMO_WORKER_LABELS must be comma-separated key=value pairs (got "" in "tier=gold,,")'],
+    ['region=eu,region=us', 'DEMO_WORKER_LABELS names the label "region" twice'],
+  ])('refuses the labels %j', (value, problem) => {
+    expect(() => parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_WORKER_LABELS: value })).toThrow(
+      problem,
+    );
+  });
+
+  it.each(['0', '-1', 'heavy', 'Infinity'])('refuses the weight %j', (value) => {
+    expect(() => parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_WORKER_WEIGHT: value })).toThrow(
+      `DEMO_WORKER_WEIGHT must be a positive number (got "${value}")`,
+    );
+  });
+
+  it('passes the labels and the weight to the worker options', () => {
+    const config = parseDemoWorkerConfig({
+      CHACONNE_SECRET: SECRET,
+      DEMO_WORKER_LABELS: 'region=eu',
+      DEMO_WORKER_WEIGHT: '3',
+    });
+    expect(demoWorkerOptions(config)).toMatchObject({ labels: { region: 'eu' }, weight: 3 });
   });
 
   it('reads the HelloWorldJob period and refuses one under 5 s', () => {
@@ -49,6 +88,8 @@ describe('parseDemoWorkerConfig', () => {
         DEMO_WORKER_PORT: 'eighty',
         CHACONNE_MANAGER_URL: 'manager:6543',
         CHACONNE_WORKER_BASE_URL: 'ftp://x',
+        DEMO_WORKER_WEIGHT: '0',
+        DEMO_WORKER_LABELS: 'region',
       });
     } catch (error) {
       thrown = error;
@@ -56,6 +97,8 @@ describe('parseDemoWorkerConfig', () => {
     expect(thrown).toBeInstanceOf(DemoWorkerConfigError);
     expect((thrown as DemoWorkerConfigError).problems.map((p) => p.split(' ')[0])).toEqual([
       'DEMO_WORKER_PORT',
+      'DEMO_WORKER_WEIGHT',
+      'DEMO_WORKER_LABELS',
       'CHACONNE_MANAGER_URL',
       'CHACONNE_WORKER_BASE_URL',
       'CHACONNE_SECRET',

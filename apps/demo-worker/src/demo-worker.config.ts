@@ -16,6 +16,17 @@ export interface DemoWorkerConfig {
   groupName: string;
   /** `DEMO_HELLO_PERIOD_SECONDS` (default 15): HelloWorldJob's period, a schedule kept in code. */
   helloPeriodSeconds: number;
+  /**
+   * `DEMO_WORKER_LABELS` (default none): this instance's labels as comma-separated
+   * `key=value` pairs, e.g. `region=eu,tier=gold`; a job whose run policy lists `labels`
+   * runs only on instances carrying all of them.
+   */
+  labels: Record<string, string>;
+  /**
+   * `DEMO_WORKER_WEIGHT` (default 1): a positive number, this instance's share under the
+   * WEIGHTED_RANDOM and WEIGHTED_ROUND_ROBIN load balancers.
+   */
+  weight: number;
 }
 
 /** Injection token of {@link DemoWorkerConfig}. */
@@ -49,6 +60,25 @@ function httpUrl(env: Env, key: string, problems: string[], fallback?: string): 
   return undefined;
 }
 
+/** `region=eu,tier=gold` -> `{ region: 'eu', tier: 'gold' }`; a malformed pair is a problem. */
+function parseLabels(env: Env, problems: string[]): Record<string, string> {
+  const raw = read(env, 'DEMO_WORKER_LABELS');
+  const parsed = new Map<string, string>();
+  for (const pair of raw?.split(',') ?? []) {
+    const [key = '', value, ...rest] = pair.split('=').map((part) => part.trim());
+    if (key === '' || value === undefined || value === '' || rest.length > 0) {
+      problems.push(
+        `DEMO_WORKER_LABELS must be comma-separated key=value pairs (got "${pair.trim()}" in "${raw}")`,
+      );
+    } else if (parsed.has(key)) {
+      problems.push(`DEMO_WORKER_LABELS names the label "${key}" twice`);
+    } else {
+      parsed.set(key, value);
+    }
+  }
+  return Object.fromEntries(parsed);
+}
+
 /** Validates the environment; every bad key is listed in one {@link DemoWorkerConfigError}. */
 export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
   const problems: string[] = [];
@@ -62,6 +92,12 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
   if (!/^\d+$/.test(rawHello) || helloPeriodSeconds < 5 || helloPeriodSeconds > 86_400) {
     problems.push(`DEMO_HELLO_PERIOD_SECONDS must be an integer between 5 and 86400 (got "${rawHello}")`);
   }
+  const rawWeight = read(env, 'DEMO_WORKER_WEIGHT') ?? '1';
+  const weight = Number(rawWeight);
+  if (!Number.isFinite(weight) || weight <= 0) {
+    problems.push(`DEMO_WORKER_WEIGHT must be a positive number (got "${rawWeight}")`);
+  }
+  const labels = parseLabels(env, problems);
   const managerUrl = httpUrl(env, 'CHACONNE_MANAGER_URL', problems, 'http://127.0.0.1:6543');
   const baseUrl = httpUrl(env, 'CHACONNE_WORKER_BASE_URL', problems);
   const secret = env.CHACONNE_SECRET ?? '';
@@ -81,6 +117,8 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
     clusterName: 'demo-cluster',
     groupName: 'demo-worker',
     helloPeriodSeconds,
+    labels,
+    weight,
   };
 }
 
@@ -105,6 +143,8 @@ export function demoWorkerOptions(config: DemoWorkerConfig): ChaconneWorkerOptio
     secret: config.secret,
     clusterName: config.clusterName,
     groupName: config.groupName,
+    labels: config.labels,
+    weight: config.weight,
     ...(config.baseUrl === undefined ? {} : { baseUrl: config.baseUrl }),
   };
 }

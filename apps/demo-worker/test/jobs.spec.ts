@@ -1,5 +1,6 @@
 import { JobTerminationError, jobFromInstance, type JobContext, type JobLogger } from '@chaconne/worker';
 import { EvenMinuteJob } from '../src/jobs/even-minute.job';
+import { FlakyJob } from '../src/jobs/flaky.job';
 import { HealthCheckJob } from '../src/jobs/health-check.job';
 import { HelloWorldJob } from '../src/jobs/hello-world.job';
 import { SlowJob } from '../src/jobs/slow.job';
@@ -20,10 +21,13 @@ function context(
     jobId: 1,
     runId: 1,
     attempt: 0,
+    retries: 0,
+    isLastAttempt: true,
     attachment,
     plannedAt: new Date(2026, 0, 1, 10, 4),
     signal: new AbortController().signal,
     log,
+    instanceId: 'demo-1',
     lines,
     ...overrides,
   };
@@ -57,6 +61,21 @@ describe('the demo jobs', () => {
       'SlowJob: working for 10000 ms',
       expect.stringMatching(/^SlowJob: signal aborted after \d+ ms: timeout after 50 ms$/),
     ]);
+  });
+
+  it('FlakyJob fails while the attempt is below failUntilAttempt, then reports the attempt and the instance', () => {
+    const job = new FlakyJob();
+    const attachment = '{"failUntilAttempt": 2}';
+    for (const attempt of [0, 1]) {
+      expect(() => job.execute(context(attachment, { attempt, retries: 3 }))).toThrow(
+        new Error(`FlakyJob: failing attempt ${attempt}`),
+      );
+    }
+    expect(job.execute(context(attachment, { attempt: 2, retries: 3 }))).toEqual({
+      attempt: 2,
+      instanceId: 'demo-1',
+    });
+    expect(job.execute(context(null))).toEqual({ attempt: 0, instanceId: 'demo-1' });
   });
 
   it('HealthCheckJob returns a UUID and HelloWorldJob "Hello World!"', () => {

@@ -22,6 +22,8 @@ function configFor(manager: FakeManager, groupName: string): DemoWorkerConfig {
     CHACONNE_SECRET: SECRET,
     CHACONNE_MANAGER_URL: manager.url,
     DEMO_WORKER_PORT: '0',
+    DEMO_WORKER_LABELS: 'region=eu,tier=gold',
+    DEMO_WORKER_WEIGHT: '2',
   });
   return { ...config, groupName };
 }
@@ -74,11 +76,16 @@ describe('the Nest demo worker', () => {
 
   it('registers one job of each style: @ChacJob, ManagedJob, Job and the dynamic ones', async () => {
     const registration = await registrationOf(manager);
-    expect(registration.groupName).toBe('demo-worker');
+    expect(registration).toMatchObject({
+      groupName: 'demo-worker',
+      labels: { region: 'eu', tier: 'gold' },
+      weight: 2,
+    });
     expect(registration.jobs.map((j) => [j.jobClassName, j.definition ? 'code' : 'dynamic']).sort()).toEqual([
       ['DemoCronJob', 'code'],
       ['EtlJob', 'dynamic'],
       ['EvenMinuteJob', 'code'],
+      ['FlakyJob', 'dynamic'],
       ['HealthCheckJob', 'code'],
       ['HelloWorldJob', 'code'],
       ['SlowJob', 'dynamic'],
@@ -106,13 +113,13 @@ describe.each([
     name: 'Express',
     start: startExpressWorker,
     group: EXPRESS_WORKER_GROUP,
-    jobs: ['DemoCronJob', 'EtlJob', 'HealthCheckJob', 'SlowJob'],
+    jobs: ['DemoCronJob', 'EtlJob', 'FlakyJob', 'HealthCheckJob', 'SlowJob'],
   },
   {
     name: 'node:http',
     start: startHttpWorker,
     group: HTTP_WORKER_GROUP,
-    jobs: ['DemoCronJob', 'EtlJob', 'HelloWorldJob', 'SlowJob'],
+    jobs: ['DemoCronJob', 'EtlJob', 'FlakyJob', 'HelloWorldJob', 'SlowJob'],
   },
 ])('the $name runtime', ({ name, start, group, jobs }) => {
   let manager: FakeManager;
@@ -135,9 +142,14 @@ describe.each([
     await manager.close();
   });
 
-  it(`registers in its own group (${group}) with its jobs`, async () => {
+  it(`registers in its own group (${group}) with its jobs, labels and weight`, async () => {
     const registration = await registrationOf(manager);
-    expect(registration).toMatchObject({ clusterName: 'demo-cluster', groupName: group });
+    expect(registration).toMatchObject({
+      clusterName: 'demo-cluster',
+      groupName: group,
+      labels: { region: 'eu', tier: 'gold' },
+      weight: 2,
+    });
     expect(registration.jobs.map((j) => j.jobClassName).sort()).toEqual(jobs);
     expect(
       registration.jobs.find((j) => j.jobClassName === 'DemoCronJob')?.definition?.trigger,
@@ -152,6 +164,19 @@ describe.each([
     expect(report.runningState).toBe(RunningState.COMPLETED);
     expect(report.result).toMatchObject({ parameter: { runtime: name } });
     expect(logLines(11).at(-1)).toMatch(/^EtlJob's return value is: /);
+  });
+
+  it('runs FlakyJob: a failing attempt, then a completed one naming its instance', async () => {
+    expect(await dispatch(running.port, 14, group, 'FlakyJob', '{"failUntilAttempt": 1}')).toBe(202);
+    expect(await reportOf(14)).toMatchObject({
+      runningState: RunningState.FAILED,
+      reason: 'FlakyJob: failing attempt 0',
+    });
+    expect(await dispatch(running.port, 15, group, 'FlakyJob', null)).toBe(202);
+    expect(await reportOf(15)).toMatchObject({
+      runningState: RunningState.COMPLETED,
+      result: { attempt: 0, instanceId: running.worker.instanceId },
+    });
   });
 
   if (name === 'Express') {

@@ -3,9 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ConfigModule } from './config/config.module';
 import type { ManagerConfig } from './config/manager-config';
 import { dataSourceOptions, type SqlFlavor } from './database/data-source-options';
+import { AlertModule } from './modules/alert/alert.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ConsoleModule } from './modules/console/console.module';
 import { HealthModule } from './modules/health/health.module';
+import { PolicyModule } from './modules/policy/policy.module';
 import { JobDefinitionModule } from './modules/job-definition/job-definition.module';
 import { RedisModule } from './modules/redis/redis.module';
 import { RunModule } from './modules/run/run.module';
@@ -23,10 +25,12 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.mysqlUrl, flavor)),
         RedisModule,
+        PolicyModule,
         AuthModule,
         ScheduleModule,
         JobDefinitionModule,
         WorkerRegistryModule,
+        AlertModule,
         RunModule,
         XcronModule,
         StatisticsModule,

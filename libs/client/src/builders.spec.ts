@@ -1,4 +1,12 @@
-import { SchedulingUnit, TriggerType } from './enums';
+import {
+  BackoffPolicy,
+  ClusterMode,
+  LoadBalancerName,
+  MisfirePolicy,
+  OverlapPolicy,
+  SchedulingUnit,
+  TriggerType,
+} from './enums';
 import { GenericJobDefinition } from './generic-job-definition';
 import { GenericTrigger } from './generic-trigger';
 import { InvalidDefinitionError } from './invalid-definition-error';
@@ -134,6 +142,49 @@ describe('GenericJobDefinition', () => {
     });
     expect(GenericJobDefinition.newJob(KEY).setForkKeys([a]).build().completionRate).toBe(-1);
     expect(GenericJobDefinition.newJob(KEY).setCompletionRate(0.25).build().completionRate).toBe(0.25);
+  });
+
+  it('sets every run-policy field, sending only those set (null included)', () => {
+    const labels = { region: 'eu' };
+    const retryBackoff = { policy: BackoffPolicy.FIXED, delayMs: 500, maxDelayMs: 2_000, jitter: false };
+    const builder = GenericJobDefinition.newJob(KEY)
+      .setClusterMode(ClusterMode.MASTER_STANDBY)
+      .setLoadBalancer(LoadBalancerName.WEIGHTED_ROUND_ROBIN)
+      .setHashKey('customerId')
+      .setLabels(labels)
+      .setRetryBackoff(retryBackoff)
+      .setOverlapPolicy(OverlapPolicy.REPLACE)
+      .setMisfirePolicy(MisfirePolicy.FIRE_ONCE_NOW)
+      .setStartDeadlineSeconds(30)
+      .setMaxConsecutiveFailures(3)
+      .setTerminationStrategy('untilEndOfMonth')
+      .setFreezeAfterTimeouts(0);
+    labels.region = 'us';
+    retryBackoff.delayMs = 1;
+    const definition = builder.build();
+    expect(definition).toMatchObject({
+      clusterMode: 'MASTER_STANDBY',
+      loadBalancer: 'WEIGHTED_ROUND_ROBIN',
+      hashKey: 'customerId',
+      labels: { region: 'eu' },
+      retryBackoff: { policy: 'FIXED', delayMs: 500, maxDelayMs: 2_000, jitter: false },
+      overlapPolicy: 'REPLACE',
+      misfirePolicy: 'FIRE_ONCE_NOW',
+      startDeadlineSeconds: 30,
+      maxConsecutiveFailures: 3,
+      terminationStrategy: 'untilEndOfMonth',
+      freezeAfterTimeouts: 0,
+    });
+    definition.labels!.region = 'changed';
+    expect(builder.build().labels).toEqual({ region: 'eu' });
+
+    const sparse = GenericJobDefinition.newJob(KEY)
+      .setOverlapPolicy(OverlapPolicy.ALLOW)
+      .setLabels(null)
+      .build();
+    expect(sparse).toMatchObject({ overlapPolicy: 'ALLOW', labels: null });
+    expect(sparse).not.toHaveProperty('clusterMode');
+    expect(sparse).not.toHaveProperty('retryBackoff');
   });
 
   it('answers a fresh, independent object on every build', () => {

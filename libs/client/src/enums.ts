@@ -1,8 +1,14 @@
-// Chaconne's integer enums come from the contracts (whose entry point is browser-safe).
+// The enums come from the contracts (whose entry point is browser-safe): Chaconne's integer
+// enums, and the run policy's named values.
 export {
+  BackoffPolicy,
+  ClusterMode,
   DependencyType,
   JobState,
+  LoadBalancerName,
   LogLevel,
+  MisfirePolicy,
+  OverlapPolicy,
   RunningState,
   SchedulingUnit,
   TriggerType,

@@ -1,4 +1,13 @@
-import type { JobKey, JobPersistParameter, TriggerDefinition } from '@chaconne/contracts';
+import type {
+  ClusterMode,
+  JobKey,
+  JobPersistParameter,
+  MisfirePolicy,
+  OverlapPolicy,
+  RetryBackoff,
+  RunPolicy,
+  TriggerDefinition,
+} from '@chaconne/contracts';
 import { TriggerBuilder } from './generic-trigger';
 import { InvalidDefinitionError, Problems } from './invalid-definition-error';
 import { JobKey as JobKeys, jobKeyProblems } from './job-key';
@@ -14,7 +23,9 @@ export function attachmentText(attachment: Attachment | null): string | null {
  * of `persistJob` (Chaconne's JobPersistParameter, every documented field present). Start it
  * with `GenericJobDefinition.newJob(jobKey)`. Unset fields take Chaconne's defaults: no
  * description or e-mail, 0 retries, no timeout (-1), weight 100, no dependencies, an on-demand
- * SIMPLE trigger, no attachment.
+ * SIMPLE trigger, no attachment. The run-policy setters (`setClusterMode`, `setLoadBalancer`,
+ * `setOverlapPolicy`, ...) add their field to the body; fields left unset, or set to null, take
+ * the manager's defaults (`DEFAULT_RUN_POLICY`).
  *
  * `build()` throws {@link InvalidDefinitionError} listing everything obviously wrong (an empty
  * key part, negative retries, a completion rate outside [-1, 1], a job depending on itself, an
@@ -28,6 +39,8 @@ export function attachmentText(attachment: Attachment | null): string | null {
  *   .setRetries(3)
  *   .setTimeout(60_000)
  *   .setTrigger(GenericTrigger.Builder.newTrigger('0/5 * * * * ?'))
+ *   .setOverlapPolicy(OverlapPolicy.QUEUE_ONE)
+ *   .setRetryBackoff({ policy: BackoffPolicy.EXPONENTIAL, delayMs: 2_000, maxDelayMs: 60_000 })
  *   .build();
  * const jobId = await jobManager.persistJob(definition, '{"initialParameter": "test"}');
  */
@@ -42,6 +55,8 @@ export class JobDefinitionBuilder {
   private completionRate = -1;
   private trigger: TriggerDefinition | TriggerBuilder = TriggerBuilder.newSimple();
   private attachment: string | null = null;
+  /** Only the run-policy fields that were set. */
+  private readonly runPolicy: RunPolicy = {};
 
   constructor(private readonly jobKey: JobKey) {}
 
@@ -107,6 +122,72 @@ export class JobDefinitionBuilder {
     return this;
   }
 
+  /** Which instances may run the job: any, by the load balancer, or a master with standbys. */
+  setClusterMode(clusterMode: ClusterMode | null): this {
+    this.runPolicy.clusterMode = clusterMode;
+    return this;
+  }
+
+  /** A `LoadBalancerName`, or the name of a load balancer a manager plugin registers. */
+  setLoadBalancer(loadBalancer: string | null): this {
+    this.runPolicy.loadBalancer = loadBalancer;
+    return this;
+  }
+
+  /** CONSISTENT_HASH: the top-level attachment field to hash on (the job key when null). */
+  setHashKey(hashKey: string | null): this {
+    this.runPolicy.hashKey = hashKey;
+    return this;
+  }
+
+  /** Worker labels an instance must carry to run the job, e.g. `{ region: 'eu' }`. */
+  setLabels(labels: Readonly<Record<string, string>> | null): this {
+    this.runPolicy.labels = labels === null ? null : { ...labels };
+    return this;
+  }
+
+  /** The wait before each retry of a failed run. */
+  setRetryBackoff(retryBackoff: Readonly<RetryBackoff> | null): this {
+    this.runPolicy.retryBackoff = retryBackoff === null ? null : { ...retryBackoff };
+    return this;
+  }
+
+  /** What an occurrence does while the previous run is still going. */
+  setOverlapPolicy(overlapPolicy: OverlapPolicy | null): this {
+    this.runPolicy.overlapPolicy = overlapPolicy;
+    return this;
+  }
+
+  /** What happens to occurrences missed while no manager ran. */
+  setMisfirePolicy(misfirePolicy: MisfirePolicy | null): this {
+    this.runPolicy.misfirePolicy = misfirePolicy;
+    return this;
+  }
+
+  /** An occurrence that cannot start within this many seconds of its planned time is skipped. */
+  setStartDeadlineSeconds(startDeadlineSeconds: number | null): this {
+    this.runPolicy.startDeadlineSeconds = startDeadlineSeconds;
+    return this;
+  }
+
+  /** Finish the job after this many failed runs in a row (final attempts); 0 = never. */
+  setMaxConsecutiveFailures(maxConsecutiveFailures: number | null): this {
+    this.runPolicy.maxConsecutiveFailures = maxConsecutiveFailures;
+    return this;
+  }
+
+  /** The name of a termination strategy a manager plugin registers, asked before every scheduled run. */
+  setTerminationStrategy(terminationStrategy: string | null): this {
+    this.runPolicy.terminationStrategy = terminationStrategy;
+    return this;
+  }
+
+  /** Freeze the job after this many timed-out runs in a row; 0 = never. Needs a timeout. */
+  setFreezeAfterTimeouts(freezeAfterTimeouts: number | null): this {
+    this.runPolicy.freezeAfterTimeouts = freezeAfterTimeouts;
+    return this;
+  }
+
   /** The persistJob body; a fresh object on every call. */
   build(): JobPersistParameter {
     const problems = new Problems();
@@ -150,6 +231,7 @@ export class JobDefinitionBuilder {
       completionRate: this.completionRate,
       trigger,
       attachment: this.attachment,
+      ...structuredClone(this.runPolicy),
     };
   }
 }

@@ -17,6 +17,11 @@ export {
   LogLevel,
   XcronType,
   XcronCode,
+  ClusterMode,
+  LoadBalancerName,
+  OverlapPolicy,
+  MisfirePolicy,
+  BackoffPolicy,
 } from './enums';
 export type {
   Attachment,
@@ -33,6 +38,7 @@ export type {
   JobStateCountQuery,
   JobTracePageQuery,
   JobHistoryRecord,
+  TriggerJobOptions,
   TriggerPreview,
   XcronCallback,
   XcronCreateTaskRequest,
@@ -49,6 +55,8 @@ export type {
   JobTrace,
   JobTriggerDetail,
   Page,
+  RetryBackoff,
+  RunPolicy,
   TriggerDefinition,
   WireDate,
 } from '@chaconne/contracts';

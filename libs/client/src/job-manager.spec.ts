@@ -1,4 +1,10 @@
-import type { JobDetail, JobPersistParameter, JobRuntimeDetail, JobTriggerDetail } from '@chaconne/contracts';
+import {
+  DEFAULT_RUN_POLICY,
+  type JobDetail,
+  type JobPersistParameter,
+  type JobRuntimeDetail,
+  type JobTriggerDetail,
+} from '@chaconne/contracts';
 import { RecordingServer } from '../test/recording-server';
 import { ChaconneApiError } from './chaconne-api-error';
 import { DependencyType, JobState, RunningState, SchedulingUnit, TriggerType } from './enums';
@@ -17,6 +23,10 @@ const runtime: JobRuntimeDetail = {
   lastExecutionTime: '2026-01-01T00:00:00.000Z',
   lastCompletionTime: '2026-01-01T00:00:01.000Z',
   nextExecutionTime: null,
+  consecutiveFailures: 0,
+  consecutiveTimeouts: 0,
+  freezeCount: 0,
+  frozenUntil: null,
 };
 const triggerDetail: JobTriggerDetail = {
   jobId: 7,
@@ -39,6 +49,7 @@ const detail: JobDetail = {
   createDate: '2026-01-01T00:00:00.000Z',
   jobRuntime: runtime,
   jobTriggerDetail: triggerDetail,
+  ...DEFAULT_RUN_POLICY,
 };
 const page = <T>(content: T[]) => ({ page: 1, size: 10, rows: content.length, nextPage: null, content });
 const stat = { completedCount: 1, failedCount: 2, skippedCount: 0, finishedCount: 0, retryCount: 0 };
@@ -128,6 +139,24 @@ const CASES: [string, Case][] = [
       endpoint: 'triggerJob',
       body: { jobKey: key, attachment: null },
       data: 79,
+    },
+  ],
+  [
+    'triggerJob (forced past the overlap policy)',
+    {
+      call: (m) => m.triggerJob(key, undefined, { force: true }),
+      endpoint: 'triggerJob',
+      body: { jobKey: key, force: true },
+      data: 80,
+    },
+  ],
+  [
+    'triggerJob (attachment override, not forced)',
+    {
+      call: (m) => m.triggerJob(key, 'again', { force: false }),
+      endpoint: 'triggerJob',
+      body: { jobKey: key, attachment: 'again', force: false },
+      data: 81,
     },
   ],
   ['hasJob', { call: (m) => m.hasJob(key), endpoint: 'hasJob', body: key, data: true }],

@@ -29,6 +29,7 @@ import type {
   JobStateCountQuery,
   JobTracePageQuery,
   JobHistoryRecord,
+  TriggerJobOptions,
   TriggerPreview,
 } from './types';
 import { XcronClient } from './xcron-client';
@@ -125,13 +126,22 @@ export class JobManager {
 
   /**
    * Runs the job now, outside its schedule, with `attachment` instead of the job's own if given;
-   * answers the run's trace id. 409 when the job is FINISHED.
+   * answers the run's trace id. 409 when the job is FINISHED. `{ force: true }` starts it even
+   * while a run of the job is going, whatever its overlap policy.
+   *
+   * @example
+   * await jobManager.triggerJob(jobKey, undefined, { force: true });
    */
-  triggerJob(jobKey: JobKey, attachment?: Attachment | null): Promise<number> {
-    return this.call(
-      'triggerJob',
-      attachment === undefined ? { jobKey } : { jobKey, attachment: attachmentText(attachment) },
-    );
+  triggerJob(
+    jobKey: JobKey,
+    attachment?: Attachment | null,
+    options: TriggerJobOptions = {},
+  ): Promise<number> {
+    return this.call('triggerJob', {
+      jobKey,
+      ...(attachment === undefined ? {} : { attachment: attachmentText(attachment) }),
+      ...(options.force === undefined ? {} : { force: options.force }),
+    });
   }
 
   // Queries

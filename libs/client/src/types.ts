@@ -16,6 +16,15 @@ export type DateInput = Date | WireDate;
  */
 export type Attachment = string | Record<string, unknown> | unknown[];
 
+/** Options of `triggerJob`. */
+export interface TriggerJobOptions {
+  /**
+   * true: run now even while a run of the job is going, ignoring its overlap policy.
+   * @defaultValue false (the overlap policy decides)
+   */
+  force?: boolean;
+}
+
 /** Chaconne's JobKeyQuery (getJobKeys): the keys of the jobs with a trigger type. */
 export interface JobKeyQuery {
   triggerType: TriggerType;

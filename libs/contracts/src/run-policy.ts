@@ -155,6 +155,8 @@ export interface BalanceRequest {
   readonly previousInstanceId: string | null;
   /** A cluster-wide counter, one step per choice for this job (shared by all managers). */
   readonly counter: number;
+  /** CONSISTENT_HASH: the job's `hashKey` (an attachment field), or null. */
+  readonly hashKey: string | null;
 }
 
 /**
@@ -163,10 +165,7 @@ export interface BalanceRequest {
  * started first). Answering an empty list means no instance may run this one.
  */
 export interface LoadBalancer {
-  order(
-    candidates: readonly BalancerCandidate[],
-    request: BalanceRequest,
-  ): readonly BalancerCandidate[];
+  order(candidates: readonly BalancerCandidate[], request: BalanceRequest): readonly BalancerCandidate[];
 }
 
 export interface TerminationContext {
@@ -181,9 +180,7 @@ export interface TerminationContext {
 }
 
 /** A manager-side termination strategy: true or a reason ends the job for good before this run. */
-export type TerminationStrategy = (
-  ctx: TerminationContext,
-) => boolean | string | Promise<boolean | string>;
+export type TerminationStrategy = (ctx: TerminationContext) => boolean | string | Promise<boolean | string>;
 
 /**
  * What a manager plugin module exports (CHACONNE_PLUGINS lists module paths): named

@@ -180,12 +180,13 @@ export function signedRun(body: RunRequest | string, now?: number, secret = SECR
   };
 }
 
-export function signedCancel(runId: number): WorkerRequestLike {
+/** A signed cancel request; `body` is its exact text, e.g. `{"reason":"replaced by run 42"}` (empty by default). */
+export function signedCancel(runId: number, body = ''): WorkerRequestLike {
   return {
     method: 'POST',
     path: WorkerRoutes.cancel(runId),
-    headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, ...signBody(SECRET, '') },
-    rawBody: Buffer.alloc(0),
+    headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, ...signBody(SECRET, body) },
+    rawBody: Buffer.from(body, 'utf8'),
   };
 }
 

@@ -1,7 +1,13 @@
 import 'reflect-metadata';
-import { SchedulingUnit, TriggerType, type TriggerDefinition, type WireDate } from '@chaconne/contracts';
+import {
+  SchedulingUnit,
+  TriggerType,
+  type RunPolicy,
+  type TriggerDefinition,
+  type WireDate,
+} from '@chaconne/contracts';
 import { ChaconneWorkerError } from './core/errors';
-import type { ChacJobKey, Job, JobContext, ShouldRunResult } from './core/job';
+import type { ChacJobKey, DynamicJobOptions, Job, JobContext, ShouldRunResult } from './core/job';
 import {
   completionRateProblem,
   concurrencyProblem,
@@ -9,6 +15,7 @@ import {
   lowerFirst,
   setRegistrationSource,
 } from './core/job-registry';
+import { runPolicyOf } from './core/run-policy';
 import { onDemandTrigger, triggerProblems } from './core/trigger';
 
 // Symbol.for: the metadata stays readable if the SDK is loaded twice (sources and dist).
@@ -22,8 +29,13 @@ const SHOULD_RUN = Symbol.for('chaconne.worker.shouldRun');
 const DEPENDENCY = Symbol.for('chaconne.worker.dependency');
 const FORK = Symbol.for('chaconne.worker.fork');
 
-/** Attributes of {@link ChacJob} (Chaconne's `@ChacJob`). */
-export interface ChacJobOptions {
+/**
+ * Attributes of {@link ChacJob} (Chaconne's `@ChacJob`), the job's run policy
+ * (`clusterMode`, `loadBalancer`, `overlapPolicy`, `retryBackoff`, ...; unset fields take the
+ * manager's defaults), and how this process runs it (`concurrency`,
+ * `onFailureEveryAttempt`, `listeners`).
+ */
+export interface ChacJobOptions extends RunPolicy, DynamicJobOptions {
   /**
    * The job name (third part of the job key).
    * @defaultValue the class name with a lower-case first letter (`DemoCronJob` -> `demoCronJob`)
@@ -46,12 +58,6 @@ export interface ChacJobOptions {
   weight?: number;
   /** The job's initial parameter (JSON recommended), passed as `ctx.attachment`. @defaultValue null */
   attachment?: string;
-  /**
-   * Most runs of this job executing at once in this process; a run arriving at the limit is
-   * refused with 429 and the manager dispatches it to another instance.
-   * @defaultValue unlimited
-   */
-  concurrency?: number;
 }
 
 /** Attributes of {@link ChacFork} besides the fork children. */
@@ -161,7 +167,7 @@ export function triggerFromOptions(options: ChacTriggerOptions, owner = 'job'): 
  * demand only. In NestJS, list the class as a provider: the module discovers it.
  *
  * @example
- * \@ChacJob({ description: 'Say hello', timeout: 30_000 })
+ * \@ChacJob({ description: 'Say hello', timeout: 30_000, overlapPolicy: OverlapPolicy.QUEUE_ONE })
  * \@ChacTrigger({ cron: '*\/5 * * * * ?' })
  * export class DemoCronJob {
  *   \@Run() run(ctx: JobContext) { ctx.log.info('hello {}', ctx.runId); return 42; }
@@ -306,7 +312,11 @@ export const Prepare: () => MethodDecorator = hookDecorator(PREPARE, '@Prepare')
 /** Marks a method called after each completed run: `(ctx, result) => void`. Several allowed. */
 export const OnSuccess: () => MethodDecorator = hookDecorator(ON_SUCCESS, '@OnSuccess');
 
-/** Marks a method called after each failed run: `(ctx, error: Error) => void`. Several allowed. */
+/**
+ * Marks a method called after a failed run that will not be retried (its last attempt, or a
+ * `NonRetryableError`): `(ctx, error: Error) => void`. With `@ChacJob({ onFailureEveryAttempt: true })`
+ * it is called after every failed attempt. Several allowed.
+ */
 export const OnFailure: () => MethodDecorator = hookDecorator(ON_FAILURE, '@OnFailure');
 
 /** Whether a class (or an instance's class) carries {@link ChacJob}. */
@@ -368,6 +378,9 @@ export function jobFromInstance(instance: object): Job {
     weight: options.weight ?? 100,
     attachment: options.attachment ?? null,
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    listeners: options.listeners,
+    onFailureEveryAttempt: options.onFailureEveryAttempt,
+    ...runPolicyOf(options),
     ...dependencies,
     trigger,
     execute: (ctx: JobContext) => run(ctx),

@@ -15,18 +15,29 @@ export type {
   NotManagedJobClass,
   ShouldRunResult,
 } from './core/job';
+export type { BeforeRunResult, JobListener } from './core/job-listener';
 export { ManagedJob } from './managed-job';
 export {
   ChaconneWorkerError,
   JobTerminationError,
   ManagerRequestError,
   NonRetryableError,
+  RunAbortedError,
+  RunTimeoutError,
 } from './core/errors';
 export { formatLogMessage } from './core/message-format';
 export { SDK_VERSION } from './core/version';
 // The contracts a job definition needs, so a service depends on the SDK alone.
-export { SchedulingUnit, TriggerType } from '@chaconne/contracts';
-export type { JobKey, TriggerDefinition } from '@chaconne/contracts';
+export {
+  BackoffPolicy,
+  ClusterMode,
+  LoadBalancerName,
+  MisfirePolicy,
+  OverlapPolicy,
+  SchedulingUnit,
+  TriggerType,
+} from '@chaconne/contracts';
+export type { JobKey, RetryBackoff, RunPolicy, TriggerDefinition } from '@chaconne/contracts';
 export {
   ChacJob,
   ChacTrigger,

@@ -1,5 +1,6 @@
-import type { JobKey, TriggerDefinition } from '@chaconne/contracts';
+import type { JobKey, RunPolicy, TriggerDefinition } from '@chaconne/contracts';
 import type { ChacJobKey, JobContext, ShouldRunResult } from './core/job';
+import type { JobListener } from './core/job-listener';
 import { lowerFirst } from './core/job-registry';
 import { onDemandTrigger } from './core/trigger';
 import { declaredDependencies } from './decorators';
@@ -82,6 +83,33 @@ export abstract class ManagedJob {
     return Infinity;
   }
 
+  /**
+   * The job's run policy: cluster mode, load balancer, required worker labels, retry
+   * backoff, overlap and misfire policies, failure and timeout limits.
+   * @defaultValue `{}`: the manager's defaults (`DEFAULT_RUN_POLICY`)
+   *
+   * @example
+   * override getRunPolicy(): RunPolicy {
+   *   return { clusterMode: ClusterMode.MASTER_STANDBY, overlapPolicy: OverlapPolicy.QUEUE_ONE };
+   * }
+   */
+  getRunPolicy(): RunPolicy {
+    return {};
+  }
+
+  /** Listeners asked before each run, after the worker's own; see {@link JobListener}. @defaultValue [] */
+  getListeners(): readonly JobListener[] {
+    return [];
+  }
+
+  /**
+   * Call {@link onFailure} after every failed attempt, not only when the run will not be retried.
+   * @defaultValue false
+   */
+  getOnFailureEveryAttempt(): boolean {
+    return false;
+  }
+
   /** Upstream jobs of a serial dependency. @defaultValue the keys of `@ChacDependency`, else null */
   getDependentKeys(): readonly (ChacJobKey | JobKey)[] | null {
     return declaredDependencies(this.constructor).dependentKeys;
@@ -112,7 +140,10 @@ export abstract class ManagedJob {
     return undefined;
   }
 
-  /** Called after each failed run (threw, timed out, cancelled) with the error. */
+  /**
+   * Called with the error after a failed run (threw, timed out, cancelled) that will not be
+   * retried: its last attempt, or a `NonRetryableError`; see {@link getOnFailureEveryAttempt}.
+   */
   onFailure(_ctx: JobContext, _error: Error): unknown {
     return undefined;
   }

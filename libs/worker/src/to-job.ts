@@ -1,6 +1,7 @@
 import { ChaconneWorkerError } from './core/errors';
 import type { Job, JobContext } from './core/job';
 import { setRegistrationSource } from './core/job-registry';
+import { runPolicyOf } from './core/run-policy';
 import { declaredDependencies, isChacJob, jobFromInstance } from './decorators';
 import { isManagedJob, type ManagedJob } from './managed-job';
 
@@ -20,6 +21,9 @@ function jobFromManagedJob(managed: ManagedJob): Job {
     dependentKeys: managed.getDependentKeys(),
     forkKeys: managed.getForkKeys(),
     completionRate: managed.getCompletionRate(),
+    ...runPolicyOf(managed.getRunPolicy()),
+    listeners: managed.getListeners(),
+    onFailureEveryAttempt: managed.getOnFailureEveryAttempt(),
     execute: (ctx) => managed.execute(ctx),
     prepare: (ctx) => managed.prepare(ctx),
     shouldRun: (ctx) => managed.shouldRun(ctx),
@@ -50,6 +54,9 @@ function jobFromClassInstance(instance: Job, type: abstract new (...args: never[
     dependentKeys: instance.dependentKeys ?? declared.dependentKeys,
     forkKeys: instance.forkKeys ?? declared.forkKeys,
     completionRate: instance.completionRate ?? declared.completionRate,
+    ...runPolicyOf(instance),
+    listeners: instance.listeners,
+    onFailureEveryAttempt: instance.onFailureEveryAttempt,
     execute: (ctx: JobContext) => instance.execute(ctx),
     prepare: (ctx: JobContext) => instance.prepare?.(ctx),
     shouldRun: (ctx: JobContext) => (instance.shouldRun ? instance.shouldRun(ctx) : true),

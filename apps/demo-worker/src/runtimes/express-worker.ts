@@ -1,8 +1,8 @@
 /**
  * The demo worker on a plain Express app: `chaconneExpress(worker)` serves the signed run
  * endpoints next to the app's own routes. Same environment as the Nest demo
- * (`CHACONNE_MANAGER_URL`, `CHACONNE_SECRET`, `DEMO_WORKER_PORT`, `CHACONNE_WORKER_BASE_URL`),
- * group `express-worker`.
+ * (`CHACONNE_MANAGER_URL`, `CHACONNE_SECRET`, `DEMO_WORKER_PORT`, `CHACONNE_WORKER_BASE_URL`,
+ * `DEMO_WORKER_LABELS`, `DEMO_WORKER_WEIGHT`; see `demo-worker.config.ts`), group `express-worker`.
  *
  *   node apps/demo-worker/dist/runtimes/express-worker.js
  */
@@ -15,6 +15,7 @@ import { chaconneExpress } from '@chaconne/worker/express';
 import { demoWorkerOptions, loadDemoWorkerConfig, type DemoWorkerConfig } from '../demo-worker.config';
 import { DemoCronJob } from '../jobs/demo-cron.job';
 import { EtlJob } from '../jobs/etl.job';
+import { FlakyJob } from '../jobs/flaky.job';
 import { HealthCheckJob } from '../jobs/health-check.job';
 import { SlowJob } from '../jobs/slow.job';
 import { runMain, type RunningWorker } from './runtime';
@@ -39,7 +40,8 @@ export async function startExpressWorker(
     .addJob(jobFromInstance(new DemoCronJob())) // @ChacJob, cron every 5 s
     .addJob(new HealthCheckJob()) // ManagedJob, cron every 10 s
     .addDynamicJob(EtlJob) // NotManagedJob, scheduled through persistJob
-    .addDynamicJob(SlowJob, { concurrency: 2 });
+    .addDynamicJob(SlowJob, { concurrency: 2 })
+    .addDynamicJob(FlakyJob);
 
   const app = express();
   app.use(express.json()); // leaves run requests alone: they have their own media type

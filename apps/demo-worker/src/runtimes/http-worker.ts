@@ -1,8 +1,8 @@
 /**
  * The demo worker on plain `node:http`, no framework: `createWorker(...).listen(port)`
  * serves the signed run endpoints and registers. Same environment as the Nest demo
- * (`CHACONNE_MANAGER_URL`, `CHACONNE_SECRET`, `DEMO_WORKER_PORT`, `CHACONNE_WORKER_BASE_URL`),
- * group `http-worker`.
+ * (`CHACONNE_MANAGER_URL`, `CHACONNE_SECRET`, `DEMO_WORKER_PORT`, `CHACONNE_WORKER_BASE_URL`,
+ * `DEMO_WORKER_LABELS`, `DEMO_WORKER_WEIGHT`; see `demo-worker.config.ts`), group `http-worker`.
  *
  *   node apps/demo-worker/dist/runtimes/http-worker.js
  */
@@ -11,6 +11,7 @@ import { createWorker } from '@chaconne/worker/http';
 import { demoWorkerOptions, loadDemoWorkerConfig, type DemoWorkerConfig } from '../demo-worker.config';
 import { DemoCronJob } from '../jobs/demo-cron.job';
 import { EtlJob } from '../jobs/etl.job';
+import { FlakyJob } from '../jobs/flaky.job';
 import { HelloWorldJob } from '../jobs/hello-world.job';
 import { SlowJob } from '../jobs/slow.job';
 import { runMain, type RunningWorker } from './runtime';
@@ -26,7 +27,8 @@ export async function startHttpWorker(
     .addJob(jobFromInstance(new DemoCronJob())) // @ChacJob, cron every 5 s
     .addJob(new HelloWorldJob(config.helloPeriodSeconds)) // Job, fixed rate (DEMO_HELLO_PERIOD_SECONDS)
     .addDynamicJob(EtlJob) // NotManagedJob, scheduled through persistJob
-    .addDynamicJob(SlowJob, { concurrency: 2 });
+    .addDynamicJob(SlowJob, { concurrency: 2 })
+    .addDynamicJob(FlakyJob);
   const { port } = await worker.listen(config.port);
   // close(): drain, report, deregister, then close the server listen() created.
   return { worker, port, close: () => worker.close() };

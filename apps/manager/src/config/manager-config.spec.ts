@@ -26,6 +26,13 @@ describe('loadConfig', () => {
         callbackTimeoutMs: 10_000,
         callbackRetries: 2,
         callbackAllowlist: [],
+        misfireThresholdMs: 5_000,
+        plugins: [],
+        smtpUrl: null,
+        alertFrom: null,
+        alertCc: [],
+        alertSubjectPrefix: '[Chaconne]',
+        alertThrottleMs: 60_000,
       },
     });
     expect(SETTINGS.find((s) => s.env === 'CHACONNE_SECRET')?.default).toBeNull();
@@ -79,5 +86,66 @@ describe('loadConfig', () => {
     });
     const result = loadConfig({ ...secret, NODE_ENV: 'production', CHACONNE_TIMEZONE: 'Asia/Shanghai' });
     expect(result.ok && result.config).toMatchObject({ production: true, timeZone: 'Asia/Shanghai' });
+  });
+
+  describe('alert mail', () => {
+    it('accepts an SMTP URL with a sender, a CC list, a prefix and a throttle', () => {
+      const result = loadConfig({
+        ...secret,
+        CHACONNE_SMTP_URL: 'smtps://alerts:p%40ss@smtp.example.com:465',
+        CHACONNE_ALERT_FROM: 'Chaconne <alerts@example.com>',
+        CHACONNE_ALERT_CC: ' ops@example.com, ,oncall@example.org ',
+        CHACONNE_ALERT_SUBJECT_PREFIX: '[prod]',
+        CHACONNE_ALERT_THROTTLE_MS: '0',
+      });
+      expect(result.ok && result.config).toMatchObject({
+        smtpUrl: 'smtps://alerts:p%40ss@smtp.example.com:465',
+        alertFrom: 'Chaconne <alerts@example.com>',
+        alertCc: ['ops@example.com', 'oncall@example.org'],
+        alertSubjectPrefix: '[prod]',
+        alertThrottleMs: 0,
+      });
+      const plain = loadConfig({
+        ...secret,
+        CHACONNE_SMTP_URL: 'smtp://mail:587',
+        CHACONNE_ALERT_FROM: 'a@b',
+      });
+      expect(plain.ok && plain.config).toMatchObject({ smtpUrl: 'smtp://mail:587', alertFrom: 'a@b' });
+    });
+
+    it('requires a sender once SMTP is set, and lists every bad alert key without echoing the password', () => {
+      expect(loadConfig({ ...secret, CHACONNE_SMTP_URL: 'smtp://u:pw@mail:587' })).toEqual({
+        ok: false,
+        errors: ['CHACONNE_ALERT_FROM: is required when CHACONNE_SMTP_URL is set'],
+      });
+      const result = loadConfig({
+        ...secret,
+        CHACONNE_SMTP_URL: 'http://user:hunter2-secret@mail:587',
+        CHACONNE_ALERT_FROM: 'not an address',
+        CHACONNE_ALERT_CC: 'ops@example.com,nobody',
+        CHACONNE_ALERT_SUBJECT_PREFIX: 'x'.repeat(101),
+        CHACONNE_ALERT_THROTTLE_MS: '-1',
+      });
+      expect(result).toEqual({
+        ok: false,
+        errors: [
+          'CHACONNE_SMTP_URL: must use smtp: or smtps:',
+          'CHACONNE_ALERT_FROM: must be an address like alerts@example.com or Name <alerts@example.com>',
+          'CHACONNE_ALERT_CC: not an address: nobody',
+          'CHACONNE_ALERT_SUBJECT_PREFIX: must be at most 100 characters, without control characters',
+          'CHACONNE_ALERT_THROTTLE_MS: must be an integer between 0 and 86400000',
+        ],
+      });
+      expect(JSON.stringify(result)).not.toContain('hunter2');
+      expect(loadConfig({ ...secret, CHACONNE_SMTP_URL: 'smtp://user:hunter2@' })).toEqual({
+        ok: false,
+        errors: [expect.stringMatching(/^CHACONNE_SMTP_URL: must (be a URL|name a host)/)],
+      });
+    });
+
+    it('leaves alerts off, with no sender needed, when no SMTP URL is set', () => {
+      const result = loadConfig({ ...secret, CHACONNE_SMTP_URL: '  ', CHACONNE_ALERT_CC: 'ops@example.com' });
+      expect(result.ok && result.config).toMatchObject({ smtpUrl: null, alertFrom: null });
+    });
   });
 });

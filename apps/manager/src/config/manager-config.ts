@@ -25,6 +25,19 @@ export interface ManagerConfig {
   callbackRetries: number;
   /** Hosts, IPs and CIDR ranges callback URLs may reach even though they are private. */
   callbackAllowlist: string[];
+  /** A recurring occurrence handled later than this after its planned time is a misfire (unless the job sets a start deadline). */
+  misfireThresholdMs: number;
+  /** Module paths of manager plugins (custom load balancers, termination strategies). */
+  plugins: string[];
+  /** SMTP server of the alert mails (`smtp://` or `smtps://`, credentials inside), or null: no alerts. */
+  smtpUrl: string | null;
+  /** Sender of the alert mails; set whenever `smtpUrl` is. */
+  alertFrom: string | null;
+  /** Copied on every alert mail (Chaconne's `mail.default.recipients`). */
+  alertCc: string[];
+  alertSubjectPrefix: string;
+  /** At most one mail per job and event kind in this window; 0 = no throttling. */
+  alertThrottleMs: number;
 }
 
 interface Setting {
@@ -58,6 +71,23 @@ const url =
     config[key] = value;
     return null;
   };
+
+/** One address, as the job's `email` field takes them (persist-job.dto.ts). */
+const ADDRESS = /^[^\s@,<>"]+@[^\s@,<>"]+$/;
+
+/** `alerts@example.com` or `Chaconne <alerts@example.com>`. */
+export function isMailbox(value: string): boolean {
+  const named = /^[^<>",]*<([^<>]*)>$/.exec(value);
+  return ADDRESS.test(named ? (named[1] ?? '') : value);
+}
+
+/** The comma-separated addresses of `value`, blanks dropped. */
+export function addressList(value: string): string[] {
+  return value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
 
 /**
  * Every setting with its documented default. The README's configuration table is this
@@ -196,6 +226,91 @@ export const SETTINGS: readonly Setting[] = [
       config.callbackAllowlist = entries;
       return null;
     },
+  },
+  {
+    env: 'CHACONNE_MISFIRE_THRESHOLD_MS',
+    default: '5000',
+    description:
+      "A recurring occurrence that cannot start this long after its planned time is a misfire, handled by the job's misfire policy (a job's startDeadlineSeconds overrides it)",
+    apply: integer('misfireThresholdMs', 100, 86_400_000),
+  },
+  {
+    env: 'CHACONNE_PLUGINS',
+    default: '',
+    description:
+      'Comma-separated module paths of manager plugins exporting `loadBalancers` and/or `terminationStrategies` (see README)',
+    apply: (value, config) => {
+      config.plugins = value
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean);
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_SMTP_URL',
+    default: '',
+    description:
+      'SMTP server of the alert mails, e.g. `smtps://user:pass@smtp.example.com:465` or `smtp://host:587` (STARTTLS when offered); empty = no alerts',
+    apply: (value, config) => {
+      config.smtpUrl = null;
+      if (value === '') return null;
+      // The messages never echo the value: it carries the SMTP password.
+      let parsed: URL;
+      try {
+        parsed = new URL(value);
+      } catch {
+        return 'must be a URL like smtp://user:pass@host:587 or smtps://user:pass@host:465';
+      }
+      if (parsed.protocol !== 'smtp:' && parsed.protocol !== 'smtps:') return 'must use smtp: or smtps:';
+      if (parsed.hostname === '') return 'must name a host';
+      config.smtpUrl = value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_ALERT_FROM',
+    default: '',
+    description:
+      'Sender of the alert mails (`alerts@example.com` or `Chaconne <alerts@example.com>`); required with `CHACONNE_SMTP_URL`',
+    apply: (value, config) => {
+      config.alertFrom = null;
+      // CHACONNE_SMTP_URL comes earlier in this list, so config.smtpUrl is already known.
+      if (value === '') return config.smtpUrl ? 'is required when CHACONNE_SMTP_URL is set' : null;
+      if (!isMailbox(value)) return 'must be an address like alerts@example.com or Name <alerts@example.com>';
+      config.alertFrom = value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_ALERT_CC',
+    default: '',
+    description: 'Comma-separated addresses copied on every alert mail (default: none)',
+    apply: (value, config) => {
+      const entries = addressList(value);
+      const bad = entries.filter((e) => !ADDRESS.test(e));
+      if (bad.length > 0) return `not an address: ${bad.join(', ')}`;
+      config.alertCc = entries;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_ALERT_SUBJECT_PREFIX',
+    default: '[Chaconne]',
+    description: 'Start of the subject of every alert mail',
+    apply: (value, config) => {
+      if (value.length > 100 || /[\u0000-\u001f\u007f]/.test(value))
+        return 'must be at most 100 characters, without control characters';
+      config.alertSubjectPrefix = value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_ALERT_THROTTLE_MS',
+    default: '60000',
+    description:
+      'At most one alert mail per job and event kind in this window; the next one counts those suppressed (0 = no throttling)',
+    apply: integer('alertThrottleMs', 0, 86_400_000),
   },
 ];
 

@@ -1,5 +1,10 @@
 import {
+  BackoffPolicy,
+  ClusterMode,
   type HeartbeatResponse,
+  MisfirePolicy,
+  OverlapPolicy,
+  type ResolvedRunPolicy,
   type JobDetail,
   type JobKey,
   type JobLog,
@@ -63,6 +68,34 @@ const jobRuntimeDetail = typed<JobRuntimeDetail>()(
     lastExecutionTime: isoDateOrNull,
     lastCompletionTime: isoDateOrNull,
     nextExecutionTime: isoDateOrNull,
+    consecutiveFailures: z.number().int().describe('Failed final attempts in a row'),
+    consecutiveTimeouts: z.number().int().describe('Timed-out runs in a row'),
+    freezeCount: z.number().int().describe('Freezes in a row; the next cool-down is timeout x 2^freezeCount'),
+    frozenUntil: isoDateOrNull.describe('While FROZEN: when the job resumes'),
+  }),
+);
+
+const names = <T extends Record<string, string>>(values: T) =>
+  z.enum(Object.values(values) as [T[keyof T], ...T[keyof T][]]);
+
+const runPolicy = typed<ResolvedRunPolicy>()(
+  z.object({
+    clusterMode: names(ClusterMode),
+    loadBalancer: z.string().describe('A built-in load balancer or one a manager plugin registers'),
+    hashKey: z.string().nullable(),
+    labels: z.record(z.string(), z.string()).describe('Labels a worker instance must carry'),
+    retryBackoff: z.object({
+      policy: names(BackoffPolicy),
+      delayMs: z.number().int(),
+      maxDelayMs: z.number().int(),
+      jitter: z.boolean(),
+    }),
+    overlapPolicy: names(OverlapPolicy),
+    misfirePolicy: names(MisfirePolicy),
+    startDeadlineSeconds: z.number().int().nullable(),
+    maxConsecutiveFailures: z.number().int().describe('0 = never terminate for failures'),
+    terminationStrategy: z.string().nullable(),
+    freezeAfterTimeouts: z.number().int().describe('0 = never freeze'),
   }),
 );
 
@@ -95,6 +128,7 @@ const jobDetail = typed<JobDetail>()(
     createDate: isoDate,
     jobRuntime: jobRuntimeDetail,
     jobTriggerDetail,
+    ...runPolicy.shape,
   }),
 );
 
@@ -117,6 +151,13 @@ const jobTrace = typed<JobTrace>()(
       finished: z.number().int(),
       retries: z.number().int(),
       result: z.string().nullable().describe("The handler's return value as JSON text"),
+      firstTraceId: z.number().int().nullable().describe("A retry's first attempt"),
+      lateReport: z
+        .string()
+        .nullable()
+        .describe(
+          'A report that came after the run had its outcome (JSON), e.g. from an instance declared lost',
+        ),
     })
     .describe("One run of a job (Chaconne's JobTrace)"),
 );

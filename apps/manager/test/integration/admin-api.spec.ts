@@ -406,11 +406,11 @@ describe('firing', () => {
     const fire = app.get(FireService);
     const plannedAt = Date.UTC(2030, 0, 1);
     await Promise.all([
-      fire.fire({ jobId, plannedAt }),
-      fire.fire({ jobId, plannedAt }),
-      fire.fire({ jobId, plannedAt }),
+      fire.fire({ jobId, plannedAt, recurring: false }),
+      fire.fire({ jobId, plannedAt, recurring: false }),
+      fire.fire({ jobId, plannedAt, recurring: false }),
     ]);
-    await fire.fire({ jobId, plannedAt });
+    await fire.fire({ jobId, plannedAt, recurring: false });
     const rows = await dataSource.query<{ n: string }[]>(
       'SELECT COUNT(*) AS n FROM chac_job_run WHERE job_id = ?',
       [jobId],

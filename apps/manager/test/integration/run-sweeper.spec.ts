@@ -77,7 +77,7 @@ it('fails runs whose worker stopped beating, leaves live workers alone, and fail
     const undispatched = await insertRun(jobId, new Date(Date.UTC(2030, 0, 3)), null, 180_000);
     const fresh = await insertRun(jobId, new Date(Date.UTC(2030, 0, 4)), null, 5_000);
 
-    expect(await app.get(RunSweeper).sweep()).toBe(2);
+    expect(await app.get(RunSweeper).sweep()).toEqual({ timedOut: 0, ended: 2, thawed: 0 });
 
     expect(await stateOf(onGhost)).toEqual({
       running_state: RunningState.FAILED,

@@ -26,6 +26,7 @@ describe('schema migrations', () => {
       'InitialSchema1795243498069',
       'AdminApi1795245070712',
       'JobDependenciesAndHistory1795247889520',
+      'RunPolicies1795252657825',
     ]);
 
     const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, flavor));

@@ -1,8 +1,16 @@
-import { MIN_SECRET_LENGTH, PROTOCOL_VERSION, type RegisterResponse } from '@chaconne/contracts';
+import {
+  LoadBalancerName,
+  MIN_SECRET_LENGTH,
+  PROTOCOL_VERSION,
+  type RegisterResponse,
+} from '@chaconne/contracts';
 import { signBody } from '@chaconne/contracts/signing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
+import { BUILT_IN_BALANCERS } from '../../src/modules/policy/load-balancers';
 import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';
+
+const jobKey = { clusterName: 'demo-cluster', groupName: 'rr', jobName: 'etl', jobClassName: 'EtlJob' };
 import { chaconneBody, postJson } from '@chaconne/testing';
 import {
   adminPost,
@@ -35,9 +43,10 @@ describe('signed worker traffic', () => {
     const res = await postJson(baseUrl, '/worker/register', registration('unsigned'));
     expect(res.status).toBe(401);
     expect(res.body.code).toBe('BAD_SIGNATURE');
-    expect(await app.get(WorkerRegistryService).candidates('demo-cluster', 'demo-worker', 'EtlJob')).toEqual(
-      [],
-    );
+    const { candidates } = await app
+      .get(WorkerRegistryService)
+      .candidates(1, 'demo-cluster', 'demo-worker', 'EtlJob', {});
+    expect(candidates).toEqual([]);
   });
 
   it('refuses a request signed with another secret, a tampered body, a stale timestamp and a replay', async () => {
@@ -136,14 +145,30 @@ describe('registry', () => {
 
   it('chooses live instances round robin, drops one that misses three beats, and rebuilds Redis from MySQL', async () => {
     const registry = app.get(WorkerRegistryService);
+    const ids = async (jobClassName = 'EtlJob'): Promise<string[]> =>
+      (await registry.candidates(1, 'demo-cluster', 'rr', jobClassName, {})).candidates.map(
+        (c) => c.instanceId,
+      );
     await signedPost('/worker/register', registration('rr-a', { groupName: 'rr' }));
     await signedPost('/worker/register', registration('rr-b', { groupName: 'rr' }));
+    const roundRobin = BUILT_IN_BALANCERS[LoadBalancerName.ROUND_ROBIN];
     const firsts = new Set<string>();
-    for (let i = 0; i < 4; i++)
-      firsts.add((await registry.candidates('demo-cluster', 'rr', 'EtlJob'))[0]?.instanceId ?? '');
+    for (let i = 0; i < 4; i++) {
+      const { candidates, counter } = await registry.candidates(1, 'demo-cluster', 'rr', 'EtlJob', {});
+      const request = {
+        jobId: 1,
+        jobKey,
+        attachment: null,
+        attempt: 0,
+        previousInstanceId: null,
+        counter,
+        hashKey: null,
+      };
+      firsts.add(roundRobin.order(candidates, request)[0]?.instanceId ?? '');
+    }
     expect(firsts).toEqual(new Set(['rr-a', 'rr-b']));
-    expect(await registry.candidates('demo-cluster', 'rr', 'com.example.EtlJob')).toHaveLength(2);
-    expect(await registry.candidates('demo-cluster', 'rr', 'OtherJob')).toEqual([]);
+    expect(await ids('com.example.EtlJob')).toHaveLength(2);
+    expect(await ids('OtherJob')).toEqual([]);
 
     // rr-b stops beating: after 3 intervals only rr-a is chosen.
     const beatA = setInterval(
@@ -152,8 +177,7 @@ describe('registry', () => {
     );
     try {
       await new Promise((resolve) => setTimeout(resolve, 3_500));
-      const live = await registry.candidates('demo-cluster', 'rr', 'EtlJob');
-      expect(live.map((c) => c.instanceId)).toEqual(['rr-a']);
+      expect(await ids()).toEqual(['rr-a']);
     } finally {
       clearInterval(beatA);
     }
@@ -166,20 +190,18 @@ describe('registry', () => {
     } finally {
       await redis.quit();
     }
-    expect(await registry.candidates('demo-cluster', 'rr', 'EtlJob')).toEqual([]);
+    expect(await ids()).toEqual([]);
     const beat = await signedPost<{ known: boolean }>('/worker/heartbeat', {
       instanceId: 'rr-a',
       activeRuns: 0,
       draining: false,
     });
     expect(beat.body.data).toEqual({ known: true });
-    expect((await registry.candidates('demo-cluster', 'rr', 'EtlJob')).map((c) => c.instanceId)).toEqual([
-      'rr-a',
-    ]);
+    expect(await ids()).toEqual(['rr-a']);
 
     // A deregistered instance is forgotten and told so.
     await signedPost('/worker/deregister', { instanceId: 'rr-a' });
-    expect(await registry.candidates('demo-cluster', 'rr', 'EtlJob')).toEqual([]);
+    expect(await ids()).toEqual([]);
     const after = await signedPost<{ known: boolean }>('/worker/heartbeat', {
       instanceId: 'rr-a',
       activeRuns: 0,

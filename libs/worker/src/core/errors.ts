@@ -30,6 +30,32 @@ export class JobTerminationError extends Error {
 }
 
 /**
+ * The reason of `ctx.signal` when a run exceeds the job's timeout: the run is reported
+ * FAILED with this error.
+ */
+export class RunTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+
+  constructor(readonly timeoutMs: number) {
+    super(`timeout after ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * The reason of `ctx.signal` when the manager cancels a run (its message is the manager's
+ * reason, e.g. `replaced by run 42`) or the worker shuts down: the run is reported FAILED
+ * with this error.
+ *
+ * @example
+ * ctx.signal.addEventListener('abort', () => {
+ *   if (ctx.signal.reason instanceof RunAbortedError) ctx.log.warn('stopped: {}', ctx.signal.reason.message);
+ * });
+ */
+export class RunAbortedError extends Error {
+  override readonly name = 'AbortError';
+}
+
+/**
  * A worker -> manager request that did not succeed. `status` is null when the manager did
  * not answer at all (connection refused, timeout, aborted).
  */

@@ -17,6 +17,8 @@ import type {
   NotManagedJob,
   NotManagedJobClass,
 } from './job';
+import { listenersProblem, type JobListener } from './job-listener';
+import { runPolicyOf } from './run-policy';
 import { triggerProblems } from './trigger';
 
 /** A job this worker can run, whatever way it was registered. */
@@ -29,6 +31,10 @@ export interface RegisteredJob {
   readonly definition: JobPersistParameter | undefined;
   /** Most runs executing at once in this process; `Infinity` = unlimited. */
   readonly concurrency: number;
+  /** Asked before each run: the worker's listeners, then the job's. */
+  readonly listeners: readonly JobListener[];
+  /** Call `onFailure` after a failed attempt that will be retried too. */
+  readonly onFailureEveryAttempt: boolean;
   prepare(ctx: JobContext): unknown;
   shouldRun(ctx: JobContext): unknown;
   run(ctx: JobContext): unknown;
@@ -119,6 +125,13 @@ export function jobKeyProblems(key: ChacJobKey | JobKey, field: string): string[
     .map(([name]) => `${field}.${name} is required`);
 }
 
+/** The problems of the options every job style takes, in words. */
+function executionProblems(options: DynamicJobOptions): string[] {
+  return [concurrencyProblem(options.concurrency), listenersProblem(options.listeners, 'listeners')].filter(
+    (problem) => problem !== undefined,
+  );
+}
+
 /** Hooks of a NotManagedJob (or any object declaring them), bound to it. */
 function boundHooks(job: JobHooks): Pick<RegisteredJob, 'prepare' | 'shouldRun' | 'onSuccess' | 'onFailure'> {
   return {
@@ -140,6 +153,8 @@ export class JobRegistry {
   constructor(
     private readonly clusterName: string,
     private readonly groupName: string,
+    /** The worker's listeners, asked before those of each job. */
+    private readonly globalListeners: readonly JobListener[] = [],
   ) {}
 
   /** Adds a code-defined job and builds the definition the manager will upsert. */
@@ -166,8 +181,7 @@ export class JobRegistry {
       problems.push('timeout must be -1 (none) or a number of milliseconds');
     if (job.weight !== undefined && (!Number.isFinite(job.weight) || job.weight < 0))
       problems.push('weight must be a number >= 0');
-    const concurrency = concurrencyProblem(job.concurrency);
-    if (concurrency) problems.push(concurrency);
+    problems.push(...executionProblems(job));
     const rate = completionRateProblem(job.completionRate);
     if (rate) problems.push(rate);
     const dependentKeys = this.resolveKeys(job.dependentKeys, 'dependentKeys', problems);
@@ -192,13 +206,14 @@ export class JobRegistry {
       completionRate: job.completionRate ?? -1,
       trigger: job.trigger,
       attachment: job.attachment ?? null,
+      ...runPolicyOf(job),
     };
     return this.add({
+      ...this.execution(job),
       jobClassName,
       jobName,
       source,
       definition,
-      concurrency: job.concurrency ?? Infinity,
       run: (ctx) => job.execute(ctx),
       ...boundHooks(job),
     });
@@ -217,14 +232,16 @@ export class JobRegistry {
     if (typeof jobClassName !== 'string' || jobClassName.trim() === '') {
       throw new ChaconneWorkerError('A dynamic job needs a non-empty job class name');
     }
-    const concurrency = concurrencyProblem(options.concurrency);
-    if (concurrency) throw new ChaconneWorkerError(`Dynamic job "${jobClassName}": ${concurrency}`);
+    const problems = executionProblems(options);
+    if (problems.length > 0) {
+      throw new ChaconneWorkerError(`Dynamic job "${jobClassName}": ${problems.join('; ')}`);
+    }
     const base = {
+      ...this.execution(options),
       jobClassName,
       jobName: undefined,
       source: source ?? jobClassName,
       definition: undefined,
-      concurrency: options.concurrency ?? Infinity,
     };
     if (isNotManagedJob(job)) {
       return this.add({ ...base, run: (ctx) => job.execute(ctx), ...boundHooks(job) });
@@ -285,6 +302,17 @@ export class JobRegistry {
 
   get size(): number {
     return this.byClassName.size;
+  }
+
+  /** How this process runs the job's runs, from the options every job style takes. */
+  private execution(
+    options: DynamicJobOptions,
+  ): Pick<RegisteredJob, 'concurrency' | 'listeners' | 'onFailureEveryAttempt'> {
+    return {
+      concurrency: options.concurrency ?? Infinity,
+      listeners: [...this.globalListeners, ...(options.listeners ?? [])],
+      onFailureEveryAttempt: options.onFailureEveryAttempt === true,
+    };
   }
 
   /** Full job keys from `@ChacJobKey`-style references; a missing cluster/group is ours. */

@@ -1,4 +1,5 @@
-import type { JobKey, TriggerDefinition } from '@chaconne/contracts';
+import type { JobKey, RunPolicy, TriggerDefinition } from '@chaconne/contracts';
+import type { JobListener } from './job-listener';
 
 /**
  * A run's logger. Lines go to the manager (shown in the console under the run), never
@@ -24,13 +25,22 @@ export interface JobContext {
   readonly runId: number;
   /** 0 for the first attempt, then 1, 2, ... for retries. */
   readonly attempt: number;
+  /** The job's retries: the attempt numbered `retries` is the last one. */
+  readonly retries: number;
+  /** `attempt >= retries`: the manager will not retry this run if it fails. */
+  readonly isLastAttempt: boolean;
   /** The job's parameter exactly as stored (JSON recommended), or null. */
   readonly attachment: string | null;
   /** The occurrence this run belongs to. */
   readonly plannedAt: Date;
-  /** Aborts on timeout, on cancellation by the manager, and when the worker shuts down. */
+  /**
+   * Aborts on timeout (reason: a `RunTimeoutError`), on cancellation by the manager and when
+   * the worker shuts down (a `RunAbortedError` whose message says why, e.g. `replaced by run 42`).
+   */
   readonly signal: AbortSignal;
   readonly log: JobLogger;
+  /** This worker's instance id (as the manager's worker list shows it). */
+  readonly instanceId: string;
 }
 
 /** A job body. Its return value (JSON-serialisable) becomes the run's result. */
@@ -45,10 +55,12 @@ export type ShouldRunResult = boolean | string;
 
 /**
  * The hooks every job style may declare, called in this order for a run:
- * `prepare` -> `shouldRun` -> the body -> `onSuccess` (COMPLETED) or `onFailure` (FAILED).
- * A skipped run (SKIPPED) and a run whose code threw `JobTerminationError` (FINISHED) call
- * neither `onSuccess` nor `onFailure`. An error thrown by `prepare` or `shouldRun` fails the
- * run; one thrown by `onSuccess`/`onFailure` is logged and does not change the outcome.
+ * the listeners' `beforeRun` -> `prepare` -> `shouldRun` -> the body -> `onSuccess`
+ * (COMPLETED) or `onFailure` (FAILED, on the last attempt by default).
+ * A skipped run (SKIPPED), a run whose code threw `JobTerminationError` and a run a
+ * {@link JobListener} terminated (both FINISHED) call neither `onSuccess` nor `onFailure`.
+ * An error thrown by a listener, `prepare` or `shouldRun` fails the run; one thrown by
+ * `onSuccess`/`onFailure` is logged and does not change the outcome.
  */
 export interface JobHooks {
   /** Runs before `shouldRun` and the body (open connections, load state, ...). */
@@ -57,7 +69,13 @@ export interface JobHooks {
   shouldRun?(ctx: JobContext): ShouldRunResult | Promise<ShouldRunResult>;
   /** Called after a completed run with the body's result. */
   onSuccess?(ctx: JobContext, result: unknown): unknown;
-  /** Called after a failed run (threw, timed out, cancelled) with the error. */
+  /**
+   * Called with the error when a run failed (threw, timed out, cancelled) and the manager
+   * will not retry it: on the last attempt (`ctx.isLastAttempt`) or after a
+   * `NonRetryableError`. A failed attempt that will be retried does not call it, so an alert
+   * sent from here goes out once per failed run, not once per attempt; set the job's
+   * `onFailureEveryAttempt` to be called after every failed attempt.
+   */
   onFailure?(ctx: JobContext, error: Error): unknown;
 }
 
@@ -86,18 +104,22 @@ export interface ChacJobKey {
  * to the manager at registration and upserted there, so the schedule lives in code.
  * An object literal or an instance of a class implementing it both work; a class instance
  * gets its class name as the default `jobClassName`, and `@ChacDependency`/`@ChacFork` on
- * the class are read too.
+ * the class are read too. The run-policy fields (`clusterMode`, `loadBalancer`,
+ * `overlapPolicy`, `retryBackoff`, ...) go into the definition as given; unset ones take the
+ * manager's defaults.
  *
  * @example
  * worker.addJob({
  *   jobClassName: 'NightlyReport',
  *   trigger: { triggerType: TriggerType.CRON, triggerDescription: { cron: { expression: '0 0 2 * * ?' } } },
  *   retries: 2,
+ *   overlapPolicy: OverlapPolicy.QUEUE_ONE,
+ *   retryBackoff: { policy: BackoffPolicy.EXPONENTIAL, delayMs: 5_000 },
  *   execute: (ctx) => buildReport(ctx.signal),
  *   shouldRun: () => !isHoliday(new Date()) || 'holiday',
  * });
  */
-export interface Job extends JobHooks {
+export interface Job extends JobHooks, RunPolicy {
   /**
    * The job name (third part of the job key).
    * @defaultValue `jobClassName` with a lower-case first letter
@@ -134,6 +156,17 @@ export interface Job extends JobHooks {
    * @defaultValue unlimited
    */
   concurrency?: number;
+  /**
+   * Call `onFailure` after every failed attempt, not only when the run will not be retried.
+   * @defaultValue false
+   */
+  onFailureEveryAttempt?: boolean;
+  /**
+   * Listeners asked before each run of this job, after the worker's own (its `listeners`
+   * option); see {@link JobListener}.
+   * @defaultValue []
+   */
+  listeners?: readonly JobListener[];
   /** The body. Its return value (JSON-serialisable) becomes the run's result. */
   execute(ctx: JobContext): unknown;
 }
@@ -159,11 +192,8 @@ export interface NotManagedJob extends JobHooks {
 /** A class of dynamic jobs, instantiated per run. */
 export type NotManagedJobClass = new () => NotManagedJob;
 
-/** Options of `worker.addDynamicJob()`. */
-export interface DynamicJobOptions {
-  /**
-   * Most runs of this job executing at once in this process; see {@link Job.concurrency}.
-   * @defaultValue unlimited
-   */
-  concurrency?: number;
-}
+/**
+ * Options of `worker.addDynamicJob()`: how this process runs the job (see {@link Job}); its
+ * definition, run policy included, lives in the manager.
+ */
+export type DynamicJobOptions = Pick<Job, 'concurrency' | 'onFailureEveryAttempt' | 'listeners'>;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
 import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
 import { ChaconneWorkerError } from './errors';
+import { listenersProblem, type JobListener } from './job-listener';
 import { consoleLogger, type WorkerLogger } from './logger';
 
 /** Options of {@link ChaconneWorker}. */
@@ -35,15 +36,23 @@ export interface ChaconneWorkerOptions {
    */
   instanceId?: string;
   /**
-   * Load-balancing weight of this instance relative to the others of its group.
+   * Load-balancing weight of this instance relative to the others of its group (the
+   * `WEIGHTED_RANDOM` and `WEIGHTED_ROUND_ROBIN` load balancers).
    * @defaultValue 1
    */
   weight?: number;
   /**
-   * Free-form labels shown in the console and usable for routing.
+   * Labels of this instance, shown in the console. A job whose run policy lists `labels`
+   * runs only on instances carrying all of them, e.g. `{ region: 'eu' }`.
    * @defaultValue `{}`
    */
   labels?: Record<string, string>;
+  /**
+   * Listeners asked before every run of every job of this worker, ahead of the job's own;
+   * one may end the job for good (see {@link JobListener}).
+   * @defaultValue []
+   */
+  listeners?: readonly JobListener[];
   /**
    * Where the SDK writes its own diagnostics (job logs go to the manager).
    * @defaultValue `console` with a `[chaconne-worker]` prefix
@@ -87,6 +96,7 @@ export interface ResolvedWorkerOptions {
   instanceId: string;
   weight: number;
   labels: Record<string, string>;
+  listeners: readonly JobListener[];
   logger: WorkerLogger;
   shutdownGraceMs: number;
   requestTimeoutMs: number;
@@ -154,6 +164,8 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
     problems.push(`port must be an integer between 1 and 65535 (got ${options.port})`);
   }
   if (options.instanceId?.trim() === '') problems.push('instanceId must not be empty');
+  const listeners = listenersProblem(options.listeners, 'listeners');
+  if (listeners) problems.push(listeners);
   const logShipping = {
     flushIntervalMs: positive(
       options.logShipping?.flushIntervalMs,
@@ -182,6 +194,7 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
     instanceId: options.instanceId ?? defaultInstanceId(),
     weight: positive(options.weight, 1, 'weight', problems, Number.MIN_VALUE),
     labels: { ...options.labels },
+    listeners: [...(options.listeners ?? [])],
     logger: options.logger ?? consoleLogger(),
     shutdownGraceMs: positive(options.shutdownGraceMs, 30_000, 'shutdownGraceMs', problems, 0),
     requestTimeoutMs: positive(options.requestTimeoutMs, 10_000, 'requestTimeoutMs', problems),

@@ -147,8 +147,34 @@ describe('run endpoint security and dedupe', () => {
     expect((await worker.handle({ ...other, method: 'GET' })).status).toBe(405);
   });
 
+  it('answers 400 for retries that are not an integer >= 0 (an absent one is fine)', async () => {
+    const { status, body } = await refusal(signedRun(runRequest({ runId: 110, retries: -1 })));
+    expect([status, body.errors]).toEqual([400, [{ field: 'retries', reason: 'must be an integer >= 0' }]]);
+    await expectHandlerNotRun();
+  });
+
   it('answers 404 RUN_NOT_FOUND when cancelling a run that is not executing', async () => {
     const { status, body } = await refusal(signedCancel(999));
     expect([status, body.code]).toEqual([404, ErrorCode.RUN_NOT_FOUND]);
+    const withReason = await refusal(signedCancel(999, '{"reason":"replaced by run 42"}'));
+    expect([withReason.status, withReason.body.code]).toEqual([404, ErrorCode.RUN_NOT_FOUND]);
+  });
+
+  it('checks the signature of a cancel over its body', async () => {
+    const request = signedCancel(999, '{"reason":"timeout after 3000 ms"}');
+    request.rawBody = Buffer.from('{"reason":"tampered"}');
+    const { status, body } = await refusal(request);
+    expect([status, body.code]).toEqual([401, ErrorCode.BAD_SIGNATURE]);
+  });
+
+  it('answers 400 VALIDATION_FAILED to a cancel body that is not a JSON object with a string reason', async () => {
+    for (const [raw, field] of [
+      ['not json', '(body)'],
+      ['["reason"]', '(body)'],
+      ['{"reason":42}', 'reason'],
+    ]) {
+      const { status, body } = await refusal(signedCancel(999, raw));
+      expect([status, body.code, body.errors?.[0]?.field]).toEqual([400, ErrorCode.VALIDATION_FAILED, field]);
+    }
   });
 });

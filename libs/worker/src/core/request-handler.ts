@@ -22,8 +22,11 @@ export type RunAcceptance =
 /** The worker behind the endpoints. */
 export interface RunGateway {
   acceptRun(request: RunRequest): RunAcceptance;
-  /** false when this process is not executing that run. */
-  cancelRun(runId: number): boolean;
+  /**
+   * Aborts a run with the manager's reason (undefined when it gave none); false when this
+   * process is not executing that run.
+   */
+  cancelRun(runId: number, reason: string | undefined): boolean;
 }
 
 const CANCEL_PATH = /^\/chaconne\/runs\/(\d{1,16})\/cancel$/;
@@ -58,15 +61,20 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The body as a JSON object, else undefined. */
+function jsonObject(rawBody: Buffer): Record<string, unknown> | undefined {
+  try {
+    const body: unknown = JSON.parse(rawBody.toString('utf8'));
+    return isRecord(body) ? body : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Checks a run request's shape; returns the field errors, or the request. */
 export function parseRunRequest(rawBody: Buffer): RunRequest | FieldError[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    return [{ field: '(body)', reason: 'must be a JSON object' }];
-  }
-  if (!isRecord(body)) return [{ field: '(body)', reason: 'must be a JSON object' }];
+  const body = jsonObject(rawBody);
+  if (!body) return [{ field: '(body)', reason: 'must be a JSON object' }];
   const errors: FieldError[] = [];
   const integer = (field: string, min: number): number => {
     const value = body[field];
@@ -79,6 +87,8 @@ export function parseRunRequest(rawBody: Buffer): RunRequest | FieldError[] {
   const runId = integer('runId', 1);
   const jobId = integer('jobId', 0);
   const attempt = integer('attempt', 0);
+  // Older managers do not send it; the worker then reads the attempt as the last.
+  const retries = body.retries === undefined ? undefined : integer('retries', 0);
   const key = isRecord(body.jobKey) ? body.jobKey : {};
   const part = (field: keyof JobKey): string => {
     const value = key[field];
@@ -113,7 +123,23 @@ export function parseRunRequest(rawBody: Buffer): RunRequest | FieldError[] {
     plannedAt: plannedAt as string,
     attachment: attachment as string | null,
     timeoutMs: timeoutMs as number,
+    ...(retries === undefined ? {} : { retries }),
   };
+}
+
+/**
+ * The manager's reason in the body of a cancel request: empty (older managers: no reason),
+ * or a JSON object such as `{"reason":"timeout after 3000 ms"}` or
+ * `{"reason":"replaced by run 42"}`. Answers the field errors of any other body.
+ */
+export function parseCancelReason(rawBody: Buffer): { reason: string | undefined } | FieldError[] {
+  if (rawBody.toString('utf8').trim() === '') return { reason: undefined };
+  const body = jsonObject(rawBody);
+  if (!body) return [{ field: '(body)', reason: 'must be empty or a JSON object' }];
+  const { reason } = body;
+  if (reason === undefined || reason === null) return { reason: undefined };
+  if (typeof reason !== 'string') return [{ field: 'reason', reason: 'must be a string' }];
+  return { reason: reason.trim() === '' ? undefined : reason };
 }
 
 /**
@@ -155,7 +181,7 @@ export class RequestHandler {
         `manager speaks protocol ${protocol}, this worker speaks ${PROTOCOL_VERSION}`,
       );
     }
-    if (cancel) return this.cancel(Number(cancel[1]));
+    if (cancel) return this.cancel(Number(cancel[1]), request.rawBody);
     return this.run(request.rawBody);
   }
 
@@ -219,8 +245,11 @@ export class RequestHandler {
     }
   }
 
-  private cancel(runId: number): WorkerHttpResponse {
-    return this.gateway.cancelRun(runId)
+  private cancel(runId: number, rawBody: Buffer): WorkerHttpResponse {
+    const parsed = parseCancelReason(rawBody);
+    if (Array.isArray(parsed))
+      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid cancel request', { errors: parsed });
+    return this.gateway.cancelRun(runId, parsed.reason)
       ? json(200, { runId, cancelled: true })
       : failure(404, ErrorCode.RUN_NOT_FOUND, `run ${runId} is not executing on this worker`);
   }

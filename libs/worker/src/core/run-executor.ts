@@ -1,23 +1,10 @@
 import { RunningState, type RunError, type RunReport } from '@chaconne/contracts';
-import { JobTerminationError } from './errors';
+import { JobTerminationError, NonRetryableError, RunTimeoutError } from './errors';
 import type { JobContext } from './job';
+import { listenerTermination } from './job-listener';
 import type { RegisteredJob } from './job-registry';
 import type { WorkerLogger } from './logger';
 import { toJson } from './message-format';
-
-/** Abort reason when a run exceeds its `timeoutMs`. */
-export class RunTimeoutError extends Error {
-  override readonly name = 'TimeoutError';
-
-  constructor(readonly timeoutMs: number) {
-    super(`timeout after ${timeoutMs} ms`);
-  }
-}
-
-/** Abort reason when the manager cancels a run or the worker shuts down. */
-export class RunAbortedError extends Error {
-  override readonly name = 'AbortError';
-}
 
 export type RunOutcomeReport = Pick<RunReport, 'runningState' | 'result' | 'error' | 'reason'>;
 
@@ -88,15 +75,25 @@ function isTermination(error: Error): boolean {
   return error instanceof JobTerminationError || error.name === 'JobTerminationError';
 }
 
-type Phase = { skipped: string } | { result: unknown };
+/** Whether the manager will run a failed attempt again (also across two copies of the SDK). */
+function willBeRetried(ctx: JobContext, error: Error): boolean {
+  const nonRetryable = error instanceof NonRetryableError || error.name === 'NonRetryableError';
+  return !ctx.isLastAttempt && !nonRetryable;
+}
+
+type Phase = { terminated: string } | { skipped: string } | { result: unknown };
 
 /**
- * Runs one job: `prepare`, `shouldRun`, then the body, all racing the run's abort signal
- * (timeout, cancel, shutdown), so code that ignores the signal does not hold the report
- * back; then the matching hook. Never throws: every outcome becomes a report.
+ * Runs one job: the listeners' `beforeRun`, `prepare`, `shouldRun`, then the body, all
+ * racing the run's abort signal (timeout, cancel, shutdown), so code that ignores the signal
+ * does not hold the report back; then the matching hook. Never throws: every outcome becomes
+ * a report.
+ * - a listener answering true (or a reason) -> FINISHED with that reason, no hook;
  * - `shouldRun` answering false (or a reason) -> SKIPPED, no hook;
  * - `JobTerminationError` thrown -> FINISHED with its message as the reason, no hook;
- * - any other error -> FAILED, `onFailure`; a result -> COMPLETED, `onSuccess`.
+ * - any other error -> FAILED, then `onFailure` unless the manager will retry the run
+ *   (and the job does not ask for `onFailureEveryAttempt`);
+ * - a result -> COMPLETED, `onSuccess`.
  */
 export async function executeRun(
   job: RegisteredJob,
@@ -127,6 +124,9 @@ export async function executeRun(
     await new Promise<void>((resolve) => setImmediate(resolve));
     const phases = (async (): Promise<Phase> => {
       signal.throwIfAborted();
+      const terminated = await listenerTermination(job.listeners, ctx);
+      if (terminated !== undefined) return { terminated };
+      signal.throwIfAborted();
       await job.prepare(ctx);
       signal.throwIfAborted();
       const skipped = skipReason(await job.shouldRun(ctx));
@@ -136,6 +136,9 @@ export async function executeRun(
     })();
     phases.catch(() => undefined); // it may lose the race and reject later
     const phase = await Promise.race([phases, aborted.promise]);
+    if ('terminated' in phase) {
+      return decided({ runningState: RunningState.FINISHED, reason: phase.terminated });
+    }
     if ('skipped' in phase) return decided({ runningState: RunningState.SKIPPED, reason: phase.skipped });
     result = phase.result;
     outcome = {
@@ -156,6 +159,7 @@ export async function executeRun(
     aborted.dispose();
   }
   onDecided(outcome);
+  if (failure && !job.onFailureEveryAttempt && willBeRetried(ctx, failure)) return outcome;
   try {
     if (failure) await job.onFailure(ctx, failure);
     else await job.onSuccess(ctx, result);

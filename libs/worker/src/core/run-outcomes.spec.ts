@@ -1,4 +1,11 @@
-import { ErrorCode, ManagerRoutes, RunningState, type ApiFailure, type RunReport } from '@chaconne/contracts';
+import {
+  ErrorCode,
+  ManagerRoutes,
+  RunningState,
+  type ApiFailure,
+  type RunReport,
+  type RunRequest,
+} from '@chaconne/contracts';
 import { FakeManager, recordingLogger, runRequest, SECRET, signedRun } from '@chaconne/testing';
 import { ChacJob, OnFailure, OnSuccess, Prepare, Run, ShouldRun, jobFromInstance } from '../decorators';
 import { ManagedJob } from '../managed-job';
@@ -10,7 +17,8 @@ import { ChaconneWorker } from './worker';
 /**
  * What every job style below does, driven by the run's attachment:
  * `skip` -> shouldRun false; `because ...` -> shouldRun answers that reason;
- * `terminate` -> JobTerminationError; `fatal` -> NonRetryableError; else returns 'done'.
+ * `terminate` -> JobTerminationError; `fatal` -> NonRetryableError; `flaky` -> Error;
+ * else returns 'done'.
  */
 const calls: string[] = [];
 const behaviour = {
@@ -28,6 +36,7 @@ const behaviour = {
     calls.push('execute');
     if (ctx.attachment === 'terminate') throw new JobTerminationError('source exhausted');
     if (ctx.attachment === 'fatal') throw new NonRetryableError('attachment has no "table"');
+    if (ctx.attachment === 'flaky') throw new Error('try again');
     return 'done';
   },
   onSuccess(): void {
@@ -39,8 +48,14 @@ const behaviour = {
 };
 
 class GatedManagedJob extends ManagedJob {
+  constructor(private readonly everyAttempt = false) {
+    super();
+  }
   override getJobClassName(): string {
     return 'Gated';
+  }
+  override getOnFailureEveryAttempt(): boolean {
+    return this.everyAttempt;
   }
   override prepare(ctx: JobContext): void {
     behaviour.prepare(ctx);
@@ -78,6 +93,9 @@ class GatedChacJob {
   }
 }
 
+@ChacJob({ jobClassName: 'Gated', onFailureEveryAttempt: true })
+class EveryAttemptChacJob extends GatedChacJob {}
+
 class Gated implements NotManagedJob {
   prepare = behaviour.prepare;
   shouldRun = behaviour.shouldRun;
@@ -86,11 +104,32 @@ class Gated implements NotManagedJob {
   onFailure = behaviour.onFailure;
 }
 
-const styles: [string, (worker: ChaconneWorker) => void][] = [
-  ['ManagedJob', (w) => w.addJob(new GatedManagedJob())],
-  ['Job', (w) => w.addJob({ jobClassName: 'Gated', trigger: onDemandTrigger(), ...behaviour })],
-  ['@ChacJob', (w) => w.addJob(jobFromInstance(new GatedChacJob()))],
-  ['NotManagedJob', (w) => w.addDynamicJob(Gated)],
+type Register = (worker: ChaconneWorker) => void;
+
+/** Each job style, registered as is and with `onFailureEveryAttempt`. */
+const styles: [string, Register, Register][] = [
+  ['ManagedJob', (w) => w.addJob(new GatedManagedJob()), (w) => w.addJob(new GatedManagedJob(true))],
+  [
+    'Job',
+    (w) => w.addJob({ jobClassName: 'Gated', trigger: onDemandTrigger(), ...behaviour }),
+    (w) =>
+      w.addJob({
+        jobClassName: 'Gated',
+        trigger: onDemandTrigger(),
+        onFailureEveryAttempt: true,
+        ...behaviour,
+      }),
+  ],
+  [
+    '@ChacJob',
+    (w) => w.addJob(jobFromInstance(new GatedChacJob())),
+    (w) => w.addJob(jobFromInstance(new EveryAttemptChacJob())),
+  ],
+  [
+    'NotManagedJob',
+    (w) => w.addDynamicJob(Gated),
+    (w) => w.addDynamicJob(Gated, { onFailureEveryAttempt: true }),
+  ],
 ];
 
 describe('run outcomes and limits', () => {
@@ -118,9 +157,12 @@ describe('run outcomes and limits', () => {
     jobClassName: string,
     attachment: string | null = null,
     runId = ++nextRunId,
+    overrides: Partial<RunRequest> = {},
   ): Promise<{ runId: number; status: number; body: unknown }> {
     const response = await w.handle(
-      signedRun(runRequest({ runId, attachment, jobKey: { ...runRequest().jobKey, jobClassName } })),
+      signedRun(
+        runRequest({ runId, attachment, jobKey: { ...runRequest().jobKey, jobClassName }, ...overrides }),
+      ),
     );
     return { runId, status: response.status, body: JSON.parse(response.body) as unknown };
   }
@@ -131,8 +173,12 @@ describe('run outcomes and limits', () => {
       () => manager.to(ManagerRoutes.report(runId)).at(-1)?.body as RunReport | undefined,
     );
 
-  async function outcome(w: ChaconneWorker, attachment: string | null): Promise<RunReport> {
-    const { runId, status } = await dispatch(w, 'Gated', attachment);
+  async function outcome(
+    w: ChaconneWorker,
+    attachment: string | null,
+    attempt: Pick<RunRequest, 'attempt' | 'retries'> = { attempt: 0 },
+  ): Promise<RunReport> {
+    const { runId, status } = await dispatch(w, 'Gated', attachment, undefined, attempt);
     expect(status).toBe(202);
     return reportOf(runId);
   }
@@ -154,12 +200,40 @@ describe('run outcomes and limits', () => {
     await manager.close();
   });
 
-  describe.each(styles)('hooks of a %s', (_style, register) => {
+  describe.each(styles)('hooks of a %s', (_style, register, registerEveryAttempt) => {
     let w: ChaconneWorker;
 
     beforeEach(() => {
       w = worker();
       register(w);
+    });
+
+    const failures = (): string[] => calls.filter((call) => call.startsWith('onFailure'));
+
+    it('calls onFailure only on the last attempt: a failed attempt that will be retried reports FAILED without it', async () => {
+      for (const attempt of [0, 1]) {
+        expect(await outcome(w, 'flaky', { attempt, retries: 2 })).toMatchObject({
+          runningState: RunningState.FAILED,
+          reason: 'try again',
+        });
+      }
+      expect(failures()).toEqual([]);
+      expect(await outcome(w, 'flaky', { attempt: 2, retries: 2 })).toMatchObject({
+        runningState: RunningState.FAILED,
+      });
+      expect(failures()).toEqual(['onFailure Error']);
+    });
+
+    it('calls onFailure after a NonRetryableError before the last attempt: the run will not be retried', async () => {
+      await outcome(w, 'fatal', { attempt: 0, retries: 3 });
+      expect(failures()).toEqual(['onFailure NonRetryableError']);
+    });
+
+    it('calls onFailure after every failed attempt with onFailureEveryAttempt', async () => {
+      const every = worker();
+      registerEveryAttempt(every);
+      for (const attempt of [0, 1, 2]) await outcome(every, 'flaky', { attempt, retries: 2 });
+      expect(failures()).toEqual(['onFailure Error', 'onFailure Error', 'onFailure Error']);
     });
 
     it('runs prepare, shouldRun, the body, then onSuccess, and reports COMPLETED', async () => {
@@ -198,6 +272,17 @@ describe('run outcomes and limits', () => {
       });
       expect(calls).toEqual(['prepare', 'shouldRun', 'execute', 'onFailure NonRetryableError']);
     });
+  });
+
+  it('tells the handler its retries and whether this is the last attempt', async () => {
+    const w = worker();
+    w.addDynamicJob('Attempts', (ctx) => ({ retries: ctx.retries, isLastAttempt: ctx.isLastAttempt }));
+    const seen = async (attempt: number): Promise<unknown> => {
+      const { runId } = await dispatch(w, 'Attempts', null, undefined, { attempt, retries: 1 });
+      return (await reportOf(runId)).result;
+    };
+    expect(await seen(0)).toEqual({ retries: 1, isLastAttempt: false });
+    expect(await seen(1)).toEqual({ retries: 1, isLastAttempt: true });
   });
 
   it('fails a run whose prepare throws, without running shouldRun or the body', async () => {

@@ -27,6 +27,7 @@ import { ChacDependency, ChacFork, ChacJob, ChacTrigger, jobFromInstance, Run } 
 import { ManagedJob } from '../managed-job';
 import type { ChaconneWorkerOptions } from './options';
 import type { JobContext } from './job';
+import { RunAbortedError } from './errors';
 import { SDK_VERSION } from './version';
 import { ChaconneWorker, SHUTDOWN_REASON } from './worker';
 
@@ -303,7 +304,16 @@ describe('ChaconneWorker', () => {
         result: { rows: 3 },
       });
       expect(Date.parse(outcome.finishedAt)).toBeGreaterThanOrEqual(Date.parse(outcome.startedAt));
-      expect(seen).toMatchObject({ runId: 201, jobId: 7, attempt: 2, attachment: '{"day":"2024-05-01"}' });
+      expect(seen).toMatchObject({
+        runId: 201,
+        jobId: 7,
+        attempt: 2,
+        // An older manager sends no retries: every attempt is the last.
+        retries: 0,
+        isLastAttempt: true,
+        attachment: '{"day":"2024-05-01"}',
+        instanceId: 'worker-1',
+      });
       expect(seen?.plannedAt).toEqual(new Date('2024-05-01T10:00:00.000Z'));
       const paths = manager.requests.map((r) => r.path);
       expect(paths.indexOf(ManagerRoutes.logs(201))).toBeLessThan(paths.indexOf(ManagerRoutes.report(201)));
@@ -398,6 +408,32 @@ describe('ChaconneWorker', () => {
         runningState: RunningState.FAILED,
         reason: 'cancelled by the manager',
       });
+    });
+
+    it("aborts a cancelled run with a RunAbortedError carrying the manager's reason", async () => {
+      const w = worker();
+      let seen: unknown;
+      w.addDynamicJob(
+        'EtlJob',
+        (ctx) =>
+          new Promise((_resolve, reject) => {
+            ctx.signal.addEventListener('abort', () => {
+              seen = ctx.signal.reason;
+              reject(ctx.signal.reason as Error);
+            });
+          }),
+      );
+      await w.handle(signedRun(runRequest({ runId: 215 })));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const cancelled = await w.handle(signedCancel(215, '{"reason":"replaced by run 42"}'));
+      expect(cancelled.status).toBe(200);
+      expect(await waitForReport(215)).toMatchObject({
+        runningState: RunningState.FAILED,
+        reason: 'replaced by run 42',
+        error: { name: 'AbortError', message: 'replaced by run 42' },
+      });
+      expect(seen).toBeInstanceOf(RunAbortedError);
+      expect((seen as Error).message).toBe('replaced by run 42');
     });
 
     it('retries the report with backoff until the manager accepts it', async () => {

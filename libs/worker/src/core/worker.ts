@@ -12,7 +12,7 @@ import {
   type WorkerJobDeclaration,
 } from '@chaconne/contracts';
 import { backoffDelay, sleep } from './backoff';
-import { ChaconneWorkerError, ManagerRequestError } from './errors';
+import { ChaconneWorkerError, ManagerRequestError, RunAbortedError } from './errors';
 import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
 import type {
   DynamicJobOptions,
@@ -33,7 +33,7 @@ import {
 } from './options';
 import { RecentRunIds } from './recent-run-ids';
 import { RequestHandler, type RunAcceptance } from './request-handler';
-import { executeRun, RunAbortedError, type RunOutcomeReport } from './run-executor';
+import { executeRun, type RunOutcomeReport } from './run-executor';
 import { SDK_VERSION } from './version';
 import type { ManagedJob } from '../managed-job';
 import { toJob } from '../to-job';
@@ -50,6 +50,8 @@ export const SHUTDOWN_REASON = 'worker shut down before the run finished';
 const FINAL_REPORT_WINDOW_MS = 5_000;
 /** Timeout of the best-effort requests sent while closing (draining heartbeat, deregister). */
 const CLOSING_REQUEST_TIMEOUT_MS = 3_000;
+/** The reason of a cancel whose request gave none (older managers). */
+const CANCELLED_REASON = 'cancelled by the manager';
 /** Lowest heartbeat interval honoured, whatever the manager answers. */
 const MIN_HEARTBEAT_MS = 50;
 
@@ -136,7 +138,7 @@ export class ChaconneWorker {
   constructor(options: ChaconneWorkerOptions) {
     this.options = resolveWorkerOptions(options);
     this.instanceId = this.options.instanceId;
-    this.registry = new JobRegistry(this.options.clusterName, this.options.groupName);
+    this.registry = new JobRegistry(this.options.clusterName, this.options.groupName, this.options.listeners);
     this.transport = new ManagerClient({
       managerUrl: this.options.managerUrl,
       secret: this.options.secret,
@@ -153,7 +155,7 @@ export class ChaconneWorker {
     );
     this.endpoints = new RequestHandler(this.options.secret, {
       acceptRun: (request) => this.acceptRun(request),
-      cancelRun: (runId) => this.cancelRun(runId),
+      cancelRun: (runId, reason) => this.cancelRun(runId, reason),
     });
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
@@ -467,10 +469,11 @@ export class ChaconneWorker {
     return { outcome: 'accepted' };
   }
 
-  private cancelRun(runId: number): boolean {
+  /** Aborts the run's signal with the manager's reason: the handler and the FAILED report see it. */
+  private cancelRun(runId: number, reason = CANCELLED_REASON): boolean {
     const run = this.executing.get(runId);
     if (!run) return false;
-    run.controller.abort(new RunAbortedError('cancelled by the manager'));
+    run.controller.abort(new RunAbortedError(reason));
     return true;
   }
 
@@ -492,15 +495,19 @@ export class ChaconneWorker {
       this.releaseSlot(job);
     };
     try {
+      const retries = request.retries ?? 0;
       const ctx: JobContext = Object.freeze({
         jobKey: request.jobKey,
         jobId: request.jobId,
         runId,
         attempt: request.attempt,
+        retries,
+        isLastAttempt: request.attempt >= retries,
         attachment: request.attachment,
         plannedAt: new Date(request.plannedAt),
         signal: controller.signal,
         log: this.logs.openRun(runId, this.options.echoRunLogs ? this.options.logger : undefined),
+        instanceId: this.instanceId,
       });
       let outcome: RunOutcomeReport;
       try {

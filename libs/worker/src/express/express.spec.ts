@@ -60,6 +60,15 @@ describe('chaconneExpress', () => {
       retryBackoff: { initialMs: 10, maxMs: 20 },
     });
     worker.addDynamicJob('EtlJob', handler);
+    worker.addDynamicJob(
+      'WaitJob',
+      (ctx) =>
+        new Promise((_resolve, reject) => {
+          ctx.signal.addEventListener('abort', () => {
+            reject(ctx.signal.reason as Error);
+          });
+        }),
+    );
   });
 
   afterEach(async () => {
@@ -116,6 +125,23 @@ describe('chaconneExpress', () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       expect(handler).not.toHaveBeenCalled();
       expect(manager.to(ManagerRoutes.report(602))).toHaveLength(0);
+    });
+
+    it("cancels a run with the manager's reason, the cancel body read raw", async () => {
+      const body = JSON.stringify(
+        runRequest({ runId: 605, jobKey: { ...runRequest().jobKey, jobClassName: 'WaitJob' } }),
+      );
+      expect((await post(WorkerRoutes.runs, body, signed(body))).status).toBe(202);
+      const reason = '{"reason":"timeout after 3000 ms"}';
+      expect(await post(WorkerRoutes.cancel(605), reason, signed(reason))).toEqual({
+        status: 200,
+        body: { runId: 605, cancelled: true },
+      });
+      const report = await manager.waitFor(
+        'the report of run 605',
+        () => manager.to(ManagerRoutes.report(605))[0]?.body as RunReport | undefined,
+      );
+      expect(report).toMatchObject({ runningState: RunningState.FAILED, reason: 'timeout after 3000 ms' });
     });
 
     it('leaves other paths to the app, JSON bodies parsed as usual', async () => {

@@ -18,7 +18,7 @@ import {
   type RunReport,
 } from '@chaconne/contracts';
 import { signBody } from '@chaconne/contracts/signing';
-import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/testing';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedRun } from '@chaconne/testing';
 import type { JobContext, NotManagedJob } from '../core/job';
 import { ChaconneWorker } from '../core/worker';
 import { ChacJob, ChacTrigger, Run } from '../decorators';
@@ -239,6 +239,45 @@ describe('ChaconneWorkerModule', () => {
     expect(worker.jobs.map((j) => j.definition?.jobKey.clusterName)).toEqual(['async-cluster']);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(manager.to(ManagerRoutes.register)).toHaveLength(0);
+  });
+
+  it("hands the module's listeners and dynamic job options to the worker", async () => {
+    @Module({
+      imports: [
+        ChaconneWorkerModule.forRoot({
+          managerUrl: manager.url,
+          secret: SECRET,
+          clusterName: 'test-cluster',
+          groupName: 'test-group',
+          autoStart: false,
+          logger: recordingLogger(),
+          listeners: [{ beforeRun: (ctx) => ctx.attachment === 'global stop' && 'stopped globally' }],
+          dynamicJobs: [
+            { jobClass: EchoJob, listeners: [{ beforeRun: (ctx) => ctx.attachment === 'job stop' }] },
+          ],
+        }),
+      ],
+    })
+    class ListenedAppModule {}
+    app = await NestFactory.create(ListenedAppModule);
+    await app.init();
+    const worker = app.get(ChaconneWorker);
+    const reasonOf = async (runId: number, attachment: string): Promise<string | undefined> => {
+      const run = runRequest({
+        runId,
+        attachment,
+        jobKey: { ...runRequest().jobKey, jobClassName: 'EchoJob' },
+      });
+      expect((await worker.handle(signedRun(run))).status).toBe(202);
+      const report = await manager.waitFor(
+        `the report of run ${runId}`,
+        () => manager.to(ManagerRoutes.report(runId))[0]?.body as RunReport | undefined,
+      );
+      expect(report.runningState).toBe(RunningState.FINISHED);
+      return report.reason;
+    };
+    expect(await reasonOf(71, 'global stop')).toBe('stopped globally');
+    expect(await reasonOf(72, 'job stop')).toBe('terminated by beforeRun listener');
   });
 
   it('discovers ManagedJob providers, with their injected dependencies', async () => {

@@ -13,7 +13,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppError, NotFound, ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { parseBody } from '../../common/validation';
+import { ManagerPlugins } from '../policy/manager-plugins';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
+import { storedRunPolicy } from './dto/run-policy.dto';
 import { type PersistJobCommand, persistJobSchema, toPersistCommand } from './dto/persist-job.dto';
 import { JobDependencyEntity } from './job-dependency.entity';
 import { JobDetailEntity } from './job-detail.entity';
@@ -64,6 +66,7 @@ function auditedFields(
     timeZone: trigger.timeZone,
     dependentKeys: keysOf(DependencyType.SERIAL),
     forkKeys: keysOf(DependencyType.PARALLEL),
+    ...storedRunPolicy(detail.runPolicy),
   };
 }
 
@@ -94,12 +97,13 @@ export class JobDefinitionService {
     private readonly dataSource: DataSource,
     private readonly scheduleSync: ScheduleSyncService,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+    private readonly plugins: ManagerPlugins,
   ) {}
 
   /** Validates a raw persistJob body; throws ValidationFailed listing every bad field. */
   validate(body: unknown, fieldPrefix = ''): PersistJobCommand {
     const parsed = parseBody(persistJobSchema, body);
-    const result = toPersistCommand(parsed, this.config.timeZone);
+    const result = toPersistCommand(parsed, this.config.timeZone, Date.now(), this.plugins.known);
     if ('problems' in result) {
       throw new ValidationFailed(
         result.problems.map((p) => ({ field: fieldPrefix + p.field, reason: p.reason })),
@@ -172,6 +176,7 @@ export class JobDefinitionService {
       weight: command.weight,
       completionRate: command.completionRate,
       attachment: command.attachment,
+      runPolicy: JSON.stringify(command.runPolicy),
       updateDate: now,
     });
     await em.save(detail);
@@ -191,6 +196,9 @@ export class JobDefinitionService {
         revision: (trigger?.revision ?? 0) + (timingChanged ? 1 : 0),
       }),
     );
+    // A new schedule starts afresh: occurrences of the old one are not misfires of the new.
+    if (existing && timingChanged)
+      await em.update(JobRuntimeEntity, { jobId: detail.jobId }, { lastPlannedAt: null });
     await em.delete(JobDependencyEntity, { jobId: detail.jobId });
     const declared = [
       ...command.dependentKeys.map((key, position) => ({

@@ -49,6 +49,10 @@ export class JobDetailEntity {
   @Column({ type: 'varchar', length: 16, default: 'worker' })
   executor!: string;
 
+  /** The job's run policy (cluster mode, balancer, overlap, misfire, ...) as JSON, defaults applied. */
+  @Column({ name: 'run_policy', type: 'text', nullable: true })
+  runPolicy!: string | null;
+
   @Column({ name: 'create_date', ...TIMESTAMP })
   createDate!: Date;
 

@@ -1,4 +1,5 @@
 import type { JobDetail, JobState, RunningState, TriggerType } from '@chaconne/contracts';
+import { storedRunPolicy } from './dto/run-policy.dto';
 import type { JobDetailEntity } from './job-detail.entity';
 import type { JobRuntimeEntity } from './job-runtime.entity';
 import type { JobTriggerEntity } from './job-trigger.entity';
@@ -26,6 +27,7 @@ export function toJobDetail(
     weight: detail.weight,
     timeout: detail.timeout,
     createDate: detail.createDate.toISOString(),
+    ...storedRunPolicy(detail.runPolicy),
     jobRuntime: {
       jobId: detail.jobId,
       jobState: runtime.jobState as JobState,
@@ -33,6 +35,10 @@ export function toJobDetail(
       lastExecutionTime: isoOrNull(runtime.lastExecutionTime),
       lastCompletionTime: isoOrNull(runtime.lastCompletionTime),
       nextExecutionTime: isoOrNull(runtime.nextExecutionTime),
+      consecutiveFailures: runtime.consecutiveFailures,
+      consecutiveTimeouts: runtime.consecutiveTimeouts,
+      freezeCount: runtime.freezeCount,
+      frozenUntil: isoOrNull(runtime.frozenUntil),
     },
     jobTriggerDetail: {
       jobId: detail.jobId,

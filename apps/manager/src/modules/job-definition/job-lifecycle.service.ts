@@ -6,7 +6,7 @@ import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { JobDefinitionService } from './job-definition.service';
 
 export type LifecycleAction =
-  'pause' | 'resume' | 'schedule' | 'unschedule' | 'finish' | 'delete' | 'terminate';
+  'pause' | 'resume' | 'schedule' | 'unschedule' | 'finish' | 'delete' | 'terminate' | 'freeze' | 'thaw';
 
 /**
  * The legal job state transitions (Chaconne's state machine, reference §5). RUNNING is
@@ -32,6 +32,9 @@ export const TRANSITIONS: Readonly<Record<LifecycleAction, { from: readonly JobS
     from: [JobState.NOT_SCHEDULED, JobState.SCHEDULING, JobState.RUNNING, JobState.PAUSED, JobState.FROZEN],
     to: JobState.FINISHED,
   },
+  // Runs kept timing out: no occurrence fires until the cool-down ends (the sweeper thaws it).
+  freeze: { from: [JobState.SCHEDULING, JobState.RUNNING], to: JobState.FROZEN },
+  thaw: { from: [JobState.FROZEN], to: JobState.SCHEDULING },
 };
 
 /** setJobState: the action that reaches `target` from `current`, if any. */
@@ -75,8 +78,11 @@ export class JobLifecycleService {
    */
   async applyById(jobId: number, action: LifecycleAction, label = `job ${jobId}`): Promise<JobState> {
     const { from, to } = TRANSITIONS[action];
+    // Back to SCHEDULING: the schedule starts afresh (the time it was stopped is no misfire)
+    // and a cool-down is over.
+    const restart = to === JobState.SCHEDULING ? ', last_planned_at = NULL, frozen_until = NULL' : '';
     const result = await this.dataSource.query<{ affectedRows: number }>(
-      `UPDATE chac_job_runtime_detail SET job_state = ? WHERE job_id = ? AND job_state IN (${from.map(() => '?').join(',')})`,
+      `UPDATE chac_job_runtime_detail SET job_state = ?${restart} WHERE job_id = ? AND job_state IN (${from.map(() => '?').join(',')})`,
       [to, jobId, ...from],
     );
     if (result.affectedRows === 0) {

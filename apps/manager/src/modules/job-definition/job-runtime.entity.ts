@@ -1,5 +1,5 @@
 import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
-import { TIMESTAMP } from '../../database/column-types';
+import { bigintAsNumber, TIMESTAMP } from '../../database/column-types';
 import { JobDetailEntity } from './job-detail.entity';
 
 /** A job's runtime state (Chaconne's chac_job_runtime_detail), one per job. */
@@ -31,4 +31,29 @@ export class JobRuntimeEntity {
   /** Occurrences that produced a run (first attempts), counted against the trigger's repeatCount. */
   @Column({ name: 'run_count', type: 'int', default: 0 })
   runCount!: number;
+
+  /** The latest scheduled occurrence handled: missed occurrences (misfires) are counted from it. */
+  @Column({ name: 'last_planned_at', ...TIMESTAMP, nullable: true })
+  lastPlannedAt!: Date | null;
+
+  /** The run holding the job's overlap slot (policies other than ALLOW). */
+  @Column({ name: 'active_run_id', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  activeRunId!: number | null;
+
+  /** QUEUE_ONE: the run waiting for the slot. */
+  @Column({ name: 'queued_run_id', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  queuedRunId!: number | null;
+
+  @Column({ name: 'consecutive_failures', type: 'int', default: 0 })
+  consecutiveFailures!: number;
+
+  @Column({ name: 'consecutive_timeouts', type: 'int', default: 0 })
+  consecutiveTimeouts!: number;
+
+  /** Freezes in a row; the next cool-down lasts timeout x 2^freezeCount. Reset by a completed run. */
+  @Column({ name: 'freeze_count', type: 'int', default: 0 })
+  freezeCount!: number;
+
+  @Column({ name: 'frozen_until', ...TIMESTAMP, nullable: true })
+  frozenUntil!: Date | null;
 }

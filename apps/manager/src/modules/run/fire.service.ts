@@ -1,8 +1,19 @@
-import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { ErrorCode, JobState, RunningState, formatJobKey } from '@chaconne/contracts';
-import { Conflict, NotFound, ValidationFailed } from '../../common/app-error';
-import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  ErrorCode,
+  JobState,
+  MisfirePolicy,
+  OverlapPolicy,
+  type ResolvedRunPolicy,
+  RunningState,
+} from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
+import { Conflict, NotFound, ValidationFailed } from '../../common/app-error';
+import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
+import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { ManagerPlugins } from '../policy/manager-plugins';
+import { missedBetween } from '../policy/misfire';
 import { type Fire, FireQueue } from '../schedule/fire-queue.service';
 import {
   ACTIVE_STATES,
@@ -11,32 +22,36 @@ import {
   type ScheduledJobRow,
 } from '../schedule/schedule-sync.service';
 import { nextFireAfter } from '../trigger/trigger-plan';
-import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
-import { HttpCallbackRunner } from '../xcron/http-callback.runner';
-import { RunDispatcher } from './run-dispatcher.service';
+import { jobKeyOf, type LaunchableJob, RunLauncher } from './run-launcher.service';
+import { RunOutcomes } from './run-outcomes.service';
+import { RunSlots } from './run-slots.service';
 import { RunStore } from './run-store.service';
 
-interface FireJobRow extends ScheduledJobRow {
-  cluster_name: string;
-  group_name: string;
-  job_name: string;
-  job_class_name: string;
-  attachment: string | null;
-  timeout: number | string;
-  /** `worker`, or `http` for xcron callback tasks the manager runs itself. */
-  executor: string;
+interface FireJobRow extends ScheduledJobRow, LaunchableJob {
   end_date: Date | null;
   repeat_count: number;
+  run_policy: string | null;
+  last_planned_at: Date | null;
+  run_count: number;
+  consecutive_failures: number;
 }
 
 const FIRE_SELECT = SCHEDULED_JOB_SELECT.replace(
   'SELECT ',
-  'SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.attachment, d.timeout, d.executor, t.end_date, t.repeat_count, ',
+  `SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.attachment, d.timeout, d.retries,
+          d.executor, d.run_policy, t.end_date, t.repeat_count, r.last_planned_at, r.run_count,
+          r.consecutive_failures, `,
 );
 
+/** States in which a waiting run (retry, queued run) may still be sent. */
+const LAUNCHABLE_STATES: readonly number[] = [...ACTIVE_STATES, JobState.NOT_SCHEDULED];
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
 /**
- * The fire pipeline (DESIGN.md §3): load the job, apply policy, create the run (unique per
- * occurrence), choose a live worker, push the signed run request, record the outcome.
+ * The fire pipeline (DESIGN.md §3): load the job, apply its policy (paused, end date,
+ * misfire, termination strategy, repeat count, overlap), create the run (unique per
+ * occurrence), and hand it to the launcher.
  */
 @Injectable()
 export class FireService implements OnApplicationBootstrap {
@@ -46,22 +61,28 @@ export class FireService implements OnApplicationBootstrap {
     private readonly dataSource: DataSource,
     private readonly fireQueue: FireQueue,
     private readonly runs: RunStore,
-    private readonly registry: WorkerRegistryService,
-    private readonly dispatcher: RunDispatcher,
-    private readonly httpCallbacks: HttpCallbackRunner,
+    private readonly slots: RunSlots,
+    private readonly launcher: RunLauncher,
+    private readonly outcomes: RunOutcomes,
     private readonly lifecycle: JobLifecycleService,
+    private readonly plugins: ManagerPlugins,
+    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.fireQueue.start((fire) => this.fire(fire));
   }
 
-  async fire({ jobId, plannedAt }: Fire): Promise<void> {
-    const rows = await this.dataSource.query<FireJobRow[]>(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId]);
-    const job = rows[0];
+  async fire(fire: Fire): Promise<void> {
+    if (fire.runId !== undefined) {
+      await this.launchWaiting(fire.runId);
+      return;
+    }
+    const { jobId, plannedAt } = fire;
+    const job = await this.load(jobId);
     if (!job || !ACTIVE_STATES.includes(job.job_state)) {
-      // A schedule outlived its job (deleted or finished): drop it.
-      await this.fireQueue.removeRecurring(jobId);
+      // A schedule outlived its job (deleted, finished, frozen): drop it.
+      if (fire.recurring) await this.fireQueue.removeRecurring(jobId);
       return;
     }
     const planned = new Date(plannedAt);
@@ -74,37 +95,26 @@ export class FireService implements OnApplicationBootstrap {
       await this.runs.recordEnded(jobId, planned, RunningState.SKIPPED, 'job is paused');
       return;
     }
-    const claimed = await this.runs.claim(jobId, planned, 0);
-    if (!claimed.needsDispatch) return;
-
-    let last = false;
-    // Only jobs with a repeat count pay for counting occurrences.
-    if (claimed.fresh && job.repeat_count > 0) {
-      const occurrence = await this.runs.countOccurrence(jobId);
-      if (!occurrence.allowed) {
-        await this.runs.finish(claimed.runId, {
-          runningState: RunningState.FINISHED,
-          reason: 'repeat count reached',
-          finishedAt: new Date(),
-        });
-        await this.lifecycle.applyById(jobId, 'terminate', `job ${jobId} (repeat count reached)`);
+    const policy = storedRunPolicy(job.run_policy);
+    if (!(await this.withinDeadline(job, policy, fire))) return;
+    if (policy.terminationStrategy !== null) {
+      const reason = await this.askTerminationStrategy(job, policy.terminationStrategy, planned);
+      if (reason !== null) {
+        await this.terminate(job, planned, reason);
         return;
       }
-      last = occurrence.last;
     }
-    await this.dispatch(claimed.runId, job, planned, 0);
-    await this.recordExecution(job, plannedAt);
-    // Repeat count: the job finishes after its last allowed run was sent.
-    if (last) await this.lifecycle.applyById(jobId, 'terminate', `job ${jobId} (repeat count reached)`);
+    await this.start(job, policy, planned, { scheduled: true, force: false });
   }
 
   /**
    * Runs a job now, outside its schedule (Chaconne's triggerJob), optionally with another
    * attachment; answers the run id. Manual runs do not count against the repeat count.
+   * The overlap policy applies unless `force`: under SKIP a job with a run in flight
+   * answers 409 RUN_IN_PROGRESS and nothing is recorded.
    */
-  async runNow(jobId: number, attachment?: string | null): Promise<number> {
-    const rows = await this.dataSource.query<FireJobRow[]>(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId]);
-    const job = rows[0];
+  async runNow(jobId: number, attachment?: string | null, force = false): Promise<number> {
+    const job = await this.load(jobId);
     if (!job) throw new NotFound(ErrorCode.JOB_NOT_FOUND, `no job ${jobId}`);
     if (job.job_state === JobState.FINISHED) {
       throw new Conflict(ErrorCode.STATE_CONFLICT, `job ${jobId} is FINISHED: triggerJob is not possible`, {
@@ -118,13 +128,241 @@ export class FireService implements OnApplicationBootstrap {
         "cannot be overridden for an HTTP callback task (its attachment is the task's callback)",
       );
     }
-    const planned = new Date();
-    const claimed = await this.runs.claim(jobId, planned, 0);
-    if (claimed.needsDispatch) {
-      await this.dispatch(claimed.runId, attachment === undefined ? job : { ...job, attachment }, planned, 0);
-      await this.recordExecution(job, planned.getTime());
+    const policy = storedRunPolicy(job.run_policy);
+    if (!force && policy.overlapPolicy === OverlapPolicy.SKIP) {
+      const holder = await this.runningHolder(jobId);
+      if (holder !== null) throw this.inProgress(jobId, holder);
     }
-    return claimed.runId;
+    const started = await this.start(
+      attachment === undefined ? job : { ...job, attachment },
+      policy,
+      new Date(),
+      { scheduled: false, force },
+    );
+    if (started.skippedFor !== null) throw this.inProgress(jobId, started.skippedFor);
+    return started.runId;
+  }
+
+  /**
+   * Creates the occurrence's run and sends it, within the overlap policy. Answers the run
+   * and, when SKIP refused it, the run that holds the job.
+   */
+  private async start(
+    job: FireJobRow,
+    policy: ResolvedRunPolicy,
+    planned: Date,
+    how: { scheduled: boolean; force: boolean },
+  ): Promise<{ runId: number; skippedFor: number | null }> {
+    const claimed = await this.runs.claim(job.job_id, planned, 0);
+    const result = { runId: claimed.runId, skippedFor: null as number | null };
+    if (!claimed.needsDispatch) return result;
+
+    let last = false;
+    // Only jobs with a repeat count pay for counting occurrences.
+    if (how.scheduled && claimed.fresh && job.repeat_count > 0) {
+      const occurrence = await this.runs.countOccurrence(job.job_id);
+      if (!occurrence.allowed) {
+        await this.outcomes.record(claimed.runId, {
+          runningState: RunningState.FINISHED,
+          reason: 'repeat count reached',
+          finishedAt: new Date(),
+        });
+        return result;
+      }
+      last = occurrence.last;
+    }
+    if (!how.force && policy.overlapPolicy !== OverlapPolicy.ALLOW) {
+      const admitted = await this.admit(job, policy, claimed.runId);
+      if (admitted !== true) {
+        if (admitted !== 'queued') result.skippedFor = admitted;
+        if (last)
+          await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (repeat count reached)`);
+        return result;
+      }
+    }
+    await this.launcher.launch(job, policy, {
+      runId: claimed.runId,
+      plannedAt: planned,
+      attempt: 0,
+      previousInstanceId: null,
+    });
+    await this.recordExecution(job, planned.getTime());
+    // Repeat count: the job finishes after its last allowed run was sent.
+    if (last)
+      await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (repeat count reached)`);
+    return result;
+  }
+
+  /**
+   * The overlap policy, enforced through the job's slot (shared by every manager):
+   * answers true when the run may go, 'queued' when it waits (QUEUE_ONE), or the run
+   * holding the job when it was skipped.
+   */
+  private async admit(
+    job: FireJobRow,
+    policy: ResolvedRunPolicy,
+    runId: number,
+  ): Promise<true | 'queued' | number> {
+    let claim = await this.slots.acquire(job.job_id, runId);
+    if (claim.acquired) return true;
+    const holder = claim.holder;
+    if (policy.overlapPolicy === OverlapPolicy.QUEUE_ONE) {
+      const queued = await this.slots.enqueue(job.job_id, runId);
+      if (queued === 'acquired') return true;
+      if (queued === 'queued') {
+        this.logger.debug(`run ${runId} of job ${job.job_id} waits for run ${holder}`);
+        return 'queued';
+      }
+      await this.skip(runId, `overlap: run ${holder} is still running and run-waiting slot is taken`);
+      return holder;
+    }
+    if (policy.overlapPolicy === OverlapPolicy.REPLACE) {
+      await this.outcomes.cancel(holder, `replaced by run ${runId}`, 'replaced');
+      claim = await this.slots.acquire(job.job_id, runId);
+      if (claim.acquired) return true;
+    }
+    await this.skip(runId, `overlap: run ${holder} is still running`);
+    return holder;
+  }
+
+  private async skip(runId: number, reason: string): Promise<void> {
+    await this.outcomes.record(runId, { runningState: RunningState.SKIPPED, reason, finishedAt: new Date() });
+  }
+
+  /** A run that waited (a retry after its backoff, a queued run) is sent now. */
+  private async launchWaiting(runId: number): Promise<void> {
+    const waiting = await this.runs.pendingLaunch(runId);
+    if (!waiting) return; // already sent, or it got an outcome meanwhile
+    const job = await this.load(waiting.jobId);
+    if (!job) return;
+    if (!LAUNCHABLE_STATES.includes(job.job_state) || job.job_state === JobState.PAUSED) {
+      const state =
+        job.job_state === JobState.PAUSED
+          ? 'paused'
+          : job.job_state === JobState.FROZEN
+            ? 'frozen'
+            : 'finished';
+      await this.skip(runId, `job is ${state}`);
+      return;
+    }
+    await this.launcher.launch(job, storedRunPolicy(job.run_policy), waiting);
+  }
+
+  /**
+   * Misfires. A tick handled later than the job's start deadline (or, for recurring
+   * schedules, the manager's misfire threshold) after its planned time, and any
+   * occurrences that never got a tick (no manager ran, Redis lost the schedule), are
+   * handled once per outage by the misfire policy: DO_NOTHING records one SKIPPED run
+   * for all of them; FIRE_ONCE_NOW runs one of them now. Answers whether this tick runs.
+   */
+  private async withinDeadline(job: FireJobRow, policy: ResolvedRunPolicy, fire: Fire): Promise<boolean> {
+    const now = Date.now();
+    const { plannedAt } = fire;
+    const deadlineMs =
+      policy.startDeadlineSeconds !== null
+        ? policy.startDeadlineSeconds * 1000
+        : fire.recurring
+          ? this.config.misfireThresholdMs
+          : null;
+    if (deadlineMs === null) return true;
+    const lateBy = now - plannedAt;
+    const late = lateBy > deadlineMs;
+    if (!fire.recurring) {
+      if (!late) return true;
+      await this.runs.recordEnded(
+        job.job_id,
+        new Date(plannedAt),
+        RunningState.SKIPPED,
+        `misfire: could not start within ${deadlineMs / 1000} s of its planned time (${lateBy} ms late)`,
+      );
+      return false;
+    }
+    const lastMs = job.last_planned_at?.getTime() ?? null;
+    // A redelivered tick the schedule already moved past: not a misfire, just finish it.
+    if (lastMs !== null && plannedAt <= lastMs) return true;
+    const plan = planOf(job);
+    const before = missedBetween(plan, lastMs, plannedAt, now - deadlineMs);
+    // A late tick stands for the whole backlog up to now: it is all one misfire.
+    const after = late ? missedBetween(plan, plannedAt, now + 1, now + 1) : null;
+    const coveredUpTo = after?.lastMs ?? plannedAt;
+    await this.dataSource.query(
+      `UPDATE chac_job_runtime_detail SET last_planned_at = ?
+        WHERE job_id = ? AND (last_planned_at IS NULL OR last_planned_at < ?)`,
+      [new Date(coveredUpTo), job.job_id, new Date(coveredUpTo)],
+    );
+    if (!late && !before) return true;
+
+    const count = (before?.count ?? 0) + (late ? 1 + (after?.count ?? 0) : 0);
+    const firstMs = before?.firstMs ?? plannedAt;
+    const lastMissedMs = late ? coveredUpTo : (before?.lastMs ?? plannedAt);
+    const atLeast = before?.capped || after?.capped ? 'at least ' : '';
+    const what = `${atLeast}${count} occurrence${count === 1 ? '' : 's'} from ${iso(firstMs)} to ${iso(lastMissedMs)} missed their start deadline (${deadlineMs / 1000} s)`;
+    if (policy.misfirePolicy === MisfirePolicy.DO_NOTHING) {
+      await this.runs.recordEnded(
+        job.job_id,
+        new Date(late ? plannedAt : firstMs),
+        RunningState.SKIPPED,
+        `misfire: ${what}; policy DO_NOTHING`,
+      );
+      this.logger.warn(`job ${job.job_id}: misfire: ${what}; not run (DO_NOTHING)`);
+      return !late;
+    }
+    this.logger.warn(`job ${job.job_id}: misfire: ${what}; running once now (FIRE_ONCE_NOW)`);
+    // The late tick itself is the one catch-up; after a gap the latest missed occurrence is.
+    if (!late && before)
+      await this.start(job, policy, new Date(before.lastMs), { scheduled: true, force: false });
+    return true;
+  }
+
+  private async askTerminationStrategy(
+    job: FireJobRow,
+    name: string,
+    plannedAt: Date,
+  ): Promise<string | null> {
+    const strategy = this.plugins.strategy(name);
+    if (!strategy) return null;
+    try {
+      const answer = await strategy({
+        jobId: job.job_id,
+        jobKey: jobKeyOf(job),
+        plannedAt,
+        attachment: job.attachment,
+        consecutiveFailures: job.consecutive_failures,
+        runCount: job.run_count,
+      });
+      if (answer === true) return `terminated by strategy ${name}`;
+      if (typeof answer === 'string' && answer.trim() !== '')
+        return `terminated by strategy ${name}: ${answer}`;
+      return null;
+    } catch (error) {
+      // A broken strategy must not stop the schedule: the run goes ahead.
+      this.logger.warn(
+        `termination strategy ${name} failed for job ${job.job_id}: ${(error as Error).message}`,
+      );
+      return null;
+    }
+  }
+
+  private async runningHolder(jobId: number): Promise<number | null> {
+    const rows = await this.dataSource.query<{ run_id: number | string }[]>(
+      `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
+        WHERE r.job_id = ? AND x.running_state = ?`,
+      [jobId, RunningState.RUNNING],
+    );
+    return rows[0] ? Number(rows[0].run_id) : null;
+  }
+
+  private inProgress(jobId: number, holder: number): Conflict {
+    return new Conflict(
+      ErrorCode.RUN_IN_PROGRESS,
+      `job ${jobId} has run ${holder} in flight and its overlap policy is SKIP: pass "force": true to run it anyway`,
+      { runningTraceId: holder },
+    );
+  }
+
+  private async load(jobId: number): Promise<FireJobRow | undefined> {
+    const rows = await this.dataSource.query<FireJobRow[]>(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId]);
+    return rows[0];
   }
 
   private async recordExecution(job: FireJobRow, plannedAt: number): Promise<void> {
@@ -139,42 +377,5 @@ export class FireService implements OnApplicationBootstrap {
   private async terminate(job: FireJobRow, planned: Date, reason: string): Promise<void> {
     await this.runs.recordEnded(job.job_id, planned, RunningState.FINISHED, reason);
     await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (${reason})`);
-  }
-
-  private async dispatch(runId: number, job: FireJobRow, plannedAt: Date, attempt: number): Promise<void> {
-    if (job.executor === 'http') {
-      await this.httpCallbacks.run(runId, job, this.runs);
-      return;
-    }
-    const jobKey = {
-      clusterName: job.cluster_name,
-      groupName: job.group_name,
-      jobName: job.job_name,
-      jobClassName: job.job_class_name,
-    };
-    const candidates = await this.registry.candidates(job.cluster_name, job.group_name, job.job_class_name);
-    const failures: string[] = [];
-    for (const candidate of candidates) {
-      const result = await this.dispatcher.send(candidate, {
-        runId,
-        jobId: job.job_id,
-        jobKey,
-        attempt,
-        plannedAt: plannedAt.toISOString(),
-        attachment: job.attachment,
-        timeoutMs: Number(job.timeout),
-      });
-      if (result.ok) {
-        await this.runs.markDispatched(runId, candidate.instanceId, candidate.baseUrl);
-        return;
-      }
-      failures.push(`${candidate.instanceId}: ${result.reason}`);
-    }
-    const reason =
-      candidates.length === 0
-        ? `no worker available: no live instance of ${job.cluster_name}/${job.group_name} runs ${job.job_class_name}`
-        : `no worker available: dispatch failed on every instance (${failures.join('; ')})`;
-    this.logger.warn(`run ${runId} of ${formatJobKey(jobKey)}: ${reason}`);
-    await this.runs.finish(runId, { runningState: RunningState.FAILED, reason, finishedAt: new Date() });
   }
 }

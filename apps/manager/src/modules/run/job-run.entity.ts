@@ -33,6 +33,10 @@ export class JobRunEntity {
   @Column({ type: 'int', default: 0 })
   attempt!: number;
 
+  /** A retry's first attempt; null on a first attempt. */
+  @Column({ name: 'first_run_id', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  firstRunId!: number | null;
+
   /** RunningState code; 99 while the run has no outcome yet. */
   @Column({ name: 'running_state', type: 'int' })
   runningState!: number;
@@ -52,6 +56,14 @@ export class JobRunEntity {
   @Column({ name: 'dispatched_at', ...TIMESTAMP, nullable: true })
   dispatchedAt!: Date | null;
 
+  /** When a dispatched run times out (dispatch time + the job's timeout); null without a timeout. */
+  @Column({ name: 'deadline_at', ...TIMESTAMP, nullable: true })
+  deadlineAt!: Date | null;
+
+  /** A retry's backoff: not dispatched before this time. */
+  @Column({ name: 'not_before', ...TIMESTAMP, nullable: true })
+  notBefore!: Date | null;
+
   @Column({ name: 'started_at', ...TIMESTAMP, nullable: true })
   startedAt!: Date | null;
 
@@ -66,4 +78,8 @@ export class JobRunEntity {
 
   @Column({ name: 'error_stack', type: 'mediumtext', nullable: true })
   errorStack!: string | null;
+
+  /** A report that came after the run already had an outcome (JSON), kept for the record. */
+  @Column({ name: 'late_report', type: 'text', nullable: true })
+  lateReport!: string | null;
 }

@@ -36,10 +36,18 @@ export class RunDispatcher implements OnApplicationShutdown {
   }
 
   async send(candidate: WorkerCandidate, request: RunRequest): Promise<DispatchResult> {
-    const body = JSON.stringify(request);
+    return this.post(candidate.baseUrl + WorkerRoutes.runs, JSON.stringify(request));
+  }
+
+  /** Asks the instance at `baseUrl` to abort a run's handler (its AbortSignal fires with the reason). */
+  async cancel(baseUrl: string, runId: number, reason: string): Promise<DispatchResult> {
+    return this.post(baseUrl + WorkerRoutes.cancel(runId), JSON.stringify({ reason }));
+  }
+
+  private async post(url: string, body: string): Promise<DispatchResult> {
     try {
       const response = await this.http.post<Partial<RunAccepted> & { code?: string; msg?: string }>(
-        candidate.baseUrl + WorkerRoutes.runs,
+        url,
         body,
         {
           headers: {

@@ -1,10 +1,13 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { type ApiSuccess, ok, RunningState } from '@chaconne/contracts';
-import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { parseBody } from '../../common/validation';
 import { WorkerAuth } from '../auth/auth.decorators';
 import { logBatchSchema, runIdParam, runReportSchema } from './dto/run-requests.dto';
+import { RunOutcomes } from './run-outcomes.service';
 import { RunStore } from './run-store.service';
+
+/** The error name the SDK gives a handler stopped by its timeout. */
+const TIMEOUT_ERROR = 'TimeoutError';
 
 /** Worker -> manager: log batches and outcomes of runs. Signed requests only; idempotent. */
 @Controller('worker/runs')
@@ -12,7 +15,7 @@ import { RunStore } from './run-store.service';
 export class RunIntakeController {
   constructor(
     private readonly runs: RunStore,
-    private readonly lifecycle: JobLifecycleService,
+    private readonly outcomes: RunOutcomes,
   ) {}
 
   @Post(':runId/logs')
@@ -33,7 +36,8 @@ export class RunIntakeController {
     const report = parseBody(runReportSchema, body);
     const started = new Date(report.startedAt);
     const finished = new Date(report.finishedAt);
-    const { finished: accepted, jobId } = await this.runs.finish(
+    const timedOut = report.runningState === RunningState.FAILED && report.error?.name === TIMEOUT_ERROR;
+    const { accepted } = await this.outcomes.record(
       parseBody(runIdParam, runId),
       {
         runningState: report.runningState,
@@ -44,12 +48,8 @@ export class RunIntakeController {
         errorMessage: report.error ? `${report.error.name}: ${report.error.message}` : null,
         errorStack: report.error?.stack ?? null,
       },
-      report.instanceId,
+      { fromInstance: report.instanceId, failure: timedOut ? 'timeout' : 'execution' },
     );
-    // The handler terminated its job (Chaconne's JobTerminationException): finish it for good.
-    if (accepted && report.runningState === RunningState.FINISHED) {
-      await this.lifecycle.applyById(jobId, 'terminate', `job ${jobId} (terminated by run ${runId})`);
-    }
     return ok({ accepted });
   }
 }

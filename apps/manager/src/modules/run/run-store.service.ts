@@ -8,12 +8,10 @@ import {
   type LogLine,
   type Page,
   RunningState,
-  TriggerType,
 } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
-import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { StatRollup } from '../statistics/stat-rollup.service';
 
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
@@ -55,6 +53,40 @@ export interface Outcome {
   errorStack?: string | null;
 }
 
+/** A run that just got its outcome (or was found to have one already). */
+export interface SettledRun {
+  runId: number;
+  jobId: number;
+  instanceId: string | null;
+  plannedAt: Date;
+  attempt: number;
+  firstRunId: number | null;
+  triggerType: number;
+}
+
+export interface Settled {
+  settled: boolean;
+  run: SettledRun;
+}
+
+export interface PendingLaunch {
+  runId: number;
+  jobId: number;
+  plannedAt: Date;
+  attempt: number;
+  previousInstanceId: string | null;
+}
+
+interface SettledRunRow {
+  run_id: number | string;
+  job_id: number;
+  instance_id: string | null;
+  planned_at: Date;
+  attempt: number;
+  first_run_id: number | string | null;
+  trigger_type: number;
+}
+
 interface RunRow {
   run_id: number | string;
   job_id: number;
@@ -71,6 +103,8 @@ interface RunRow {
   result: string | null;
   error_message: string | null;
   error_stack: string | null;
+  first_run_id: number | string | null;
+  late_report: string | null;
 }
 
 const clip = (text: string | null | undefined, max: number): string | null =>
@@ -82,7 +116,6 @@ export class RunStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rollup: StatRollup,
-    private readonly scheduleSync: ScheduleSyncService,
   ) {}
 
   /**
@@ -154,68 +187,142 @@ export class RunStore {
     };
   }
 
-  async markDispatched(runId: number, instanceId: string, address: string): Promise<void> {
-    await this.dataSource.query(
-      'UPDATE chac_job_run SET dispatched_at = ?, instance_id = ?, address = ? WHERE run_id = ? AND running_state = ?',
-      [new Date(), instanceId, address, runId, RunningState.RUNNING],
-    );
-  }
-
-  /**
-   * Gives a run its outcome, once: a run that already has one is left as it is. Reports
-   * from an instance other than the one the run went to are refused (returns false).
-   * Every way a run ends comes through here: the job's runtime row, the daily roll-up and
-   * a fixed-delay job's next occurrence follow from it.
-   */
-  async finish(
+  /** Records where a run went and, with a timeout, when it times out. */
+  async markDispatched(
     runId: number,
-    outcome: Outcome,
-    fromInstance?: string,
-  ): Promise<{ finished: boolean; jobId: number }> {
-    const rows = await this.dataSource.query<
-      (Pick<RunRow, 'job_id' | 'instance_id' | 'planned_at' | 'attempt'> & { trigger_type: number })[]
-    >(
-      `SELECT r.job_id, r.instance_id, r.planned_at, r.attempt, t.trigger_type
-         FROM chac_job_run r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.run_id = ?`,
-      [runId],
-    );
-    const run = rows[0];
-    if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
-    if (fromInstance !== undefined && run.instance_id !== null && run.instance_id !== fromInstance) {
-      return { finished: false, jobId: run.job_id };
-    }
-    const result = await this.dataSource.query<{ affectedRows: number }>(
-      `UPDATE chac_job_run
-          SET running_state = ?, reason = ?, started_at = COALESCE(?, started_at), finished_at = ?,
-              result = ?, error_message = ?, error_stack = ?
+    instanceId: string,
+    address: string,
+    timeoutMs: number,
+    now = new Date(),
+  ): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE chac_job_run SET dispatched_at = ?, instance_id = ?, address = ?, deadline_at = ?
         WHERE run_id = ? AND running_state = ?`,
       [
-        outcome.runningState,
-        clip(outcome.reason, 1000),
-        outcome.startedAt ?? null,
-        outcome.finishedAt,
-        clip(outcome.result, MAX_TEXT),
-        clip(outcome.errorMessage, 60_000),
-        clip(outcome.errorStack, MAX_TEXT),
+        now,
+        instanceId,
+        address,
+        timeoutMs > 0 ? new Date(now.getTime() + timeoutMs) : null,
         runId,
         RunningState.RUNNING,
       ],
     );
-    if (result.affectedRows === 0) return { finished: false, jobId: run.job_id };
-    await this.dataSource.query(
-      'UPDATE chac_job_runtime_detail SET last_running_state = ?, last_completion_time = ? WHERE job_id = ?',
-      [outcome.runningState, outcome.finishedAt, run.job_id],
+  }
+
+  /**
+   * Gives a run its outcome, once. A report for a run that already has one (e.g. the
+   * instance was declared lost and the run retried), or from an instance other than the
+   * one the run went to, changes nothing: it is kept as the run's late report.
+   */
+  async settle(runId: number, outcome: Outcome, fromInstance?: string): Promise<Settled> {
+    const rows = await this.dataSource.query<SettledRunRow[]>(
+      `SELECT r.run_id, r.job_id, r.instance_id, r.planned_at, r.attempt, r.first_run_id, t.trigger_type
+         FROM chac_job_run r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.run_id = ?`,
+      [runId],
     );
-    await this.rollup.record(
-      run.job_id,
-      run.planned_at,
-      outcome.runningState,
-      run.attempt,
-      outcome.startedAt ?? outcome.finishedAt,
+    const row = rows[0];
+    if (!row) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
+    const run: SettledRun = {
+      runId,
+      jobId: row.job_id,
+      instanceId: row.instance_id,
+      plannedAt: row.planned_at,
+      attempt: row.attempt,
+      firstRunId: row.first_run_id === null ? null : Number(row.first_run_id),
+      triggerType: row.trigger_type,
+    };
+    const foreign =
+      fromInstance !== undefined && row.instance_id !== null && row.instance_id !== fromInstance;
+    const result = foreign
+      ? { affectedRows: 0 }
+      : await this.dataSource.query<{ affectedRows: number }>(
+          `UPDATE chac_job_run
+              SET running_state = ?, reason = ?, started_at = COALESCE(?, started_at), finished_at = ?,
+                  result = ?, error_message = ?, error_stack = ?
+            WHERE run_id = ? AND running_state = ?`,
+          [
+            outcome.runningState,
+            clip(outcome.reason, 1000),
+            outcome.startedAt ?? null,
+            outcome.finishedAt,
+            clip(outcome.result, MAX_TEXT),
+            clip(outcome.errorMessage, 60_000),
+            clip(outcome.errorStack, MAX_TEXT),
+            runId,
+            RunningState.RUNNING,
+          ],
+        );
+    if (result.affectedRows === 1) return { settled: true, run };
+    if (fromInstance !== undefined) {
+      const late = JSON.stringify({
+        instanceId: fromInstance,
+        runningState: outcome.runningState,
+        reason: outcome.reason ?? null,
+        finishedAt: outcome.finishedAt.toISOString(),
+        receivedAt: new Date().toISOString(),
+      });
+      await this.dataSource.query(
+        'UPDATE chac_job_run SET late_report = ? WHERE run_id = ? AND late_report IS NULL',
+        [late, runId],
+      );
+    }
+    return { settled: false, run };
+  }
+
+  /**
+   * Creates the next attempt of a failed run, due at `notBefore`; answers its id (the
+   * existing one if another manager created it first).
+   */
+  async createRetry(failed: SettledRun, notBefore: Date): Promise<number> {
+    const attempt = failed.attempt + 1;
+    const inserted = await this.dataSource.query<{ insertId: number; affectedRows: number }>(
+      `INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, first_run_id, running_state, not_before, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        failed.jobId,
+        failed.plannedAt,
+        attempt,
+        failed.firstRunId ?? failed.runId,
+        RunningState.RUNNING,
+        notBefore,
+        new Date(),
+      ],
     );
-    // A fixed-delay job's next occurrence is counted from now.
-    if (run.trigger_type === TriggerType.PERIODIC) await this.scheduleSync.onRunFinished(run.job_id);
-    return { finished: true, jobId: run.job_id };
+    if (inserted.affectedRows === 1) return inserted.insertId;
+    const rows = await this.dataSource.query<{ run_id: number | string }[]>(
+      'SELECT run_id FROM chac_job_run WHERE job_id = ? AND planned_at = ? AND attempt = ?',
+      [failed.jobId, failed.plannedAt, attempt],
+    );
+    return Number(rows[0]?.run_id);
+  }
+
+  /** A run still waiting to be sent (a retry or a queued run), with the instance of its previous attempt. */
+  async pendingLaunch(runId: number): Promise<PendingLaunch | null> {
+    const rows = await this.dataSource.query<
+      {
+        run_id: number | string;
+        job_id: number;
+        planned_at: Date;
+        attempt: number;
+        previous_instance: string | null;
+      }[]
+    >(
+      `SELECT r.run_id, r.job_id, r.planned_at, r.attempt,
+              (SELECT p.instance_id FROM chac_job_run p
+                WHERE p.job_id = r.job_id AND p.planned_at = r.planned_at AND p.attempt = r.attempt - 1) AS previous_instance
+         FROM chac_job_run r
+        WHERE r.run_id = ? AND r.running_state = ? AND r.dispatched_at IS NULL`,
+      [runId, RunningState.RUNNING],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      runId: Number(row.run_id),
+      jobId: row.job_id,
+      plannedAt: row.planned_at,
+      attempt: row.attempt,
+      previousInstanceId: row.previous_instance,
+    };
   }
 
   /** Stores a batch of log lines of a run in one multi-row insert. */
@@ -342,5 +449,7 @@ function toTrace(row: RunRow): JobTrace {
     finished: state === RunningState.FINISHED ? 1 : 0,
     retries: row.attempt,
     result: row.result,
+    firstTraceId: row.first_run_id === null ? null : Number(row.first_run_id),
+    lateReport: row.late_report,
   };
 }

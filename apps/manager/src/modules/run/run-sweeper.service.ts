@@ -5,28 +5,42 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { RunningState } from '@chaconne/contracts';
+import { JobState, RunningState } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { type PeriodicDuty, RedisLock } from '../redis/redis.module';
 import { MISSED_BEATS, WorkerRegistryService } from '../worker-registry/worker-registry.service';
-import { RunStore } from './run-store.service';
+import { RunOutcomes } from './run-outcomes.service';
 
-/** A run never dispatched for this long lost its fire (manager stopped and Redis lost the job). */
+/** A run not sent this long after it was due lost its fire (manager stopped and Redis lost the job). */
 const UNDISPATCHED_LIMIT_MS = 120_000;
+/** How often one manager sweeps: deadlines and cool-downs are kept to about this precision. */
+export const SWEEP_INTERVAL_MS = 1_000;
 const BATCH = 500;
 
 interface OpenRun {
   run_id: number | string;
   instance_id: string | null;
   dispatched_at: Date | null;
-  created_at: Date;
+  due_at: Date;
+  queued: number;
+}
+
+interface OverdueRun {
+  run_id: number | string;
+  deadline_at: Date;
+  dispatched_at: Date;
 }
 
 /**
- * No run stays RUNNING without an outcome: a run whose worker stopped sending heartbeats
- * ends FAILED "worker lost", and one whose dispatch never happened ends FAILED too.
- * One manager sweeps at a time, every heartbeat interval.
+ * No run stays RUNNING without an outcome, and the clock-driven policies happen on time.
+ * One manager at a time, every second:
+ * - a run past its deadline is cancelled on its worker and ends FAILED (timeout);
+ * - a run whose worker stopped sending heartbeats ends FAILED (worker lost);
+ * - a run never sent long after it was due ends FAILED;
+ * - a frozen job whose cool-down is over is scheduled again.
+ * Failed runs then follow the job's retry policy like any other failure.
  */
 @Injectable()
 export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,12 +49,13 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly runs: RunStore,
+    private readonly outcomes: RunOutcomes,
     private readonly registry: WorkerRegistryService,
+    private readonly lifecycle: JobLifecycleService,
     lock: RedisLock,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {
-    this.duty = lock.periodic('sweep', config.heartbeatIntervalMs, () => this.sweep(), this.logger);
+    this.duty = lock.periodic('sweep', SWEEP_INTERVAL_MS, () => this.sweep(), this.logger);
   }
 
   onApplicationBootstrap(): void {
@@ -51,39 +66,92 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     await this.duty.stop();
   }
 
-  /** Ends the open runs that can no longer get an outcome; answers how many. */
-  async sweep(now = Date.now()): Promise<number> {
+  /** One sweep; answers how many runs it ended and jobs it thawed. */
+  async sweep(now = Date.now()): Promise<{ timedOut: number; ended: number; thawed: number }> {
+    const timedOut = await this.expireDeadlines(now);
+    const ended = await this.endUnreachable(now);
+    const thawed = await this.thaw(now);
+    return { timedOut, ended, thawed };
+  }
+
+  /** Runs past their deadline: the worker is told to abort, the run ends FAILED (timeout). */
+  private async expireDeadlines(now: number): Promise<number> {
+    const overdue = await this.dataSource.query<OverdueRun[]>(
+      `SELECT run_id, deadline_at, dispatched_at FROM chac_job_run
+        WHERE running_state = ? AND deadline_at < ? ORDER BY deadline_at LIMIT ?`,
+      [RunningState.RUNNING, new Date(now), BATCH],
+    );
+    let count = 0;
+    for (const run of overdue) {
+      const timeoutMs = run.deadline_at.getTime() - run.dispatched_at.getTime();
+      if (await this.outcomes.cancel(Number(run.run_id), `timeout after ${timeoutMs} ms`, 'timeout')) count++;
+    }
+    return count;
+  }
+
+  private async endUnreachable(now: number): Promise<number> {
     const lostAfterMs = MISSED_BEATS * this.config.heartbeatIntervalMs;
+    // A run waiting for its turn (QUEUE_ONE) is not overdue.
     const open = await this.dataSource.query<OpenRun[]>(
-      `SELECT run_id, instance_id, dispatched_at, created_at FROM chac_job_run
-        WHERE running_state = ? AND created_at < ? ORDER BY created_at LIMIT ?`,
+      `SELECT x.run_id, x.instance_id, x.dispatched_at, COALESCE(x.not_before, x.created_at) AS due_at,
+              (q.job_id IS NOT NULL) AS queued
+         FROM chac_job_run x
+         LEFT JOIN chac_job_runtime_detail q ON q.job_id = x.job_id AND q.queued_run_id = x.run_id
+        WHERE x.running_state = ? AND x.created_at < ? ORDER BY x.created_at LIMIT ?`,
       [RunningState.RUNNING, new Date(now - lostAfterMs), BATCH],
     );
     const instances = [...new Set(open.flatMap((run) => (run.instance_id ? [run.instance_id] : [])))];
     const lost = await this.registry.lostInstances(instances, now);
     let ended = 0;
     for (const run of open) {
-      const reason = this.reasonToEnd(run, lost, now, lostAfterMs);
-      if (!reason) continue;
-      const { finished } = await this.runs.finish(Number(run.run_id), {
-        runningState: RunningState.FAILED,
-        reason,
-        finishedAt: new Date(now),
-      });
-      if (!finished) continue;
+      const end = this.reasonToEnd(run, lost, now, lostAfterMs);
+      if (!end) continue;
+      const { accepted } = await this.outcomes.record(
+        Number(run.run_id),
+        { runningState: RunningState.FAILED, reason: end.reason, finishedAt: new Date(now) },
+        { failure: end.failure },
+      );
+      if (!accepted) continue;
       ended++;
-      this.logger.warn(`run ${String(run.run_id)}: ${reason}`);
+      this.logger.warn(`run ${String(run.run_id)}: ${end.reason}`);
     }
     return ended;
   }
 
-  private reasonToEnd(run: OpenRun, lost: Set<string>, now: number, lostAfterMs: number): string | null {
+  private reasonToEnd(
+    run: OpenRun,
+    lost: Set<string>,
+    now: number,
+    lostAfterMs: number,
+  ): { reason: string; failure: 'worker-lost' | 'dispatch' } | null {
     if (run.instance_id && run.dispatched_at) {
       const silent = lost.has(run.instance_id) && now - run.dispatched_at.getTime() > lostAfterMs;
-      return silent ? `worker lost: instance ${run.instance_id} missed ${MISSED_BEATS} heartbeats` : null;
+      return silent
+        ? {
+            reason: `worker lost: instance ${run.instance_id} missed ${MISSED_BEATS} heartbeats`,
+            failure: 'worker-lost',
+          }
+        : null;
     }
-    return now - run.created_at.getTime() > UNDISPATCHED_LIMIT_MS
-      ? 'not dispatched: the manager handling this fire stopped before sending it'
+    if (run.queued === 1) return null;
+    return now - run.due_at.getTime() > UNDISPATCHED_LIMIT_MS
+      ? {
+          reason: 'not dispatched: the manager handling this fire stopped before sending it',
+          failure: 'dispatch',
+        }
       : null;
+  }
+
+  /** Frozen jobs whose cool-down is over are scheduled again. */
+  private async thaw(now: number): Promise<number> {
+    const due = await this.dataSource.query<{ job_id: number }[]>(
+      `SELECT job_id FROM chac_job_runtime_detail
+        WHERE job_state = ? AND frozen_until IS NOT NULL AND frozen_until <= ? LIMIT ?`,
+      [JobState.FROZEN, new Date(now), BATCH],
+    );
+    for (const { job_id: jobId } of due) {
+      await this.lifecycle.applyById(jobId, 'thaw', `job ${jobId} (cool-down over)`);
+    }
+    return due.length;
   }
 }

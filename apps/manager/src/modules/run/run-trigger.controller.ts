@@ -18,6 +18,6 @@ export class RunTriggerController {
   async triggerJob(@Body() body: unknown): Promise<ApiSuccess<number>> {
     const request = parseBody(triggerJobSchema, body);
     const jobId = await this.jobs.getJobId(request.jobKey);
-    return ok(await this.fire.runNow(jobId, request.attachment));
+    return ok(await this.fire.runNow(jobId, request.attachment, request.force ?? false));
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AlertModule } from '../alert/alert.module';
 import { JobDefinitionModule } from '../job-definition/job-definition.module';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { StatisticsModule } from '../statistics/statistics.module';
@@ -6,6 +7,9 @@ import { WorkerRegistryModule } from '../worker-registry/worker-registry.module'
 import { XcronModule } from '../xcron/xcron.module';
 import { FireService } from './fire.service';
 import { RunDispatcher } from './run-dispatcher.service';
+import { RunLauncher } from './run-launcher.service';
+import { RunOutcomes } from './run-outcomes.service';
+import { RunSlots } from './run-slots.service';
 import { RunIntakeController } from './run-intake.controller';
 import { RunQueryController } from './run-query.controller';
 import { RunTriggerController } from './run-trigger.controller';
@@ -13,8 +17,15 @@ import { RunStore } from './run-store.service';
 import { RunSweeper } from './run-sweeper.service';
 
 @Module({
-  imports: [ScheduleModule, JobDefinitionModule, WorkerRegistryModule, StatisticsModule, XcronModule],
+  imports: [
+    AlertModule,
+    ScheduleModule,
+    JobDefinitionModule,
+    WorkerRegistryModule,
+    StatisticsModule,
+    XcronModule,
+  ],
   controllers: [RunIntakeController, RunQueryController, RunTriggerController],
-  providers: [RunStore, RunDispatcher, FireService, RunSweeper],
+  providers: [RunStore, RunSlots, RunDispatcher, RunOutcomes, RunLauncher, FireService, RunSweeper],
 })
 export class RunModule {}

@@ -13,11 +13,17 @@ export interface FireJobData {
   revision?: number;
   /** Planned occurrence for one-shot fires (epoch ms). */
   plannedAt?: number;
+  /** A run that exists and waits to be sent: a retry after its backoff, or a queued run. */
+  runId?: number;
 }
 
 export interface Fire {
   jobId: number;
   plannedAt: number;
+  /** true for a recurring schedule's tick (misfire handling applies). */
+  recurring: boolean;
+  /** Set when the fire launches an existing run (retry, queued run) instead of an occurrence. */
+  runId?: number;
 }
 
 export type FireProcessor = (fire: Fire) => Promise<void>;
@@ -104,13 +110,28 @@ export class FireQueue implements OnApplicationShutdown {
     );
   }
 
+  /** Launches an existing run at `atMs` (a retry after its backoff, a queued run); idempotent per run. */
+  async enqueueLaunch(jobId: number, runId: number, atMs: number): Promise<void> {
+    await this.queue.add(
+      QUEUE_NAME,
+      { jobId, runId, plannedAt: atMs },
+      { ...JOB_OPTIONS, jobId: `run-${runId}`, delay: Math.max(0, atMs - Date.now()) },
+    );
+  }
+
   /** Starts consuming fires on this manager; BullMQ hands each fire to exactly one manager. */
   start(processor: FireProcessor): void {
     if (this.worker) return;
     this.workerConnection = new Redis(this.config.redisUrl, redisOptions(this.config.redisUrl));
     this.worker = new Worker<FireJobData>(
       QUEUE_NAME,
-      async (job) => processor({ jobId: job.data.jobId, plannedAt: plannedAtOf(job) }),
+      async (job) =>
+        processor({
+          jobId: job.data.jobId,
+          plannedAt: plannedAtOf(job),
+          recurring: job.repeatJobKey !== undefined,
+          ...(job.data.runId === undefined ? {} : { runId: job.data.runId }),
+        }),
       {
         connection: this.workerConnection,
         prefix: this.config.prefix,

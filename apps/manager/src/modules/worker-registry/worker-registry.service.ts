@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
+  type BalancerCandidate,
   ErrorCode,
   formatJobKey,
   type HeartbeatResponse,
@@ -17,33 +18,49 @@ import type { RegisterBody } from './dto/worker-requests.dto';
 import { WorkerInstanceEntity, WorkerInstanceState } from './worker-instance.entity';
 
 /** A live instance that may receive a run. */
-export interface WorkerCandidate {
-  instanceId: string;
-  baseUrl: string;
+export type WorkerCandidate = BalancerCandidate;
+
+/** The live instances that may run a job, in a stable order, and the job's balancing counter. */
+export interface CandidateSet {
+  candidates: WorkerCandidate[];
+  counter: number;
 }
 
 /** Heartbeats missed before an instance is no longer chosen (and its runs count as lost). */
 export const MISSED_BEATS = 3;
 
-// One round trip per fire: live, non-draining members of a group plus the group's
-// cluster-wide round-robin counter (shared by every manager).
+// One round trip per fire: live, non-draining members of a group with what balancers
+// need (weight, labels, runs in flight, start time), plus the job's cluster-wide counter.
 const CANDIDATES_SCRIPT = `
 local ids = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
 local out = {}
 for _, id in ipairs(ids) do
-  local h = redis.call('HMGET', ARGV[2] .. id, 'baseUrl', 'jobs', 'draining')
+  local h = redis.call('HMGET', ARGV[2] .. id, 'baseUrl', 'jobs', 'draining', 'weight', 'labels', 'startedAt')
   if h[1] and h[3] ~= '1' then
+    local active = redis.call('HGET', KEYS[3], id) or '0'
     table.insert(out, id); table.insert(out, h[1]); table.insert(out, h[2] or '[]')
+    table.insert(out, h[4] or '1'); table.insert(out, h[5] or '{}'); table.insert(out, h[6] or '0')
+    table.insert(out, active)
   end
 end
 return {redis.call('INCR', KEYS[2]), out}`;
+const CANDIDATE_FIELDS = 7;
 
 // Refreshes liveness only for instances whose details are still in Redis.
 const HEARTBEAT_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
 redis.call('HSET', KEYS[2], 'draining', ARGV[3])
+redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
+
+function labelsMatch(
+  required: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean {
+  for (const [name, value] of Object.entries(required)) if (labels[name] !== value) return false;
+  return true;
+}
 
 function simpleName(className: string): string {
   return className.slice(className.lastIndexOf('.') + 1);
@@ -133,15 +150,17 @@ export class WorkerRegistryService {
     };
   }
 
-  async heartbeat(instanceId: string, draining: boolean): Promise<HeartbeatResponse> {
+  async heartbeat(instanceId: string, draining: boolean, activeRuns = 0): Promise<HeartbeatResponse> {
     const live = await this.redis.eval(
       HEARTBEAT_SCRIPT,
-      2,
+      3,
       await this.liveKeyOf(instanceId),
       this.instanceKey(instanceId),
+      this.activeKey(),
       Date.now(),
       instanceId,
       draining ? '1' : '0',
+      Math.max(0, Math.floor(activeRuns)),
     );
     if (live === 1) return { known: true };
     // Redis lost the instance (flush or restart): rebuild it from MySQL.
@@ -158,6 +177,7 @@ export class WorkerRegistryService {
       .multi()
       .zrem(this.liveKey(instance.clusterName, instance.groupName), instanceId)
       .del(this.instanceKey(instanceId))
+      .hdel(this.activeKey(), instanceId)
       .exec();
     await this.dataSource
       .getRepository(WorkerInstanceEntity)
@@ -166,30 +186,67 @@ export class WorkerRegistryService {
   }
 
   /**
-   * Live instances of the group that can run `jobClassName`, in a stable order rotated
-   * by the cluster-wide round-robin counter: the first is the choice, the rest failover.
+   * Live instances of the group that can run `jobClassName` and carry every required
+   * label, earliest started first (the stable order master-standby and FIRST rely on),
+   * with the job's cluster-wide counter for the balancers that rotate.
    */
-  async candidates(clusterName: string, groupName: string, jobClassName: string): Promise<WorkerCandidate[]> {
+  async candidates(
+    jobId: number,
+    clusterName: string,
+    groupName: string,
+    jobClassName: string,
+    requiredLabels: Readonly<Record<string, string>>,
+  ): Promise<CandidateSet> {
     const cutoff = Date.now() - MISSED_BEATS * this.config.heartbeatIntervalMs;
     const [counter, flat] = (await this.redis.eval(
       CANDIDATES_SCRIPT,
-      2,
+      3,
       this.liveKey(clusterName, groupName),
-      this.keys.key('rr', clusterName, groupName),
+      this.keys.key('rr', String(jobId)),
+      this.activeKey(),
       cutoff,
       this.instanceKey(''),
     )) as [number, string[]];
     const wanted = simpleName(jobClassName);
-    const list: WorkerCandidate[] = [];
-    for (let i = 0; i + 2 < flat.length; i += 3) {
-      const [instanceId, baseUrl, jobs] = [flat[i] ?? '', flat[i + 1] ?? '', flat[i + 2] ?? '[]'];
+    const candidates: WorkerCandidate[] = [];
+    for (let i = 0; i + CANDIDATE_FIELDS - 1 < flat.length; i += CANDIDATE_FIELDS) {
+      const [
+        instanceId = '',
+        baseUrl = '',
+        jobs = '[]',
+        weight = '1',
+        labels = '{}',
+        startedAt = '0',
+        active = '0',
+      ] = flat.slice(i, i + CANDIDATE_FIELDS);
       const runnable = this.jobsOf(jobs);
-      if (runnable.has(jobClassName) || runnable.has(wanted)) list.push({ instanceId, baseUrl });
+      if (!runnable.has(jobClassName) && !runnable.has(wanted)) continue;
+      const parsedLabels = this.labelsOf(labels);
+      if (!labelsMatch(requiredLabels, parsedLabels)) continue;
+      candidates.push({
+        instanceId,
+        baseUrl,
+        weight: Number(weight) || 0,
+        labels: parsedLabels,
+        startedAt: Number(startedAt) || 0,
+        activeRuns: Math.max(0, Number(active) || 0),
+      });
     }
-    list.sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
-    if (list.length === 0) return list;
-    const start = counter % list.length;
-    return [...list.slice(start), ...list.slice(0, start)];
+    candidates.sort((a, b) =>
+      a.startedAt !== b.startedAt ? a.startedAt - b.startedAt : a.instanceId < b.instanceId ? -1 : 1,
+    );
+    return { candidates, counter };
+  }
+
+  /** Counts a run sent to an instance until its heartbeat reports the true number (LEAST_ACTIVE). */
+  async noteDispatched(instanceId: string): Promise<void> {
+    await this.redis.hincrby(this.activeKey(), instanceId, 1);
+  }
+
+  /** Counts a run of an instance as ended. */
+  async noteEnded(instanceId: string): Promise<void> {
+    const left = await this.redis.hincrby(this.activeKey(), instanceId, -1);
+    if (left < 0) await this.redis.hset(this.activeKey(), instanceId, 0);
   }
 
   /** The instances among `instanceIds` that have missed three heartbeats (or are unknown to Redis). */
@@ -215,6 +272,15 @@ export class WorkerRegistryService {
     return lost;
   }
 
+  private labelsOf(json: string): Record<string, string> {
+    try {
+      const parsed = JSON.parse(json) as unknown;
+      return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, string>) : {};
+    } catch {
+      return {};
+    }
+  }
+
   private jobsOf(json: string): Set<string> {
     let set = this.parsedJobs.get(json);
     if (!set) {
@@ -236,6 +302,8 @@ export class WorkerRegistryService {
         clusterName: instance.clusterName,
         groupName: instance.groupName,
         weight: String(instance.weight),
+        labels: instance.labels,
+        startedAt: String(instance.startedAt.getTime()),
       })
       .zadd(this.liveKey(instance.clusterName, instance.groupName), Date.now(), instance.instanceId)
       .exec();
@@ -252,6 +320,10 @@ export class WorkerRegistryService {
 
   private liveKey(clusterName: string, groupName: string): string {
     return this.keys.key('live', clusterName, groupName);
+  }
+
+  private activeKey(): string {
+    return this.keys.key('active');
   }
 
   private instanceKey(instanceId: string): string {

@@ -1,6 +1,13 @@
 import type { XcronTask } from '@chaconne/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ErrorCode, JobState, RunningState, TriggerType } from '@chaconne/contracts';
+import {
+  DEFAULT_RUN_POLICY,
+  ErrorCode,
+  JobState,
+  OverlapPolicy,
+  RunningState,
+  TriggerType,
+} from '@chaconne/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
@@ -135,6 +142,8 @@ export class XcronTaskService {
       timeout: -1,
       weight: 100,
       attachment,
+      // xcron fires every occurrence, whatever the previous callback is doing.
+      runPolicy: { ...DEFAULT_RUN_POLICY, overlapPolicy: OverlapPolicy.ALLOW },
       trigger:
         task.schedule.kind === 'once'
           ? {

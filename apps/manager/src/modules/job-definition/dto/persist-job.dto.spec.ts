@@ -1,3 +1,4 @@
+import { DEFAULT_RUN_POLICY } from '@chaconne/contracts';
 import { ValidationFailed } from '../../../common/app-error';
 import { parseBody } from '../../../common/validation';
 import { parseWireDate, persistJobSchema, toPersistCommand } from './persist-job.dto';
@@ -45,6 +46,7 @@ describe('persistJob validation', () => {
       description: '',
       email: '',
       retries: 0,
+      runPolicy: DEFAULT_RUN_POLICY,
       timeout: -1,
       weight: 100,
       attachment: null,
@@ -104,10 +106,61 @@ describe('persistJob validation', () => {
     ],
     [{ completionRate: 1.5 }, 'completionRate'],
     [{ weight: 'heavy' }, 'weight'],
+    [{ clusterMode: 'ACTIVE_ACTIVE' }, 'clusterMode'],
+    [{ loadBalancer: 'FASTEST' }, 'loadBalancer'],
+    [{ overlapPolicy: 'QUEUE_ALL' }, 'overlapPolicy'],
+    [{ misfirePolicy: 'FIRE_ALL' }, 'misfirePolicy'],
+    [{ startDeadlineSeconds: 0 }, 'startDeadlineSeconds'],
+    [{ maxConsecutiveFailures: -1 }, 'maxConsecutiveFailures'],
+    [{ freezeAfterTimeouts: -2 }, 'freezeAfterTimeouts'],
+    [{ terminationStrategy: 'notRegistered' }, 'terminationStrategy'],
+    [{ labels: { region: 5 } }, 'labels.region'],
+    [{ retryBackoff: { policy: 'LINEAR', delayMs: 10 } }, 'retryBackoff.policy'],
+    [{ retryBackoff: { policy: 'FIXED', delayMs: 5_000, maxDelayMs: 1_000 } }, 'retryBackoff.maxDelayMs'],
   ])('refuses %j at %s', (patch, field) => {
     const found = problems(patch);
     expect(found.map((p) => p.field)).toContain(field);
     expect(found.every((p) => p.reason.length > 3)).toBe(true);
+  });
+
+  it('keeps every run-policy field given and defaults the rest', () => {
+    const policy = command({
+      clusterMode: 'MASTER_STANDBY',
+      loadBalancer: 'CONSISTENT_HASH',
+      hashKey: 'tenant',
+      labels: { region: 'eu' },
+      retryBackoff: { policy: 'FIXED', delayMs: 250 },
+      overlapPolicy: 'QUEUE_ONE',
+      misfirePolicy: 'FIRE_ONCE_NOW',
+      startDeadlineSeconds: 30,
+      maxConsecutiveFailures: 3,
+      freezeAfterTimeouts: 0,
+    }).runPolicy;
+    expect(policy).toEqual({
+      clusterMode: 'MASTER_STANDBY',
+      loadBalancer: 'CONSISTENT_HASH',
+      hashKey: 'tenant',
+      labels: { region: 'eu' },
+      retryBackoff: { policy: 'FIXED', delayMs: 250, maxDelayMs: 60_000, jitter: true },
+      overlapPolicy: 'QUEUE_ONE',
+      misfirePolicy: 'FIRE_ONCE_NOW',
+      startDeadlineSeconds: 30,
+      maxConsecutiveFailures: 3,
+      terminationStrategy: null,
+      freezeAfterTimeouts: 0,
+    });
+  });
+
+  it('accepts the load balancers and termination strategies a plugin registers', () => {
+    const known = { loadBalancers: new Set(['byRegion']), terminationStrategies: new Set(['quota']) };
+    const result = toPersistCommand(
+      parseBody(persistJobSchema, body({ loadBalancer: 'byRegion', terminationStrategy: 'quota' })),
+      'UTC',
+      NOW,
+      known,
+    );
+    expect('command' in result && result.command.runPolicy.loadBalancer).toBe('byRegion');
+    expect('command' in result && result.command.runPolicy.terminationStrategy).toBe('quota');
   });
 
   it('says "is required" for a missing field', () => {

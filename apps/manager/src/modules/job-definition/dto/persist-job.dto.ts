@@ -1,7 +1,8 @@
-import { SchedulingUnit, TriggerType } from '@chaconne/contracts';
+import { type ResolvedRunPolicy, SchedulingUnit, TriggerType } from '@chaconne/contracts';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { CronExpression, CronSyntaxError, isValidTimeZone } from '../../trigger/cron/cron-expression';
+import { type KnownExtensions, resolveRunPolicy, runPolicyFields } from './run-policy.dto';
 
 const name = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
@@ -78,6 +79,7 @@ export const persistJobSchema = z.object({
     .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
     .nullish()
     .transform((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+  ...runPolicyFields,
 });
 
 export type PersistJobBody = z.output<typeof persistJobSchema>;
@@ -99,6 +101,7 @@ export interface PersistJobCommand {
   timeout: number;
   weight: number;
   attachment: string | null;
+  runPolicy: ResolvedRunPolicy;
   trigger: {
     triggerType: number;
     triggerDescription: string;
@@ -216,11 +219,14 @@ export function toTriggerCommand(
   };
 }
 
+const NO_EXTENSIONS: KnownExtensions = { loadBalancers: new Set(), terminationStrategies: new Set() };
+
 /** Checks and normalises a whole persistJob body; answers every problem found, or the command. */
 export function toPersistCommand(
   body: PersistJobBody,
   defaultTimeZone: string,
   now: number = Date.now(),
+  known: KnownExtensions = NO_EXTENSIONS,
 ): { command: PersistJobCommand } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const key = body.jobKey;
@@ -245,7 +251,9 @@ export function toPersistCommand(
     dependentKeys.length > 0 || forkKeys.length > 0,
   );
   if ('problems' in trigger) problems.push(...trigger.problems);
-  if (problems.length > 0 || !('trigger' in trigger)) return { problems };
+  const policy = resolveRunPolicy(body, known);
+  if ('problems' in policy) problems.push(...policy.problems);
+  if (problems.length > 0 || !('trigger' in trigger) || !('policy' in policy)) return { problems };
   return {
     command: {
       jobKey: body.jobKey,
@@ -264,6 +272,7 @@ export function toPersistCommand(
       timeout: body.timeout && body.timeout > 0 ? body.timeout : -1,
       weight: body.weight ?? 100,
       attachment: body.attachment,
+      runPolicy: policy.policy,
       trigger: trigger.trigger,
     },
   };

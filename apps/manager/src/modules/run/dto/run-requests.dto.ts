@@ -91,4 +91,6 @@ export const triggerJobSchema = z.object({
     ),
   /** Accepted for Chaconne clients; retries come from the job definition. */
   retries: z.number().int().min(0).nullish(),
+  /** true: run even if the job's overlap policy would skip or queue it. */
+  force: z.boolean().nullish(),
 });
