@@ -70,17 +70,31 @@ export class ManagerPlugins {
   }
 }
 
+/** The plugin a module exports: itself, its default export, or a transpiled module's default (ESM/CommonJS interop). */
+function pluginIn(module: unknown): ManagerPlugin | null {
+  let candidate = module;
+  for (let depth = 0; depth < 3 && candidate !== null && typeof candidate === 'object'; depth++) {
+    const shaped = candidate as ManagerPlugin & { default?: unknown };
+    if (shaped.loadBalancers !== undefined || shaped.terminationStrategies !== undefined) return shaped;
+    candidate = shaped.default;
+  }
+  return null;
+}
+
 /** Loads the plugin modules (paths relative to the working directory); any failure stops the start. */
 export async function loadPlugins(paths: readonly string[]): Promise<ManagerPlugins> {
   const plugins = new ManagerPlugins();
   for (const path of paths) {
-    let loaded: { default?: ManagerPlugin } & ManagerPlugin;
+    let loaded: unknown;
     try {
-      loaded = (await import(pathToFileURL(resolve(path)).href)) as typeof loaded;
+      loaded = await import(pathToFileURL(resolve(path)).href);
     } catch (error) {
       throw new Error(`CHACONNE_PLUGINS: cannot load '${path}': ${(error as Error).message}`);
     }
-    const plugin = loaded.loadBalancers || loaded.terminationStrategies ? loaded : (loaded.default ?? {});
+    const plugin = pluginIn(loaded);
+    if (!plugin) {
+      throw new Error(`CHACONNE_PLUGINS: '${path}' exports neither loadBalancers nor terminationStrategies`);
+    }
     plugins.register(plugin, `plugin '${path}'`);
   }
   return plugins;

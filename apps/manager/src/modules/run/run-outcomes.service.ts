@@ -9,6 +9,7 @@ import { FireQueue } from '../schedule/fire-queue.service';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { StatRollup } from '../statistics/stat-rollup.service';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
+import { MANAGER_INSTANCE } from '../xcron/http-callback.runner';
 import { RunDispatcher } from './run-dispatcher.service';
 import { RunSlots } from './run-slots.service';
 import { type Outcome, RunStore, type SettledRun } from './run-store.service';
@@ -89,7 +90,7 @@ export class RunOutcomes {
   ): Promise<{ accepted: boolean; jobId: number }> {
     const { settled, run } = await this.runs.settle(runId, outcome, options.fromInstance);
     if (!settled) return { accepted: false, jobId: run.jobId };
-    if (run.instanceId) {
+    if (run.instanceId !== null && run.instanceId !== MANAGER_INSTANCE) {
       this.registry.noteEnded(run.instanceId).catch((error: unknown) => {
         this.logger.debug(`in-flight count of ${run.instanceId ?? ''}: ${(error as Error).message}`);
       });
@@ -109,7 +110,7 @@ export class RunOutcomes {
     );
     const run = rows[0];
     if (!run) return false;
-    if (run.address && run.instance_id !== 'manager') {
+    if (run.address && run.instance_id !== MANAGER_INSTANCE) {
       const sent = await this.dispatcher.cancel(run.address, runId, reason);
       if (!sent.ok)
         this.logger.warn(`cancel of run ${runId} at ${run.address} not delivered: ${sent.reason}`);

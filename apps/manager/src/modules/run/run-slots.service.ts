@@ -56,9 +56,9 @@ export class RunSlots {
   async enqueue(jobId: number, runId: number): Promise<'queued' | 'acquired' | 'full'> {
     const queued = await this.dataSource.query<{ affectedRows: number }>(
       `UPDATE chac_job_runtime_detail r SET r.queued_run_id = ?
-        WHERE r.job_id = ? AND (r.queued_run_id IS NULL OR NOT EXISTS
+        WHERE r.job_id = ? AND (r.queued_run_id IS NULL OR r.queued_run_id = ? OR NOT EXISTS
               (SELECT 1 FROM chac_job_run x WHERE x.run_id = r.queued_run_id AND x.running_state = ?))`,
-      [runId, jobId, RunningState.RUNNING],
+      [runId, jobId, runId, RunningState.RUNNING],
     );
     if (queued.affectedRows === 0) return 'full';
     return (await this.takeQueued(jobId, runId)) ? 'acquired' : 'queued';

@@ -17,6 +17,12 @@ import { StatRollup } from '../statistics/stat-rollup.service';
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
 const UNDISPATCHED_GRACE_MS = 10_000;
 const MAX_LOG_MESSAGE = 60_000;
+/**
+ * The manager cancels a run this long after its timeout: the worker's own timer
+ * normally ends it first (its report says so); the manager's deadline catches a worker
+ * that hangs or cannot report.
+ */
+export const DEADLINE_GRACE_MS = 1_000;
 const MAX_TEXT = 1_000_000;
 
 export interface TraceQuery {
@@ -187,7 +193,7 @@ export class RunStore {
     };
   }
 
-  /** Records where a run went and, with a timeout, when it times out. */
+  /** Records where a run went and, with a timeout, when the manager cancels it (timeout + grace). */
   async markDispatched(
     runId: number,
     instanceId: string,
@@ -202,7 +208,7 @@ export class RunStore {
         now,
         instanceId,
         address,
-        timeoutMs > 0 ? new Date(now.getTime() + timeoutMs) : null,
+        timeoutMs > 0 ? new Date(now.getTime() + timeoutMs + DEADLINE_GRACE_MS) : null,
         runId,
         RunningState.RUNNING,
       ],

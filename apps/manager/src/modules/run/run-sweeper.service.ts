@@ -12,6 +12,7 @@ import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { type PeriodicDuty, RedisLock } from '../redis/redis.module';
 import { MISSED_BEATS, WorkerRegistryService } from '../worker-registry/worker-registry.service';
 import { RunOutcomes } from './run-outcomes.service';
+import { DEADLINE_GRACE_MS } from './run-store.service';
 
 /** A run not sent this long after it was due lost its fire (manager stopped and Redis lost the job). */
 const UNDISPATCHED_LIMIT_MS = 120_000;
@@ -83,7 +84,7 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     );
     let count = 0;
     for (const run of overdue) {
-      const timeoutMs = run.deadline_at.getTime() - run.dispatched_at.getTime();
+      const timeoutMs = run.deadline_at.getTime() - run.dispatched_at.getTime() - DEADLINE_GRACE_MS;
       if (await this.outcomes.cancel(Number(run.run_id), `timeout after ${timeoutMs} ms`, 'timeout')) count++;
     }
     return count;
