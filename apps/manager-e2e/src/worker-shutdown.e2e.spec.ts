@@ -1,6 +1,7 @@
 import { RunningState } from '@chaconne/contracts';
 import { deleteRedisPrefix, dropDatabase, queryDatabase, waitFor } from '@chaconne/testing';
 import {
+  adminPost,
   demoJobKey,
   newStack,
   persistOnDemandJob,
@@ -74,8 +75,14 @@ describe.each(runtimes)('SIGTERM to the %s runtime during a 5 s run', (runtime) 
     worker.handle.child.kill('SIGTERM');
     await worker.handle.waitForLine(/closing: waiting up to \d+ ms for 1 run\(s\)/, 5_000);
 
-    // While it drains, a new run is not routed to it: with no other worker in the group it fails.
-    const refusedId = await triggerJob(stack, managerUrl(), jobKey);
+    // While it drains, a new run is not routed to it: with no other worker in the group it
+    // fails. (`force`: the job's overlap policy, SKIP, would refuse a second run in flight.)
+    const forced = await adminPost<number>(stack, managerUrl(), '/job/admin/triggerJob', {
+      jobKey,
+      force: true,
+    });
+    expect(forced.status).toBe(200);
+    const refusedId = forced.body.data;
     const refused = await waitForOutcome(stack, managerUrl(), jobKey, refusedId, 5_000);
     expect(refused.runningState).toBe(RunningState.FAILED);
     expect(refused.reason).toMatch(/^no worker available/);
