@@ -22,9 +22,9 @@ describe('parseDemoWorkerConfig', () => {
       parseDemoWorkerConfig({
         CHACONNE_SECRET: SECRET,
         DEMO_WORKER_LABELS: ' region=eu , tier = gold',
-        DEMO_WORKER_WEIGHT: '2.5',
+        DEMO_WORKER_WEIGHT: '25',
       }),
-    ).toMatchObject({ labels: { region: 'eu', tier: 'gold' }, weight: 2.5 });
+    ).toMatchObject({ labels: { region: 'eu', tier: 'gold' }, weight: 25 });
   });
 
   it.each([
@@ -39,9 +39,9 @@ describe('parseDemoWorkerConfig', () => {
     );
   });
 
-  it.each(['0', '-1', 'heavy', 'Infinity'])('refuses the weight %j', (value) => {
+  it.each(['0', '-1', 'heavy', 'Infinity', '2.5', '1001'])('refuses the weight %j', (value) => {
     expect(() => parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_WORKER_WEIGHT: value })).toThrow(
-      `DEMO_WORKER_WEIGHT must be a positive number (got "${value}")`,
+      `DEMO_WORKER_WEIGHT must be an integer from 1 to 1000 (got "${value}")`,
     );
   });
 

@@ -23,7 +23,7 @@ export interface DemoWorkerConfig {
    */
   labels: Record<string, string>;
   /**
-   * `DEMO_WORKER_WEIGHT` (default 1): a positive number, this instance's share under the
+   * `DEMO_WORKER_WEIGHT` (default 1): an integer 1-1000, this instance's share under the
    * WEIGHTED_RANDOM and WEIGHTED_ROUND_ROBIN load balancers.
    */
   weight: number;
@@ -94,8 +94,8 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
   }
   const rawWeight = read(env, 'DEMO_WORKER_WEIGHT') ?? '1';
   const weight = Number(rawWeight);
-  if (!Number.isFinite(weight) || weight <= 0) {
-    problems.push(`DEMO_WORKER_WEIGHT must be a positive number (got "${rawWeight}")`);
+  if (!Number.isInteger(weight) || weight < 1 || weight > 1000) {
+    problems.push(`DEMO_WORKER_WEIGHT must be an integer from 1 to 1000 (got "${rawWeight}")`);
   }
   const labels = parseLabels(env, problems);
   const managerUrl = httpUrl(env, 'CHACONNE_MANAGER_URL', problems, 'http://127.0.0.1:6543');

@@ -37,7 +37,7 @@ export interface ChaconneWorkerOptions {
   instanceId?: string;
   /**
    * Load-balancing weight of this instance relative to the others of its group (the
-   * `WEIGHTED_RANDOM` and `WEIGHTED_ROUND_ROBIN` load balancers).
+   * `WEIGHTED_RANDOM` and `WEIGHTED_ROUND_ROBIN` load balancers): an integer from 1 to 1000.
    * @defaultValue 1
    */
   weight?: number;
@@ -120,6 +120,14 @@ function httpUrl(value: unknown, key: string, problems: string[]): string | unde
   }
 }
 
+/** Instance weights are whole numbers 1-1000 (what the manager stores and balances by). */
+function weightOf(value: number | undefined, problems: string[]): number {
+  if (value === undefined) return 1;
+  if (!Number.isInteger(value) || value < 1 || value > 1000)
+    problems.push(`weight must be an integer from 1 to 1000 (got ${value})`);
+  return value;
+}
+
 function positive(
   value: number | undefined,
   fallback: number,
@@ -192,7 +200,7 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
     baseUrl,
     port: options.port,
     instanceId: options.instanceId ?? defaultInstanceId(),
-    weight: positive(options.weight, 1, 'weight', problems, Number.MIN_VALUE),
+    weight: weightOf(options.weight, problems),
     labels: { ...options.labels },
     listeners: [...(options.listeners ?? [])],
     logger: options.logger ?? consoleLogger(),

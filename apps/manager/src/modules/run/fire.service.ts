@@ -153,7 +153,9 @@ export class FireService implements OnApplicationBootstrap {
     planned: Date,
     how: { scheduled: boolean; force: boolean },
   ): Promise<{ runId: number; skippedFor: number | null }> {
-    const claimed = await this.runs.claim(job.job_id, planned, 0);
+    const claimed = how.scheduled
+      ? { ...(await this.runs.claim(job.job_id, planned, 0)), plannedAt: planned }
+      : await this.runs.claimManual(job.job_id, planned);
     const result = { runId: claimed.runId, skippedFor: null as number | null };
     if (!claimed.needsDispatch) return result;
 
@@ -182,11 +184,11 @@ export class FireService implements OnApplicationBootstrap {
     }
     await this.launcher.launch(job, policy, {
       runId: claimed.runId,
-      plannedAt: planned,
+      plannedAt: claimed.plannedAt,
       attempt: 0,
       previousInstanceId: null,
     });
-    await this.recordExecution(job, planned.getTime());
+    await this.recordExecution(job, claimed.plannedAt.getTime());
     // Repeat count: the job finishes after its last allowed run was sent.
     if (last)
       await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (repeat count reached)`);

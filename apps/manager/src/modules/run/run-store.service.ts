@@ -151,6 +151,25 @@ export class RunStore {
   }
 
   /**
+   * Creates the run of a manual trigger. Its planned time is the moment of the request;
+   * triggers of the same job within one millisecond each get their own run, a
+   * millisecond apart, instead of collapsing into one like duplicated ticks do.
+   */
+  async claimManual(jobId: number, at: Date): Promise<ClaimedRun & { plannedAt: Date }> {
+    for (let offset = 0; offset < 1_000; offset++) {
+      const plannedAt = new Date(at.getTime() + offset);
+      const inserted = await this.dataSource.query<{ insertId: number; affectedRows: number }>(
+        'INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, 0, ?, ?)',
+        [jobId, plannedAt, RunningState.RUNNING, new Date()],
+      );
+      if (inserted.affectedRows === 1) {
+        return { runId: inserted.insertId, needsDispatch: true, fresh: true, plannedAt };
+      }
+    }
+    throw new Error(`job ${jobId}: no free millisecond for a manual run after ${at.toISOString()}`);
+  }
+
+  /**
    * Records an occurrence that ends without running: SKIPPED (e.g. the job is paused) or
    * FINISHED (a termination strategy ended the job).
    */
