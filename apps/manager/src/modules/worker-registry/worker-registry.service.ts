@@ -15,6 +15,7 @@ import type { PersistJobCommand } from '../job-definition/dto/persist-job.dto';
 import { JobDefinitionService } from '../job-definition/job-definition.service';
 import { REDIS, RedisKeys } from '../redis/redis.module';
 import type { RegisterBody } from './dto/worker-requests.dto';
+import { ManagerPresence } from './manager-presence.service';
 import { WorkerInstanceEntity, WorkerInstanceState } from './worker-instance.entity';
 
 /** A live instance that may receive a run. */
@@ -26,8 +27,7 @@ export interface CandidateSet {
   counter: number;
 }
 
-/** Heartbeats missed before an instance is no longer chosen (and its runs count as lost). */
-export const MISSED_BEATS = 3;
+export { MISSED_BEATS } from './manager-presence.service';
 
 // One round trip per fire: live, non-draining members of a group with what balancers
 // need (weight, labels, runs in flight, start time), plus the job's cluster-wide counter.
@@ -81,6 +81,7 @@ export class WorkerRegistryService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly keys: RedisKeys,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+    private readonly presence: ManagerPresence,
   ) {}
 
   async register(body: RegisterBody): Promise<RegisterResponse> {
@@ -197,7 +198,7 @@ export class WorkerRegistryService {
     jobClassName: string,
     requiredLabels: Readonly<Record<string, string>>,
   ): Promise<CandidateSet> {
-    const cutoff = Date.now() - MISSED_BEATS * this.config.heartbeatIntervalMs;
+    const cutoff = await this.presence.liveCutoff();
     const [counter, flat] = (await this.redis.eval(
       CANDIDATES_SCRIPT,
       3,
@@ -264,7 +265,7 @@ export class WorkerRegistryService {
           : Promise.resolve(null);
       }),
     );
-    const cutoff = now - MISSED_BEATS * this.config.heartbeatIntervalMs;
+    const cutoff = await this.presence.liveCutoff(now);
     instanceIds.forEach((id, i) => {
       const beat = beats[i];
       if (beat === null || beat === undefined || Number(beat) < cutoff) lost.add(id);
