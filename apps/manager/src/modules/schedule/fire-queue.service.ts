@@ -34,6 +34,7 @@ export interface RecurringSchedule {
 }
 
 const QUEUE_NAME = 'fire';
+const FIRE_LOCK_MS = 10_000;
 const SCHEDULER_PREFIX = 'job-';
 const JOB_OPTIONS = {
   removeOnComplete: true,
@@ -136,6 +137,11 @@ export class FireQueue implements OnApplicationShutdown {
         connection: this.workerConnection,
         prefix: this.config.prefix,
         concurrency: this.config.fireConcurrency,
+        // A fire held by a manager that died goes back to the queue within ~15 s (BullMQ's
+        // defaults, 30 s each, meant up to 90 s). Fires take milliseconds, and a fire run
+        // twice by a falsely stalled lock is a no-op thanks to the run's unique key.
+        lockDuration: FIRE_LOCK_MS,
+        stalledInterval: FIRE_LOCK_MS / 2,
         settings: { repeatStrategy: repeatStrategy(this.config.timeZone) },
       },
     );
