@@ -111,6 +111,15 @@ const CHACONNE_ERROR_KINDS = {
       { details: { jobState: 1 } },
     ),
   ),
+  RUN_IN_PROGRESS: kind(
+    409,
+    'triggerJob: the job has a run in flight and its overlap policy is SKIP; `details.runningTraceId` is that run. Pass `"force": true` to run anyway.',
+    failure(
+      ErrorCode.RUN_IN_PROGRESS,
+      'job 7 has run 42 in flight and its overlap policy is SKIP: pass "force": true to run it anyway',
+      { details: { runningTraceId: 42 } },
+    ),
+  ),
   PAYLOAD_TOO_LARGE: kind(
     413,
     'The body, or the attachment, is larger than allowed (CHACONNE_ATTACHMENT_LIMIT_BYTES).',
