@@ -6,7 +6,7 @@ import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { JobDefinitionService } from './job-definition.service';
 
 export type LifecycleAction =
-  'pause' | 'resume' | 'schedule' | 'unschedule' | 'finish' | 'delete' | 'terminate' | 'freeze' | 'thaw';
+  'pause' | 'resume' | 'schedule' | 'unschedule' | 'finish' | 'delete' | 'terminate' | 'thaw';
 
 /**
  * The legal job state transitions (Chaconne's state machine, reference §5). RUNNING is
@@ -32,8 +32,7 @@ export const TRANSITIONS: Readonly<Record<LifecycleAction, { from: readonly JobS
     from: [JobState.NOT_SCHEDULED, JobState.SCHEDULING, JobState.RUNNING, JobState.PAUSED, JobState.FROZEN],
     to: JobState.FINISHED,
   },
-  // Runs kept timing out: no occurrence fires until the cool-down ends (the sweeper thaws it).
-  freeze: { from: [JobState.SCHEDULING, JobState.RUNNING], to: JobState.FROZEN },
+  // A job frozen by timeouts (set with the run's outcome) resumes when its cool-down ends.
   thaw: { from: [JobState.FROZEN], to: JobState.SCHEDULING },
 };
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
+  enumName,
   ErrorCode,
   JobState,
   MisfirePolicy,
@@ -131,7 +132,7 @@ export class FireService implements OnApplicationBootstrap {
     const policy = storedRunPolicy(job.run_policy);
     if (!force && policy.overlapPolicy === OverlapPolicy.SKIP) {
       const holder = await this.runningHolder(jobId);
-      if (holder !== null) throw this.inProgress(jobId, holder);
+      if (holder !== null) throw this.inProgress(jobId, holder, policy.overlapPolicy);
     }
     const started = await this.start(
       attachment === undefined ? job : { ...job, attachment },
@@ -139,7 +140,7 @@ export class FireService implements OnApplicationBootstrap {
       new Date(),
       { scheduled: false, force },
     );
-    if (started.skippedFor !== null) throw this.inProgress(jobId, started.skippedFor);
+    if (started.skippedFor !== null) throw this.inProgress(jobId, started.skippedFor, policy.overlapPolicy);
     return started.runId;
   }
 
@@ -174,9 +175,9 @@ export class FireService implements OnApplicationBootstrap {
       last = occurrence.last;
     }
     if (!how.force && policy.overlapPolicy !== OverlapPolicy.ALLOW) {
-      const admitted = await this.admit(job, policy, claimed.runId);
+      const admitted = await this.admit(job, policy, claimed.runId, how.scheduled);
       if (admitted !== true) {
-        if (admitted !== 'queued') result.skippedFor = admitted;
+        if (typeof admitted === 'number') result.skippedFor = admitted;
         if (last)
           await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (repeat count reached)`);
         return result;
@@ -198,15 +199,21 @@ export class FireService implements OnApplicationBootstrap {
   /**
    * The overlap policy, enforced through the job's slot (shared by every manager):
    * answers true when the run may go, 'queued' when it waits (QUEUE_ONE), or the run
-   * holding the job when it was skipped.
+   * holding the job when it was skipped (null: the job may not start runs now).
    */
   private async admit(
     job: FireJobRow,
     policy: ResolvedRunPolicy,
     runId: number,
-  ): Promise<true | 'queued' | number> {
-    let claim = await this.slots.acquire(job.job_id, runId);
+    scheduled: boolean,
+  ): Promise<true | 'queued' | number | null> {
+    let claim = await this.slots.acquire(job.job_id, runId, scheduled);
     if (claim.acquired) return true;
+    if (claim.holder === null) {
+      const state = String(enumName(JobState, claim.jobState) ?? claim.jobState);
+      await this.skip(runId, `job is ${state}`);
+      return null;
+    }
     const holder = claim.holder;
     if (policy.overlapPolicy === OverlapPolicy.QUEUE_ONE) {
       const queued = await this.slots.enqueue(job.job_id, runId);
@@ -215,12 +222,12 @@ export class FireService implements OnApplicationBootstrap {
         this.logger.debug(`run ${runId} of job ${job.job_id} waits for run ${holder}`);
         return 'queued';
       }
-      await this.skip(runId, `overlap: run ${holder} is still running and run-waiting slot is taken`);
+      await this.skip(runId, `overlap: run ${holder} is still running and another run is already waiting`);
       return holder;
     }
     if (policy.overlapPolicy === OverlapPolicy.REPLACE) {
       await this.outcomes.cancel(holder, `replaced by run ${runId}`, 'replaced');
-      claim = await this.slots.acquire(job.job_id, runId);
+      claim = await this.slots.acquire(job.job_id, runId, scheduled);
       if (claim.acquired) return true;
     }
     await this.skip(runId, `overlap: run ${holder} is still running`);
@@ -354,10 +361,11 @@ export class FireService implements OnApplicationBootstrap {
     return rows[0] ? Number(rows[0].run_id) : null;
   }
 
-  private inProgress(jobId: number, holder: number): Conflict {
+  private inProgress(jobId: number, holder: number, policy: OverlapPolicy): Conflict {
+    const why = policy === OverlapPolicy.QUEUE_ONE ? ' and another run already waits (QUEUE_ONE)' : '';
     return new Conflict(
       ErrorCode.RUN_IN_PROGRESS,
-      `job ${jobId} has run ${holder} in flight and its overlap policy is SKIP: pass "force": true to run it anyway`,
+      `job ${jobId} has run ${holder} in flight${why}: its overlap policy refuses another run; pass "force": true to run it anyway`,
       { runningTraceId: holder },
     );
   }

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type JobKey, JobState, RunningState, TriggerType } from '@chaconne/contracts';
+import { type JobKey, JobState, OverlapPolicy, RunningState, TriggerType } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { AlertService, type RunAlert } from '../alert/alert.service';
 import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
@@ -11,7 +11,6 @@ import { StatRollup } from '../statistics/stat-rollup.service';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
 import { MANAGER_INSTANCE } from '../xcron/http-callback.runner';
 import { RunDispatcher } from './run-dispatcher.service';
-import { RunSlots } from './run-slots.service';
 import { type Outcome, RunStore, type SettledRun } from './run-store.service';
 
 /** Why a run failed, when it matters to what follows. */
@@ -46,7 +45,6 @@ interface JobRow {
   consecutive_failures: number;
   consecutive_timeouts: number;
   freeze_count: number;
-  queued_run_id: number | string | null;
 }
 
 /** Cool-downs stop doubling after this many freezes in a row (timeout x 1024). */
@@ -78,7 +76,6 @@ export class RunOutcomes {
     private readonly lifecycle: JobLifecycleService,
     private readonly registry: WorkerRegistryService,
     private readonly dispatcher: RunDispatcher,
-    private readonly slots: RunSlots,
     private readonly alerts: AlertService,
   ) {}
 
@@ -151,25 +148,43 @@ export class RunOutcomes {
       retryRunId = await this.runs.createRetry(run, new Date(retryAt));
     }
     const finalFailure = countsAsFailure && retryRunId === null;
-    // One statement: the outcome, the counters, and the slot released or handed to the retry.
+    const frozenUntil = freeze
+      ? new Date(now + timeoutMs * 2 ** Math.min(job.freeze_count + 1, MAX_FREEZE_EXPONENT))
+      : null;
+    // One statement, so no tick can slip in between: the outcome, the counters, the freeze,
+    // and the overlap slot handed to the retry, else to the waiting run (QUEUE_ONE), else
+    // released. (MySQL applies the assignments left to right: after the first, a promoted
+    // waiting run is both active and queued, and the second clears it from the queue.)
     await this.dataSource.query(
       `UPDATE chac_job_runtime_detail SET
+          active_run_id = IF(active_run_id = ?, COALESCE(?, queued_run_id), active_run_id),
+          queued_run_id = IF(? IS NULL AND active_run_id = queued_run_id, NULL, queued_run_id),
           last_running_state = ?, last_completion_time = ?,
-          active_run_id = IF(active_run_id = ?, ?, active_run_id),
           consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 WHEN ? THEN 0 ELSE consecutive_failures END,
-          consecutive_timeouts = CASE WHEN ? THEN consecutive_timeouts + 1 WHEN ? THEN 0 ELSE consecutive_timeouts END,
-          freeze_count = IF(?, 0, freeze_count)
+          consecutive_timeouts = CASE WHEN ? THEN 0 WHEN ? THEN consecutive_timeouts + 1 WHEN ? THEN 0 ELSE consecutive_timeouts END,
+          freeze_count = CASE WHEN ? THEN freeze_count + 1 WHEN ? THEN 0 ELSE freeze_count END,
+          job_state = IF(? AND job_state IN (?, ?), ?, job_state),
+          frozen_until = IF(?, ?, frozen_until)
         WHERE job_id = ?`,
       [
-        state,
-        outcome.finishedAt,
         run.runId,
         retryRunId,
+        retryRunId,
+        state,
+        outcome.finishedAt,
         finalFailure,
         completed,
+        freeze,
         timedOut,
         completed,
+        freeze,
         completed,
+        freeze,
+        JobState.SCHEDULING,
+        JobState.RUNNING,
+        JobState.FROZEN,
+        freeze,
+        frozenUntil,
         run.jobId,
       ],
     );
@@ -211,9 +226,16 @@ export class RunOutcomes {
       // The handler or a listener terminated its job (Chaconne's JobTerminationException).
       await this.lifecycle.applyById(run.jobId, 'terminate', `${label} (terminated by run ${run.runId})`);
       alert('terminated', outcome.reason ?? 'terminated by the job');
-    } else if (freeze) {
-      await this.freeze(run.jobId, timeoutMs, job.freeze_count, timeoutsInARow);
-      alert('frozen', `${timeoutsInARow} timed-out runs in a row: job frozen`);
+    } else if (freeze && frozenUntil) {
+      // Its schedule leaves Redis; the sweeper thaws the job at frozenUntil.
+      this.logger.log(
+        `job ${run.jobId}: ${timeoutsInARow} timed-out runs in a row -> FROZEN until ${frozenUntil.toISOString()}`,
+      );
+      await this.scheduleSync.syncQuietly(run.jobId);
+      alert(
+        'frozen',
+        `${timeoutsInARow} timed-out runs in a row: job frozen until ${frozenUntil.toISOString()}`,
+      );
     } else if (
       finalFailure &&
       policy.maxConsecutiveFailures > 0 &&
@@ -231,42 +253,26 @@ export class RunOutcomes {
     }
 
     if (retryRunId === null) {
-      if (job.queued_run_id !== null) await this.startQueued(run.jobId);
+      if (policy.overlapPolicy === OverlapPolicy.QUEUE_ONE) await this.startPromoted(run.jobId);
       if (run.triggerType === TriggerType.PERIODIC) await this.scheduleSync.onRunFinished(run.jobId);
     }
   }
 
-  /** QUEUE_ONE: the waiting run takes the released slot and is sent at once. */
-  private async startQueued(jobId: number): Promise<void> {
-    const next = await this.slots.promoteQueued(jobId);
-    if (next !== null) await this.fireQueue.enqueueLaunch(jobId, next, Date.now());
-  }
-
-  /**
-   * Freezes a job whose runs keep timing out: no occurrence fires until it thaws, after
-   * timeout x 2^n (n = freezes in a row, reset by a completed run). Persisted, so any
-   * manager thaws it on time, restarts included.
-   */
-  private async freeze(jobId: number, timeoutMs: number, freezes: number, timeouts: number): Promise<void> {
-    const n = Math.min(freezes + 1, MAX_FREEZE_EXPONENT);
-    const until = new Date(Date.now() + timeoutMs * 2 ** n);
-    await this.dataSource.query(
-      `UPDATE chac_job_runtime_detail SET freeze_count = freeze_count + 1, consecutive_timeouts = 0, frozen_until = ?
-        WHERE job_id = ?`,
-      [until, jobId],
+  /** QUEUE_ONE: the waiting run that just got the slot is sent at once. */
+  private async startPromoted(jobId: number): Promise<void> {
+    const rows = await this.dataSource.query<{ run_id: number | string }[]>(
+      `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
+        WHERE r.job_id = ? AND x.running_state = ? AND x.dispatched_at IS NULL`,
+      [jobId, RunningState.RUNNING],
     );
-    await this.lifecycle.applyById(
-      jobId,
-      'freeze',
-      `job ${jobId} (${timeouts} timed-out runs in a row; frozen until ${until.toISOString()})`,
-    );
+    const promoted = rows[0];
+    if (promoted) await this.fireQueue.enqueueLaunch(jobId, Number(promoted.run_id), Date.now());
   }
 
   private async loadJob(jobId: number): Promise<JobRow | undefined> {
     const rows = await this.dataSource.query<JobRow[]>(
       `SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.email, d.retries, d.timeout,
-              d.run_policy, r.job_state, r.consecutive_failures, r.consecutive_timeouts, r.freeze_count,
-              r.queued_run_id
+              d.run_policy, r.job_state, r.consecutive_failures, r.consecutive_timeouts, r.freeze_count
          FROM chac_job_detail d JOIN chac_job_runtime_detail r ON r.job_id = d.job_id WHERE d.job_id = ?`,
       [jobId],
     );

@@ -1,43 +1,60 @@
 import { Injectable } from '@nestjs/common';
-import { RunningState } from '@chaconne/contracts';
+import { JobState, RunningState } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 
-export type SlotClaim = { acquired: true } | { acquired: false; holder: number };
+/** Refused: `holder` is the run in flight, or null when the job may not start runs now (e.g. it just froze). */
+export type SlotClaim = { acquired: true } | { acquired: false; holder: number | null; jobState: number };
 
 interface SlotRow {
   active_run_id: number | string | null;
   holder_state: number | null;
+  job_state: number;
 }
+
+/** States in which a scheduled occurrence may take the slot. */
+const SCHEDULED_STATES = [JobState.SCHEDULING, JobState.RUNNING];
 
 /**
  * A job's overlap slot (policies other than ALLOW): the run holding it is the job's one
  * run in flight. The slot lives in the job's runtime row and changes hands only through
  * conditional UPDATEs, so every manager and every instance sees the same owner. The
- * outcome pipeline releases it (or hands it to the run's retry) in the same statement
- * that records the outcome.
+ * outcome pipeline hands it to the run's retry, else to the waiting run (QUEUE_ONE), else
+ * releases it, in the same statement that records the outcome.
  */
 @Injectable()
 export class RunSlots {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Takes the slot for `runId`; a slot held by a run that already ended is taken over. */
-  async acquire(jobId: number, runId: number): Promise<SlotClaim> {
+  /**
+   * Takes the slot for `runId`; a slot held by a run that already ended is taken over.
+   * A scheduled occurrence takes it only while the job is scheduled, so none starts once
+   * the job froze or finished, whatever the manager read before.
+   */
+  async acquire(jobId: number, runId: number, scheduled: boolean): Promise<SlotClaim> {
+    const states = scheduled ? SCHEDULED_STATES : null;
+    const stateClause = states ? ` AND job_state IN (${states.map(() => '?').join(',')})` : '';
     for (let tries = 0; tries < 3; tries++) {
       const taken = await this.dataSource.query<{ affectedRows: number }>(
-        'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id IS NULL',
-        [runId, jobId],
+        `UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id IS NULL${stateClause}`,
+        [runId, jobId, ...(states ?? [])],
       );
       if (taken.affectedRows === 1) return { acquired: true };
       const rows = await this.dataSource.query<SlotRow[]>(
-        `SELECT r.active_run_id, x.running_state AS holder_state FROM chac_job_runtime_detail r
+        `SELECT r.active_run_id, r.job_state, x.running_state AS holder_state FROM chac_job_runtime_detail r
            LEFT JOIN chac_job_run x ON x.run_id = r.active_run_id WHERE r.job_id = ?`,
         [jobId],
       );
-      const holder = rows[0]?.active_run_id;
-      if (holder === undefined) return { acquired: false, holder: 0 };
+      const row = rows[0];
+      if (!row) return { acquired: false, holder: null, jobState: JobState.FINISHED };
+      if (states && !states.includes(row.job_state as (typeof SCHEDULED_STATES)[number])) {
+        return { acquired: false, holder: null, jobState: row.job_state };
+      }
+      const holder = row.active_run_id;
       if (holder === null) continue; // released meanwhile: try again
       if (Number(holder) === runId) return { acquired: true };
-      if (rows[0]?.holder_state === RunningState.RUNNING) return { acquired: false, holder: Number(holder) };
+      if (row.holder_state === RunningState.RUNNING) {
+        return { acquired: false, holder: Number(holder), jobState: row.job_state };
+      }
       // The holder has an outcome (or is gone) but kept the slot: take it over.
       const stolen = await this.dataSource.query<{ affectedRows: number }>(
         'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
@@ -45,7 +62,7 @@ export class RunSlots {
       );
       if (stolen.affectedRows === 1) return { acquired: true };
     }
-    return { acquired: false, holder: 0 };
+    return { acquired: false, holder: null, jobState: JobState.RUNNING };
   }
 
   /**
@@ -62,17 +79,6 @@ export class RunSlots {
     );
     if (queued.affectedRows === 0) return 'full';
     return (await this.takeQueued(jobId, runId)) ? 'acquired' : 'queued';
-  }
-
-  /** After the slot was released: the waiting run, now holding the slot, or null. */
-  async promoteQueued(jobId: number): Promise<number | null> {
-    const rows = await this.dataSource.query<{ queued_run_id: number | string | null }[]>(
-      'SELECT queued_run_id FROM chac_job_runtime_detail WHERE job_id = ?',
-      [jobId],
-    );
-    const queued = rows[0]?.queued_run_id;
-    if (queued === null || queued === undefined) return null;
-    return (await this.takeQueued(jobId, Number(queued))) ? Number(queued) : null;
   }
 
   private async takeQueued(jobId: number, runId: number): Promise<boolean> {

@@ -92,12 +92,13 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
 
   private async endUnreachable(now: number): Promise<number> {
     const lostAfterMs = MISSED_BEATS * this.config.heartbeatIntervalMs;
-    // A run waiting for its turn (QUEUE_ONE) is not overdue.
+    // A run waiting for its turn (QUEUE_ONE) behind a run in flight is not overdue.
     const open = await this.dataSource.query<OpenRun[]>(
       `SELECT x.run_id, x.instance_id, x.dispatched_at, COALESCE(x.not_before, x.created_at) AS due_at,
               (q.job_id IS NOT NULL) AS queued
          FROM chac_job_run x
-         LEFT JOIN chac_job_runtime_detail q ON q.job_id = x.job_id AND q.queued_run_id = x.run_id
+         LEFT JOIN chac_job_runtime_detail q
+           ON q.job_id = x.job_id AND q.queued_run_id = x.run_id AND q.active_run_id IS NOT NULL
         WHERE x.running_state = ? AND x.created_at < ? ORDER BY x.created_at LIMIT ?`,
       [RunningState.RUNNING, new Date(now - lostAfterMs), BATCH],
     );
