@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { type JobKey, type JobPersistParameter, RunningState } from '@chaconne/contracts';
+import { type JobKey, type JobPersistParameter, JobState, RunningState } from '@chaconne/contracts';
 import { deleteRedisPrefix, dropDatabase, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   demoJobKey,
+  jobTraces,
   newStack,
   persistOnDemandJob,
   type ProcessHandle,
@@ -11,6 +12,7 @@ import {
   startManager,
   startWorkerRuntime,
   triggerJob,
+  waitForJobDetail,
   waitForOutcome,
 } from './support/processes';
 
@@ -24,8 +26,11 @@ import {
  * counted per instance from chac_job_run. The last test kills worker #0.
  */
 const stack = newStack();
-/** A CommonJS plugin module registering the `lastOne` load balancer (absolute: the manager resolves it from its cwd). */
-const PLUGIN = join(__dirname, 'support', 'balancer-plugin.cjs');
+/**
+ * A CommonJS plugin module registering the `lastOne` load balancer and the `twoRunsEnough`
+ * termination strategy (absolute: the manager resolves it from its cwd).
+ */
+const PLUGIN = join(__dirname, 'support', 'manager-plugin.cjs');
 const WORKER_SPECS = [
   { weight: 1, region: 'eu' },
   { weight: 2, region: 'eu' },
@@ -370,6 +375,45 @@ describe('LOAD_BALANCE', () => {
     );
     expect(stored).toEqual([]);
   }, 30_000);
+});
+
+describe('a termination strategy from a plugin', () => {
+  it('finishes a job before its third scheduled run, recording that occurrence FINISHED with the reason', async () => {
+    const jobKey = demoJobKey('demo-worker', 'strategyEnds', 'FlakyJob');
+    const persisted = await adminPost<number>(stack, managerUrl(), '/job/admin/persistJob', {
+      jobKey,
+      attachment: '{}',
+      overlapPolicy: 'ALLOW',
+      terminationStrategy: 'twoRunsEnough',
+      trigger: { triggerType: 1, triggerDescription: { cron: { expression: '* * * * * ?' } } },
+    });
+    expect(persisted.status).toBe(200);
+    const traces = await waitFor(
+      'the strategy to finish the job',
+      async () => {
+        const all = await jobTraces(stack, managerUrl(), jobKey);
+        return all.some((t) => t.runningState === RunningState.FINISHED) ? all : undefined;
+      },
+      15_000,
+    );
+    await sleep(2_000); // a finished job fires no more
+    const final = await jobTraces(stack, managerUrl(), jobKey);
+    expect(final).toHaveLength(traces.length);
+    const states = [...final].reverse().map((t) => t.runningState);
+    expect(states).toEqual([RunningState.COMPLETED, RunningState.COMPLETED, RunningState.FINISHED]);
+    expect(final[0]?.reason).toBe('terminated by strategy twoRunsEnough: 2 runs are enough');
+    expect((await waitForJobDetail(stack, managerUrl(), jobKey)).jobRuntime.jobState).toBe(JobState.FINISHED);
+  }, 30_000);
+
+  it('is refused by persistJob when no plugin registers the name', async () => {
+    const res = await adminPost(stack, managerUrl(), '/job/admin/persistJob', {
+      jobKey: demoJobKey('demo-worker', 'strategyUnknown', 'FlakyJob'),
+      terminationStrategy: 'noSuchStrategy',
+      trigger: { triggerType: 0 },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.map((e) => e.field)).toEqual(['terminationStrategy']);
+  }, 10_000);
 });
 
 describe('MASTER_STANDBY', () => {

@@ -175,7 +175,7 @@ export interface TerminationContext {
   readonly attachment: string | null;
   /** Failed final attempts in a row, up to this occurrence. */
   readonly consecutiveFailures: number;
-  /** Scheduled occurrences run so far. */
+  /** The job's runs so far that ran to an outcome (COMPLETED or FAILED first attempts, manual ones included). */
   readonly runCount: number;
 }
 

@@ -33,14 +33,13 @@ interface FireJobRow extends ScheduledJobRow, LaunchableJob {
   repeat_count: number;
   run_policy: string | null;
   last_planned_at: Date | null;
-  run_count: number;
   consecutive_failures: number;
 }
 
 const FIRE_SELECT = SCHEDULED_JOB_SELECT.replace(
   'SELECT ',
   `SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.attachment, d.timeout, d.retries,
-          d.executor, d.run_policy, t.end_date, t.repeat_count, r.last_planned_at, r.run_count,
+          d.executor, d.run_policy, t.end_date, t.repeat_count, r.last_planned_at,
           r.consecutive_failures, `,
 );
 
@@ -331,13 +330,18 @@ export class FireService implements OnApplicationBootstrap {
     const strategy = this.plugins.strategy(name);
     if (!strategy) return null;
     try {
+      // Only jobs with a strategy pay for counting their runs.
+      const counted = await this.dataSource.query<{ n: number | string }[]>(
+        'SELECT COUNT(*) AS n FROM chac_job_run WHERE job_id = ? AND attempt = 0 AND running_state IN (?, ?)',
+        [job.job_id, RunningState.COMPLETED, RunningState.FAILED],
+      );
       const answer = await strategy({
         jobId: job.job_id,
         jobKey: jobKeyOf(job),
         plannedAt,
         attachment: job.attachment,
         consecutiveFailures: job.consecutive_failures,
-        runCount: job.run_count,
+        runCount: Number(counted[0]?.n ?? 0),
       });
       if (answer === true) return `terminated by strategy ${name}`;
       if (typeof answer === 'string' && answer.trim() !== '')

@@ -4,6 +4,7 @@
  *
  * `lastOne` orders the candidates reversed: the manager hands them over earliest started
  * first, so the latest started instance is chosen and the others are its failover order.
+ * `twoRunsEnough` finishes a job before its third run.
  *
  * @type {import('@chaconne/contracts').ManagerPlugin}
  */
@@ -12,5 +13,8 @@ module.exports = {
     lastOne: {
       order: (candidates) => [...candidates].reverse(),
     },
+  },
+  terminationStrategies: {
+    twoRunsEnough: ({ runCount }) => runCount >= 2 && `${runCount} runs are enough`,
   },
 };
