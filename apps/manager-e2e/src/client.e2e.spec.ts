@@ -15,8 +15,8 @@ import {
   XcronCode,
   XcronType,
 } from '@chaconne/client';
-import { deleteRedisPrefix, dropDatabase, waitFor } from '@chaconne/testing';
-import { newStack, type ProcessHandle, startManager } from './support/processes';
+import { waitFor } from '@chaconne/testing';
+import { newStack, type ProcessHandle, startManager, dropStack } from './support/processes';
 
 /**
  * @chaconne/client against a real manager process: every JobManager and XcronClient method,
@@ -49,8 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await xcronManager?.handle.stop();
   await manager.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 /* Jest's asymmetric matchers are typed `any`; as `unknown` they satisfy the type-aware lint rules. */

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type JobKey, type JobPersistParameter, JobState, RunningState } from '@chaconne/contracts';
-import { deleteRedisPrefix, dropDatabase, queryDatabase, sleep, waitFor } from '@chaconne/testing';
+import { queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   demoJobKey,
@@ -14,6 +14,7 @@ import {
   triggerJob,
   waitForJobDetail,
   waitForOutcome,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -85,8 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.handle.stop()));
   await manager?.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 function managerUrl(): string {

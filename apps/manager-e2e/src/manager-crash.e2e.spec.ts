@@ -1,12 +1,5 @@
 import { RunningState } from '@chaconne/contracts';
-import {
-  chaconneBody,
-  deleteRedisPrefix,
-  dropDatabase,
-  queryDatabase,
-  sleep,
-  waitFor,
-} from '@chaconne/testing';
+import { chaconneBody, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import { Redis } from 'ioredis';
 import {
   adminPost,
@@ -14,6 +7,7 @@ import {
   type ProcessHandle,
   startManager,
   startWorkerRuntime,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -58,8 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.handle.stop()));
   await Promise.all([manager1?.handle.stop(), manager2?.handle.stop()]);
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 }, 60_000);
 
 /** BullMQ's 'stalled' events of the fire queue: fires taken back from a dead manager. */

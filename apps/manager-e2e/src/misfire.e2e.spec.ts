@@ -1,18 +1,12 @@
 import { RunningState } from '@chaconne/contracts';
-import {
-  chaconneBody,
-  deleteRedisPrefix,
-  dropDatabase,
-  queryDatabase,
-  sleep,
-  waitFor,
-} from '@chaconne/testing';
+import { chaconneBody, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   newStack,
   type ProcessHandle,
   startManager,
   startWorkerRuntime,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -157,8 +151,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const handle of [...handles].reverse()) await handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 }, 60_000);
 
 const runsOf = (name: string): RunRow[] => seen.runs.filter((r) => r.job_name === name);

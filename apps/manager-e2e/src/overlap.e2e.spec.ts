@@ -8,9 +8,10 @@ import {
   type TriggerDefinition,
   TriggerType,
 } from '@chaconne/contracts';
-import { chaconneBody, deleteRedisPrefix, dropDatabase, sleep, waitFor } from '@chaconne/testing';
+import { chaconneBody, sleep, waitFor } from '@chaconne/testing';
 import {
   adminPost,
+  isoMs,
   jobTraces,
   newStack,
   type ProcessHandle,
@@ -19,6 +20,7 @@ import {
   startManager,
   triggerJob,
   waitForOutcome,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -40,8 +42,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.handle.stop();
   await manager?.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 function managerUrl(): string {
@@ -49,10 +50,7 @@ function managerUrl(): string {
   return manager.url;
 }
 
-const ms = (iso: string | null): number => {
-  if (iso === null) throw new Error('missing time');
-  return Date.parse(iso);
-};
+const ms = isoMs;
 
 const cron = (expression: string): TriggerDefinition => ({
   triggerType: TriggerType.CRON,

@@ -6,15 +6,15 @@ import {
   WorkerRoutes,
 } from '@chaconne/contracts';
 import { signBody } from '@chaconne/contracts/signing';
+import { chaconneBody, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import {
-  chaconneBody,
-  deleteRedisPrefix,
-  dropDatabase,
-  queryDatabase,
-  sleep,
-  waitFor,
-} from '@chaconne/testing';
-import { adminPost, newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
+  adminPost,
+  newStack,
+  type ProcessHandle,
+  startDemoWorker,
+  startManager,
+  dropStack,
+} from './support/processes';
 
 /**
  * The README's promise, with real processes: a job persisted with Chaconne's own JSON
@@ -33,8 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker.handle.stop();
   await manager.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 describe('the first run path', () => {

@@ -11,18 +11,12 @@ import {
   TriggerType,
   type JobTrace,
 } from '@chaconne/contracts';
-import {
-  chaconneBody,
-  deleteRedisPrefix,
-  dropDatabase,
-  queryDatabase,
-  sleep,
-  waitFor,
-} from '@chaconne/testing';
+import { chaconneBody, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import { type AddressObject, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import {
   adminPost,
+  isoMs,
   jobTraces,
   newStack,
   type ProcessHandle,
@@ -31,6 +25,7 @@ import {
   startManager,
   triggerJob,
   waitForOutcome,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -140,8 +135,7 @@ afterAll(async () => {
   await worker?.handle.stop();
   await manager?.handle.stop();
   await smtp.close();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 function managerUrl(): string {
@@ -149,10 +143,7 @@ function managerUrl(): string {
   return manager.url;
 }
 
-const ms = (iso: string | null): number => {
-  if (iso === null) throw new Error('missing time');
-  return Date.parse(iso);
-};
+const ms = isoMs;
 
 const EVERY_SECOND: TriggerDefinition = {
   triggerType: TriggerType.CRON,

@@ -1,6 +1,13 @@
 import { RunningState } from '@chaconne/contracts';
-import { chaconneBody, deleteRedisPrefix, dropDatabase, queryDatabase, sleep } from '@chaconne/testing';
-import { adminPost, newStack, type ProcessHandle, startDemoWorker, startManager } from './support/processes';
+import { chaconneBody, queryDatabase, sleep } from '@chaconne/testing';
+import {
+  adminPost,
+  newStack,
+  type ProcessHandle,
+  startDemoWorker,
+  startManager,
+  dropStack,
+} from './support/processes';
 
 /**
  * Two manager processes share one MySQL and one Redis. A per-second job must fire once
@@ -21,8 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const handle of handles.reverse()) await handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 it('fires a */1 job for 20 s across two managers with no duplicate and no missing second', async () => {

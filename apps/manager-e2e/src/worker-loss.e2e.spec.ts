@@ -8,7 +8,7 @@ import {
   type RunReport,
 } from '@chaconne/contracts';
 import { signBody } from '@chaconne/contracts/signing';
-import { deleteRedisPrefix, dropDatabase, queryDatabase, waitFor } from '@chaconne/testing';
+import { queryDatabase, waitFor } from '@chaconne/testing';
 import {
   demoJobKey,
   jobTraces,
@@ -18,6 +18,7 @@ import {
   startManager,
   startWorkerRuntime,
   triggerJob,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -59,8 +60,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.handle.stop()));
   await manager?.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 }, 60_000);
 
 function managerUrl(): string {

@@ -1,10 +1,11 @@
-import { deleteRedisPrefix, dropDatabase, queryDatabase, waitFor } from '@chaconne/testing';
+import { queryDatabase, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   newStack,
   type ProcessHandle,
   startManager,
   startWorkerRuntime,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -56,8 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 it('follows the code after a restart with a changed definition, and audits both changes', async () => {

@@ -1,5 +1,5 @@
 import { RunningState, TriggerType } from '@chaconne/contracts';
-import { deleteRedisPrefix, dropDatabase, queryDatabase, waitFor } from '@chaconne/testing';
+import { queryDatabase, waitFor } from '@chaconne/testing';
 import {
   demoJobKey,
   jobTraces,
@@ -14,6 +14,7 @@ import {
   type WorkerRuntime,
   waitForJobDetail,
   waitForOutcome,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -55,8 +56,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...workers.values()].map((w) => w.handle.stop()));
   await manager?.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 /** The manager of this file's stack (started in beforeAll). */

@@ -1,5 +1,5 @@
 import { RunningState } from '@chaconne/contracts';
-import { deleteRedisPrefix, dropDatabase, queryDatabase, waitFor } from '@chaconne/testing';
+import { queryDatabase, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   demoJobKey,
@@ -13,6 +13,7 @@ import {
   WORKER_RUNTIMES,
   type WorkerRuntime,
   waitForOutcome,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -44,8 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([...workers.values()].map((w) => w.handle.stop()));
   await manager?.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 /** The manager of this file's stack (started in beforeAll). */

@@ -1,5 +1,5 @@
 import { JobState, RunningState, TriggerType } from '@chaconne/contracts';
-import { deleteRedisPrefix, dropDatabase, waitFor } from '@chaconne/testing';
+import { waitFor } from '@chaconne/testing';
 import {
   adminPost,
   demoJobKey,
@@ -13,6 +13,7 @@ import {
   triggerJob,
   waitForJobDetail,
   waitForOutcome,
+  dropStack,
 } from './support/processes';
 
 /**
@@ -34,8 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.handle.stop();
   await manager?.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
-  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+  await dropStack(stack);
 });
 
 /** The manager of this file's stack (started in beforeAll). */

@@ -12,7 +12,15 @@ import {
   type JobTrace,
   type Page,
 } from '@chaconne/contracts';
-import { bearer, chaconneBody, type Envelope, postJson, waitFor } from '@chaconne/testing';
+import {
+  bearer,
+  chaconneBody,
+  deleteRedisPrefix,
+  dropDatabase,
+  type Envelope,
+  postJson,
+  waitFor,
+} from '@chaconne/testing';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..', '..');
 
@@ -341,4 +349,16 @@ export function waitForJobDetail(
     },
     timeoutMs,
   );
+}
+
+/** Epoch ms of an ISO time from a run (executionTime, completionTime, ...); fails on null. */
+export function isoMs(iso: string | null): number {
+  if (iso === null) throw new Error('missing time');
+  return Date.parse(iso);
+}
+
+/** Drops a stack's database and Redis keys (each spec's afterAll). */
+export async function dropStack(stack: Stack): Promise<void> {
+  await dropDatabase(stack.mysqlUrl);
+  await deleteRedisPrefix(stack.redisUrl, stack.prefix);
 }
