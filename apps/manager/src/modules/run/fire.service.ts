@@ -182,13 +182,16 @@ export class FireService implements OnApplicationBootstrap {
         return result;
       }
     }
-    await this.launcher.launch(job, policy, {
+    const next = nextFireAfter(planOf(job), Math.max(claimed.plannedAt.getTime(), Date.now()));
+    const execution = { nextExecution: next === null ? null : new Date(next) };
+    const sent = await this.launcher.launch(job, policy, {
       runId: claimed.runId,
       plannedAt: claimed.plannedAt,
       attempt: 0,
       previousInstanceId: null,
+      execution,
     });
-    await this.recordExecution(job, claimed.plannedAt.getTime());
+    if (!sent) await this.runs.recordExecution(job.job_id, execution.nextExecution);
     // Repeat count: the job finishes after its last allowed run was sent.
     if (last)
       await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (repeat count reached)`);
@@ -377,14 +380,6 @@ export class FireService implements OnApplicationBootstrap {
   private async load(jobId: number): Promise<FireJobRow | undefined> {
     const rows = await this.dataSource.query<FireJobRow[]>(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId]);
     return rows[0];
-  }
-
-  private async recordExecution(job: FireJobRow, plannedAt: number): Promise<void> {
-    const next = nextFireAfter(planOf(job), Math.max(plannedAt, Date.now()));
-    await this.dataSource.query(
-      'UPDATE chac_job_runtime_detail SET last_execution_time = ?, next_execution_time = ? WHERE job_id = ?',
-      [new Date(), next === null ? null : new Date(next), job.job_id],
-    );
   }
 
   /** A termination strategy ends the job: the occurrence is recorded FINISHED with the reason. */

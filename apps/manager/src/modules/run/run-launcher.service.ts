@@ -5,6 +5,7 @@ import {
   ClusterMode,
   formatJobKey,
   type JobKey,
+  LoadBalancerName,
   type ResolvedRunPolicy,
   RunningState,
 } from '@chaconne/contracts';
@@ -35,6 +36,8 @@ export interface Launch {
   attempt: number;
   /** The instance the previous attempt ran on (retries). */
   previousInstanceId: string | null;
+  /** A first attempt: the job's next execution time, stamped with the dispatch. */
+  execution?: { nextExecution: Date | null };
 }
 
 export function jobKeyOf(job: LaunchableJob): JobKey {
@@ -64,14 +67,19 @@ export class RunLauncher {
     private readonly plugins: ManagerPlugins,
   ) {}
 
-  async launch(job: LaunchableJob, policy: ResolvedRunPolicy, launch: Launch): Promise<void> {
+  /** Sends the run; answers whether an instance (or the manager, for HTTP callbacks) took it. */
+  async launch(job: LaunchableJob, policy: ResolvedRunPolicy, launch: Launch): Promise<boolean> {
     const { runId } = launch;
     if (job.executor === 'http') {
+      let first = launch.execution;
       await this.httpCallbacks.run(runId, job, {
-        markDispatched: (id, instanceId, address) => this.runs.markDispatched(id, instanceId, address, -1),
+        markDispatched: async (id, instanceId, address) => {
+          await this.runs.markDispatched(id, instanceId, address, -1, first);
+          first = undefined; // the lease renewals only move dispatched_at
+        },
         finish: (id, outcome) => this.outcomes.record(id, outcome),
       });
-      return;
+      return true;
     }
     const jobKey = jobKeyOf(job);
     const { candidates, counter } = await this.registry.candidates(
@@ -104,9 +112,17 @@ export class RunLauncher {
         retries: job.retries,
       });
       if (result.ok) {
-        await this.runs.markDispatched(runId, candidate.instanceId, candidate.baseUrl, timeoutMs);
-        await this.registry.noteDispatched(candidate.instanceId);
-        return;
+        await this.runs.markDispatched(
+          runId,
+          candidate.instanceId,
+          candidate.baseUrl,
+          timeoutMs,
+          launch.execution,
+        );
+        // Runs in flight per instance between heartbeats matter to LEAST_ACTIVE only.
+        if (policy.loadBalancer === LoadBalancerName.LEAST_ACTIVE)
+          await this.registry.noteDispatched(candidate.instanceId);
+        return true;
       }
       failures.push(`${candidate.instanceId}: ${result.reason}`);
     }
@@ -123,6 +139,7 @@ export class RunLauncher {
       { runningState: RunningState.FAILED, reason, finishedAt: new Date() },
       { failure: 'dispatch' },
     );
+    return false;
   }
 
   /**

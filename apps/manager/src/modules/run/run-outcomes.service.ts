@@ -1,8 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { type JobKey, JobState, OverlapPolicy, RunningState, TriggerType } from '@chaconne/contracts';
+import {
+  JobState,
+  LoadBalancerName,
+  OverlapPolicy,
+  type ResolvedRunPolicy,
+  RunningState,
+  TriggerType,
+} from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { AlertService, type RunAlert } from '../alert/alert.service';
-import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { retryDelayMs } from '../policy/backoff';
 import { FireQueue } from '../schedule/fire-queue.service';
@@ -11,7 +17,14 @@ import { StatRollup } from '../statistics/stat-rollup.service';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
 import { MANAGER_INSTANCE } from '../xcron/http-callback.runner';
 import { RunDispatcher } from './run-dispatcher.service';
-import { type Outcome, RunStore, type SettledRun } from './run-store.service';
+import {
+  clip,
+  MAX_TEXT,
+  type Outcome,
+  RunStore,
+  type SettledRun,
+  type SettlingRun,
+} from './run-store.service';
 
 /** Why a run failed, when it matters to what follows. */
 export type FailureKind =
@@ -30,21 +43,6 @@ export interface RecordOptions {
   /** The reporting instance: a report from another one is kept as a late report only. */
   fromInstance?: string;
   failure?: FailureKind;
-}
-
-interface JobRow {
-  cluster_name: string;
-  group_name: string;
-  job_name: string;
-  job_class_name: string;
-  email: string;
-  retries: number;
-  timeout: number | string;
-  run_policy: string | null;
-  job_state: number;
-  consecutive_failures: number;
-  consecutive_timeouts: number;
-  freeze_count: number;
 }
 
 /** Cool-downs stop doubling after this many freezes in a row (timeout x 1024). */
@@ -85,14 +83,19 @@ export class RunOutcomes {
     outcome: Outcome,
     options: RecordOptions = {},
   ): Promise<{ accepted: boolean; jobId: number }> {
-    const { settled, run } = await this.runs.settle(runId, outcome, options.fromInstance);
-    if (!settled) return { accepted: false, jobId: run.jobId };
-    if (run.instanceId !== null && run.instanceId !== MANAGER_INSTANCE) {
-      this.registry.noteEnded(run.instanceId).catch((error: unknown) => {
-        this.logger.debug(`in-flight count of ${run.instanceId ?? ''}: ${(error as Error).message}`);
-      });
+    const settling = await this.runs.loadSettling(runId);
+    const { run } = settling;
+    const foreign =
+      options.fromInstance !== undefined &&
+      run.instanceId !== null &&
+      run.instanceId !== options.fromInstance;
+    const accepted =
+      !foreign && settling.open && (await this.settle(settling, outcome, options.failure ?? 'execution'));
+    if (!accepted) {
+      if (options.fromInstance !== undefined)
+        await this.runs.keepLateReport(runId, options.fromInstance, outcome);
+      return { accepted: false, jobId: run.jobId };
     }
-    await this.follow(run, outcome, options.failure ?? 'execution');
     return { accepted: true, jobId: run.jobId };
   }
 
@@ -120,56 +123,60 @@ export class RunOutcomes {
     return accepted;
   }
 
-  private async follow(run: SettledRun, outcome: Outcome, failure: FailureKind): Promise<void> {
-    const job = await this.loadJob(run.jobId);
-    if (!job) return;
-    const policy = storedRunPolicy(job.run_policy);
+  /**
+   * Gives the run its outcome and applies what follows. The outcome, the counters, the
+   * freeze and the overlap slot change in one statement, which only succeeds while the
+   * run is open (answers false when another report or the sweeper settled it first).
+   */
+  private async settle(settling: SettlingRun, outcome: Outcome, failure: FailureKind): Promise<boolean> {
+    const { run, job } = settling;
+    const { policy } = job;
     const state = outcome.runningState;
     const failed = state === RunningState.FAILED;
     const completed = state === RunningState.COMPLETED;
     const timedOut = failed && failure === 'timeout';
     const countsAsFailure = failed && failure !== 'replaced';
-    const timeoutMs = Number(job.timeout);
-    const timeoutsInARow = timedOut ? job.consecutive_timeouts + 1 : completed ? 0 : job.consecutive_timeouts;
+    const timeoutMs = job.timeoutMs;
+    const timeoutsInARow = timedOut ? job.consecutiveTimeouts + 1 : completed ? 0 : job.consecutiveTimeouts;
     const freeze =
       timedOut &&
       timeoutMs > 0 &&
       policy.freezeAfterTimeouts > 0 &&
       timeoutsInARow >= policy.freezeAfterTimeouts &&
-      (job.job_state === JobState.SCHEDULING || job.job_state === JobState.RUNNING);
+      (job.jobState === JobState.SCHEDULING || job.jobState === JobState.RUNNING);
     const retry =
-      countsAsFailure && !freeze && run.attempt < job.retries && RETRYABLE_STATES.includes(job.job_state);
-
+      countsAsFailure && !freeze && run.attempt < job.retries && RETRYABLE_STATES.includes(job.jobState);
     const now = Date.now();
-    let retryRunId: number | null = null;
-    let retryAt = now;
-    if (retry) {
-      retryAt = now + retryDelayMs(policy.retryBackoff, run.attempt + 1);
-      retryRunId = await this.runs.createRetry(run, new Date(retryAt));
-    }
-    const finalFailure = countsAsFailure && retryRunId === null;
+    const finalFailure = countsAsFailure && !retry;
     const frozenUntil = freeze
-      ? new Date(now + timeoutMs * 2 ** Math.min(job.freeze_count + 1, MAX_FREEZE_EXPONENT))
+      ? new Date(now + timeoutMs * 2 ** Math.min(job.freezeCount + 1, MAX_FREEZE_EXPONENT))
       : null;
-    // One statement, so no tick can slip in between: the outcome, the counters, the freeze,
-    // and the overlap slot handed to the retry, else to the waiting run (QUEUE_ONE), else
-    // released. (MySQL applies the assignments left to right: after the first, a promoted
-    // waiting run is both active and queued, and the second clears it from the queue.)
-    await this.dataSource.query(
-      `UPDATE chac_job_runtime_detail SET
-          active_run_id = IF(active_run_id = ?, COALESCE(?, queued_run_id), active_run_id),
-          queued_run_id = IF(? IS NULL AND active_run_id = queued_run_id, NULL, queued_run_id),
-          last_running_state = ?, last_completion_time = ?,
-          consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 WHEN ? THEN 0 ELSE consecutive_failures END,
-          consecutive_timeouts = CASE WHEN ? THEN 0 WHEN ? THEN consecutive_timeouts + 1 WHEN ? THEN 0 ELSE consecutive_timeouts END,
-          freeze_count = CASE WHEN ? THEN freeze_count + 1 WHEN ? THEN 0 ELSE freeze_count END,
-          job_state = IF(? AND job_state IN (?, ?), ?, job_state),
-          frozen_until = IF(?, ?, frozen_until)
-        WHERE job_id = ?`,
+    // The overlap slot is released, unless the run keeps it to hand it over right after:
+    // to its retry, or to the run waiting for it (QUEUE_ONE). Every assignment reads only
+    // its own column (MySQL does not order a multi-table UPDATE's assignments).
+    const handOver = retry || policy.overlapPolicy === OverlapPolicy.QUEUE_ONE;
+    const settled = await this.dataSource.query<{ affectedRows: number }>(
+      `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id SET
+          r.running_state = ?, r.reason = ?, r.started_at = COALESCE(?, r.started_at), r.finished_at = ?,
+          r.result = ?, r.error_message = ?, r.error_stack = ?,
+          x.active_run_id = IF(x.active_run_id = ? AND NOT ?, NULL, x.active_run_id),
+          x.last_running_state = ?, x.last_completion_time = ?,
+          x.consecutive_failures = CASE WHEN ? THEN x.consecutive_failures + 1 WHEN ? THEN 0 ELSE x.consecutive_failures END,
+          x.consecutive_timeouts = CASE WHEN ? THEN 0 WHEN ? THEN x.consecutive_timeouts + 1 WHEN ? THEN 0 ELSE x.consecutive_timeouts END,
+          x.freeze_count = CASE WHEN ? THEN x.freeze_count + 1 WHEN ? THEN 0 ELSE x.freeze_count END,
+          x.job_state = IF(? AND x.job_state IN (?, ?), ?, x.job_state),
+          x.frozen_until = IF(?, ?, x.frozen_until)
+        WHERE r.run_id = ? AND r.running_state = ?`,
       [
+        state,
+        clip(outcome.reason, 1000),
+        outcome.startedAt ?? null,
+        outcome.finishedAt,
+        clip(outcome.result, MAX_TEXT),
+        clip(outcome.errorMessage, 60_000),
+        clip(outcome.errorStack, MAX_TEXT),
         run.runId,
-        retryRunId,
-        retryRunId,
+        handOver,
         state,
         outcome.finishedAt,
         finalFailure,
@@ -185,9 +192,20 @@ export class RunOutcomes {
         JobState.FROZEN,
         freeze,
         frozenUntil,
-        run.jobId,
+        run.runId,
+        RunningState.RUNNING,
       ],
     );
+    if (settled.affectedRows === 0) return false;
+    if (
+      run.instanceId !== null &&
+      run.instanceId !== MANAGER_INSTANCE &&
+      policy.loadBalancer === LoadBalancerName.LEAST_ACTIVE
+    ) {
+      this.registry.noteEnded(run.instanceId).catch((error: unknown) => {
+        this.logger.debug(`in-flight count of ${run.instanceId ?? ''}: ${(error as Error).message}`);
+      });
+    }
     await this.rollup.record(
       run.jobId,
       run.plannedAt,
@@ -195,21 +213,12 @@ export class RunOutcomes {
       run.attempt,
       outcome.startedAt ?? outcome.finishedAt,
     );
-    if (retryRunId !== null) {
-      const retryId = retryRunId;
-      await this.fireQueue.enqueueLaunch(run.jobId, retryId, retryAt).catch((error: unknown) => {
-        // The sweeper ends a retry that is never sent, so it still gets an outcome.
-        this.logger.warn(`retry ${retryId} of run ${run.runId} not queued: ${(error as Error).message}`);
-      });
-      this.logger.log(
-        `run ${run.runId} failed (attempt ${run.attempt}); retry ${retryRunId} in ${retryAt - now} ms`,
-      );
-    }
+    if (retry) await this.scheduleRetry(run, policy, now);
 
     const alert = (event: RunAlert['event'], reason: string | null): void => {
       this.alerts.notify({
         jobId: run.jobId,
-        jobKey: keyOf(job),
+        jobKey: job.jobKey,
         recipients: job.email,
         runId: run.runId,
         attempt: run.attempt,
@@ -239,7 +248,7 @@ export class RunOutcomes {
     } else if (
       finalFailure &&
       policy.maxConsecutiveFailures > 0 &&
-      job.consecutive_failures + 1 >= policy.maxConsecutiveFailures
+      job.consecutiveFailures + 1 >= policy.maxConsecutiveFailures
     ) {
       const reason = `${policy.maxConsecutiveFailures} consecutive failures: job terminated`;
       await this.dataSource.query(
@@ -252,39 +261,50 @@ export class RunOutcomes {
       alert('failed', outcome.reason ?? null);
     }
 
-    if (retryRunId === null) {
-      if (policy.overlapPolicy === OverlapPolicy.QUEUE_ONE) await this.startPromoted(run.jobId);
+    if (!retry) {
+      if (policy.overlapPolicy === OverlapPolicy.QUEUE_ONE) await this.handToWaiting(run);
       if (run.triggerType === TriggerType.PERIODIC) await this.scheduleSync.onRunFinished(run.jobId);
     }
+    return true;
   }
 
-  /** QUEUE_ONE: the waiting run that just got the slot is sent at once. */
-  private async startPromoted(jobId: number): Promise<void> {
+  /**
+   * The failed run's next attempt, due after the backoff; it takes over the overlap slot
+   * the failed run kept for it.
+   */
+  private async scheduleRetry(run: SettledRun, policy: ResolvedRunPolicy, now: number): Promise<void> {
+    const retryAt = now + retryDelayMs(policy.retryBackoff, run.attempt + 1);
+    const retryId = await this.runs.createRetry(run, new Date(retryAt));
+    await this.dataSource.query(
+      'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
+      [retryId, run.jobId, run.runId],
+    );
+    await this.fireQueue.enqueueLaunch(run.jobId, retryId, retryAt).catch((error: unknown) => {
+      // The sweeper ends a retry that is never sent, so it still gets an outcome.
+      this.logger.warn(`retry ${retryId} of run ${run.runId} not queued: ${(error as Error).message}`);
+    });
+    this.logger.log(
+      `run ${run.runId} failed (attempt ${run.attempt}); retry ${retryId} in ${retryAt - now} ms`,
+    );
+  }
+
+  /**
+   * QUEUE_ONE: the waiting run takes the slot the finished run kept and is sent at once;
+   * with none waiting the slot is released. (One single-table UPDATE: MySQL applies its
+   * assignments left to right, so the queue is read before it is cleared.)
+   */
+  private async handToWaiting(run: SettledRun): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE chac_job_runtime_detail SET active_run_id = queued_run_id, queued_run_id = NULL
+        WHERE job_id = ? AND active_run_id = ?`,
+      [run.jobId, run.runId],
+    );
     const rows = await this.dataSource.query<{ run_id: number | string }[]>(
       `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
         WHERE r.job_id = ? AND x.running_state = ? AND x.dispatched_at IS NULL`,
-      [jobId, RunningState.RUNNING],
+      [run.jobId, RunningState.RUNNING],
     );
     const promoted = rows[0];
-    if (promoted) await this.fireQueue.enqueueLaunch(jobId, Number(promoted.run_id), Date.now());
+    if (promoted) await this.fireQueue.enqueueLaunch(run.jobId, Number(promoted.run_id), Date.now());
   }
-
-  private async loadJob(jobId: number): Promise<JobRow | undefined> {
-    const rows = await this.dataSource.query<JobRow[]>(
-      `SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.email, d.retries, d.timeout,
-              d.run_policy, r.job_state, r.consecutive_failures, r.consecutive_timeouts, r.freeze_count
-         FROM chac_job_detail d JOIN chac_job_runtime_detail r ON r.job_id = d.job_id WHERE d.job_id = ?`,
-      [jobId],
-    );
-    return rows[0];
-  }
-}
-
-function keyOf(job: JobRow): JobKey {
-  return {
-    clusterName: job.cluster_name,
-    groupName: job.group_name,
-    jobName: job.job_name,
-    jobClassName: job.job_class_name,
-  };
 }

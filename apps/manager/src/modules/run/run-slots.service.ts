@@ -8,8 +8,16 @@ export type SlotClaim = { acquired: true } | { acquired: false; holder: number |
 interface SlotRow {
   active_run_id: number | string | null;
   holder_state: number | null;
+  holder_finished_at: Date | null;
   job_state: number;
 }
+
+/**
+ * A slot still held this long after its run ended was left behind (its manager died
+ * before handing it over) and may be taken. Shorter: the run that ended is handing it to
+ * its retry or to the waiting run right now.
+ */
+const ABANDONED_AFTER_MS = 10_000;
 
 /** States in which a scheduled occurrence may take the slot. */
 const SCHEDULED_STATES = [JobState.SCHEDULING, JobState.RUNNING];
@@ -40,7 +48,8 @@ export class RunSlots {
       );
       if (taken.affectedRows === 1) return { acquired: true };
       const rows = await this.dataSource.query<SlotRow[]>(
-        `SELECT r.active_run_id, r.job_state, x.running_state AS holder_state FROM chac_job_runtime_detail r
+        `SELECT r.active_run_id, r.job_state, x.running_state AS holder_state, x.finished_at AS holder_finished_at
+           FROM chac_job_runtime_detail r
            LEFT JOIN chac_job_run x ON x.run_id = r.active_run_id WHERE r.job_id = ?`,
         [jobId],
       );
@@ -52,10 +61,12 @@ export class RunSlots {
       const holder = row.active_run_id;
       if (holder === null) continue; // released meanwhile: try again
       if (Number(holder) === runId) return { acquired: true };
-      if (row.holder_state === RunningState.RUNNING) {
+      const handingOver =
+        row.holder_finished_at !== null && Date.now() - row.holder_finished_at.getTime() < ABANDONED_AFTER_MS;
+      if (row.holder_state === RunningState.RUNNING || handingOver) {
         return { acquired: false, holder: Number(holder), jobState: row.job_state };
       }
-      // The holder has an outcome (or is gone) but kept the slot: take it over.
+      // The holder ended long ago (or is gone) but kept the slot: take it over.
       const stolen = await this.dataSource.query<{ affectedRows: number }>(
         'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
         [runId, jobId, holder],

@@ -3,14 +3,17 @@ import {
   ErrorCode,
   type JobLog,
   type JobStackTrace,
+  type JobKey,
   type JobTrace,
   type LogLevel,
   type LogLine,
   type Page,
+  type ResolvedRunPolicy,
   RunningState,
 } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
+import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
 import { StatRollup } from '../statistics/stat-rollup.service';
 
@@ -23,7 +26,7 @@ const MAX_LOG_MESSAGE = 60_000;
  * that hangs or cannot report.
  */
 export const DEADLINE_GRACE_MS = 1_000;
-const MAX_TEXT = 1_000_000;
+export const MAX_TEXT = 1_000_000;
 
 export interface TraceQuery {
   jobId: number;
@@ -70,9 +73,22 @@ export interface SettledRun {
   triggerType: number;
 }
 
-export interface Settled {
-  settled: boolean;
+/** What an outcome decides on: the run, whether it is still open, and its job. */
+export interface SettlingRun {
   run: SettledRun;
+  /** false: the run already has an outcome. */
+  open: boolean;
+  job: {
+    jobKey: JobKey;
+    email: string;
+    retries: number;
+    timeoutMs: number;
+    policy: ResolvedRunPolicy;
+    jobState: number;
+    consecutiveFailures: number;
+    consecutiveTimeouts: number;
+    freezeCount: number;
+  };
 }
 
 export interface PendingLaunch {
@@ -83,14 +99,26 @@ export interface PendingLaunch {
   previousInstanceId: string | null;
 }
 
-interface SettledRunRow {
-  run_id: number | string;
+interface SettlingRow {
   job_id: number;
   instance_id: string | null;
   planned_at: Date;
   attempt: number;
   first_run_id: number | string | null;
+  running_state: number;
   trigger_type: number;
+  cluster_name: string;
+  group_name: string;
+  job_name: string;
+  job_class_name: string;
+  email: string;
+  retries: number;
+  timeout: number | string;
+  run_policy: string | null;
+  job_state: number;
+  consecutive_failures: number;
+  consecutive_timeouts: number;
+  freeze_count: number;
 }
 
 interface RunRow {
@@ -113,7 +141,8 @@ interface RunRow {
   late_report: string | null;
 }
 
-const clip = (text: string | null | undefined, max: number): string | null =>
+/** A text cut to `max` characters (with an ellipsis), for bounded columns. */
+export const clip = (text: string | null | undefined, max: number): string | null =>
   text === null || text === undefined ? null : text.length > max ? `${text.slice(0, max)}…` : text;
 
 /** Runs and their log lines in MySQL: hot paths in plain SQL, one statement each. */
@@ -212,86 +241,106 @@ export class RunStore {
     };
   }
 
-  /** Records where a run went and, with a timeout, when the manager cancels it (timeout + grace). */
+  /**
+   * Records where a run went and, with a timeout, when the manager cancels it (timeout +
+   * grace). A first attempt of an occurrence also stamps the job's execution times, in the
+   * same statement.
+   */
   async markDispatched(
     runId: number,
     instanceId: string,
     address: string,
     timeoutMs: number,
+    execution?: { nextExecution: Date | null },
     now = new Date(),
   ): Promise<void> {
+    const deadline = timeoutMs > 0 ? new Date(now.getTime() + timeoutMs + DEADLINE_GRACE_MS) : null;
+    if (!execution) {
+      await this.dataSource.query(
+        `UPDATE chac_job_run SET dispatched_at = ?, instance_id = ?, address = ?, deadline_at = ?
+          WHERE run_id = ? AND running_state = ?`,
+        [now, instanceId, address, deadline, runId, RunningState.RUNNING],
+      );
+      return;
+    }
     await this.dataSource.query(
-      `UPDATE chac_job_run SET dispatched_at = ?, instance_id = ?, address = ?, deadline_at = ?
-        WHERE run_id = ? AND running_state = ?`,
-      [
-        now,
-        instanceId,
-        address,
-        timeoutMs > 0 ? new Date(now.getTime() + timeoutMs + DEADLINE_GRACE_MS) : null,
-        runId,
-        RunningState.RUNNING,
-      ],
+      `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id
+          SET r.dispatched_at = ?, r.instance_id = ?, r.address = ?, r.deadline_at = ?,
+              x.last_execution_time = ?, x.next_execution_time = ?
+        WHERE r.run_id = ? AND r.running_state = ?`,
+      [now, instanceId, address, deadline, now, execution.nextExecution, runId, RunningState.RUNNING],
+    );
+  }
+
+  /** The job's execution times, for an occurrence whose run was not sent to a worker. */
+  async recordExecution(jobId: number, nextExecution: Date | null): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE chac_job_runtime_detail SET last_execution_time = ?, next_execution_time = ? WHERE job_id = ?',
+      [new Date(), nextExecution, jobId],
     );
   }
 
   /**
-   * Gives a run its outcome, once. A report for a run that already has one (e.g. the
-   * instance was declared lost and the run retried), or from an instance other than the
-   * one the run went to, changes nothing: it is kept as the run's late report.
+   * A run with everything its outcome decides on, in one query: the run, its job's
+   * definition, trigger type and runtime counters.
    */
-  async settle(runId: number, outcome: Outcome, fromInstance?: string): Promise<Settled> {
-    const rows = await this.dataSource.query<SettledRunRow[]>(
-      `SELECT r.run_id, r.job_id, r.instance_id, r.planned_at, r.attempt, r.first_run_id, t.trigger_type
-         FROM chac_job_run r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.run_id = ?`,
+  async loadSettling(runId: number): Promise<SettlingRun> {
+    const rows = await this.dataSource.query<SettlingRow[]>(
+      `SELECT r.job_id, r.instance_id, r.planned_at, r.attempt, r.first_run_id, r.running_state, t.trigger_type,
+              d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.email, d.retries, d.timeout,
+              d.run_policy, x.job_state, x.consecutive_failures, x.consecutive_timeouts, x.freeze_count
+         FROM chac_job_run r
+         JOIN chac_job_trigger_detail t ON t.job_id = r.job_id
+         JOIN chac_job_detail d ON d.job_id = r.job_id
+         JOIN chac_job_runtime_detail x ON x.job_id = r.job_id
+        WHERE r.run_id = ?`,
       [runId],
     );
     const row = rows[0];
     if (!row) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
-    const run: SettledRun = {
-      runId,
-      jobId: row.job_id,
-      instanceId: row.instance_id,
-      plannedAt: row.planned_at,
-      attempt: row.attempt,
-      firstRunId: row.first_run_id === null ? null : Number(row.first_run_id),
-      triggerType: row.trigger_type,
+    return {
+      run: {
+        runId,
+        jobId: row.job_id,
+        instanceId: row.instance_id,
+        plannedAt: row.planned_at,
+        attempt: row.attempt,
+        firstRunId: row.first_run_id === null ? null : Number(row.first_run_id),
+        triggerType: row.trigger_type,
+      },
+      open: row.running_state === RunningState.RUNNING,
+      job: {
+        jobKey: {
+          clusterName: row.cluster_name,
+          groupName: row.group_name,
+          jobName: row.job_name,
+          jobClassName: row.job_class_name,
+        },
+        email: row.email,
+        retries: row.retries,
+        timeoutMs: Number(row.timeout),
+        policy: storedRunPolicy(row.run_policy),
+        jobState: row.job_state,
+        consecutiveFailures: row.consecutive_failures,
+        consecutiveTimeouts: row.consecutive_timeouts,
+        freezeCount: row.freeze_count,
+      },
     };
-    const foreign =
-      fromInstance !== undefined && row.instance_id !== null && row.instance_id !== fromInstance;
-    const result = foreign
-      ? { affectedRows: 0 }
-      : await this.dataSource.query<{ affectedRows: number }>(
-          `UPDATE chac_job_run
-              SET running_state = ?, reason = ?, started_at = COALESCE(?, started_at), finished_at = ?,
-                  result = ?, error_message = ?, error_stack = ?
-            WHERE run_id = ? AND running_state = ?`,
-          [
-            outcome.runningState,
-            clip(outcome.reason, 1000),
-            outcome.startedAt ?? null,
-            outcome.finishedAt,
-            clip(outcome.result, MAX_TEXT),
-            clip(outcome.errorMessage, 60_000),
-            clip(outcome.errorStack, MAX_TEXT),
-            runId,
-            RunningState.RUNNING,
-          ],
-        );
-    if (result.affectedRows === 1) return { settled: true, run };
-    if (fromInstance !== undefined) {
-      const late = JSON.stringify({
-        instanceId: fromInstance,
-        runningState: outcome.runningState,
-        reason: outcome.reason ?? null,
-        finishedAt: outcome.finishedAt.toISOString(),
-        receivedAt: new Date().toISOString(),
-      });
-      await this.dataSource.query(
-        'UPDATE chac_job_run SET late_report = ? WHERE run_id = ? AND late_report IS NULL',
-        [late, runId],
-      );
-    }
-    return { settled: false, run };
+  }
+
+  /** Keeps a report that came after the run had its outcome (the first such report wins). */
+  async keepLateReport(runId: number, fromInstance: string, outcome: Outcome): Promise<void> {
+    const late = JSON.stringify({
+      instanceId: fromInstance,
+      runningState: outcome.runningState,
+      reason: outcome.reason ?? null,
+      finishedAt: outcome.finishedAt.toISOString(),
+      receivedAt: new Date().toISOString(),
+    });
+    await this.dataSource.query(
+      'UPDATE chac_job_run SET late_report = ? WHERE run_id = ? AND late_report IS NULL',
+      [late, runId],
+    );
   }
 
   /**
@@ -350,37 +399,47 @@ export class RunStore {
     };
   }
 
-  /** Stores a batch of log lines of a run in one multi-row insert. */
+  /** Stores a batch of log lines of a run in one multi-row insert (the job id read in the same statement). */
   async appendLogs(runId: number, lines: LogLine[], dropped: number): Promise<number> {
+    const values: unknown[][] = lines.map((line) => [
+      line.level,
+      clip(line.message, MAX_LOG_MESSAGE),
+      Number.isNaN(Date.parse(line.time)) ? new Date() : new Date(line.time),
+    ]);
+    if (dropped > 0) {
+      values.push([3, `${dropped} log line(s) dropped by the worker's bounded log buffer`, new Date()]);
+    }
+    if (values.length === 0) {
+      await this.jobIdOf(runId);
+      return 0;
+    }
+    const rows = values
+      .map(() => '(?, (SELECT job_id FROM chac_job_run WHERE run_id = ?), ?, ?, ?)')
+      .join(', ');
+    try {
+      await this.dataSource.query(
+        `INSERT INTO chac_job_log (run_id, job_id, level, message, logged_at) VALUES ${rows}`,
+        values.flatMap((v) => [runId, runId, ...v]),
+      );
+    } catch (error) {
+      // No such run: its job id came back NULL (and the run foreign key refuses it).
+      const code = (error as { code?: string }).code;
+      if (code === 'ER_BAD_NULL_ERROR' || code === 'ER_NO_REFERENCED_ROW_2') {
+        throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
+      }
+      throw error;
+    }
+    return values.length;
+  }
+
+  private async jobIdOf(runId: number): Promise<number> {
     const rows = await this.dataSource.query<Pick<RunRow, 'job_id'>[]>(
       'SELECT job_id FROM chac_job_run WHERE run_id = ?',
       [runId],
     );
     const run = rows[0];
     if (!run) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
-    const values = lines.map((line) => [
-      runId,
-      run.job_id,
-      line.level,
-      clip(line.message, MAX_LOG_MESSAGE),
-      Number.isNaN(Date.parse(line.time)) ? new Date() : new Date(line.time),
-    ]);
-    if (dropped > 0) {
-      values.push([
-        runId,
-        run.job_id,
-        3,
-        `${dropped} log line(s) dropped by the worker's bounded log buffer`,
-        new Date(),
-      ]);
-    }
-    if (values.length > 0) {
-      await this.dataSource.query(
-        'INSERT INTO chac_job_log (run_id, job_id, level, message, logged_at) VALUES ?',
-        [values],
-      );
-    }
-    return values.length;
+    return run.job_id;
   }
 
   async selectTrace(query: TraceQuery): Promise<Page<JobTrace>> {
