@@ -14,7 +14,8 @@ import { AppError, NotFound, ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { parseBody } from '../../common/validation';
 import { ManagerPlugins } from '../policy/manager-plugins';
-import { ScheduleSyncService } from '../schedule/schedule-sync.service';
+import { planOf, type ScheduledJobRow, ScheduleSyncService } from '../schedule/schedule-sync.service';
+import { nextFireAfter } from '../trigger/trigger-plan';
 import { storedRunPolicy } from './dto/run-policy.dto';
 import { type PersistJobCommand, persistJobSchema, toPersistCommand } from './dto/persist-job.dto';
 import { JobDependencyEntity } from './job-dependency.entity';
@@ -86,6 +87,8 @@ function diffFields(
 export interface PersistResult {
   jobId: number;
   created: boolean;
+  /** A created job's schedule, to hand to Redis. */
+  scheduled?: ScheduledJobRow;
 }
 
 /** Job definitions: create/update by JobKey, and read them back. */
@@ -129,8 +132,9 @@ export class JobDefinitionService {
     this.logger.log(
       `${result.created ? 'created' : 'updated'} job ${result.jobId} ${formatJobKey(command.jobKey)} (${actor.source}: ${actor.actor})`,
     );
-    await this.scheduleSync.syncQuietly(result.jobId);
-    return result;
+    if (result.scheduled) await this.scheduleSync.scheduleNewQuietly(result.scheduled);
+    else await this.scheduleSync.syncQuietly(result.jobId);
+    return { jobId: result.jobId, created: result.created };
   }
 
   /**
@@ -199,7 +203,7 @@ export class JobDefinitionService {
     // A new schedule starts afresh: occurrences of the old one are not misfires of the new.
     if (existing && timingChanged)
       await em.update(JobRuntimeEntity, { jobId: detail.jobId }, { lastPlannedAt: null });
-    await em.delete(JobDependencyEntity, { jobId: detail.jobId });
+    if (existing) await em.delete(JobDependencyEntity, { jobId: detail.jobId });
     const declared = [
       ...command.dependentKeys.map((key, position) => ({
         ...key,
@@ -214,14 +218,28 @@ export class JobDefinitionService {
     ].map((row) => em.create(JobDependencyEntity, { ...row, jobId: detail.jobId }));
     if (declared.length > 0) await em.save(declared);
 
+    // A new job is scheduled at once: its runtime row carries its first execution time,
+    // and its schedule goes to Redis without reading anything back.
+    let scheduled: ScheduledJobRow | undefined;
     if (!existing) {
+      scheduled = {
+        job_id: detail.jobId,
+        trigger_type: savedTrigger.triggerType,
+        trigger_description: savedTrigger.triggerDescription,
+        start_date: savedTrigger.startDate,
+        time_zone: savedTrigger.timeZone,
+        revision: savedTrigger.revision,
+        job_state: JobState.SCHEDULING,
+        create_date: detail.createDate,
+      };
+      const next = nextFireAfter(planOf(scheduled), now.getTime());
       await em.insert(JobRuntimeEntity, {
         jobId: detail.jobId,
         jobState: JobState.SCHEDULING,
         lastRunningState: null,
         lastExecutionTime: null,
         lastCompletionTime: null,
-        nextExecutionTime: null,
+        nextExecutionTime: next === null ? null : new Date(next),
       });
     }
     const after = auditedFields(detail, savedTrigger, declared);
@@ -236,7 +254,7 @@ export class JobDefinitionService {
         changes: JSON.stringify(changes),
       });
     }
-    return { jobId: detail.jobId, created: !existing };
+    return { jobId: detail.jobId, created: !existing, scheduled };
   }
 
   /** A job's change history, newest first. */

@@ -120,6 +120,23 @@ export class FireQueue implements OnApplicationShutdown {
     );
   }
 
+  /**
+   * Whether Redis still holds every one-shot fire added since the last full reconcile: a
+   * marker that a flush or a restart without persistence takes away with them.
+   */
+  async oneShotsIntact(): Promise<boolean> {
+    return (await this.connection.exists(this.intactKey)) === 1;
+  }
+
+  async markOneShotsIntact(intact: boolean): Promise<void> {
+    if (intact) await this.connection.set(this.intactKey, String(Date.now()));
+    else await this.connection.del(this.intactKey);
+  }
+
+  private get intactKey(): string {
+    return `${this.config.prefix}:chac:one-shots-intact`;
+  }
+
   /** Starts consuming fires on this manager; BullMQ hands each fire to exactly one manager. */
   start(processor: FireProcessor): void {
     if (this.worker) return;

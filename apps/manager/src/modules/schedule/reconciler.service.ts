@@ -57,16 +57,21 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       [...ACTIVE_STATES],
     );
     const scheduled = new Map((await this.fireQueue.listRecurring()).map((s) => [s.jobId, s.revision]));
+    // One-shot fires are checked one by one only after Redis may have lost some.
+    const oneShotsIntact = await this.fireQueue.oneShotsIntact();
     let upserted = 0;
+    let failed = 0;
     for (const row of rows) {
       const revision = scheduled.get(row.job_id) ?? null;
       scheduled.delete(row.job_id);
       try {
-        if (await this.scheduleSync.apply(row, revision)) upserted++;
+        if (await this.scheduleSync.apply(row, revision, oneShotsIntact)) upserted++;
       } catch (error) {
+        failed++;
         this.logger.warn(`job ${row.job_id}: ${(error as Error).message}`);
       }
     }
+    if (!oneShotsIntact && failed === 0) await this.fireQueue.markOneShotsIntact(true);
     for (const jobId of scheduled.keys()) await this.fireQueue.removeRecurring(jobId);
     const report = { jobs: rows.length, upserted, removed: scheduled.size };
     if (report.removed > 0 || report.upserted > 0) {

@@ -14,11 +14,13 @@ export interface ScheduledJobRow {
   revision: number;
   job_state: number;
   create_date: Date;
+  /** What the runtime row holds; undefined when not read (then it is written). */
+  next_execution_time?: Date | null;
 }
 
 export const SCHEDULED_JOB_SELECT = `
   SELECT t.job_id, t.trigger_type, t.trigger_description, t.start_date, t.time_zone, t.revision,
-         r.job_state, d.create_date
+         r.job_state, d.create_date, r.next_execution_time
     FROM chac_job_trigger_detail t
     JOIN chac_job_runtime_detail r ON r.job_id = t.job_id
     JOIN chac_job_detail d ON d.job_id = t.job_id`;
@@ -66,6 +68,33 @@ export class ScheduleSyncService {
       this.logger.warn(
         `schedule of job ${jobId} not applied yet (${(error as Error).message}); the reconciler will retry`,
       );
+      await this.fireQueue.markOneShotsIntact(false).catch(() => undefined);
+    }
+  }
+
+  /**
+   * A job just created (SCHEDULING, no runs yet): its schedule goes to Redis with no read
+   * of MySQL. A Redis outage only logs; the reconciler adds it later.
+   */
+  async scheduleNewQuietly(row: ScheduledJobRow): Promise<void> {
+    const plan = planOf(row);
+    try {
+      if (plan.kind === 'cron' || plan.kind === 'fixedRate') {
+        await this.fireQueue.upsertRecurring(row.job_id, plan, row.revision);
+      } else if (plan.kind === 'once') {
+        await this.fireQueue.enqueueOnce(row.job_id, plan.atMs);
+      } else if (plan.kind === 'fixedDelay') {
+        await this.fireQueue.enqueueOnce(
+          row.job_id,
+          plan.startMs ?? row.create_date.getTime() + plan.periodMs,
+          'delay',
+        );
+      }
+    } catch (error) {
+      this.logger.warn(
+        `schedule of job ${row.job_id} not applied yet (${(error as Error).message}); the reconciler will retry`,
+      );
+      await this.fireQueue.markOneShotsIntact(false).catch(() => undefined);
     }
   }
 
@@ -74,7 +103,11 @@ export class ScheduleSyncService {
    * `scheduledRevision` is what Redis holds: a revision, null when known to be absent,
    * undefined when unknown. An unchanged recurring schedule is left alone.
    */
-  async apply(row: ScheduledJobRow, scheduledRevision?: number | null): Promise<boolean> {
+  async apply(
+    row: ScheduledJobRow,
+    scheduledRevision?: number | null,
+    oneShotsIntact = false,
+  ): Promise<boolean> {
     const plan = planOf(row);
     const active = ACTIVE_STATES.includes(row.job_state);
     let written = false;
@@ -86,13 +119,21 @@ export class ScheduleSyncService {
     } else if (scheduledRevision !== null) {
       await this.fireQueue.removeRecurring(row.job_id);
     }
-    if (active && plan.kind === 'once') await this.ensureOnce(row.job_id, plan.atMs);
-    if (active && plan.kind === 'fixedDelay') await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
+    // One-shot fires are added when a job is saved or a run ends; they need repairing
+    // only when Redis may have lost them.
+    if (active && !oneShotsIntact) {
+      if (plan.kind === 'once') await this.ensureOnce(row.job_id, plan.atMs);
+      if (plan.kind === 'fixedDelay') await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
+    }
     const next = active ? nextFireAfter(plan, Date.now()) : null;
-    await this.dataSource.query(
-      'UPDATE chac_job_runtime_detail SET next_execution_time = ? WHERE job_id = ?',
-      [next === null ? null : new Date(next), row.job_id],
-    );
+    const stored =
+      row.next_execution_time === undefined ? undefined : (row.next_execution_time?.getTime() ?? null);
+    if (stored !== next) {
+      await this.dataSource.query(
+        'UPDATE chac_job_runtime_detail SET next_execution_time = ? WHERE job_id = ?',
+        [next === null ? null : new Date(next), row.job_id],
+      );
+    }
     return written;
   }
 
@@ -105,7 +146,15 @@ export class ScheduleSyncService {
     const row = rows[0];
     if (!row || !ACTIVE_STATES.includes(row.job_state)) return;
     const plan = planOf(row);
-    if (plan.kind === 'fixedDelay') await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
+    if (plan.kind !== 'fixedDelay') return;
+    try {
+      await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
+    } catch (error) {
+      this.logger.warn(
+        `next occurrence of job ${jobId} not queued (${(error as Error).message}); the reconciler will add it`,
+      );
+      await this.fireQueue.markOneShotsIntact(false).catch(() => undefined);
+    }
   }
 
   private async ensureOnce(jobId: number, atMs: number): Promise<void> {

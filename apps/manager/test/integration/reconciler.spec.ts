@@ -1,0 +1,51 @@
+import { chaconneBody, deleteRedisPrefix } from '@chaconne/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Redis } from 'ioredis';
+import { ReconcilerService } from '../../src/modules/schedule/reconciler.service';
+import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+
+/**
+ * The reconciler re-creates one-shot fires only when Redis may have lost them: a full
+ * pass after a flush (the marker is gone with everything else), quick passes otherwise.
+ */
+const config = testConfig({ CHACONNE_RECONCILE_INTERVAL_MS: '3600000' });
+let app: NestFastifyApplication;
+let baseUrl: string;
+let redis: Redis;
+
+const onceKeys = async (): Promise<string[]> =>
+  (await redis.keys(`${config.prefix}:fire:once-*`)).filter((k) => !k.includes(':logs'));
+
+beforeAll(async () => {
+  ({ app, baseUrl } = await startManagerApp(config));
+  redis = new Redis(config.redisUrl);
+});
+
+afterAll(async () => {
+  await redis.quit();
+  await app.close();
+  await cleanUp(config);
+});
+
+it('puts a one-shot fire back after Redis lost everything, and leaves it alone otherwise', async () => {
+  const startDate = Date.now() + 3_600_000;
+  const persisted = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+    ...chaconneBody('once-recon', 'OnceJob'),
+    trigger: { triggerType: 0, startDate },
+  });
+  expect(persisted.status).toBe(200);
+  const jobId = persisted.body.data;
+  const key = `${config.prefix}:fire:once-${jobId}-${startDate}`;
+  expect(await onceKeys()).toEqual([key]);
+
+  const reconciler = app.get(ReconcilerService);
+  await reconciler.reconcile(); // the first pass is a full one: it marks Redis intact
+  expect(await redis.exists(`${config.prefix}:chac:one-shots-intact`)).toBe(1);
+
+  // Everything of this manager's prefix vanishes (a FLUSHALL on a shared Redis, in effect).
+  await deleteRedisPrefix(config.redisUrl, config.prefix);
+  expect(await onceKeys()).toEqual([]);
+  await reconciler.reconcile();
+  expect(await onceKeys()).toEqual([key]);
+  expect(await redis.exists(`${config.prefix}:chac:one-shots-intact`)).toBe(1);
+});
