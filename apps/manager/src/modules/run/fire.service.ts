@@ -293,14 +293,28 @@ export class FireService implements OnApplicationBootstrap {
     if (lastMs !== null && plannedAt <= lastMs) return true;
     const plan = planOf(job);
     const before = missedBetween(plan, lastMs, plannedAt, now - deadlineMs);
-    // A late tick stands for the whole backlog up to now: it is all one misfire.
-    const after = late ? missedBetween(plan, plannedAt, now + 1, now + 1) : null;
+    // The occurrences after this tick that will get no tick of their own: BullMQ schedules
+    // the next one after the moment it handed this one over. A late tick stands for the
+    // whole backlog up to now: it is all one misfire.
+    const handedOverAt = late ? now : (fire.activatedAt ?? now);
+    const after = missedBetween(plan, plannedAt, handedOverAt + 1, handedOverAt + 1);
     const coveredUpTo = after?.lastMs ?? plannedAt;
     await this.dataSource.query(
       `UPDATE chac_job_runtime_detail SET last_planned_at = ?
         WHERE job_id = ? AND (last_planned_at IS NULL OR last_planned_at < ?)`,
       [new Date(coveredUpTo), job.job_id, new Date(coveredUpTo)],
     );
+    if (!late && after) {
+      // A tick started within its deadline but more than a period late (an overloaded
+      // manager): the occurrences it overtook are recorded, once, and it runs.
+      const n = after.count;
+      await this.runs.recordEnded(
+        job.job_id,
+        new Date(after.firstMs),
+        RunningState.SKIPPED,
+        `misfire: ${after.capped ? 'at least ' : ''}${n} occurrence${n === 1 ? '' : 's'} from ${iso(after.firstMs)} to ${iso(after.lastMs)} skipped: the tick of ${iso(plannedAt)} started ${handedOverAt - plannedAt} ms late`,
+      );
+    }
     if (!late && !before) return true;
 
     const count = (before?.count ?? 0) + (late ? 1 + (after?.count ?? 0) : 0);

@@ -22,6 +22,11 @@ export interface Fire {
   plannedAt: number;
   /** true for a recurring schedule's tick (misfire handling applies). */
   recurring: boolean;
+  /**
+   * When the queue handed the tick over (epoch ms). BullMQ schedules a recurring job's
+   * next tick after this moment, so the occurrences between the tick and it get none.
+   */
+  activatedAt?: number;
   /** Set when the fire launches an existing run (retry, queued run) instead of an occurrence. */
   runId?: number;
 }
@@ -148,6 +153,7 @@ export class FireQueue implements OnApplicationShutdown {
           jobId: job.data.jobId,
           plannedAt: plannedAtOf(job),
           recurring: job.repeatJobKey !== undefined,
+          ...(job.processedOn === undefined ? {} : { activatedAt: job.processedOn }),
           ...(job.data.runId === undefined ? {} : { runId: job.data.runId }),
         }),
       {
