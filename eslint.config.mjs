@@ -45,6 +45,11 @@ export default tseslint.config(
               sourceTag: 'type:e2e',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:sdk', 'type:client', 'type:testing'],
             },
+            // The benchmarks run the SDK in their no-op workers and talk to the manager over HTTP.
+            {
+              sourceTag: 'type:bench',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:sdk', 'type:client', 'type:testing'],
+            },
           ],
         },
       ],
@@ -105,6 +110,10 @@ export default tseslint.config(
             },
             {
               sourceTag: 'type:e2e',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:sdk', 'type:client', 'type:testing'],
+            },
+            {
+              sourceTag: 'type:bench',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:sdk', 'type:client', 'type:testing'],
             },
           ],

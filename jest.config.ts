@@ -11,6 +11,7 @@ const config: Config = {
     '<rootDir>/apps/manager',
     '<rootDir>/apps/demo-worker',
     '<rootDir>/apps/manager-e2e',
+    '<rootDir>/bench',
   ],
 };
 

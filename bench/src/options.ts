@@ -1,0 +1,191 @@
+import { join } from 'node:path';
+import { REPO_ROOT } from './paths';
+
+/** The scenarios, in the order an invocation runs them (substrate after the loads it compares with). */
+export const SCENARIO_NAMES = ['ingest', 'burst', 'sustained', 'substrate', 'footprint'] as const;
+export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** The loads the substrate scenario pushes through plain BullMQ. */
+export type SubstrateLoad = 'burst' | 'sustained';
+
+/** Everything a bench invocation can be told, with the issue's full-scale defaults. */
+export interface BenchOptions {
+  scenarios: ScenarioName[];
+  /** Runs of each scenario (the figures are median, min and max over them). */
+  runs: number;
+  mysqlUrl: string;
+  redisUrl: string;
+  /** Where `<scenario>-<timestamp>.json` and `latest.md` go. */
+  resultsDir: string;
+  /** Keep each run's database and Redis keys (for digging into a run afterwards). */
+  keep: boolean;
+  /** Echo the manager's and workers' output (prefixed) while running. */
+  verbose: boolean;
+  /** Extra settings of every manager started (e.g. CHACONNE_FIRE_CONCURRENCY), to compare configurations. */
+  managerEnv: Record<string, string>;
+  ingest: {
+    requests: number;
+    connections: number;
+    /** Requests sent before each measured phase (not counted); 0 = none. */
+    warmup: number;
+  };
+  burst: { jobs: number; workers: number; persistConcurrency: number };
+  sustained: { jobs: number; seconds: number; managers: number; workers: number; persistConcurrency: number };
+  substrate: { loads: SubstrateLoad[]; burstJobs: number; sustainedJobs: number; seconds: number };
+  footprint: { jobs: number; persistConcurrency: number; settleSeconds: number };
+}
+
+/** Full scale, as the issue defines each scenario. */
+export function defaultOptions(): BenchOptions {
+  return {
+    scenarios: [...SCENARIO_NAMES],
+    runs: 3,
+    mysqlUrl: 'mysql://root@127.0.0.1:3306',
+    redisUrl: 'redis://127.0.0.1:6379',
+    resultsDir: join(REPO_ROOT, 'bench', 'results'),
+    keep: false,
+    verbose: false,
+    managerEnv: {},
+    ingest: { requests: 10_000, connections: 200, warmup: 500 },
+    burst: { jobs: 10_000, workers: 2, persistConcurrency: 100 },
+    sustained: { jobs: 1_000, seconds: 120, managers: 2, workers: 2, persistConcurrency: 100 },
+    substrate: { loads: ['burst', 'sustained'], burstJobs: 10_000, sustainedJobs: 1_000, seconds: 120 },
+    footprint: { jobs: 100_000, persistConcurrency: 100, settleSeconds: 30 },
+  };
+}
+
+export const USAGE = `Usage: node bench/dist/main.js [scenario ...] [options]
+
+Scenarios (default: all, run in this order): ${SCENARIO_NAMES.join(', ')}
+
+Options (each also as an environment variable, e.g. BENCH_RUNS=1):
+  --runs N                  runs of each scenario (default 3)
+  --jobs N                  one scale for every scenario (requests, jobs), e.g. --jobs 200 for a smoke run
+  --ingest-requests N       requests per ingest phase (default 10000)
+  --connections N           ingest concurrency (default 200)
+  --warmup N                unmeasured requests before each ingest phase (default 500)
+  --burst-jobs N            one-shot jobs due at the same second (default 10000)
+  --workers N               worker processes in burst and sustained (default 2)
+  --sustained-jobs N        every-second jobs (default 1000)
+  --seconds N               sustained and substrate-sustained duration (default 120)
+  --managers N              managers in sustained (default 2)
+  --substrate-loads LIST    burst,sustained (default both)
+  --footprint-jobs N        cron jobs defined (default 100000)
+  --settle-seconds N        footprint: steady window after the schedules are in Redis (default 30)
+  --persist-concurrency N   persistJob requests in flight while setting up (default 100)
+  --manager-env K=V,...     extra settings of every manager, e.g. CHACONNE_FIRE_CONCURRENCY=128
+  --mysql-url URL           server only, no database (default mysql://root@127.0.0.1:3306)
+  --redis-url URL           (default redis://127.0.0.1:6379)
+  --results-dir DIR         (default bench/results)
+  --keep                    keep each run's database and Redis keys
+  --verbose                 echo the processes' output
+`;
+
+export class OptionsError extends Error {}
+
+function positiveInt(flag: string, raw: string, min = 1): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min)
+    throw new OptionsError(`${flag} must be an integer >= ${min} (got "${raw}")`);
+  return n;
+}
+
+function isScenario(name: string): name is ScenarioName {
+  return (SCENARIO_NAMES as readonly string[]).includes(name);
+}
+
+type Apply = (options: BenchOptions, value: string) => void;
+
+/** Flags taking a value; the environment variable of `--foo-bar` is `BENCH_FOO_BAR`. */
+const VALUE_FLAGS: Readonly<Record<string, Apply>> = {
+  '--runs': (o, v) => (o.runs = positiveInt('--runs', v)),
+  '--jobs': (o, v) => {
+    const n = positiveInt('--jobs', v);
+    o.ingest.requests = n;
+    o.burst.jobs = n;
+    o.sustained.jobs = n;
+    o.substrate.burstJobs = n;
+    o.substrate.sustainedJobs = n;
+    o.footprint.jobs = n;
+  },
+  '--ingest-requests': (o, v) => (o.ingest.requests = positiveInt('--ingest-requests', v)),
+  '--connections': (o, v) => (o.ingest.connections = positiveInt('--connections', v)),
+  '--warmup': (o, v) => (o.ingest.warmup = positiveInt('--warmup', v, 0)),
+  '--burst-jobs': (o, v) => (o.burst.jobs = o.substrate.burstJobs = positiveInt('--burst-jobs', v)),
+  '--workers': (o, v) => (o.burst.workers = o.sustained.workers = positiveInt('--workers', v)),
+  '--sustained-jobs': (o, v) =>
+    (o.sustained.jobs = o.substrate.sustainedJobs = positiveInt('--sustained-jobs', v)),
+  // The counting window drops 5 s at each end, so anything shorter measures nothing.
+  '--seconds': (o, v) => (o.sustained.seconds = o.substrate.seconds = positiveInt('--seconds', v, 12)),
+  '--managers': (o, v) => (o.sustained.managers = positiveInt('--managers', v)),
+  '--substrate-loads': (o, v) => {
+    const loads = v.split(',').map((l) => l.trim());
+    const bad = loads.filter((l) => l !== 'burst' && l !== 'sustained');
+    if (bad.length > 0 || loads.length === 0)
+      throw new OptionsError(`--substrate-loads takes burst and/or sustained (got "${v}")`);
+    o.substrate.loads = loads as SubstrateLoad[];
+  },
+  '--footprint-jobs': (o, v) => (o.footprint.jobs = positiveInt('--footprint-jobs', v)),
+  '--settle-seconds': (o, v) => (o.footprint.settleSeconds = positiveInt('--settle-seconds', v, 0)),
+  '--persist-concurrency': (o, v) => {
+    const n = positiveInt('--persist-concurrency', v);
+    o.burst.persistConcurrency = o.sustained.persistConcurrency = o.footprint.persistConcurrency = n;
+  },
+  '--manager-env': (o, v) => {
+    for (const pair of v.split(',')) {
+      const match = /^\s*(CHACONNE_[A-Z0-9_]+)=(.*)$/.exec(pair);
+      if (!match?.[1])
+        throw new OptionsError(`--manager-env takes CHACONNE_NAME=value pairs (got "${pair}")`);
+      o.managerEnv[match[1]] = match[2] ?? '';
+    }
+  },
+  '--mysql-url': (o, v) => (o.mysqlUrl = v.replace(/\/+$/, '')),
+  '--redis-url': (o, v) => (o.redisUrl = v),
+  '--results-dir': (o, v) => (o.resultsDir = v),
+};
+
+const BOOLEAN_FLAGS: Readonly<Record<string, (options: BenchOptions) => void>> = {
+  '--keep': (o) => (o.keep = true),
+  '--verbose': (o) => (o.verbose = true),
+};
+
+const envName = (flag: string): string => `BENCH_${flag.slice(2).replace(/-/g, '_').toUpperCase()}`;
+
+/**
+ * Reads the options once: defaults, then `BENCH_*` environment variables, then the
+ * command line (which wins). Throws {@link OptionsError} on anything it does not know.
+ */
+export function parseOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): BenchOptions {
+  const options = defaultOptions();
+  for (const [flag, apply] of Object.entries(VALUE_FLAGS)) {
+    const value = env[envName(flag)]?.trim();
+    if (value) apply(options, value);
+  }
+  for (const [flag, apply] of Object.entries(BOOLEAN_FLAGS)) {
+    const value = env[envName(flag)]?.trim();
+    if (value && value !== '0' && value !== 'false') apply(options);
+  }
+  const scenarios: ScenarioName[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const [flag = '', inline] = arg.startsWith('--') ? arg.split(/=(.*)/s, 2) : [arg];
+    const takesValue = VALUE_FLAGS[flag];
+    const toggle = BOOLEAN_FLAGS[flag];
+    if (takesValue) {
+      const value = inline ?? argv[++i];
+      if (value === undefined) throw new OptionsError(`${flag} needs a value`);
+      takesValue(options, value);
+    } else if (toggle) {
+      toggle(options);
+    } else if (isScenario(arg)) {
+      scenarios.push(arg);
+    } else {
+      throw new OptionsError(`unknown argument "${arg}"\n\n${USAGE}`);
+    }
+  }
+  if (scenarios.length > 0) options.scenarios = SCENARIO_NAMES.filter((name) => scenarios.includes(name));
+  return options;
+}
