@@ -1,18 +1,20 @@
+import { mysqlConnectionOptions } from '@chaconne/testing';
 import { createPool, type Pool } from 'mysql2/promise';
 
-/** Connection settings from a `mysql://user:pass@host:port[/db]` URL. */
+/** A first-attempt run as the scenarios read it from `chac_job_run`. */
+export interface RunRow {
+  job_id: number;
+  planned_at: Date;
+  attempt: number;
+  running_state: number;
+  started_at: Date | null;
+}
+
+/** A small pool on the server, or on one of its databases. */
 function poolOptions(serverUrl: string, database?: string) {
   const url = new URL(serverUrl);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username) || 'root',
-    password: decodeURIComponent(url.password),
-    ...(database === undefined ? {} : { database }),
-    // The manager stores every DATETIME in UTC; read them back as UTC instants.
-    timezone: 'Z',
-    connectionLimit: 4,
-  };
+  if (database !== undefined) url.pathname = `/${database}`;
+  return { ...mysqlConnectionOptions(url.toString(), database !== undefined), connectionLimit: 4 };
 }
 
 /** The MySQL/MariaDB server the bench runs against (no database selected). */

@@ -1,5 +1,6 @@
 import { RunningState } from '@chaconne/contracts';
 import { BenchCluster } from '../cluster';
+import type { RunRow } from '../database';
 import { noopJobBody, oneShotAt } from '../jobs';
 import { countOccurrences, countRepeats } from '../occurrences';
 import type { BenchOptions } from '../options';
@@ -54,14 +55,6 @@ export const BURST_FIGURES: readonly FigureSpec[] = [
   },
   { key: 'persistRate', label: 'set-up: persistJob rate (100 in flight)', unit: 'jobs/s' },
 ];
-
-interface RunRow {
-  job_id: number;
-  planned_at: Date;
-  attempt: number;
-  running_state: number;
-  started_at: Date | null;
-}
 
 /**
  * Burst: `jobs` one-shot NoopJob jobs due at the same whole second D, one manager and

@@ -1,6 +1,7 @@
 import { RunningState } from '@chaconne/contracts';
 import { forEachBounded } from '../admin-api';
 import { BenchCluster } from '../cluster';
+import type { RunRow } from '../database';
 import { cronTrigger, noopJobBody, noopJobKey } from '../jobs';
 import { countOccurrences, countRepeats, secondsBetween } from '../occurrences';
 import type { BenchOptions } from '../options';
@@ -58,14 +59,6 @@ export const SUSTAINED_FIGURES: readonly FigureSpec[] = [
   { key: 'othersCpuPct', label: 'CPU of other processes on the machine (not the run)', unit: '% of a core' },
   { key: 'windowSeconds', label: 'counted window', unit: 's' },
 ];
-
-interface RunRow {
-  job_id: number;
-  planned_at: Date;
-  attempt: number;
-  running_state: number;
-  started_at: Date | null;
-}
 
 /**
  * Sustained: `jobs` NoopJob jobs firing every second (`* * * * * ?`, overlap ALLOW) across

@@ -1,7 +1,11 @@
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 
-function connectionOptions(mysqlUrl: string, withDatabase: boolean) {
+/**
+ * Connection settings from a `mysql://user:pass@host:port/db` URL, reading DATETIMEs as
+ * UTC like the manager stores them; `withDatabase` selects the URL's database.
+ */
+export function mysqlConnectionOptions(mysqlUrl: string, withDatabase: boolean) {
   const url = new URL(mysqlUrl);
   return {
     host: url.hostname,
@@ -14,7 +18,7 @@ function connectionOptions(mysqlUrl: string, withDatabase: boolean) {
 }
 
 export async function dropDatabase(mysqlUrl: string): Promise<void> {
-  const connection = await createConnection(connectionOptions(mysqlUrl, false));
+  const connection = await createConnection(mysqlConnectionOptions(mysqlUrl, false));
   try {
     await connection.query(`DROP DATABASE IF EXISTS \`${new URL(mysqlUrl).pathname.slice(1)}\``);
   } finally {
@@ -23,7 +27,7 @@ export async function dropDatabase(mysqlUrl: string): Promise<void> {
 }
 
 export async function queryDatabase<T>(mysqlUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const connection = await createConnection(connectionOptions(mysqlUrl, true));
+  const connection = await createConnection(mysqlConnectionOptions(mysqlUrl, true));
   try {
     const [rows] = await connection.query(sql, params);
     return rows as T[];

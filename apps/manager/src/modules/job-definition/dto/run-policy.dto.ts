@@ -112,8 +112,20 @@ export function resolveRunPolicy(
   };
 }
 
-/** A stored run policy (older rows have none: the defaults). */
+const parsedPolicies = new Map<string, ResolvedRunPolicy>();
+const PARSED_POLICY_LIMIT = 1_000;
+
+/**
+ * A stored run policy (older rows have none: the defaults). Read on every fire and
+ * outcome, and most jobs share a few policies: parsed ones are reused (frozen).
+ */
 export function storedRunPolicy(json: string | null): ResolvedRunPolicy {
   if (!json) return DEFAULT_RUN_POLICY;
-  return { ...DEFAULT_RUN_POLICY, ...(JSON.parse(json) as Partial<ResolvedRunPolicy>) };
+  let policy = parsedPolicies.get(json);
+  if (!policy) {
+    policy = Object.freeze({ ...DEFAULT_RUN_POLICY, ...(JSON.parse(json) as Partial<ResolvedRunPolicy>) });
+    if (parsedPolicies.size >= PARSED_POLICY_LIMIT) parsedPolicies.clear();
+    parsedPolicies.set(json, policy);
+  }
+  return policy;
 }
