@@ -7,7 +7,8 @@ import { AdminApi } from './admin-api';
 import { BenchDatabase, BenchServer } from './database';
 import type { BenchOptions } from './options';
 import { SCRIPTS } from './paths';
-import { freePort, type ProcessHandle, spawnNode } from './processes';
+import { freePort } from '@chaconne/testing';
+import { type ProcessHandle, spawnNode } from './processes';
 import { deletePrefix } from './redis-store';
 
 /** One run's private corner of the shared MySQL and Redis, and its secrets. */
@@ -121,6 +122,7 @@ export class BenchCluster {
         ...this.options.managerEnv,
       },
       this.options.verbose,
+      this.options.managerNodeArgs,
     );
     this.managers.push(handle);
     await handle.waitForLine(/Chaconne manager ready/, 60_000);

@@ -23,6 +23,8 @@ export interface BenchOptions {
   verbose: boolean;
   /** Extra settings of every manager started (e.g. CHACONNE_FIRE_CONCURRENCY), to compare configurations. */
   managerEnv: Record<string, string>;
+  /** Node.js flags of every manager started, e.g. --cpu-prof for a profile per manager. */
+  managerNodeArgs: string[];
   ingest: {
     requests: number;
     connections: number;
@@ -46,6 +48,7 @@ export function defaultOptions(): BenchOptions {
     keep: false,
     verbose: false,
     managerEnv: {},
+    managerNodeArgs: [],
     ingest: { requests: 10_000, connections: 200, warmup: 500 },
     burst: { jobs: 10_000, workers: 2, persistConcurrency: 100 },
     sustained: { jobs: 1_000, seconds: 120, managers: 2, workers: 2, persistConcurrency: 100 },
@@ -74,6 +77,7 @@ Options (each also as an environment variable, e.g. BENCH_RUNS=1):
   --settle-seconds N        footprint: steady window after the schedules are in Redis (default 30)
   --persist-concurrency N   persistJob requests in flight while setting up (default 100)
   --manager-env K=V,...     extra settings of every manager, e.g. CHACONNE_FIRE_CONCURRENCY=128
+  --manager-node-args ARGS  Node.js flags of every manager, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --mysql-url URL           server only, no database (default mysql://root@127.0.0.1:3306)
   --redis-url URL           (default redis://127.0.0.1:6379)
   --results-dir DIR         (default bench/results)
@@ -139,6 +143,7 @@ const VALUE_FLAGS: Readonly<Record<string, Apply>> = {
       o.managerEnv[match[1]] = match[2] ?? '';
     }
   },
+  '--manager-node-args': (o, v) => (o.managerNodeArgs = v.split(/\s+/).filter((arg) => arg !== '')),
   '--mysql-url': (o, v) => (o.mysqlUrl = v.replace(/\/+$/, '')),
   '--redis-url': (o, v) => (o.redisUrl = v),
   '--results-dir': (o, v) => (o.resultsDir = v),

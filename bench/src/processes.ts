@@ -1,30 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { sleep } from '@chaconne/testing';
 import { REPO_ROOT } from './paths';
 
 /** Lines kept per process: enough to diagnose a failure, bounded over a long run. */
 const KEPT_LINES = 5_000;
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` until it answers a value (not undefined), or fails saying what it waited for. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(everyMs);
-  }
-}
 
 /** A child process whose recent output is kept for diagnostics (and echoed with --verbose). */
 export class ProcessHandle {
@@ -96,29 +76,16 @@ export class ProcessHandle {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
-
 /** Starts a built Node entry point with exactly `env` (plus PATH), output piped to the handle. */
 export function spawnNode(
   name: string,
   script: string,
   env: Record<string, string>,
   echo: boolean,
+  nodeArgs: readonly string[] = [],
 ): ProcessHandle {
   if (!existsSync(script)) throw new Error(`${script} is missing: run \`npm run build\` first`);
-  const child = spawn(process.execPath, [script], {
+  const child = spawn(process.execPath, [...nodeArgs, script], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,46 +1,67 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runBench, type BenchReport } from '../src/main';
-import { parseOptions } from '../src/options';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import type { ScenarioReport } from '../src/report';
 
 /**
- * A small run of the bench harness (ingest 200 requests, burst 200 jobs, BullMQ burst 200
- * jobs, footprint 500 jobs; one run each) against real manager and worker processes, so
- * the harness does not rot. Benchmarks are not tests: nothing here looks at a timing, only
- * that every run completed, nothing went missing or ran twice, and every figure is a number.
+ * A small run of the bench harness as a user starts it: the built entry point
+ * (`node bench/dist/main.js`, what `npm run bench` runs, built by `npm test` first) with
+ * ingest 200 requests, burst 200 jobs, BullMQ burst 200 jobs, footprint 500 jobs, one run
+ * each, against real manager and worker processes, so the harness does not rot.
+ * Benchmarks are not tests: nothing here looks at a timing, only that every run
+ * completed, nothing went missing or ran twice, and every figure is a number.
  */
 const resultsDir = mkdtempSync(join(tmpdir(), 'chac-bench-smoke-'));
-let report: BenchReport;
-const printed: string[] = [];
+const entryPoint = resolve(__dirname, '../dist/main.js');
+let printed: string[] = [];
+let exitCode: number | null = null;
+let reports: ScenarioReport[] = [];
 
 beforeAll(async () => {
-  const options = parseOptions(
-    [
-      'ingest',
-      'burst',
-      'substrate',
-      'footprint',
-      '--runs=1',
-      '--jobs=200',
-      '--footprint-jobs=500',
-      '--warmup=20',
-      '--substrate-loads=burst',
-      '--settle-seconds=1',
-      `--results-dir=${resultsDir}`,
-    ],
-    {},
-  );
-  report = await runBench(options, (line) => printed.push(line));
+  const args = [
+    entryPoint,
+    'ingest',
+    'burst',
+    'substrate',
+    'footprint',
+    '--runs=1',
+    '--jobs=200',
+    '--footprint-jobs=500',
+    '--warmup=20',
+    '--substrate-loads=burst',
+    '--settle-seconds=1',
+    `--results-dir=${resultsDir}`,
+  ];
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, args, {
+      maxBuffer: 16 * 1024 * 1024,
+      timeout: 140_000,
+    });
+    printed = stdout.split('\n');
+    exitCode = 0;
+  } catch (error) {
+    const failed = error as { stdout?: string; stderr?: string; code?: number | string };
+    printed = `${failed.stdout ?? ''}\n${failed.stderr ?? ''}`.split('\n');
+    exitCode = typeof failed.code === 'number' ? failed.code : -1;
+  }
+  reports = jsonFiles().map((file) => JSON.parse(readFileSync(file, 'utf8')) as ScenarioReport);
 }, 150_000);
+
+function jsonFiles(): string[] {
+  return readdirSync(resultsDir)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((name) => join(resultsDir, name));
+}
 
 afterAll(() => {
   rmSync(resultsDir, { recursive: true, force: true });
 });
 
 function scenario(name: string): ScenarioReport {
-  const found = report.scenarios.find((s) => s.name === name);
+  const found = reports.find((s) => s.name === name);
   if (!found) throw new Error(`no ${name} in the report; output:\n${printed.join('\n')}`);
   return found;
 }
@@ -56,7 +77,7 @@ function figure(name: string, key: string): number {
 it('completes every run', () => {
   // A failed run prints `[bench] <scenario> 1/1: FAILED after ...: <why>`.
   expect(printed.filter((line) => /^\[bench\] \w+ \d+\/\d+: FAILED/.test(line))).toEqual([]);
-  expect(report.failedRuns).toBe(0);
+  expect({ exitCode, output: exitCode === 0 ? '' : printed.join('\n') }).toEqual({ exitCode: 0, output: '' });
 });
 
 it('ingest: every persistJob and createTask is answered 2xx and stored', () => {
@@ -87,13 +108,9 @@ it('footprint: manager RSS and Redis bytes per job are measured', () => {
 });
 
 it('writes a JSON file per scenario and latest.md', () => {
-  expect(report.files).toHaveLength(5);
-  for (const file of report.files) expect(existsSync(file)).toBe(true);
-  const json = JSON.parse(readFileSync(report.files[0] ?? '', 'utf8')) as {
-    name: string;
-    machine: { cores: number };
-  };
-  expect(json.name).toBe('ingest');
+  expect(reports.map((r) => r.name).sort()).toEqual(['burst', 'footprint', 'ingest', 'substrate']);
+  const json = JSON.parse(readFileSync(jsonFiles()[0] ?? '', 'utf8')) as { machine: { cores: number } };
   expect(json.machine.cores).toBeGreaterThan(0);
+  expect(existsSync(join(resultsDir, 'latest.md'))).toBe(true);
   expect(readFileSync(join(resultsDir, 'latest.md'), 'utf8')).toContain('| Figure | Median | Min | Max |');
 });

@@ -155,15 +155,20 @@ describe('the first run path', () => {
 
     const unsigned = await send(request(900001), {});
     expect(unsigned.status).toBe(401);
-    const signedHeaders = signBody(stack.secret, request(900002));
-    const tampered = await send(request(900002).replace('run-900002', 'run-evil'), { ...signedHeaders });
+    // Each body is built once: it holds the current time, so a second build may differ.
+    const signed = request(900002);
+    const tampered = await send(signed.replace('run-900002', 'run-evil'), {
+      ...signBody(stack.secret, signed),
+    });
     expect(tampered.status).toBe(401);
-    const wrongSecret = await send(request(900003), { ...signBody('z'.repeat(64), request(900003)) });
+    const otherSecret = request(900003);
+    const wrongSecret = await send(otherSecret, { ...signBody('z'.repeat(64), otherSecret) });
     expect(wrongSecret.status).toBe(401);
 
     // Control: a correctly signed request for an unknown run is accepted and its handler
     // runs, which the worker shows when the manager refuses that run's logs or report.
-    const control = await send(request(900004), { ...signBody(stack.secret, request(900004)) });
+    const controlBody = request(900004);
+    const control = await send(controlBody, { ...signBody(stack.secret, controlBody) });
     expect(control.status).toBe(202);
     await worker.handle.waitForLine(/900004/, 10_000);
     await sleep(1_000);

@@ -8,6 +8,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { ConsoleModule } from './modules/console/console.module';
 import { HealthModule } from './modules/health/health.module';
 import { PolicyModule } from './modules/policy/policy.module';
+import { SqlModule } from './modules/sql/sql.module';
 import { JobDefinitionModule } from './modules/job-definition/job-definition.module';
 import { RedisModule } from './modules/redis/redis.module';
 import { RunModule } from './modules/run/run.module';
@@ -25,6 +26,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot(dataSourceOptions(config.mysqlUrl, flavor)),
         RedisModule,
+        SqlModule,
         PolicyModule,
         AuthModule,
         ScheduleModule,

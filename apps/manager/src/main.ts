@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from './http-app';
 import { NoAdminToken } from './modules/auth/api-token.service';
-import { loadConfig } from './config/manager-config';
+import { loadConfig, logLevelsUpTo } from './config/manager-config';
 import type { SqlFlavor } from './database/data-source-options';
 import { checkRedis, DependencyUnreachable, prepareDatabase } from './preflight';
 
@@ -34,7 +34,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, flavor),
     createHttpAdapter(),
-    APP_OPTIONS,
+    { ...APP_OPTIONS, logger: logLevelsUpTo(config.logLevel) },
   );
   configureApp(app);
   app.enableShutdownHooks();

@@ -5,7 +5,7 @@ import { noopJobBody, oneShotAt } from '../jobs';
 import { countOccurrences, countRepeats } from '../occurrences';
 import type { BenchOptions } from '../options';
 import { runSampler } from '../process-sampler';
-import { sleep } from '../processes';
+import { sleep } from '@chaconne/testing';
 import { RunRecorder, type FigureSpec, type Scenario } from '../scenario';
 import { persistJobs, wholeSecondAfter } from '../setup-jobs';
 import { latencySummary } from '../stats';

@@ -2,7 +2,7 @@ import { BenchCluster } from '../cluster';
 import { cronTrigger, noopJobBody } from '../jobs';
 import type { BenchOptions } from '../options';
 import { ProcessSampler, runSampler } from '../process-sampler';
-import { sleep, waitFor } from '../processes';
+import { sleep, waitFor } from '@chaconne/testing';
 import { prefixFootprint, usedMemory } from '../redis-store';
 import { RunRecorder, type FigureSpec, type Scenario } from '../scenario';
 import { persistJobs } from '../setup-jobs';
@@ -70,10 +70,10 @@ export const footprintScenario: Scenario = {
       );
       out.set('persistRate', persistRate);
       const persistedAt = Date.now();
-      // One BullMQ job scheduler per job, in the fire queue's `repeat` sorted set.
+      // One delayed fire (the next tick) per job, in the fire queue's `delayed` sorted set.
       await waitFor(
-        `${jobs} job schedulers in Redis`,
-        async () => ((await redis.zcard(`${stack.prefix}:fire:repeat`)) >= jobs ? true : undefined),
+        `${jobs} ticks queued in Redis`,
+        async () => ((await redis.zcard(`${stack.prefix}:fire:delayed`)) >= jobs ? true : undefined),
         600_000,
         500,
       );

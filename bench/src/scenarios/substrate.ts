@@ -5,7 +5,7 @@ import { forEachBounded } from '../admin-api';
 import { countOccurrences, type Occurrence, secondsBetween } from '../occurrences';
 import type { BenchOptions, ScenarioName } from '../options';
 import { runSampler } from '../process-sampler';
-import { sleep } from '../processes';
+import { sleep } from '@chaconne/testing';
 import { deletePrefix } from '../redis-store';
 import {
   RunRecorder,

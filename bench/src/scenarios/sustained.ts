@@ -6,7 +6,7 @@ import { cronTrigger, noopJobBody, noopJobKey } from '../jobs';
 import { countOccurrences, countRepeats, secondsBetween } from '../occurrences';
 import type { BenchOptions } from '../options';
 import { type ProcessUsage, runSampler } from '../process-sampler';
-import { sleep, waitFor } from '../processes';
+import { sleep, waitFor } from '@chaconne/testing';
 import { RunRecorder, type FigureSpec, type Scenario } from '../scenario';
 import { persistJobs } from '../setup-jobs';
 import { latencySummary } from '../stats';

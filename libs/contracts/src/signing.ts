@@ -4,6 +4,7 @@ import { ProtocolHeader } from './protocol';
 import { SIGNATURE_MAX_AGE_MS } from './signing-constants';
 
 export { MIN_SECRET_LENGTH, SIGNATURE_MAX_AGE_MS } from './signing-constants';
+export { postSigned, type SignedPost } from './signed-request';
 
 const SCHEME = 'v1';
 

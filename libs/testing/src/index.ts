@@ -1,6 +1,7 @@
 export { bearer, postJson } from './http';
 export type { Envelope } from './http';
 export { waitFor, sleep } from './wait-for';
+export { freePort } from './ports';
 export { dropDatabase, queryDatabase, deleteRedisPrefix, mysqlConnectionOptions } from './stores';
 export { chaconneBody } from './chaconne-body';
 export {

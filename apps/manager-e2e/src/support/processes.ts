@@ -1,7 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   RunningState,
@@ -17,6 +16,8 @@ import {
   chaconneBody,
   deleteRedisPrefix,
   dropDatabase,
+  freePort,
+  sleep,
   type Envelope,
   postJson,
   waitFor,
@@ -97,23 +98,7 @@ export class ProcessHandle {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address) resolve(address.port);
-        else reject(new Error('no port'));
-      });
-    });
-  });
-}
+export { freePort, sleep } from '@chaconne/testing';
 
 function nodeProcess(name: string, script: string, env: Record<string, string>): ProcessHandle {
   const path = join(REPO_ROOT, script);

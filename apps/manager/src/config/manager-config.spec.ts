@@ -1,4 +1,4 @@
-import { loadConfig, SETTINGS } from './manager-config';
+import { loadConfig, logLevelsUpTo, SETTINGS } from './manager-config';
 
 const secret = { CHACONNE_SECRET: 'k'.repeat(40) };
 
@@ -16,6 +16,7 @@ describe('loadConfig', () => {
         prefix: 'chaconne',
         secret: secret.CHACONNE_SECRET,
         timeZone: 'UTC',
+        logLevel: 'log',
         reconcileIntervalMs: 10_000,
         heartbeatIntervalMs: 5_000,
         fireConcurrency: 64,
@@ -36,6 +37,19 @@ describe('loadConfig', () => {
       },
     });
     expect(SETTINGS.find((s) => s.env === 'CHACONNE_SECRET')?.default).toBeNull();
+  });
+
+  it('writes the levels up to CHACONNE_LOG_LEVEL, and refuses an unknown one', () => {
+    const secret = 's'.repeat(32);
+    const at = (level: string) => loadConfig({ CHACONNE_SECRET: secret, CHACONNE_LOG_LEVEL: level });
+    const warn = at('warn');
+    expect(warn.ok && logLevelsUpTo(warn.config.logLevel)).toEqual(['fatal', 'error', 'warn']);
+    expect(logLevelsUpTo('log')).toEqual(['fatal', 'error', 'warn', 'log']);
+    expect(logLevelsUpTo('verbose')).toEqual(['fatal', 'error', 'warn', 'log', 'debug', 'verbose']);
+    expect(at('trace')).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^CHACONNE_LOG_LEVEL: must be one of error, warn, log, debug, verbose/)],
+    });
   });
 
   it('has no default secret, in any mode', () => {

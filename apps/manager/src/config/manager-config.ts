@@ -12,6 +12,8 @@ export interface ManagerConfig {
   prefix: string;
   secret: string;
   timeZone: string;
+  /** The most detailed log level written: error < warn < log < debug < verbose. */
+  logLevel: LogLevelName;
   reconcileIntervalMs: number;
   heartbeatIntervalMs: number;
   fireConcurrency: number;
@@ -38,6 +40,14 @@ export interface ManagerConfig {
   alertSubjectPrefix: string;
   /** At most one mail per job and event kind in this window; 0 = no throttling. */
   alertThrottleMs: number;
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** The levels a logger at `level` writes (fatal always). */
+export function logLevelsUpTo(level: LogLevelName): ('fatal' | LogLevelName)[] {
+  return ['fatal', ...LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1)];
 }
 
 interface Setting {
@@ -153,9 +163,21 @@ export const SETTINGS: readonly Setting[] = [
     },
   },
   {
+    env: 'CHACONNE_LOG_LEVEL',
+    default: 'log',
+    description: `Most detailed log level written: ${LOG_LEVELS.join(', ')} (debug adds a line per job saved and per queued run)`,
+    apply: (value, config) => {
+      const level = LOG_LEVELS.find((l) => l === value);
+      if (!level) return `must be one of ${LOG_LEVELS.join(', ')}`;
+      config.logLevel = level;
+      return null;
+    },
+  },
+  {
     env: 'CHACONNE_RECONCILE_INTERVAL_MS',
     default: '10000',
-    description: 'How often Redis schedules are reconciled with MySQL',
+    description:
+      'How often a manager checks that Redis still holds the fires (a marker a flush or restart takes away); a full pass puts them back when it does not',
     apply: integer('reconcileIntervalMs', 500, 3_600_000),
   },
   {

@@ -1,10 +1,9 @@
 import { type JobDetail, type JobTrace, type Page, RunningState } from '@chaconne/contracts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
 import { FireService } from '../../src/modules/run/fire.service';
 import { chaconneBody, waitFor } from '@chaconne/testing';
-import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
 
 const config = testConfig();
 let app: NestFastifyApplication;
@@ -56,8 +55,10 @@ describe('persistJob', () => {
     });
     expect(detail.body.data.jobRuntime.nextExecutionTime).not.toBeNull();
 
-    const schedulers = await app.get(FireQueue).listRecurring();
-    expect(schedulers).toContainEqual({ jobId: res.body.data, revision: 1 });
+    // Its next tick waits in Redis (every 5 s: at most 5 s away, or just handled and followed by the next).
+    const ticks = await queuedTicks(config, res.body.data);
+    expect(ticks).toHaveLength(1);
+    expect(ticks[0]! - Date.now()).toBeLessThanOrEqual(5_000);
   });
 
   it('survives many concurrent persists of new and same jobs (deadlocks and duplicate keys are retried)', async () => {
@@ -91,7 +92,14 @@ describe('persistJob', () => {
       }[]
     >("SELECT description FROM chac_job_detail WHERE job_name = 'twice'");
     expect(rows).toEqual([{ description: 'changed' }]);
-    expect(await app.get(FireQueue).listRecurring()).toContainEqual({ jobId: first.body.data, revision: 2 });
+    // The new trigger's next occurrence (a Monday noon) is queued.
+    const next = await dataSource.query<{ next_execution_time: Date }[]>(
+      'SELECT next_execution_time FROM chac_job_runtime_detail WHERE job_id = ?',
+      [first.body.data],
+    );
+    const monday = next[0]!.next_execution_time;
+    expect([monday.getUTCDay(), monday.getUTCHours()]).toEqual([1, 12]);
+    expect(await queuedTicks(config, first.body.data)).toContain(monday.getTime());
   });
 
   it.each([
@@ -329,15 +337,17 @@ describe('firing', () => {
   it('records a fire with no live worker as FAILED "no worker available", visible through selectJobTrace', async () => {
     const body = chaconneBody('lonely', 'LonelyJob', '*/1 * * * * ?');
     await adminPost(baseUrl, config, '/job/admin/persistJob', body);
+    // Its run is created RUNNING, then ends FAILED once no worker took it: wait for the end.
     const page = await waitFor(
-      'a run of the lonely job',
+      'an ended run of the lonely job',
       async () => {
         const res = await adminPost<Page<JobTrace>>(baseUrl, config, '/job/admin/selectJobTrace', {
           jobKey: body.jobKey,
           page: 1,
           size: 5,
         });
-        return res.body.data.content.length > 0 ? res.body.data : undefined;
+        const first = res.body.data.content[0];
+        return first && first.runningState !== RunningState.RUNNING ? res.body.data : undefined;
       },
       10_000,
     );

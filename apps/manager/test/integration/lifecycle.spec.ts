@@ -2,8 +2,7 @@ import { JobState, RunningState, type JobKey } from '@chaconne/contracts';
 import { chaconneBody, sleep, waitFor } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
-import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
 
 const config = testConfig();
 let app: NestFastifyApplication;
@@ -49,7 +48,7 @@ async function stateOf(jobId: number): Promise<number> {
 }
 
 async function scheduled(jobId: number): Promise<boolean> {
-  return (await app.get(FireQueue).listRecurring()).some((s) => s.jobId === jobId);
+  return (await queuedTicks(config, jobId)).length > 0;
 }
 
 async function runsOf(

@@ -1,12 +1,14 @@
 import { chaconneBody, deleteRedisPrefix } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { FireQueue, fireJobId } from '../../src/modules/schedule/fire-queue.service';
 import { ReconcilerService } from '../../src/modules/schedule/reconciler.service';
-import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, cleanUp, queuedTicks, startManagerApp, testConfig } from '../support/test-env';
 
 /**
  * The reconciler re-creates one-shot fires only when Redis may have lost them: a full
- * pass after a flush (the marker is gone with everything else), quick passes otherwise.
+ * pass after a flush (the marker is gone with everything else), only a marker check otherwise.
  */
 const config = testConfig({ CHACONNE_RECONCILE_INTERVAL_MS: '3600000' });
 let app: NestFastifyApplication;
@@ -14,7 +16,7 @@ let baseUrl: string;
 let redis: Redis;
 
 const onceKeys = async (): Promise<string[]> =>
-  (await redis.keys(`${config.prefix}:fire:once-*`)).filter((k) => !k.includes(':logs'));
+  (await redis.keys(`${config.prefix}:fire:o*`)).filter((k) => !k.includes(':logs'));
 
 beforeAll(async () => {
   ({ app, baseUrl } = await startManagerApp(config));
@@ -35,17 +37,63 @@ it('puts a one-shot fire back after Redis lost everything, and leaves it alone o
   });
   expect(persisted.status).toBe(200);
   const jobId = persisted.body.data;
-  const key = `${config.prefix}:fire:once-${jobId}-${startDate}`;
+  const key = `${config.prefix}:fire:${fireJobId('once', jobId, startDate)}`;
   expect(await onceKeys()).toEqual([key]);
 
   const reconciler = app.get(ReconcilerService);
   await reconciler.reconcile(); // the first pass is a full one: it marks Redis intact
-  expect(await redis.exists(`${config.prefix}:chac:one-shots-intact`)).toBe(1);
+  expect(await redis.exists(`${config.prefix}:chac:schedules-intact`)).toBe(1);
 
   // Everything of this manager's prefix vanishes (a FLUSHALL on a shared Redis, in effect).
   await deleteRedisPrefix(config.redisUrl, config.prefix);
   expect(await onceKeys()).toEqual([]);
   await reconciler.reconcile();
   expect(await onceKeys()).toEqual([key]);
-  expect(await redis.exists(`${config.prefix}:chac:one-shots-intact`)).toBe(1);
+  expect(await redis.exists(`${config.prefix}:chac:schedules-intact`)).toBe(1);
+});
+
+it('only checks the marker while Redis kept everything, and puts a lost tick back when it did not', async () => {
+  const persisted = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+    ...chaconneBody('cron-recon', 'CronJob', '0 0 3 * * ?'),
+  });
+  expect(persisted.status).toBe(200);
+  const jobId = persisted.body.data;
+  const [next] = await queuedTicks(config, jobId);
+  expect(new Date(next ?? 0).getUTCHours()).toBe(3);
+  const reconciler = app.get(ReconcilerService);
+  await reconciler.reconcile();
+
+  // The tick vanishes behind the manager's back, e.g. a key lost with a failed write.
+  await app.get(FireQueue).drop('tick', jobId, next ?? 0);
+  expect(await queuedTicks(config, jobId)).toEqual([]);
+  expect(await reconciler.reconcileIfNeeded()).toBeNull(); // the marker says nothing was lost
+
+  await app.get(FireQueue).markIntact(false); // what a failed write does
+  const report = await reconciler.reconcileIfNeeded();
+  expect(report).toMatchObject({ failed: 0 });
+  expect(report?.jobs).toBeGreaterThanOrEqual(1);
+  expect(await queuedTicks(config, jobId)).toEqual([next]);
+  expect(await redis.exists(`${config.prefix}:chac:schedules-intact`)).toBe(1);
+});
+
+it('removes the BullMQ job schedulers an earlier version kept, and puts the job on chained ticks', async () => {
+  const persisted = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+    ...chaconneBody('legacy-recon', 'CronJob', '0 0 4 * * ?'),
+  });
+  const jobId = persisted.body.data;
+  // What an earlier manager left: a job scheduler per recurring job in the fire queue.
+  const legacy = new Queue('fire', { connection: { url: config.redisUrl }, prefix: config.prefix });
+  await legacy.upsertJobScheduler(
+    `job-${jobId}`,
+    { pattern: '0 0 4 * * *' },
+    { name: 'fire', data: { jobId, revision: 1 } },
+  );
+  expect(await legacy.getJobSchedulersCount()).toBe(1);
+
+  await app.get(FireQueue).markIntact(false); // a new marker name: the first start after the upgrade finds none
+  await app.get(ReconcilerService).reconcileIfNeeded();
+  expect(await legacy.getJobSchedulersCount()).toBe(0);
+  const ticks = await queuedTicks(config, jobId);
+  expect(ticks.map((t) => new Date(t).getUTCHours())).toEqual([4]);
+  await legacy.close();
 });

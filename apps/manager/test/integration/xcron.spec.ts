@@ -5,12 +5,11 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import type { ManagerConfig } from '../../src/config/manager-config';
-import { FireQueue } from '../../src/modules/schedule/fire-queue.service';
 import { CallbackClient } from '../../src/modules/xcron/callback-client';
 import { CallbackPolicy } from '../../src/modules/xcron/callback-policy';
 import type { XcronResponse } from '../../src/modules/xcron/xcron-codes';
 import type { XcronTask } from '@chaconne/contracts';
-import { cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
 
 jest.setTimeout(30_000);
 
@@ -261,9 +260,7 @@ describe('xcron tasks (callbacks to 127.0.0.1 allowlisted)', () => {
     expect(receiver.to('/cron').length).toBe(settled);
 
     const jobId = await manager.jobIdOf(taskId);
-    expect(await manager.app.get(FireQueue).listRecurring()).not.toContainEqual(
-      expect.objectContaining({ jobId }),
-    );
+    expect(await queuedTicks(manager.config, jobId)).toEqual([]);
     const runs = await manager.runsOf(taskId);
     const query = await manager.query(taskId);
     expect(query.body.data).toMatchObject({

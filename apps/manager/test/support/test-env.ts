@@ -4,7 +4,9 @@ import { randomBytes } from 'node:crypto';
 import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest } from '@chaconne/contracts';
 import { signBody } from '@chaconne/contracts/signing';
 import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
+import { Redis } from 'ioredis';
 import { AppModule } from '../../src/app.module';
+import { fireJobIdPrefix } from '../../src/modules/schedule/fire-queue.service';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from '../../src/http-app';
 import { prepareDatabase } from '../../src/preflight';
@@ -36,6 +38,24 @@ export function testConfig(overrides: Record<string, string> = {}): ManagerConfi
 export async function cleanUp(config: ManagerConfig): Promise<void> {
   await dropDatabase(config.mysqlUrl);
   await deleteRedisPrefix(config.redisUrl, config.prefix);
+}
+
+/** The occurrences (epoch ms) of a recurring job whose ticks wait in Redis, in order. */
+export async function queuedTicks(config: ManagerConfig, jobId: number): Promise<number[]> {
+  const redis = new Redis(config.redisUrl);
+  try {
+    const ids = [
+      ...(await redis.zrange(`${config.prefix}:fire:delayed`, 0, -1)),
+      ...(await redis.lrange(`${config.prefix}:fire:wait`, 0, -1)),
+    ];
+    const prefix = fireJobIdPrefix('tick', jobId);
+    return ids
+      .filter((id) => id.startsWith(prefix))
+      .map((id) => parseInt(id.slice(prefix.length), 36))
+      .sort((a, b) => a - b);
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /** A route as Fastify registered it, e.g. `{ method: 'POST', url: '/worker/runs/:runId/report' }`. */

@@ -615,6 +615,7 @@ export class ChaconneWorker {
       if (deregistered) logger.log(`deregistered ${this.instanceId}`);
       this.registered = false;
     }
+    this.transport.close?.();
   }
 
   /** Whether every accepted run has been reported within `timeoutMs`. */

@@ -24,7 +24,10 @@ class RedisShutdown implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [MANAGER_CONFIG],
-      useFactory: (config: ManagerConfig) => new Redis(config.redisUrl, redisOptions(config.redisUrl)),
+      // Commands issued in the same turn of the event loop (one per run dispatched under load)
+      // share one write. Nothing blocking runs on this client.
+      useFactory: (config: ManagerConfig) =>
+        new Redis(config.redisUrl, { ...redisOptions(config.redisUrl), enableAutoPipelining: true }),
     },
     RedisKeys,
     RedisLock,

@@ -8,7 +8,6 @@ import {
   type ResolvedRunPolicy,
   RunningState,
 } from '@chaconne/contracts';
-import { DataSource } from 'typeorm';
 import { Conflict, NotFound, ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
@@ -27,6 +26,7 @@ import { jobKeyOf, type LaunchableJob, RunLauncher } from './run-launcher.servic
 import { RunOutcomes } from './run-outcomes.service';
 import { RunSlots } from './run-slots.service';
 import { RunStore } from './run-store.service';
+import { SqlBatcher } from '../sql/sql.module';
 
 interface FireJobRow extends ScheduledJobRow, LaunchableJob {
   end_date: Date | null;
@@ -58,7 +58,7 @@ export class FireService implements OnApplicationBootstrap {
   private readonly logger = new Logger(FireService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: SqlBatcher,
     private readonly fireQueue: FireQueue,
     private readonly runs: RunStore,
     private readonly slots: RunSlots,
@@ -80,23 +80,24 @@ export class FireService implements OnApplicationBootstrap {
     }
     const { jobId, plannedAt } = fire;
     const job = await this.load(jobId);
-    if (!job || !ACTIVE_STATES.includes(job.job_state)) {
-      // A schedule outlived its job (deleted, finished, frozen): drop it.
-      if (fire.recurring) await this.fireQueue.removeRecurring(jobId);
-      return;
-    }
+    // A fire that outlived its job (deleted, finished, frozen) is dropped: a recurring job's
+    // chain of ticks ends there, and its next sync queues a new one.
+    if (!job || !ACTIVE_STATES.includes(job.job_state)) return;
     const planned = new Date(plannedAt);
     // End date: the first occurrence after it finishes the job.
     if (job.end_date && plannedAt > job.end_date.getTime()) {
       await this.terminate(job, planned, `end date ${job.end_date.toISOString()} has passed`);
       return;
     }
+    const policy = storedRunPolicy(job.run_policy);
+    // One moment for the chain and the misfire check, so both agree on whether it is late.
+    const now = Date.now();
+    if (fire.recurring && !(await this.queueNextTick(job, policy, plannedAt, now))) return;
     if (job.job_state === JobState.PAUSED) {
       await this.runs.recordEnded(jobId, planned, RunningState.SKIPPED, 'job is paused');
       return;
     }
-    const policy = storedRunPolicy(job.run_policy);
-    if (!(await this.withinDeadline(job, policy, fire))) return;
+    if (!(await this.withinDeadline(job, policy, fire, now))) return;
     if (policy.terminationStrategy !== null) {
       const reason = await this.askTerminationStrategy(job, policy.terminationStrategy, planned);
       if (reason !== null) {
@@ -260,21 +261,54 @@ export class FireService implements OnApplicationBootstrap {
   }
 
   /**
+   * A recurring job's ticks form a chain: each queues the next before anything else, so a
+   * tick that fails or crashes half-way still leaves one (and a redelivered tick queues the
+   * same one again, a no-op). The next one follows this occurrence; after a misfire (a
+   * tick later than its deadline) it follows now, the backlog being one misfire. A tick of
+   * an old trigger revision (the trigger changed while it waited) only joins the chain of
+   * the current trigger and answers false: it is not an occurrence any more.
+   */
+  private async queueNextTick(
+    job: FireJobRow,
+    policy: ResolvedRunPolicy,
+    plannedAt: number,
+    now: number,
+  ): Promise<boolean> {
+    const plan = planOf(job);
+    const current = nextFireAfter(plan, plannedAt - 1) === plannedAt;
+    const late = now - plannedAt > this.recurringDeadlineMs(policy);
+    const next = nextFireAfter(plan, current && !late ? plannedAt : Math.max(plannedAt, now));
+    if (next !== null) await this.fireQueue.enqueue('tick', job.job_id, next);
+    return current;
+  }
+
+  /** How late a fire may start: the job's start deadline, else the misfire threshold for recurring ticks. */
+  private deadlineMs(policy: ResolvedRunPolicy, recurring: boolean): number | null {
+    if (recurring) return this.recurringDeadlineMs(policy);
+    return policy.startDeadlineSeconds === null ? null : policy.startDeadlineSeconds * 1000;
+  }
+
+  private recurringDeadlineMs(policy: ResolvedRunPolicy): number {
+    return policy.startDeadlineSeconds === null
+      ? this.config.misfireThresholdMs
+      : policy.startDeadlineSeconds * 1000;
+  }
+
+  /**
    * Misfires. A tick handled later than the job's start deadline (or, for recurring
    * schedules, the manager's misfire threshold) after its planned time, and any
    * occurrences that never got a tick (no manager ran, Redis lost the schedule), are
    * handled once per outage by the misfire policy: DO_NOTHING records one SKIPPED run
    * for all of them; FIRE_ONCE_NOW runs one of them now. Answers whether this tick runs.
    */
-  private async withinDeadline(job: FireJobRow, policy: ResolvedRunPolicy, fire: Fire): Promise<boolean> {
-    const now = Date.now();
+  private async withinDeadline(
+    job: FireJobRow,
+    policy: ResolvedRunPolicy,
+    fire: Fire,
+    now: number,
+  ): Promise<boolean> {
     const { plannedAt } = fire;
-    const deadlineMs =
-      policy.startDeadlineSeconds !== null
-        ? policy.startDeadlineSeconds * 1000
-        : fire.recurring
-          ? this.config.misfireThresholdMs
-          : null;
+    const deadlineMs = this.deadlineMs(policy, fire.recurring);
     if (deadlineMs === null) return true;
     const lateBy = now - plannedAt;
     const late = lateBy > deadlineMs;
@@ -289,32 +323,21 @@ export class FireService implements OnApplicationBootstrap {
       return false;
     }
     const lastMs = job.last_planned_at?.getTime() ?? null;
-    // A redelivered tick the schedule already moved past: not a misfire, just finish it.
-    if (lastMs !== null && plannedAt <= lastMs) return true;
+    // A redelivered tick (its run, if any, already exists): nothing more to record.
+    if (lastMs !== null && plannedAt === lastMs) return true;
+    // An occurrence an earlier misfire already covered (a redelivered late tick).
+    if (lastMs !== null && plannedAt < lastMs) return false;
     const plan = planOf(job);
     const before = missedBetween(plan, lastMs, plannedAt, now - deadlineMs);
-    // The occurrences after this tick that will get no tick of their own: BullMQ schedules
-    // the next one after the moment it handed this one over. A late tick stands for the
-    // whole backlog up to now: it is all one misfire.
-    const handedOverAt = late ? now : (fire.activatedAt ?? now);
-    const after = missedBetween(plan, plannedAt, handedOverAt + 1, handedOverAt + 1);
+    // A late tick stands for the whole backlog up to now (its next tick follows now): it
+    // is all one misfire.
+    const after = late ? missedBetween(plan, plannedAt, now + 1, now + 1) : null;
     const coveredUpTo = after?.lastMs ?? plannedAt;
-    await this.dataSource.query(
+    await this.sql.query(
       `UPDATE chac_job_runtime_detail SET last_planned_at = ?
         WHERE job_id = ? AND (last_planned_at IS NULL OR last_planned_at < ?)`,
       [new Date(coveredUpTo), job.job_id, new Date(coveredUpTo)],
     );
-    if (!late && after) {
-      // A tick started within its deadline but more than a period late (an overloaded
-      // manager): the occurrences it overtook are recorded, once, and it runs.
-      const n = after.count;
-      await this.runs.recordEnded(
-        job.job_id,
-        new Date(after.firstMs),
-        RunningState.SKIPPED,
-        `misfire: ${after.capped ? 'at least ' : ''}${n} occurrence${n === 1 ? '' : 's'} from ${iso(after.firstMs)} to ${iso(after.lastMs)} skipped: the tick of ${iso(plannedAt)} started ${handedOverAt - plannedAt} ms late`,
-      );
-    }
     if (!late && !before) return true;
 
     const count = (before?.count ?? 0) + (late ? 1 + (after?.count ?? 0) : 0);
@@ -348,7 +371,7 @@ export class FireService implements OnApplicationBootstrap {
     if (!strategy) return null;
     try {
       // Only jobs with a strategy pay for counting their runs.
-      const counted = await this.dataSource.query<{ n: number | string }[]>(
+      const counted = await this.sql.query<{ n: number | string }[]>(
         'SELECT COUNT(*) AS n FROM chac_job_run WHERE job_id = ? AND attempt = 0 AND running_state IN (?, ?)',
         [job.job_id, RunningState.COMPLETED, RunningState.FAILED],
       );
@@ -374,7 +397,7 @@ export class FireService implements OnApplicationBootstrap {
   }
 
   private async runningHolder(jobId: number): Promise<number | null> {
-    const rows = await this.dataSource.query<{ run_id: number | string }[]>(
+    const rows = await this.sql.query<{ run_id: number | string }[]>(
       `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
         WHERE r.job_id = ? AND x.running_state = ?`,
       [jobId, RunningState.RUNNING],
@@ -392,7 +415,7 @@ export class FireService implements OnApplicationBootstrap {
   }
 
   private async load(jobId: number): Promise<FireJobRow | undefined> {
-    const rows = await this.dataSource.query<FireJobRow[]>(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId]);
+    const rows = await this.sql.query<FireJobRow[]>(`${FIRE_SELECT} WHERE t.job_id = ?`, [jobId]);
     return rows[0];
   }
 

@@ -7,8 +7,7 @@ import {
   type RunRequest,
   WorkerRoutes,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
-import axios, { type AxiosInstance } from 'axios';
+import { postSigned } from '@chaconne/contracts/signing';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
@@ -16,24 +15,16 @@ import type { WorkerCandidate } from '../worker-registry/worker-registry.service
 
 export type DispatchResult = { ok: true; duplicate: boolean } | { ok: false; reason: string };
 
-/** Sends signed run requests to workers over keep-alive connections. */
+/**
+ * Sends signed run requests to workers over keep-alive connections, with Node's own
+ * HTTP client: one request per run is the hot path of every fire.
+ */
 @Injectable()
 export class RunDispatcher implements OnApplicationShutdown {
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
-  private readonly http: AxiosInstance;
 
-  constructor(@Inject(MANAGER_CONFIG) private readonly config: ManagerConfig) {
-    this.http = axios.create({
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
-      timeout: config.dispatchTimeoutMs,
-      maxRedirects: 0,
-      validateStatus: () => true,
-      // The body is signed as sent: keep it a string end to end.
-      transformRequest: [(data: unknown) => data],
-    });
-  }
+  constructor(@Inject(MANAGER_CONFIG) private readonly config: ManagerConfig) {}
 
   async send(candidate: WorkerCandidate, request: RunRequest): Promise<DispatchResult> {
     return this.post(candidate.baseUrl + WorkerRoutes.runs, JSON.stringify(request));
@@ -44,27 +35,23 @@ export class RunDispatcher implements OnApplicationShutdown {
     return this.post(baseUrl + WorkerRoutes.cancel(runId), JSON.stringify({ reason }));
   }
 
+  /** POSTs the body as signed; never throws: a failure is a reason. */
   private async post(url: string, body: string): Promise<DispatchResult> {
     try {
-      const response = await this.http.post<Partial<RunAccepted> & { code?: string; msg?: string }>(
+      const { status, text } = await postSigned({
         url,
         body,
-        {
-          headers: {
-            ...signBody(this.config.secret, body),
-            'content-type': RUN_REQUEST_CONTENT_TYPE,
-            [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
-          },
+        secret: this.config.secret,
+        headers: {
+          'content-type': RUN_REQUEST_CONTENT_TYPE,
+          [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
         },
-      );
-      if (response.status === 202 || response.status === 200) {
-        return { ok: true, duplicate: response.data.duplicate === true };
-      }
-      const detail = response.data.code ?? response.data.msg ?? '';
-      return { ok: false, reason: `HTTP ${response.status}${detail ? ` ${detail}` : ''}` };
+        agent: url.startsWith('https:') ? this.httpsAgent : this.httpAgent,
+        timeoutMs: this.config.dispatchTimeoutMs,
+      });
+      return resultOf(status, text);
     } catch (error) {
-      const { code, message } = error as { code?: string; message?: string };
-      return { ok: false, reason: code ?? message ?? 'request failed' };
+      return { ok: false, reason: (error as Error).message };
     }
   }
 
@@ -72,4 +59,17 @@ export class RunDispatcher implements OnApplicationShutdown {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }
+}
+
+function resultOf(status: number, text: string): DispatchResult {
+  let answer: Partial<RunAccepted> & { code?: string; msg?: string } = {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') answer = parsed;
+  } catch {
+    // Not JSON (a proxy's error page): the status says enough.
+  }
+  if (status === 202 || status === 200) return { ok: true, duplicate: answer.duplicate === true };
+  const detail = answer.code ?? answer.msg ?? '';
+  return { ok: false, reason: `HTTP ${status}${detail ? ` ${detail}` : ''}` };
 }

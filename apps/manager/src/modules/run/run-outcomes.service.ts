@@ -7,7 +7,6 @@ import {
   RunningState,
   TriggerType,
 } from '@chaconne/contracts';
-import { DataSource } from 'typeorm';
 import { AlertService, type RunAlert } from '../alert/alert.service';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { retryDelayMs } from '../policy/backoff';
@@ -25,6 +24,7 @@ import {
   type SettledRun,
   type SettlingRun,
 } from './run-store.service';
+import { SqlBatcher } from '../sql/sql.module';
 
 /** Why a run failed, when it matters to what follows. */
 export type FailureKind =
@@ -66,7 +66,7 @@ export class RunOutcomes {
   private readonly logger = new Logger(RunOutcomes.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: SqlBatcher,
     private readonly runs: RunStore,
     private readonly rollup: StatRollup,
     private readonly scheduleSync: ScheduleSyncService,
@@ -104,7 +104,7 @@ export class RunOutcomes {
    * and the run ends FAILED with the reason.
    */
   async cancel(runId: number, reason: string, failure: 'timeout' | 'replaced'): Promise<boolean> {
-    const rows = await this.dataSource.query<{ address: string | null; instance_id: string | null }[]>(
+    const rows = await this.sql.query<{ address: string | null; instance_id: string | null }[]>(
       'SELECT address, instance_id FROM chac_job_run WHERE run_id = ? AND running_state = ?',
       [runId, RunningState.RUNNING],
     );
@@ -155,7 +155,7 @@ export class RunOutcomes {
     // to its retry, or to the run waiting for it (QUEUE_ONE). Every assignment reads only
     // its own column (MySQL does not order a multi-table UPDATE's assignments).
     const handOver = retry || policy.overlapPolicy === OverlapPolicy.QUEUE_ONE;
-    const settled = await this.dataSource.query<{ affectedRows: number }>(
+    const settled = await this.sql.query<{ affectedRows: number }>(
       `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id SET
           r.running_state = ?, r.reason = ?, r.started_at = COALESCE(?, r.started_at), r.finished_at = ?,
           r.result = ?, r.error_message = ?, r.error_stack = ?,
@@ -251,7 +251,7 @@ export class RunOutcomes {
       job.consecutiveFailures + 1 >= policy.maxConsecutiveFailures
     ) {
       const reason = `${policy.maxConsecutiveFailures} consecutive failures: job terminated`;
-      await this.dataSource.query(
+      await this.sql.query(
         "UPDATE chac_job_run SET reason = LEFT(CONCAT(COALESCE(reason, ''), ' — ', ?), 1000) WHERE run_id = ?",
         [reason, run.runId],
       );
@@ -275,7 +275,7 @@ export class RunOutcomes {
   private async scheduleRetry(run: SettledRun, policy: ResolvedRunPolicy, now: number): Promise<void> {
     const retryAt = now + retryDelayMs(policy.retryBackoff, run.attempt + 1);
     const retryId = await this.runs.createRetry(run, new Date(retryAt));
-    await this.dataSource.query(
+    await this.sql.query(
       'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
       [retryId, run.jobId, run.runId],
     );
@@ -294,12 +294,12 @@ export class RunOutcomes {
    * assignments left to right, so the queue is read before it is cleared.)
    */
   private async handToWaiting(run: SettledRun): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       `UPDATE chac_job_runtime_detail SET active_run_id = queued_run_id, queued_run_id = NULL
         WHERE job_id = ? AND active_run_id = ?`,
       [run.jobId, run.runId],
     );
-    const rows = await this.dataSource.query<{ run_id: number | string }[]>(
+    const rows = await this.sql.query<{ run_id: number | string }[]>(
       `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
         WHERE r.job_id = ? AND x.running_state = ? AND x.dispatched_at IS NULL`,
       [run.jobId, RunningState.RUNNING],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { JobState, RunningState } from '@chaconne/contracts';
-import { DataSource } from 'typeorm';
+import { SqlBatcher } from '../sql/sql.module';
 
 /** Refused: `holder` is the run in flight, or null when the job may not start runs now (e.g. it just froze). */
 export type SlotClaim = { acquired: true } | { acquired: false; holder: number | null; jobState: number };
@@ -31,7 +31,7 @@ const SCHEDULED_STATES = [JobState.SCHEDULING, JobState.RUNNING];
  */
 @Injectable()
 export class RunSlots {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly sql: SqlBatcher) {}
 
   /**
    * Takes the slot for `runId`; a slot held by a run that already ended is taken over.
@@ -42,12 +42,12 @@ export class RunSlots {
     const states = scheduled ? SCHEDULED_STATES : null;
     const stateClause = states ? ` AND job_state IN (${states.map(() => '?').join(',')})` : '';
     for (let tries = 0; tries < 3; tries++) {
-      const taken = await this.dataSource.query<{ affectedRows: number }>(
+      const taken = await this.sql.query<{ affectedRows: number }>(
         `UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id IS NULL${stateClause}`,
         [runId, jobId, ...(states ?? [])],
       );
       if (taken.affectedRows === 1) return { acquired: true };
-      const rows = await this.dataSource.query<SlotRow[]>(
+      const rows = await this.sql.query<SlotRow[]>(
         `SELECT r.active_run_id, r.job_state, x.running_state AS holder_state, x.finished_at AS holder_finished_at
            FROM chac_job_runtime_detail r
            LEFT JOIN chac_job_run x ON x.run_id = r.active_run_id WHERE r.job_id = ?`,
@@ -67,7 +67,7 @@ export class RunSlots {
         return { acquired: false, holder: Number(holder), jobState: row.job_state };
       }
       // The holder ended long ago (or is gone) but kept the slot: take it over.
-      const stolen = await this.dataSource.query<{ affectedRows: number }>(
+      const stolen = await this.sql.query<{ affectedRows: number }>(
         'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
         [runId, jobId, holder],
       );
@@ -82,7 +82,7 @@ export class RunSlots {
    * (answers 'acquired'), so no queued run is left behind.
    */
   async enqueue(jobId: number, runId: number): Promise<'queued' | 'acquired' | 'full'> {
-    const queued = await this.dataSource.query<{ affectedRows: number }>(
+    const queued = await this.sql.query<{ affectedRows: number }>(
       `UPDATE chac_job_runtime_detail r SET r.queued_run_id = ?
         WHERE r.job_id = ? AND (r.queued_run_id IS NULL OR r.queued_run_id = ? OR NOT EXISTS
               (SELECT 1 FROM chac_job_run x WHERE x.run_id = r.queued_run_id AND x.running_state = ?))`,
@@ -93,7 +93,7 @@ export class RunSlots {
   }
 
   private async takeQueued(jobId: number, runId: number): Promise<boolean> {
-    const moved = await this.dataSource.query<{ affectedRows: number }>(
+    const moved = await this.sql.query<{ affectedRows: number }>(
       `UPDATE chac_job_runtime_detail SET active_run_id = queued_run_id, queued_run_id = NULL
         WHERE job_id = ? AND active_run_id IS NULL AND queued_run_id = ?`,
       [jobId, runId],

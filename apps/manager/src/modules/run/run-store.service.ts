@@ -16,6 +16,7 @@ import { NotFound } from '../../common/app-error';
 import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
 import { StatRollup } from '../statistics/stat-rollup.service';
+import { SqlBatcher } from '../sql/sql.module';
 
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
 const UNDISPATCHED_GRACE_MS = 10_000;
@@ -150,6 +151,7 @@ export const clip = (text: string | null | undefined, max: number): string | nul
 export class RunStore {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly sql: SqlBatcher,
     private readonly rollup: StatRollup,
   ) {}
 
@@ -159,12 +161,12 @@ export class RunStore {
    * manager died in between) gets the same run back to dispatch.
    */
   async claim(jobId: number, plannedAt: Date, attempt: number, now = new Date()): Promise<ClaimedRun> {
-    const inserted = await this.dataSource.query<{ insertId: number; affectedRows: number }>(
+    const inserted = await this.sql.query<{ insertId: number; affectedRows: number }>(
       'INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, ?, ?, ?)',
       [jobId, plannedAt, attempt, RunningState.RUNNING, now],
     );
     if (inserted.affectedRows === 1) return { runId: inserted.insertId, needsDispatch: true, fresh: true };
-    const rows = await this.dataSource.query<
+    const rows = await this.sql.query<
       Pick<RunRow, 'run_id' | 'running_state' | 'dispatched_at' | 'created_at'>[]
     >(
       'SELECT run_id, running_state, dispatched_at, created_at FROM chac_job_run WHERE job_id = ? AND planned_at = ? AND attempt = ?',
@@ -187,7 +189,7 @@ export class RunStore {
   async claimManual(jobId: number, at: Date): Promise<ClaimedRun & { plannedAt: Date }> {
     for (let offset = 0; offset < 1_000; offset++) {
       const plannedAt = new Date(at.getTime() + offset);
-      const inserted = await this.dataSource.query<{ insertId: number; affectedRows: number }>(
+      const inserted = await this.sql.query<{ insertId: number; affectedRows: number }>(
         'INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, created_at) VALUES (?, ?, 0, ?, ?)',
         [jobId, plannedAt, RunningState.RUNNING, new Date()],
       );
@@ -209,7 +211,7 @@ export class RunStore {
     reason: string,
   ): Promise<void> {
     const now = new Date();
-    const inserted = await this.dataSource.query<{ affectedRows: number }>(
+    const inserted = await this.sql.query<{ affectedRows: number }>(
       `INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, running_state, reason, created_at, finished_at)
        VALUES (?, ?, 0, ?, ?, ?, ?)`,
       [jobId, plannedAt, state, reason, now, now],
@@ -222,14 +224,14 @@ export class RunStore {
    * managers firing in parallel cannot exceed it.
    */
   async countOccurrence(jobId: number): Promise<Occurrence> {
-    const counted = await this.dataSource.query<{ affectedRows: number }>(
+    const counted = await this.sql.query<{ affectedRows: number }>(
       `UPDATE chac_job_runtime_detail r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id
           SET r.run_count = r.run_count + 1
         WHERE r.job_id = ? AND (t.repeat_count < 0 OR r.run_count < t.repeat_count)`,
       [jobId],
     );
     if (counted.affectedRows === 0) return { allowed: false, last: false };
-    const rows = await this.dataSource.query<{ run_count: number; repeat_count: number }[]>(
+    const rows = await this.sql.query<{ run_count: number; repeat_count: number }[]>(
       `SELECT r.run_count, t.repeat_count FROM chac_job_runtime_detail r
          JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.job_id = ?`,
       [jobId],
@@ -256,14 +258,14 @@ export class RunStore {
   ): Promise<void> {
     const deadline = timeoutMs > 0 ? new Date(now.getTime() + timeoutMs + DEADLINE_GRACE_MS) : null;
     if (!execution) {
-      await this.dataSource.query(
+      await this.sql.query(
         `UPDATE chac_job_run SET dispatched_at = ?, instance_id = ?, address = ?, deadline_at = ?
           WHERE run_id = ? AND running_state = ?`,
         [now, instanceId, address, deadline, runId, RunningState.RUNNING],
       );
       return;
     }
-    await this.dataSource.query(
+    await this.sql.query(
       `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id
           SET r.dispatched_at = ?, r.instance_id = ?, r.address = ?, r.deadline_at = ?,
               x.last_execution_time = ?, x.next_execution_time = ?
@@ -274,7 +276,7 @@ export class RunStore {
 
   /** The job's execution times, for an occurrence whose run was not sent to a worker. */
   async recordExecution(jobId: number, nextExecution: Date | null): Promise<void> {
-    await this.dataSource.query(
+    await this.sql.query(
       'UPDATE chac_job_runtime_detail SET last_execution_time = ?, next_execution_time = ? WHERE job_id = ?',
       [new Date(), nextExecution, jobId],
     );
@@ -285,7 +287,7 @@ export class RunStore {
    * definition, trigger type and runtime counters.
    */
   async loadSettling(runId: number): Promise<SettlingRun> {
-    const rows = await this.dataSource.query<SettlingRow[]>(
+    const rows = await this.sql.query<SettlingRow[]>(
       `SELECT r.job_id, r.instance_id, r.planned_at, r.attempt, r.first_run_id, r.running_state, t.trigger_type,
               d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.email, d.retries, d.timeout,
               d.run_policy, x.job_state, x.consecutive_failures, x.consecutive_timeouts, x.freeze_count
@@ -337,10 +339,10 @@ export class RunStore {
       finishedAt: outcome.finishedAt.toISOString(),
       receivedAt: new Date().toISOString(),
     });
-    await this.dataSource.query(
-      'UPDATE chac_job_run SET late_report = ? WHERE run_id = ? AND late_report IS NULL',
-      [late, runId],
-    );
+    await this.sql.query('UPDATE chac_job_run SET late_report = ? WHERE run_id = ? AND late_report IS NULL', [
+      late,
+      runId,
+    ]);
   }
 
   /**
@@ -349,7 +351,7 @@ export class RunStore {
    */
   async createRetry(failed: SettledRun, notBefore: Date): Promise<number> {
     const attempt = failed.attempt + 1;
-    const inserted = await this.dataSource.query<{ insertId: number; affectedRows: number }>(
+    const inserted = await this.sql.query<{ insertId: number; affectedRows: number }>(
       `INSERT IGNORE INTO chac_job_run (job_id, planned_at, attempt, first_run_id, running_state, not_before, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [
@@ -363,7 +365,7 @@ export class RunStore {
       ],
     );
     if (inserted.affectedRows === 1) return inserted.insertId;
-    const rows = await this.dataSource.query<{ run_id: number | string }[]>(
+    const rows = await this.sql.query<{ run_id: number | string }[]>(
       'SELECT run_id FROM chac_job_run WHERE job_id = ? AND planned_at = ? AND attempt = ?',
       [failed.jobId, failed.plannedAt, attempt],
     );
@@ -372,7 +374,7 @@ export class RunStore {
 
   /** A run still waiting to be sent (a retry or a queued run), with the instance of its previous attempt. */
   async pendingLaunch(runId: number): Promise<PendingLaunch | null> {
-    const rows = await this.dataSource.query<
+    const rows = await this.sql.query<
       {
         run_id: number | string;
         job_id: number;
@@ -417,7 +419,7 @@ export class RunStore {
       .map(() => '(?, (SELECT job_id FROM chac_job_run WHERE run_id = ?), ?, ?, ?)')
       .join(', ');
     try {
-      await this.dataSource.query(
+      await this.sql.query(
         `INSERT INTO chac_job_log (run_id, job_id, level, message, logged_at) VALUES ${rows}`,
         values.flatMap((v) => [runId, runId, ...v]),
       );
@@ -433,7 +435,7 @@ export class RunStore {
   }
 
   private async jobIdOf(runId: number): Promise<number> {
-    const rows = await this.dataSource.query<Pick<RunRow, 'job_id'>[]>(
+    const rows = await this.sql.query<Pick<RunRow, 'job_id'>[]>(
       'SELECT job_id FROM chac_job_run WHERE run_id = ?',
       [runId],
     );

@@ -1,18 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { type Job, Queue, Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { redisOptions } from '../redis/redis.module';
-import { repeatStrategy, toRepeatPattern } from '../trigger/repeat-strategy';
-import type { TriggerPlan } from '../trigger/trigger-plan';
 
-/** What a fire carries. No secrets: payloads sit in Redis in clear. */
+/** What a fire carries. No secrets: payloads sit in Redis in clear. Kept short (see below). */
 export interface FireJobData {
   jobId: number;
-  /** Trigger revision the scheduler was created from (recurring fires). */
-  revision?: number;
-  /** Planned occurrence for one-shot fires (epoch ms). */
+  /** The occurrence (epoch ms); absent on a run launch. */
   plannedAt?: number;
+  /** Set on a recurring schedule's tick. */
+  recurring?: true;
   /** A run that exists and waits to be sent: a retry after its backoff, or a queued run. */
   runId?: number;
 }
@@ -20,38 +18,47 @@ export interface FireJobData {
 export interface Fire {
   jobId: number;
   plannedAt: number;
-  /** true for a recurring schedule's tick (misfire handling applies). */
+  /** true for a recurring schedule's tick (misfire handling applies, and it queues the next tick). */
   recurring: boolean;
-  /**
-   * When the queue handed the tick over (epoch ms). BullMQ schedules a recurring job's
-   * next tick after this moment, so the occurrences between the tick and it get none.
-   */
-  activatedAt?: number;
   /** Set when the fire launches an existing run (retry, queued run) instead of an occurrence. */
   runId?: number;
 }
 
 export type FireProcessor = (fire: Fire) => Promise<void>;
 
-export interface RecurringSchedule {
-  jobId: number;
-  revision: number | null;
+/** Kinds of fire: a recurring tick, a one-shot, a fixed-delay occurrence. */
+export type FireKind = 'tick' | 'once' | 'delay';
+const ID_LETTER: Readonly<Record<FireKind, string>> = { tick: 't', once: 'o', delay: 'd' };
+
+/**
+ * A fire's BullMQ job id: one per (job, occurrence), so a fire queued twice (two managers,
+ * a reconcile pass) is one fire. Base 36 keeps it short: BullMQ stores a job's options
+ * (which hold the id) as one hash field, and Redis keeps a hash whose values are all
+ * under 64 bytes in its compact encoding, about a third of the size (BENCHMARKS.md).
+ */
+export function fireJobId(kind: FireKind, jobId: number, atMs: number): string {
+  return `${fireJobIdPrefix(kind, jobId)}${atMs.toString(36)}`;
+}
+
+/** What every fire id of this kind and job starts with (the occurrence follows, in base 36). */
+export function fireJobIdPrefix(kind: FireKind, jobId: number): string {
+  return `${ID_LETTER[kind]}${jobId.toString(36)}.`;
 }
 
 const QUEUE_NAME = 'fire';
 const FIRE_LOCK_MS = 10_000;
-const SCHEDULER_PREFIX = 'job-';
-const JOB_OPTIONS = {
-  removeOnComplete: true,
-  removeOnFail: { count: 1000 },
-  // A fire that failed on a MySQL or Redis blip is tried again; the run's unique key keeps it single.
-  attempts: 5,
-  backoff: { type: 'exponential', delay: 500 },
-} as const;
+/**
+ * A fire that fails (a MySQL or Redis blip) is tried again within the same delivery, after
+ * 0.5, 1, 2 and 4 s; the run's unique key keeps it single. Done here rather than with
+ * BullMQ's `attempts`, so that fires carry no job options and stay small in Redis.
+ */
+const FIRE_ATTEMPTS = 5;
+const FIRE_RETRY_BASE_MS = 500;
 
 /**
- * The one seam to BullMQ: recurring schedules (one job scheduler per job), one-shot
- * delayed fires, and the worker that consumes fires. Nothing else imports bullmq.
+ * The one seam to BullMQ: delayed fires (each recurring job has exactly its next tick
+ * queued, and each tick queues the one after it), and the worker that consumes them.
+ * Nothing else imports bullmq.
  */
 @Injectable()
 export class FireQueue implements OnApplicationShutdown {
@@ -63,57 +70,28 @@ export class FireQueue implements OnApplicationShutdown {
 
   constructor(@Inject(MANAGER_CONFIG) private readonly config: ManagerConfig) {
     this.connection = new Redis(config.redisUrl, redisOptions(config.redisUrl));
-    this.queue = new Queue<FireJobData>(QUEUE_NAME, {
-      connection: this.connection,
-      prefix: config.prefix,
-      settings: { repeatStrategy: repeatStrategy(config.timeZone) },
-    });
+    this.queue = new Queue<FireJobData>(QUEUE_NAME, { connection: this.connection, prefix: config.prefix });
     this.queue.on('error', (error) => {
       this.logger.warn(`queue: ${error.message}`);
     });
   }
 
-  async upsertRecurring(
-    jobId: number,
-    plan: Extract<TriggerPlan, { kind: 'cron' | 'fixedRate' }>,
-    revision: number,
-  ): Promise<void> {
-    const startMs = plan.kind === 'cron' ? plan.startMs : plan.anchorMs;
-    await this.queue.upsertJobScheduler(
-      `${SCHEDULER_PREFIX}${jobId}`,
-      {
-        pattern: toRepeatPattern(plan),
-        ...(plan.kind === 'cron' ? { tz: plan.timeZone } : {}),
-        ...(startMs ? { startDate: startMs } : {}),
-      },
-      { name: QUEUE_NAME, data: { jobId, revision }, opts: JOB_OPTIONS },
-    );
+  /**
+   * Queues a fire of occurrence `atMs` (a recurring tick, a one-shot, a fixed-delay
+   * occurrence); idempotent per (job, occurrence) while it waits.
+   */
+  async enqueue(kind: FireKind, jobId: number, atMs: number): Promise<void> {
+    const data: FireJobData =
+      kind === 'tick' ? { jobId, plannedAt: atMs, recurring: true } : { jobId, plannedAt: atMs };
+    await this.queue.add(QUEUE_NAME, data, {
+      jobId: fireJobId(kind, jobId, atMs),
+      delay: Math.max(0, atMs - Date.now()),
+    });
   }
 
-  async removeRecurring(jobId: number): Promise<void> {
-    await this.queue.removeJobScheduler(`${SCHEDULER_PREFIX}${jobId}`);
-  }
-
-  async listRecurring(): Promise<RecurringSchedule[]> {
-    const schedulers = await this.queue.getJobSchedulers(0, -1);
-    const result: RecurringSchedule[] = [];
-    for (const scheduler of schedulers) {
-      if (!scheduler.key.startsWith(SCHEDULER_PREFIX)) continue;
-      result.push({
-        jobId: Number(scheduler.key.slice(SCHEDULER_PREFIX.length)),
-        revision: scheduler.template?.data?.revision ?? null,
-      });
-    }
-    return result;
-  }
-
-  /** A single fire at `atMs`; idempotent per (job, occurrence) through the BullMQ job id. */
-  async enqueueOnce(jobId: number, atMs: number, kind: 'once' | 'delay' = 'once'): Promise<void> {
-    await this.queue.add(
-      QUEUE_NAME,
-      { jobId, plannedAt: atMs },
-      { ...JOB_OPTIONS, jobId: `${kind}-${jobId}-${atMs}`, delay: Math.max(0, atMs - Date.now()) },
-    );
+  /** Takes a waiting fire out of the queue (not one being handled: that one finds its job inactive). */
+  async drop(kind: FireKind, jobId: number, atMs: number): Promise<void> {
+    await this.queue.remove(fireJobId(kind, jobId, atMs));
   }
 
   /** Launches an existing run at `atMs` (a retry after its backoff, a queued run); idempotent per run. */
@@ -121,25 +99,41 @@ export class FireQueue implements OnApplicationShutdown {
     await this.queue.add(
       QUEUE_NAME,
       { jobId, runId, plannedAt: atMs },
-      { ...JOB_OPTIONS, jobId: `run-${runId}`, delay: Math.max(0, atMs - Date.now()) },
+      { jobId: `r${runId.toString(36)}`, delay: Math.max(0, atMs - Date.now()) },
     );
   }
 
   /**
-   * Whether Redis still holds every one-shot fire added since the last full reconcile: a
-   * marker that a flush or a restart without persistence takes away with them.
+   * Removes the BullMQ job schedulers that versions before chained ticks kept, one per
+   * recurring job (nothing adds them any more); answers how many there were.
    */
-  async oneShotsIntact(): Promise<boolean> {
-    return (await this.connection.exists(this.intactKey)) === 1;
+  async removeLegacySchedulers(): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const page = await this.queue.getJobSchedulers(0, 999);
+      if (page.length === 0) return removed;
+      for (const scheduler of page) await this.queue.removeJobScheduler(scheduler.key);
+      removed += page.length;
+    }
   }
 
-  async markOneShotsIntact(intact: boolean): Promise<void> {
+  /**
+   * When the last full reconcile pass ended, if Redis kept everything since: a marker that a
+   * flush or a restart without persistence takes away with the fires, and that any failed
+   * fire or schedule write deletes. null: Redis may have lost fires.
+   */
+  async intactSince(): Promise<number | null> {
+    const value = await this.connection.get(this.intactKey);
+    return value === null ? null : Number(value);
+  }
+
+  async markIntact(intact: boolean): Promise<void> {
     if (intact) await this.connection.set(this.intactKey, String(Date.now()));
     else await this.connection.del(this.intactKey);
   }
 
   private get intactKey(): string {
-    return `${this.config.prefix}:chac:one-shots-intact`;
+    return `${this.config.prefix}:chac:schedules-intact`;
   }
 
   /** Starts consuming fires on this manager; BullMQ hands each fire to exactly one manager. */
@@ -148,14 +142,31 @@ export class FireQueue implements OnApplicationShutdown {
     this.workerConnection = new Redis(this.config.redisUrl, redisOptions(this.config.redisUrl));
     this.worker = new Worker<FireJobData>(
       QUEUE_NAME,
-      async (job) =>
-        processor({
+      async (job) => {
+        const fire: Fire = {
           jobId: job.data.jobId,
-          plannedAt: plannedAtOf(job),
-          recurring: job.repeatJobKey !== undefined,
-          ...(job.processedOn === undefined ? {} : { activatedAt: job.processedOn }),
+          plannedAt: job.data.plannedAt ?? job.timestamp + (job.opts.delay ?? 0),
+          recurring: job.data.recurring === true,
           ...(job.data.runId === undefined ? {} : { runId: job.data.runId }),
-        }),
+        };
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await processor(fire);
+            return;
+          } catch (error) {
+            if (attempt >= FIRE_ATTEMPTS) {
+              // A recurring tick that never ran queued no next tick: the next reconcile check
+              // (not the next full pass) must repair it.
+              await this.markIntact(false).catch(() => undefined);
+              throw error;
+            }
+            this.logger.warn(
+              `fire ${job.id ?? '?'} failed (attempt ${attempt}), trying again: ${(error as Error).message}`,
+            );
+            await sleep(FIRE_RETRY_BASE_MS * 2 ** (attempt - 1));
+          }
+        }
+      },
       {
         connection: this.workerConnection,
         prefix: this.config.prefix,
@@ -165,16 +176,15 @@ export class FireQueue implements OnApplicationShutdown {
         // twice by a falsely stalled lock is a no-op thanks to the run's unique key.
         lockDuration: FIRE_LOCK_MS,
         stalledInterval: FIRE_LOCK_MS / 2,
-        settings: { repeatStrategy: repeatStrategy(this.config.timeZone) },
+        removeOnComplete: { count: 0 },
+        removeOnFail: { count: 1000 },
       },
     );
     this.worker.on('error', (error) => {
       this.logger.warn(`worker: ${error.message}`);
     });
     this.worker.on('failed', (job, error) => {
-      this.logger.warn(
-        `fire ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'}): ${error.message}`,
-      );
+      this.logger.error(`fire ${job?.id ?? '?'} failed ${FIRE_ATTEMPTS} times: ${error.message}`);
     });
   }
 
@@ -190,10 +200,7 @@ export class FireQueue implements OnApplicationShutdown {
   }
 }
 
-/** The occurrence a fire belongs to: the scheduler's slot, else the one-shot's planned time. */
-function plannedAtOf(job: Job<FireJobData>): number {
-  const prevMillis = (job.opts as { prevMillis?: number }).prevMillis;
-  if (job.repeatJobKey && typeof prevMillis === 'number') return prevMillis;
-  if (typeof job.data.plannedAt === 'number') return job.data.plannedAt;
-  return job.timestamp + (job.opts.delay ?? 0);
-}
+const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });

@@ -17,15 +17,23 @@ import {
 } from './schedule-sync.service';
 
 export interface ReconcileReport {
+  /** Active jobs whose fires were checked. */
   jobs: number;
-  upserted: number;
-  removed: number;
+  /** Jobs whose check failed (tried again at the next interval). */
+  failed: number;
 }
 
+/** Jobs handled per page: memory stays flat whatever the job count. */
+const PAGE = 1_000;
+const ACTIVE_IN = `(${ACTIVE_STATES.map(() => '?').join(',')})`;
+
 /**
- * Makes Redis match MySQL: at start and then every `reconcileIntervalMs`. Redis holds
- * nothing that cannot be rebuilt, so after a FLUSHALL or a Redis restart every active
- * schedule comes back within one interval, without restarting the manager.
+ * Makes Redis hold what MySQL describes. Every `reconcileIntervalMs` one manager checks a
+ * marker that a Redis flush or restart takes away with the fires (and that any failed
+ * fire or schedule write deletes); when it is gone, a full pass pages through every
+ * active job and queues what is missing. So after a FLUSHALL every active schedule comes
+ * back within one interval without a restart, and an idle manager with 100,000 jobs does
+ * one Redis read per interval. (Redis must not evict keys, which BullMQ requires too.)
  */
 @Injectable()
 export class ReconcilerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -39,7 +47,12 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     lock: RedisLock,
     @Inject(MANAGER_CONFIG) config: ManagerConfig,
   ) {
-    this.duty = lock.periodic('reconcile', config.reconcileIntervalMs, () => this.reconcile(), this.logger);
+    this.duty = lock.periodic(
+      'reconcile',
+      config.reconcileIntervalMs,
+      () => this.reconcileIfNeeded(),
+      this.logger,
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -51,34 +64,44 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
     await this.duty.stop();
   }
 
-  async reconcile(): Promise<ReconcileReport> {
-    const rows = await this.dataSource.query<ScheduledJobRow[]>(
-      `${SCHEDULED_JOB_SELECT} WHERE r.job_state IN (${ACTIVE_STATES.map(() => '?').join(',')})`,
-      [...ACTIVE_STATES],
-    );
-    const scheduled = new Map((await this.fireQueue.listRecurring()).map((s) => [s.jobId, s.revision]));
-    // One-shot fires are checked one by one only after Redis may have lost some.
-    const oneShotsIntact = await this.fireQueue.oneShotsIntact();
-    let upserted = 0;
-    let failed = 0;
-    for (const row of rows) {
-      const revision = scheduled.get(row.job_id) ?? null;
-      scheduled.delete(row.job_id);
-      try {
-        if (await this.scheduleSync.apply(row, revision, oneShotsIntact)) upserted++;
-      } catch (error) {
-        failed++;
-        this.logger.warn(`job ${row.job_id}: ${(error as Error).message}`);
-      }
-    }
-    if (!oneShotsIntact && failed === 0) await this.fireQueue.markOneShotsIntact(true);
-    for (const jobId of scheduled.keys()) await this.fireQueue.removeRecurring(jobId);
-    const report = { jobs: rows.length, upserted, removed: scheduled.size };
-    if (report.removed > 0 || report.upserted > 0) {
-      this.logger.log(
-        `reconciled ${report.jobs} jobs: ${report.upserted} schedules written, ${report.removed} removed`,
+  /** A full pass when Redis may have lost something; else nothing. */
+  async reconcileIfNeeded(): Promise<ReconcileReport | null> {
+    if ((await this.fireQueue.intactSince()) !== null) return null;
+    return this.reconcile(false);
+  }
+
+  /**
+   * The full pass: every active job's next fire queued (no-ops for those that are).
+   * One-shot fires are checked one by one only when Redis may have lost some (`intact`
+   * false; read from the marker when not given).
+   */
+  async reconcile(intact?: boolean): Promise<ReconcileReport> {
+    intact ??= (await this.fireQueue.intactSince()) !== null;
+    const report: ReconcileReport = { jobs: 0, failed: 0 };
+    for (let after = 0; ;) {
+      const rows = await this.dataSource.query<ScheduledJobRow[]>(
+        `${SCHEDULED_JOB_SELECT} WHERE r.job_state IN ${ACTIVE_IN} AND t.job_id > ? ORDER BY t.job_id LIMIT ?`,
+        [...ACTIVE_STATES, after, PAGE],
       );
+      if (rows.length === 0) break;
+      await Promise.all(
+        rows.map(async (row) => {
+          try {
+            await this.scheduleSync.apply(row, intact);
+          } catch (error) {
+            report.failed++;
+            this.logger.warn(`job ${row.job_id}: ${(error as Error).message}`);
+          }
+        }),
+      );
+      report.jobs += rows.length;
+      after = rows[rows.length - 1]?.job_id ?? after;
     }
+    const legacy = await this.fireQueue.removeLegacySchedulers();
+    if (legacy > 0)
+      this.logger.log(`removed ${legacy} job schedulers of an earlier version (now chained ticks)`);
+    if (report.failed === 0) await this.fireQueue.markIntact(true);
+    if (!intact) this.logger.log(`reconciled ${report.jobs} active jobs (${report.failed} failed)`);
     return report;
   }
 }

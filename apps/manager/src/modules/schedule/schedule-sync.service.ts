@@ -11,7 +11,6 @@ export interface ScheduledJobRow {
   trigger_description: string;
   start_date: Date | null;
   time_zone: string;
-  revision: number;
   job_state: number;
   create_date: Date;
   /** What the runtime row holds; undefined when not read (then it is written). */
@@ -19,7 +18,7 @@ export interface ScheduledJobRow {
 }
 
 export const SCHEDULED_JOB_SELECT = `
-  SELECT t.job_id, t.trigger_type, t.trigger_description, t.start_date, t.time_zone, t.revision,
+  SELECT t.job_id, t.trigger_type, t.trigger_description, t.start_date, t.time_zone,
          r.job_state, d.create_date, r.next_execution_time
     FROM chac_job_trigger_detail t
     JOIN chac_job_runtime_detail r ON r.job_id = t.job_id
@@ -47,17 +46,20 @@ export class ScheduleSyncService {
     private readonly fireQueue: FireQueue,
   ) {}
 
+  /** Applies one job's schedule; a failure also tells the reconciler that Redis may be missing it. */
   async sync(jobId: number): Promise<void> {
-    const rows = await this.dataSource.query<ScheduledJobRow[]>(
-      `${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`,
-      [jobId],
-    );
-    const row = rows[0];
-    if (!row) {
-      await this.fireQueue.removeRecurring(jobId);
-      return;
+    try {
+      const rows = await this.dataSource.query<ScheduledJobRow[]>(
+        `${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`,
+        [jobId],
+      );
+      const row = rows[0];
+      // A deleted job: its queued tick finds no job and queues no next one.
+      if (row) await this.apply(row);
+    } catch (error) {
+      await this.fireQueue.markIntact(false).catch(() => undefined);
+      throw error;
     }
-    await this.apply(row);
   }
 
   /** Like {@link sync}, but a Redis outage only logs: the reconciler repairs it later. */
@@ -68,64 +70,56 @@ export class ScheduleSyncService {
       this.logger.warn(
         `schedule of job ${jobId} not applied yet (${(error as Error).message}); the reconciler will retry`,
       );
-      await this.fireQueue.markOneShotsIntact(false).catch(() => undefined);
     }
   }
 
   /**
-   * A job just created (SCHEDULING, no runs yet): its schedule goes to Redis with no read
+   * A job just created (SCHEDULING, no runs yet): its first fire goes to Redis with no read
    * of MySQL. A Redis outage only logs; the reconciler adds it later.
    */
   async scheduleNewQuietly(row: ScheduledJobRow): Promise<void> {
     const plan = planOf(row);
     try {
       if (plan.kind === 'cron' || plan.kind === 'fixedRate') {
-        await this.fireQueue.upsertRecurring(row.job_id, plan, row.revision);
+        const next = nextFireAfter(plan, Date.now());
+        if (next !== null) await this.fireQueue.enqueue('tick', row.job_id, next);
       } else if (plan.kind === 'once') {
-        await this.fireQueue.enqueueOnce(row.job_id, plan.atMs);
+        await this.fireQueue.enqueue('once', row.job_id, plan.atMs);
       } else if (plan.kind === 'fixedDelay') {
-        await this.fireQueue.enqueueOnce(
+        await this.fireQueue.enqueue(
+          'delay',
           row.job_id,
           plan.startMs ?? row.create_date.getTime() + plan.periodMs,
-          'delay',
         );
       }
     } catch (error) {
       this.logger.warn(
         `schedule of job ${row.job_id} not applied yet (${(error as Error).message}); the reconciler will retry`,
       );
-      await this.fireQueue.markOneShotsIntact(false).catch(() => undefined);
+      await this.fireQueue.markIntact(false).catch(() => undefined);
     }
   }
 
   /**
-   * Applies one job's schedule and answers whether a recurring schedule was written.
-   * `scheduledRevision` is what Redis holds: a revision, null when known to be absent,
-   * undefined when unknown. An unchanged recurring schedule is left alone.
+   * Applies one job's schedule: an active recurring job gets its next tick queued (a no-op
+   * when it is; the tick of an old trigger revision finds itself stale when it fires), and
+   * its next execution time is stored. One-shot and fixed-delay fires are put back only
+   * when Redis may have lost them (`intact` false), after checking MySQL for their run.
    */
-  async apply(
-    row: ScheduledJobRow,
-    scheduledRevision?: number | null,
-    oneShotsIntact = false,
-  ): Promise<boolean> {
+  async apply(row: ScheduledJobRow, intact = false): Promise<void> {
     const plan = planOf(row);
     const active = ACTIVE_STATES.includes(row.job_state);
-    let written = false;
-    if (active && (plan.kind === 'cron' || plan.kind === 'fixedRate')) {
-      if (scheduledRevision !== row.revision) {
-        await this.fireQueue.upsertRecurring(row.job_id, plan, row.revision);
-        written = true;
-      }
-    } else if (scheduledRevision !== null) {
-      await this.fireQueue.removeRecurring(row.job_id);
+    const upcoming = nextFireAfter(plan, Date.now());
+    const next = active ? upcoming : null;
+    if (upcoming !== null && (plan.kind === 'cron' || plan.kind === 'fixedRate')) {
+      // An inactive job's waiting tick leaves at once (one being handled ends the chain itself).
+      if (active) await this.fireQueue.enqueue('tick', row.job_id, upcoming);
+      else await this.fireQueue.drop('tick', row.job_id, upcoming);
     }
-    // One-shot fires are added when a job is saved or a run ends; they need repairing
-    // only when Redis may have lost them.
-    if (active && !oneShotsIntact) {
+    if (active && !intact) {
       if (plan.kind === 'once') await this.ensureOnce(row.job_id, plan.atMs);
       if (plan.kind === 'fixedDelay') await this.ensureNextDelay(row, plan.periodMs, plan.startMs);
     }
-    const next = active ? nextFireAfter(plan, Date.now()) : null;
     const stored =
       row.next_execution_time === undefined ? undefined : (row.next_execution_time?.getTime() ?? null);
     if (stored !== next) {
@@ -134,7 +128,6 @@ export class ScheduleSyncService {
         [next === null ? null : new Date(next), row.job_id],
       );
     }
-    return written;
   }
 
   /** After a run ends: a fixed-delay job's next occurrence is counted from now. */
@@ -153,12 +146,12 @@ export class ScheduleSyncService {
       this.logger.warn(
         `next occurrence of job ${jobId} not queued (${(error as Error).message}); the reconciler will add it`,
       );
-      await this.fireQueue.markOneShotsIntact(false).catch(() => undefined);
+      await this.fireQueue.markIntact(false).catch(() => undefined);
     }
   }
 
   private async ensureOnce(jobId: number, atMs: number): Promise<void> {
-    if (!(await this.hasRun(jobId, atMs))) await this.fireQueue.enqueueOnce(jobId, atMs);
+    if (!(await this.hasRun(jobId, atMs))) await this.fireQueue.enqueue('once', jobId, atMs);
   }
 
   /**
@@ -182,7 +175,7 @@ export class ScheduleSyncService {
     const atMs = last
       ? (last.finished_at ?? last.planned_at).getTime() + periodMs
       : (startMs ?? row.create_date.getTime() + periodMs);
-    if (!(await this.hasRun(row.job_id, atMs))) await this.fireQueue.enqueueOnce(row.job_id, atMs, 'delay');
+    if (!(await this.hasRun(row.job_id, atMs))) await this.fireQueue.enqueue('delay', row.job_id, atMs);
   }
 
   private async hasRun(jobId: number, plannedAt: number): Promise<boolean> {

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RunningState } from '@chaconne/contracts';
 import { DateTime } from 'luxon';
-import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import { SqlBatcher } from '../sql/sql.module';
 
 const COLUMN: Partial<Record<RunningState, string>> = {
   [RunningState.COMPLETED]: 'completed',
@@ -15,7 +15,7 @@ const COLUMN: Partial<Record<RunningState, string>> = {
 @Injectable()
 export class StatRollup {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly sql: SqlBatcher,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
@@ -34,7 +34,7 @@ export class StatRollup {
     const column = COLUMN[state];
     if (!column) return;
     const retry = attempt > 0 ? 1 : 0;
-    await this.dataSource.query(
+    await this.sql.query(
       `INSERT INTO chac_job_stat_daily (job_id, stat_date, ${column}, retries, last_execution_time)
        VALUES (?, ?, 1, ?, ?)
        ON DUPLICATE KEY UPDATE ${column} = ${column} + 1, retries = retries + VALUES(retries),

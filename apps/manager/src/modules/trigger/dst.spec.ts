@@ -1,6 +1,5 @@
 import { SchedulingUnit, TriggerType } from '@chaconne/contracts';
 import { CronExpression } from './cron/cron-expression';
-import { type RepeatPatternOptions, repeatStrategy, toRepeatPattern } from './repeat-strategy';
 import { nextFireAfter, planFromTrigger, type TriggerPlan } from './trigger-plan';
 import { previewFireTimes } from './trigger-preview';
 
@@ -54,25 +53,13 @@ function chain(after: number, count: number, next: (after: number) => number | n
 }
 
 /**
- * The next `count` fire times of a plan through every path that computes them: the trigger plan (run and
- * schedule services), BullMQ's repeat strategy (which asks after each previous fire) and the preview.
+ * The next `count` fire times of a plan through every path that computes them: the trigger plan (the
+ * fire pipeline queues each recurring tick from the previous one with it) and the preview.
  */
 function planPaths(plan: TriggerPlan, after: string, count: number): Record<string, string[]> {
   const start = ms(after);
-  const strategy = repeatStrategy('UTC');
-  // The options FireQueue.upsertRecurring gives BullMQ's job scheduler.
-  let repeatOptions: RepeatPatternOptions | null = null;
-  if (plan.kind === 'cron') {
-    repeatOptions = { pattern: toRepeatPattern(plan), tz: plan.timeZone };
-    if (plan.startMs !== null) repeatOptions.startDate = plan.startMs;
-  } else if (plan.kind === 'fixedRate') {
-    repeatOptions = { pattern: toRepeatPattern(plan), startDate: plan.anchorMs };
-  }
   return {
     nextFireAfter: chain(start, count, (previous) => nextFireAfter(plan, previous)),
-    ...(repeatOptions === null
-      ? {}
-      : { repeatStrategy: chain(start, count, (previous) => strategy(previous, repeatOptions)) }),
     preview: previewFireTimes(plan, start, count, null).map(iso),
   };
 }

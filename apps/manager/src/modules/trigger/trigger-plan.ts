@@ -49,26 +49,12 @@ export function planFromTrigger(trigger: StoredTrigger): TriggerPlan {
   }
 }
 
-const parsed = new Map<string, CronExpression>();
-const PARSED_CACHE_LIMIT = 10_000;
-
-/** Parsed expressions are reused: the repeat strategy runs on every fire. */
-export function cronExpression(source: string): CronExpression {
-  let expression = parsed.get(source);
-  if (!expression) {
-    expression = CronExpression.parse(source);
-    if (parsed.size >= PARSED_CACHE_LIMIT) parsed.clear();
-    parsed.set(source, expression);
-  }
-  return expression;
-}
-
 /** The first occurrence strictly after `afterMs`, or null if there is none. */
 export function nextFireAfter(plan: TriggerPlan, afterMs: number): number | null {
   switch (plan.kind) {
     case 'cron': {
       const from = plan.startMs !== null ? Math.max(afterMs, plan.startMs - 1) : afterMs;
-      return cronExpression(plan.expression).next(from, plan.timeZone);
+      return CronExpression.parse(plan.expression).next(from, plan.timeZone);
     }
     case 'fixedRate': {
       if (afterMs < plan.anchorMs) return plan.anchorMs;
