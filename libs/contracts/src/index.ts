@@ -75,6 +75,9 @@ export type {
   LogBatch,
   RunError,
   RunReport,
+  RunReportBatch,
+  RunReportResult,
+  RunReportBatchResults,
 } from './protocol';
 // Signing needs node:crypto: it lives at '@chaconne/contracts/signing', so this entry
 // point stays usable in browsers (the console).

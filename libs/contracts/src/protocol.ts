@@ -1,4 +1,5 @@
 import type { LogLevel, RunOutcome } from './enums';
+import type { ErrorCode } from './envelope';
 import type { JobPersistParameter } from './job-definition';
 import type { JobKey } from './job-key';
 
@@ -29,6 +30,8 @@ export const ManagerRoutes = {
   deregister: '/worker/deregister',
   logs: (runId: number | string): string => `/worker/runs/${String(runId)}/logs`,
   report: (runId: number | string): string => `/worker/runs/${String(runId)}/report`,
+  /** Several runs' outcomes in one request (managers that answer `reportBatchLimit` on register). */
+  reports: '/worker/reports',
 } as const;
 
 /** Routes the SDK mounts inside the worker's own HTTP server. */
@@ -64,6 +67,11 @@ export interface RegisterResponse {
   heartbeatIntervalMs: number;
   /** Job ids of the code-defined jobs the manager created or updated. */
   jobs: { jobClassName: string; jobId: number | null }[];
+  /**
+   * The most reports one `POST /worker/reports` may carry. Absent from managers without
+   * that route: the SDK then sends each report on its own.
+   */
+  reportBatchLimit?: number;
 }
 
 export interface HeartbeatRequest {
@@ -131,4 +139,21 @@ export interface RunReport {
   reason?: string;
   startedAt: string;
   finishedAt: string;
+}
+
+/** Outcomes of several runs, each as in `POST /worker/runs/:runId/report`. */
+export interface RunReportBatch {
+  reports: (RunReport & { runId: number })[];
+}
+
+/**
+ * What became of each report of a batch, in the batch's order: `accepted` as for one
+ * report, or the error the single-report route would have answered with.
+ */
+export type RunReportResult =
+  | { runId: number; accepted: boolean }
+  | { runId: number; error: { status: number; code: ErrorCode; msg: string } };
+
+export interface RunReportBatchResults {
+  results: RunReportResult[];
 }

@@ -1,6 +1,7 @@
 import {
   BackoffPolicy,
   ClusterMode,
+  ErrorCode,
   type HeartbeatResponse,
   MisfirePolicy,
   OverlapPolicy,
@@ -17,6 +18,7 @@ import {
   type Page,
   type RegisterResponse,
   RunningState,
+  type RunReportBatchResults,
   TriggerType,
 } from '@chaconne/contracts';
 import { z } from 'zod';
@@ -235,6 +237,11 @@ const registerResponse = typed<RegisterResponse>()(
     jobs: z
       .array(z.object({ jobClassName: z.string(), jobId: z.number().int().nullable() }))
       .describe('Job ids of the code-defined jobs the manager created or updated'),
+    reportBatchLimit: z
+      .number()
+      .int()
+      .optional()
+      .describe('The most reports one POST /worker/reports may carry'),
   }),
 );
 
@@ -301,6 +308,26 @@ export const RESPONSE_SCHEMAS = {
       .boolean()
       .describe('true when this report finished the run; false when the run already had an outcome'),
   }),
+  ReportResults: typed<RunReportBatchResults>()(
+    z.object({
+      results: z
+        .array(
+          z.union([
+            z.object({
+              runId: z.number().int(),
+              accepted: z.boolean().describe('As for one report: whether it finished the run'),
+            }),
+            z.object({
+              runId: z.number().int(),
+              error: z
+                .object({ status: z.number().int(), code: z.enum(ErrorCode), msg: z.string() })
+                .describe('What the single-report route would have answered'),
+            }),
+          ]),
+        )
+        .describe("Each report's result, in the batch's order"),
+    }),
+  ),
   Nothing: z.null(),
   XcronTaskId: z.object({ task_id: z.string().describe('The id of the new task') }),
   XcronTask: xcronTask,

@@ -1,5 +1,11 @@
 import { LogLevel, PROTOCOL_VERSION, RunningState } from '@chaconne/contracts';
-import { logBatchSchema, runIdParam, runReportSchema } from '../modules/run/dto/run-requests.dto';
+import {
+  logBatchSchema,
+  REPORT_BATCH_LIMIT,
+  runIdParam,
+  runReportBatchSchema,
+  runReportSchema,
+} from '../modules/run/dto/run-requests.dto';
 import {
   deregisterSchema,
   heartbeatSchema,
@@ -171,5 +177,38 @@ export const WORKER_ROUTES: readonly RouteDoc[] = [
       schema: 'ReportAccepted',
     },
     errors: ['VALIDATION_FAILED', 'RUN_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: '/worker/reports',
+    operationId: 'reportRuns',
+    tag: WORKERS,
+    summary: 'Outcomes of several runs',
+    description: `Up to ${REPORT_BATCH_LIMIT} reports (the register answer's reportBatchLimit), each a RunReport with its runId. The SDK sends the reports that pile up while a request is under way in one request. Each report is recorded on its own: its result is \`accepted\` as for one report, or the error (status, code, message) the single-report route would have answered with. A fault of the manager (5xx) fails the whole batch; it is safe to send again.`,
+    auth: 'worker-signature',
+    body: {
+      component: 'RunReportBatch',
+      schema: runReportBatchSchema,
+      examples: {
+        two: {
+          summary: 'Two runs that completed',
+          value: {
+            reports: [41, 42].map((id) => ({
+              runId: id,
+              instanceId: INSTANCE,
+              runningState: RunningState.COMPLETED,
+              startedAt: '2025-01-01T08:00:00.500Z',
+              finishedAt: '2025-01-01T08:00:00.520Z',
+            })),
+          },
+        },
+      },
+    },
+    response: {
+      description: "Each report's result, in the batch's order",
+      envelope: 'chaconne',
+      schema: 'ReportResults',
+    },
+    errors: ['VALIDATION_FAILED'],
   },
 ];

@@ -1,9 +1,16 @@
 import {
+  ErrorCode,
   LoadBalancerName,
   MIN_SECRET_LENGTH,
+  OverlapPolicy,
   PROTOCOL_VERSION,
   type RegisterResponse,
+  RunningState,
+  type RunReportBatchResults,
+  TriggerType,
 } from '@chaconne/contracts';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { signBody } from '@chaconne/contracts/signing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
@@ -11,7 +18,7 @@ import { BUILT_IN_BALANCERS } from '../../src/modules/policy/load-balancers';
 import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';
 
 const jobKey = { clusterName: 'demo-cluster', groupName: 'rr', jobName: 'etl', jobClassName: 'EtlJob' };
-import { chaconneBody, postJson } from '@chaconne/testing';
+import { chaconneBody, postJson, queryDatabase, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   cleanUp,
@@ -208,5 +215,152 @@ describe('registry', () => {
       draining: false,
     });
     expect(after.body.data).toEqual({ known: false });
+  });
+});
+
+describe('report batches', () => {
+  /** Takes every run request, as a worker does, and does nothing with it. */
+  let worker: Server;
+  let workerUrl: string;
+  const batchKey = { ...jobKey, groupName: 'batch', jobName: 'batched' };
+
+  beforeAll(async () => {
+    worker = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(202, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ accepted: true, duplicate: false }));
+      });
+    });
+    await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
+    workerUrl = `http://127.0.0.1:${(worker.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => worker.close(resolve));
+  });
+
+  const report = (runId: unknown, instanceId: string, extra: Record<string, unknown> = {}) => ({
+    runId,
+    instanceId,
+    runningState: RunningState.COMPLETED,
+    startedAt: new Date().toISOString(),
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
+
+  /** Two runs of an on-demand job, dispatched to the instance (RUNNING there). */
+  async function twoRunningRuns(instanceId: string): Promise<[number, number]> {
+    const registered = await signedPost<RegisterResponse>(
+      '/worker/register',
+      registration(instanceId, { groupName: batchKey.groupName, baseUrl: workerUrl }),
+    );
+    expect(registered.body.data.reportBatchLimit).toBe(500);
+    const persisted = await adminPost(baseUrl, config, '/job/admin/persistJob', {
+      ...chaconneBody(batchKey.jobName),
+      jobKey: batchKey,
+      trigger: { triggerType: TriggerType.SIMPLE },
+      overlapPolicy: OverlapPolicy.ALLOW,
+    });
+    expect(persisted.status).toBe(200);
+    const ids: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      const fired = await adminPost<number>(baseUrl, config, '/job/admin/triggerJob', { jobKey: batchKey });
+      expect(fired.status).toBe(200);
+      ids.push(fired.body.data);
+    }
+    for (const runId of ids) {
+      await waitFor(
+        `run ${runId} dispatched`,
+        async () => {
+          const rows = await queryDatabase<{ instance_id: string | null }>(
+            config.mysqlUrl,
+            'SELECT instance_id FROM chac_job_run WHERE run_id = ?',
+            [runId],
+          );
+          return rows[0]?.instance_id === instanceId ? true : undefined;
+        },
+        5_000,
+        50,
+      );
+    }
+    return [ids[0] ?? 0, ids[1] ?? 0];
+  }
+
+  async function stateOf(
+    runId: number,
+  ): Promise<{ running_state: number; result: string | null } | undefined> {
+    const rows = await queryDatabase<{ running_state: number; result: string | null }>(
+      config.mysqlUrl,
+      'SELECT running_state, result FROM chac_job_run WHERE run_id = ?',
+      [runId],
+    );
+    return rows[0];
+  }
+
+  it('records each report on its own: accepted, already ended, unknown run, invalid', async () => {
+    const [first, second] = await twoRunningRuns('batcher');
+    const answer = await signedPost<RunReportBatchResults>('/worker/reports', {
+      reports: [
+        report(first, 'batcher', { result: { rows: 3 } }),
+        report(999_999_999, 'batcher'),
+        report(second, 'batcher', { runningState: 7 }),
+        report(first, 'batcher'),
+      ],
+    });
+    expect(answer.status).toBe(200);
+    const [accepted, unknown, invalid, again] = answer.body.data.results;
+    expect(unknown).toEqual({
+      runId: 999_999_999,
+      error: { status: 404, code: ErrorCode.RUN_NOT_FOUND, msg: 'no run 999999999' },
+    });
+    expect(invalid).toMatchObject({
+      runId: second,
+      error: { status: 400, code: ErrorCode.VALIDATION_FAILED },
+    });
+    expect((invalid as { error: { msg: string } }).error.msg).toMatch(
+      /^runningState: must be 1 \(COMPLETED\)/,
+    );
+    // The same run twice in one batch: one of the two reports finished it.
+    expect([accepted, again]).toEqual(
+      expect.arrayContaining([
+        { runId: first, accepted: true },
+        { runId: first, accepted: false },
+      ]),
+    );
+    expect(await stateOf(first)).toEqual({ running_state: RunningState.COMPLETED, result: '{"rows":3}' });
+    // The invalid report changed nothing: its run is still running.
+    expect((await stateOf(second))?.running_state).toBe(RunningState.RUNNING);
+
+    const fixed = await signedPost<RunReportBatchResults>('/worker/reports', {
+      reports: [
+        report(second, 'batcher', {
+          runningState: RunningState.FAILED,
+          error: { name: 'Error', message: 'boom' },
+        }),
+      ],
+    });
+    expect(fixed.body.data.results).toEqual([{ runId: second, accepted: true }]);
+    expect((await stateOf(second))?.running_state).toBe(RunningState.FAILED);
+  });
+
+  it('refuses an empty batch, one over the limit, and one that is not a batch, whole', async () => {
+    const empty = await signedPost('/worker/reports', { reports: [] });
+    expect(empty.status).toBe(400);
+    expect(empty.body.code).toBe(ErrorCode.VALIDATION_FAILED);
+    expect(empty.body.errors?.[0]?.field).toBe('reports');
+    const over = await signedPost('/worker/reports', {
+      reports: Array.from({ length: 501 }, (_, i) => report(i + 1, 'batcher')),
+    });
+    expect(over.status).toBe(400);
+    expect(over.body.errors?.[0]?.field).toBe('reports');
+    const notABatch = await signedPost('/worker/reports', report(1, 'batcher'));
+    expect(notABatch.status).toBe(400);
+    expect(notABatch.body.errors?.[0]).toEqual({ field: 'reports', reason: 'is required' });
+  });
+
+  it('takes only signed batches', async () => {
+    const unsigned = await postJson(baseUrl, '/worker/reports', { reports: [report(1, 'batcher')] });
+    expect(unsigned.status).toBe(401);
   });
 });

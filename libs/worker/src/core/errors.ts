@@ -71,3 +71,12 @@ export class ManagerRequestError extends Error {
     super(message);
   }
 }
+
+/** Answers after which resending the same request (a report, a log batch) cannot help. */
+export function isFinalRefusal(error: unknown): error is ManagerRequestError {
+  return (
+    error instanceof ManagerRequestError &&
+    error.status !== null &&
+    [400, 404, 409, 410, 413, 422].includes(error.status)
+  );
+}

@@ -1,6 +1,6 @@
 import { LogLevel, ManagerRoutes, type LogBatch, type LogLine } from '@chaconne/contracts';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { ManagerRequestError } from './errors';
+import { isFinalRefusal } from './errors';
 import type { JobLogger } from './job';
 import type { WorkerLogger } from './logger';
 import type { ManagerTransport } from './manager-client';
@@ -28,15 +28,6 @@ interface Batch {
   runId: number;
   lines: LogLine[];
   dropped: number;
-}
-
-/** Answers after which resending a batch cannot help: drop it with a warning. */
-function isFinalRefusal(error: unknown): error is ManagerRequestError {
-  return (
-    error instanceof ManagerRequestError &&
-    error.status !== null &&
-    [400, 404, 409, 410, 413, 422].includes(error.status)
-  );
 }
 
 function describe(error: unknown): string {

@@ -12,7 +12,7 @@ import {
   type WorkerJobDeclaration,
 } from '@chaconne/contracts';
 import { backoffDelay, sleep } from './backoff';
-import { ChaconneWorkerError, ManagerRequestError, RunAbortedError } from './errors';
+import { ChaconneWorkerError, isFinalRefusal, ManagerRequestError, RunAbortedError } from './errors';
 import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
 import type {
   DynamicJobOptions,
@@ -32,6 +32,7 @@ import {
   type ResolvedWorkerOptions,
 } from './options';
 import { RecentRunIds } from './recent-run-ids';
+import { ReportSender } from './report-sender';
 import { RequestHandler, type RunAcceptance } from './request-handler';
 import { executeRun, type RunOutcomeReport } from './run-executor';
 import { SDK_VERSION } from './version';
@@ -73,15 +74,6 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Answers after which resending a report cannot help. */
-function isFinalReportRefusal(error: unknown): error is ManagerRequestError {
-  return (
-    error instanceof ManagerRequestError &&
-    error.status !== null &&
-    [400, 404, 409, 410, 413, 422].includes(error.status)
-  );
-}
-
 /**
  * The Chaconne worker: registers this process's jobs with the manager, keeps it informed
  * with heartbeats, serves the signed run endpoints through {@link ChaconneWorker.handle},
@@ -110,6 +102,7 @@ export class ChaconneWorker {
   private readonly registry: JobRegistry;
   private readonly transport: ManagerTransport;
   private readonly logs: LogShipper;
+  private readonly reports: ReportSender;
   private readonly endpoints: RequestHandler;
   private readonly recentRunIds = new RecentRunIds();
   /** Runs accepted and not yet reported. */
@@ -153,6 +146,7 @@ export class ChaconneWorker {
       },
       this.options.logShipping,
     );
+    this.reports = new ReportSender(this.transport, this.options.logger, this.stopping.signal);
     this.endpoints = new RequestHandler(this.options.secret, {
       acceptRun: (request) => this.acceptRun(request),
       cancelRun: (runId, reason) => this.cancelRun(runId, reason),
@@ -385,6 +379,7 @@ export class ChaconneWorker {
 
   private onRegistered(response: RegisterResponse | undefined): void {
     this.registered = true;
+    this.reports.useBatchLimit(response?.reportBatchLimit);
     const interval = response?.heartbeatIntervalMs;
     if (typeof interval === 'number' && Number.isFinite(interval)) {
       this.heartbeatIntervalMs = Math.max(MIN_HEARTBEAT_MS, interval);
@@ -553,13 +548,13 @@ export class ChaconneWorker {
       }
       try {
         await this.logs.flushRun(runId, signal);
-        await this.transport.post<unknown>(ManagerRoutes.report(runId), report, signal);
+        await this.reports.send(runId, report);
         if (attempt > 0)
           this.options.logger.log(`run ${runId}: report delivered after ${attempt} failed attempts`);
         return;
       } catch (error) {
         if (isAborted(signal)) continue;
-        if (isFinalReportRefusal(error)) {
+        if (isFinalRefusal(error)) {
           this.options.logger.warn(
             `run ${runId}: the manager refused the report, not resending: ${error.message}`,
           );

@@ -1,8 +1,22 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { type ApiSuccess, ok, RunningState } from '@chaconne/contracts';
+import {
+  type ApiSuccess,
+  ok,
+  RunningState,
+  type RunReportBatchResults,
+  type RunReportResult,
+} from '@chaconne/contracts';
+import type { z } from 'zod';
+import { AppError } from '../../common/app-error';
 import { parseBody } from '../../common/validation';
 import { WorkerAuth } from '../auth/auth.decorators';
-import { logBatchSchema, runIdParam, runReportSchema } from './dto/run-requests.dto';
+import {
+  batchedRunReportSchema,
+  logBatchSchema,
+  runIdParam,
+  runReportBatchSchema,
+  runReportSchema,
+} from './dto/run-requests.dto';
 import { RunOutcomes } from './run-outcomes.service';
 import { RunStore } from './run-store.service';
 
@@ -10,7 +24,7 @@ import { RunStore } from './run-store.service';
 const TIMEOUT_ERROR = 'TimeoutError';
 
 /** Worker -> manager: log batches and outcomes of runs. Signed requests only; idempotent. */
-@Controller('worker/runs')
+@Controller('worker')
 @WorkerAuth()
 export class RunIntakeController {
   constructor(
@@ -18,7 +32,7 @@ export class RunIntakeController {
     private readonly outcomes: RunOutcomes,
   ) {}
 
-  @Post(':runId/logs')
+  @Post('runs/:runId/logs')
   @HttpCode(200)
   async logs(@Param('runId') runId: string, @Body() body: unknown): Promise<ApiSuccess<{ stored: number }>> {
     const batch = parseBody(logBatchSchema, body);
@@ -27,18 +41,52 @@ export class RunIntakeController {
     });
   }
 
-  @Post(':runId/report')
+  @Post('runs/:runId/report')
   @HttpCode(200)
   async report(
     @Param('runId') runId: string,
     @Body() body: unknown,
   ): Promise<ApiSuccess<{ accepted: boolean }>> {
     const report = parseBody(runReportSchema, body);
+    return ok(await this.record(parseBody(runIdParam, runId), report));
+  }
+
+  /**
+   * Several outcomes in one request: the SDK sends the reports that pile up while a request
+   * is under way together. Each report succeeds or fails on its own, with the status and
+   * code the single-report route would answer; a fault of the manager's own (5xx) fails the
+   * whole batch, and the SDK sends it again (recording is idempotent).
+   */
+  @Post('reports')
+  @HttpCode(200)
+  async reports(@Body() body: unknown): Promise<ApiSuccess<RunReportBatchResults>> {
+    const batch = parseBody(runReportBatchSchema, body);
+    return ok({ results: await Promise.all(batch.reports.map((item) => this.recordBatched(item))) });
+  }
+
+  private async recordBatched(item: unknown): Promise<RunReportResult> {
+    const claimed = (item as { runId?: unknown } | null)?.runId;
+    const runId = typeof claimed === 'number' ? claimed : 0;
+    try {
+      const report = parseBody(batchedRunReportSchema, item);
+      return { runId, ...(await this.record(report.runId, report)) };
+    } catch (error) {
+      if (error instanceof AppError && error.status < 500) {
+        return { runId, error: { status: error.status, code: error.code, msg: error.message } };
+      }
+      throw error;
+    }
+  }
+
+  private async record(
+    runId: number,
+    report: z.output<typeof runReportSchema>,
+  ): Promise<{ accepted: boolean }> {
     const started = new Date(report.startedAt);
     const finished = new Date(report.finishedAt);
     const timedOut = report.runningState === RunningState.FAILED && report.error?.name === TIMEOUT_ERROR;
     const { accepted } = await this.outcomes.record(
-      parseBody(runIdParam, runId),
+      runId,
       {
         runningState: report.runningState,
         reason: report.reason ?? report.error?.message ?? null,
@@ -50,6 +98,6 @@ export class RunIntakeController {
       },
       { fromInstance: report.instanceId, failure: timedOut ? 'timeout' : 'execution' },
     );
-    return ok({ accepted });
+    return { accepted };
   }
 }

@@ -17,6 +17,7 @@ import { REDIS, RedisKeys } from '../redis/redis.module';
 import type { RegisterBody } from './dto/worker-requests.dto';
 import { ManagerPresence } from './manager-presence.service';
 import { WorkerInstanceEntity, WorkerInstanceState } from './worker-instance.entity';
+import { REPORT_BATCH_LIMIT } from '../run/dto/run-requests.dto';
 
 /** A live instance that may receive a run. */
 export type WorkerCandidate = BalancerCandidate;
@@ -148,6 +149,7 @@ export class WorkerRegistryService {
       instanceId: instance.instanceId,
       heartbeatIntervalMs: this.config.heartbeatIntervalMs,
       jobs: jobIds,
+      reportBatchLimit: REPORT_BATCH_LIMIT,
     };
   }
 

@@ -47,6 +47,17 @@ export const runReportSchema = z.object({
   finishedAt: z.string(),
 });
 
+/** The most reports one `POST /worker/reports` may carry (answered to workers on register). */
+export const REPORT_BATCH_LIMIT = 500;
+
+/** One report of a batch: a report with its run id. */
+export const batchedRunReportSchema = runReportSchema.extend({ runId: runIdParam });
+
+/** A batch of reports; each is validated on its own, so one bad report fails alone. */
+export const runReportBatchSchema = z.object({
+  reports: z.array(z.unknown()).min(1).max(REPORT_BATCH_LIMIT),
+});
+
 const optionalDate = z
   .union([z.number(), z.string()])
   .nullish()
