@@ -53,6 +53,8 @@ export type {
 export type { JobStatCounts, JobStatDetail, JobStatByJob, JobStateCount, JobStat } from './statistics';
 export { XcronCode, XcronType } from './xcron';
 export type { XcronResponse, XcronTask } from './xcron';
+export { Coalescer } from './coalescer';
+export type { CoalescerOptions, Settled } from './coalescer';
 export { ErrorCode, ok } from './envelope';
 export type { ApiSuccess, ApiFailure, ApiResult, FieldError } from './envelope';
 export {
@@ -71,6 +73,9 @@ export type {
   DeregisterRequest,
   RunRequest,
   RunAccepted,
+  RunRequestBatch,
+  RunBatchResult,
+  RunBatchResults,
   LogLine,
   LogBatch,
   RunError,

@@ -1,5 +1,5 @@
 import type { LogLevel, RunOutcome } from './enums';
-import type { ErrorCode } from './envelope';
+import type { ApiFailure, ErrorCode } from './envelope';
 import type { JobPersistParameter } from './job-definition';
 import type { JobKey } from './job-key';
 
@@ -37,6 +37,8 @@ export const ManagerRoutes = {
 /** Routes the SDK mounts inside the worker's own HTTP server. */
 export const WorkerRoutes = {
   runs: '/chaconne/runs',
+  /** Several run requests in one (SDKs without it answer 404: one request per run then). */
+  runBatch: '/chaconne/runs/batch',
   cancel: (runId: number | string): string => `/chaconne/runs/${String(runId)}/cancel`,
 } as const;
 
@@ -107,6 +109,26 @@ export interface RunAccepted {
   accepted: true;
   /** true when this process had already received the run: the handler is not run again. */
   duplicate: boolean;
+}
+
+/** Run requests for one worker instance, each as in `POST /chaconne/runs`. */
+export interface RunRequestBatch {
+  runs: RunRequest[];
+}
+
+/**
+ * What the worker did with each run of a batch, in the batch's order: the status and body
+ * `POST /chaconne/runs` would have answered for that run alone (202 with RunAccepted, or
+ * an error such as 429 RATE_LIMITED or 503 while draining).
+ */
+export interface RunBatchResult {
+  runId: number;
+  status: number;
+  answer: RunAccepted | ApiFailure;
+}
+
+export interface RunBatchResults {
+  results: RunBatchResult[];
 }
 
 export interface LogLine {

@@ -1,9 +1,10 @@
 import {
+  Coalescer,
   ErrorCode,
   ManagerRoutes,
   type RunReport,
   type RunReportBatchResults,
-  type RunReportResult,
+  type Settled,
 } from '@chaconne/contracts';
 import { ManagerRequestError } from './errors';
 import type { WorkerLogger } from './logger';
@@ -14,14 +15,7 @@ const MAX_IN_FLIGHT = 2;
 /** Batches stay well under the manager's 2 MiB body limit; a larger report goes alone. */
 const MAX_BATCH_BYTES = 1024 * 1024;
 
-interface Pending {
-  runId: number;
-  report: RunReport;
-  item: RunReport & { runId: number };
-  bytes: number;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
+type Item = RunReport & { runId: number };
 
 /**
  * Sends run reports to the manager. With a manager that takes batches (its register
@@ -36,9 +30,7 @@ interface Pending {
  * give up exactly as before.
  */
 export class ReportSender {
-  private batchLimit = 0;
-  private readonly queue: Pending[] = [];
-  private inFlight = 0;
+  private batches: Coalescer<Item, undefined> | undefined;
 
   constructor(
     private readonly transport: ManagerTransport,
@@ -48,87 +40,70 @@ export class ReportSender {
 
   /** The register answer's `reportBatchLimit` (absent: the manager has no batch route). */
   useBatchLimit(limit: number | undefined): void {
-    this.batchLimit = typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : 0;
+    const usable = typeof limit === 'number' && Number.isInteger(limit) && limit > 0;
+    this.batches = usable
+      ? new Coalescer<Item, undefined>({
+          maxInFlight: MAX_IN_FLIGHT,
+          maxItems: limit,
+          maxWeight: MAX_BATCH_BYTES,
+          weigh: (item) => Buffer.byteLength(JSON.stringify(item)),
+          send: (items) => this.sendBatch(items),
+        })
+      : undefined;
   }
 
-  send(runId: number, report: RunReport): Promise<void> {
-    if (this.batchLimit === 0) return this.sendAlone(runId, report);
+  async send(runId: number, report: RunReport): Promise<void> {
     const item = { runId, ...report };
-    const bytes = Buffer.byteLength(JSON.stringify(item));
-    if (bytes > MAX_BATCH_BYTES) return this.sendAlone(runId, report);
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ runId, report, item, bytes, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private async sendAlone(runId: number, report: RunReport): Promise<void> {
-    await this.transport.post<unknown>(ManagerRoutes.report(runId), report, this.signal);
-  }
-
-  private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const batch = this.take();
-      this.inFlight++;
-      void this.deliver(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
-
-  /** The oldest reports, up to the manager's limit and the byte budget. */
-  private take(): Pending[] {
-    let count = 0;
-    let bytes = 0;
-    for (const pending of this.queue) {
-      if (count === this.batchLimit || (count > 0 && bytes + pending.bytes > MAX_BATCH_BYTES)) break;
-      count++;
-      bytes += pending.bytes;
-    }
-    return this.queue.splice(0, count);
-  }
-
-  private async deliver(batch: Pending[]): Promise<void> {
-    let results: RunReportResult[];
-    try {
-      const answer = await this.transport.post<RunReportBatchResults | undefined>(
-        ManagerRoutes.reports,
-        { reports: batch.map((pending) => pending.item) },
-        this.signal,
-      );
-      results = answer?.results ?? [];
-      if (results.length !== batch.length) {
-        throw new ManagerRequestError(
-          `POST ${ManagerRoutes.reports}: the manager answered ${results.length} result(s) for ${batch.length} report(s)`,
-          null,
-        );
-      }
-    } catch (error) {
-      if (this.refusedWhole(error)) {
-        // Each report to its own route, whose answer is that report's own.
-        for (const pending of batch) {
-          this.sendAlone(pending.runId, pending.report).then(pending.resolve, pending.reject);
-        }
-      } else {
-        for (const pending of batch) pending.reject(error);
-      }
+    if (!this.batches || Buffer.byteLength(JSON.stringify(item)) > MAX_BATCH_BYTES) {
+      await this.sendAlone(item);
       return;
     }
-    batch.forEach((pending, index) => {
-      const result = results[index];
-      if (result && 'error' in result) {
-        const { status, code, msg } = result.error;
-        pending.reject(
-          new ManagerRequestError(
-            `POST ${ManagerRoutes.report(pending.runId)}: manager answered ${status} ${code}: ${msg}`,
-            status,
-            code,
+    await this.batches.submit(item);
+  }
+
+  private async sendAlone({ runId, ...report }: Item): Promise<undefined> {
+    await this.transport.post<unknown>(ManagerRoutes.report(runId), report, this.signal);
+    return undefined;
+  }
+
+  private async sendBatch(items: Item[]): Promise<Settled<undefined>[]> {
+    let answer: RunReportBatchResults | undefined;
+    try {
+      answer = await this.transport.post<RunReportBatchResults | undefined>(
+        ManagerRoutes.reports,
+        { reports: items },
+        this.signal,
+      );
+    } catch (error) {
+      if (!this.refusedWhole(error)) throw error;
+      // Each report to its own route, whose answer is that report's own.
+      return Promise.all(
+        items.map((item) =>
+          this.sendAlone(item).then(
+            (value) => ({ value }),
+            (reason: unknown) => ({ error: reason }),
           ),
-        );
-      } else {
-        pending.resolve();
-      }
+        ),
+      );
+    }
+    const results = answer?.results ?? [];
+    if (results.length !== items.length) {
+      throw new ManagerRequestError(
+        `POST ${ManagerRoutes.reports}: the manager answered ${results.length} result(s) for ${items.length} report(s)`,
+        null,
+      );
+    }
+    return results.map((result, index) => {
+      if (!('error' in result)) return { value: undefined };
+      const { status, code, msg } = result.error;
+      const runId = items[index]?.runId ?? result.runId;
+      return {
+        error: new ManagerRequestError(
+          `POST ${ManagerRoutes.report(runId)}: manager answered ${status} ${code}: ${msg}`,
+          status,
+          code,
+        ),
+      };
     });
   }
 
@@ -140,10 +115,10 @@ export class ReportSender {
   private refusedWhole(error: unknown): boolean {
     if (!(error instanceof ManagerRequestError) || error.status === null) return false;
     if (error.status === 404 && error.code !== ErrorCode.RUN_NOT_FOUND) {
-      if (this.batchLimit > 0) {
+      if (this.batches) {
         this.logger.warn(`the manager has no ${ManagerRoutes.reports}: sending each report on its own`);
       }
-      this.batchLimit = 0;
+      this.batches = undefined;
       return true;
     }
     return [400, 413, 415, 422].includes(error.status);

@@ -5,6 +5,8 @@ import {
   SIGNATURE_MAX_AGE_MS,
   type ApiFailure,
   type RunAccepted,
+  type RunBatchResults,
+  WorkerRoutes,
 } from '@chaconne/contracts';
 import { FakeManager, recordingLogger, runRequest, SECRET, signedCancel, signedRun } from '@chaconne/testing';
 import { ChaconneWorker } from './worker';
@@ -124,6 +126,55 @@ describe('run endpoint security and dedupe', () => {
     );
     expect(qualified.status).toBe(202);
     await manager.waitFor('the report of run 108', () => manager.to(ManagerRoutes.report(108)).length > 0);
+  });
+
+  it('takes a batch of runs, answering each as its own request would', async () => {
+    const batch = signedRun(
+      JSON.stringify({
+        runs: [
+          runRequest({ runId: 121 }),
+          runRequest({ runId: 121 }),
+          runRequest({ runId: 122, jobKey: { ...runRequest().jobKey, jobClassName: 'com.acme.Unknown' } }),
+          { runId: 123, jobKey: {} },
+        ],
+      }),
+    );
+    batch.path = WorkerRoutes.runBatch;
+    const response = await worker.handle(batch);
+    expect(response.status).toBe(200);
+    const { results } = JSON.parse(response.body) as RunBatchResults;
+    expect(results.map((r) => [r.runId, r.status])).toEqual([
+      [121, 202],
+      [121, 202],
+      [122, 404],
+      [123, 400],
+    ]);
+    expect(results[0]?.answer).toEqual({ accepted: true, duplicate: false });
+    expect(results[1]?.answer).toEqual({ accepted: true, duplicate: true });
+    expect(results[2]?.answer).toMatchObject({ code: ErrorCode.NO_HANDLER });
+    expect((results[3]?.answer as ApiFailure).errors?.map((e) => e.field)).toEqual(
+      expect.arrayContaining(['runs.3.jobKey.jobClassName', 'runs.3.plannedAt']),
+    );
+    await manager.waitFor('the report of run 121', () => manager.to(ManagerRoutes.report(121)).length > 0);
+    expect(handler).toHaveBeenCalledTimes(1);
+  });
+
+  it('refuses a batch that is not a non-empty array of runs, whole, and checks its signature', async () => {
+    for (const body of ['{"runs":[]}', '{"runs":{}}', '[]']) {
+      const request = signedRun(body);
+      request.path = WorkerRoutes.runBatch;
+      const { status, body: answer } = await refusal(request);
+      expect([status, answer.code, answer.errors?.[0]?.field]).toEqual([
+        400,
+        ErrorCode.VALIDATION_FAILED,
+        'runs',
+      ]);
+    }
+    const tampered = signedRun(JSON.stringify({ runs: [runRequest({ runId: 124 })] }));
+    tampered.path = WorkerRoutes.runBatch;
+    tampered.rawBody = Buffer.from(JSON.stringify({ runs: [runRequest({ runId: 125 })] }));
+    expect((await refusal(tampered)).status).toBe(401);
+    await expectHandlerNotRun();
   });
 
   it('answers 400 VALIDATION_FAILED with field errors for a malformed run request', async () => {

@@ -7,6 +7,8 @@ import {
   type FieldError,
   type JobKey,
   type RunAccepted,
+  type RunBatchResult,
+  type RunBatchResults,
   type RunRequest,
 } from '@chaconne/contracts';
 import { NonceCache, verifyBody } from '@chaconne/contracts/signing';
@@ -30,6 +32,8 @@ export interface RunGateway {
 }
 
 const CANCEL_PATH = /^\/chaconne\/runs\/(\d{1,16})\/cancel$/;
+/** The most runs one batch may carry (the manager sends at most 200). */
+const MAX_BATCH_RUNS = 1_000;
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): WorkerHttpResponse {
   return {
@@ -73,8 +77,12 @@ function jsonObject(rawBody: Buffer): Record<string, unknown> | undefined {
 
 /** Checks a run request's shape; returns the field errors, or the request. */
 export function parseRunRequest(rawBody: Buffer): RunRequest | FieldError[] {
-  const body = jsonObject(rawBody);
-  if (!body) return [{ field: '(body)', reason: 'must be a JSON object' }];
+  return runRequestOf(jsonObject(rawBody));
+}
+
+/** Checks a parsed run request; returns the field errors, or the request. */
+function runRequestOf(body: unknown): RunRequest | FieldError[] {
+  if (!isRecord(body)) return [{ field: '(body)', reason: 'must be a JSON object' }];
   const errors: FieldError[] = [];
   const integer = (field: string, min: number): number => {
     const value = body[field];
@@ -159,7 +167,7 @@ export class RequestHandler {
   handle(request: WorkerHttpRequest): WorkerHttpResponse {
     const path = request.path.split('?')[0]?.replace(/(.)\/+$/, '$1') ?? '';
     const cancel = CANCEL_PATH.exec(path);
-    if (path !== WorkerRoutes.runs && !cancel)
+    if (path !== WorkerRoutes.runs && path !== WorkerRoutes.runBatch && !cancel)
       return failure(404, ErrorCode.NOT_FOUND, `no Chaconne route ${path}`);
     if (request.method.toUpperCase() !== 'POST') {
       return {
@@ -182,7 +190,12 @@ export class RequestHandler {
       );
     }
     if (cancel) return this.cancel(Number(cancel[1]), request.rawBody);
-    return this.run(request.rawBody);
+    if (path === WorkerRoutes.runBatch) return this.runBatch(request.rawBody);
+    const parsed = parseRunRequest(request.rawBody);
+    if (Array.isArray(parsed))
+      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run request', { errors: parsed });
+    const { status, answer } = this.run(parsed);
+    return json(status, answer);
   }
 
   private verify(
@@ -210,34 +223,67 @@ export class RequestHandler {
     return undefined;
   }
 
-  private run(rawBody: Buffer): WorkerHttpResponse {
-    const parsed = parseRunRequest(rawBody);
-    if (Array.isArray(parsed))
-      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run request', { errors: parsed });
-    const acceptance = this.gateway.acceptRun(parsed);
+  /**
+   * Several runs in one request (`POST /chaconne/runs/batch`): each is taken or refused on
+   * its own, with the status and body its own request would have had.
+   */
+  private runBatch(rawBody: Buffer): WorkerHttpResponse {
+    const body = jsonObject(rawBody);
+    const runs = body?.runs;
+    if (!Array.isArray(runs) || runs.length === 0 || runs.length > MAX_BATCH_RUNS) {
+      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run batch', {
+        errors: [{ field: 'runs', reason: `must be an array of 1 to ${MAX_BATCH_RUNS} run requests` }],
+      });
+    }
+    const results: RunBatchResult[] = runs.map((item: unknown, index) => {
+      const parsed = runRequestOf(item);
+      if (!Array.isArray(parsed)) return { runId: parsed.runId, ...this.run(parsed) };
+      const claimed = isRecord(item) && typeof item.runId === 'number' ? item.runId : 0;
+      const answer: ApiFailure = {
+        success: false,
+        msg: 'invalid run request',
+        code: ErrorCode.VALIDATION_FAILED,
+        data: null,
+        errors: parsed.map((e) => ({ ...e, field: `runs.${index}.${e.field}` })),
+      };
+      return { runId: claimed, status: 400, answer };
+    });
+    const answer: RunBatchResults = { results };
+    return json(200, answer);
+  }
+
+  private run(request: RunRequest): { status: number; answer: RunAccepted | ApiFailure } {
+    const acceptance = this.gateway.acceptRun(request);
+    const refusal = (
+      status: number,
+      code: ErrorCode,
+      msg: string,
+      extra: Pick<ApiFailure, 'details'> = {},
+    ) => ({
+      status,
+      answer: { success: false, msg, code, data: null, ...extra } satisfies ApiFailure,
+    });
     switch (acceptance.outcome) {
       case 'accepted':
-      case 'duplicate': {
-        const body: RunAccepted = { accepted: true, duplicate: acceptance.outcome === 'duplicate' };
-        return json(202, body);
-      }
+      case 'duplicate':
+        return { status: 202, answer: { accepted: true, duplicate: acceptance.outcome === 'duplicate' } };
       case 'at-capacity':
         // The protocol has no TOO_MANY_RUNS code; RATE_LIMITED + 429 is what the manager
         // reads as "dispatch failed here, try another instance".
-        return failure(
+        return refusal(
           429,
           ErrorCode.RATE_LIMITED,
-          `job class ${parsed.jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit); dispatch to another instance`,
+          `job class ${request.jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit); dispatch to another instance`,
           { details: { concurrency: acceptance.limit } },
         );
       case 'no-handler':
-        return failure(
+        return refusal(
           404,
           ErrorCode.NO_HANDLER,
-          `no handler for job class ${parsed.jobKey.jobClassName} on this worker`,
+          `no handler for job class ${request.jobKey.jobClassName} on this worker`,
         );
       case 'draining':
-        return failure(
+        return refusal(
           503,
           ErrorCode.DEPENDENCY_UNAVAILABLE,
           'worker is shutting down; dispatch to another instance',

@@ -1,0 +1,177 @@
+import {
+  ErrorCode,
+  type RunBatchResult,
+  type RunRequest,
+  type RunRequestBatch,
+  WorkerRoutes,
+} from '@chaconne/contracts';
+import { verifyBody } from '@chaconne/contracts/signing';
+import { freePort, runRequest } from '@chaconne/testing';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ManagerConfig } from '../../config/manager-config';
+import type { WorkerCandidate } from '../worker-registry/worker-registry.service';
+import { RunDispatcher } from './run-dispatcher.service';
+
+const SECRET = 'dispatcher-spec-secret-0123456789abcdef';
+
+interface Seen {
+  path: string;
+  runIds: number[];
+  signed: boolean;
+}
+
+/**
+ * A worker endpoint over real HTTP that records each request and answers each run with
+ * `answer(runId)`; `batches: false` plays an SDK without the batch route.
+ */
+class WorkerEndpoint {
+  readonly seen: Seen[] = [];
+  private server: Server | undefined;
+  url = '';
+  /** Requests are answered only once this resolves (to let runs pile up). */
+  gate: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly options: {
+      batches: boolean;
+      answer?: (runId: number) => Pick<RunBatchResult, 'status' | 'answer'>;
+    },
+  ) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((request, response) => {
+      void this.serve(request).then(({ status, body }) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  candidate(): WorkerCandidate {
+    return { instanceId: 'w-1', baseUrl: this.url, weight: 1, labels: {}, startedAt: 0, activeRuns: 0 };
+  }
+
+  private async serve(request: IncomingMessage): Promise<{ status: number; body: unknown }> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
+    const signed = verifyBody(SECRET, request.headers, raw, Date.now()).ok;
+    const path = request.url ?? '';
+    const parsed = JSON.parse(raw.toString('utf8')) as RunRequest | RunRequestBatch;
+    const runIds = 'runs' in parsed ? parsed.runs.map((r) => r.runId) : [parsed.runId];
+    this.seen.push({ path, runIds, signed });
+    await this.gate;
+    const answer =
+      this.options.answer ?? (() => ({ status: 202, answer: { accepted: true, duplicate: false } }));
+    if (path === WorkerRoutes.runBatch) {
+      if (!this.options.batches) {
+        return {
+          status: 404,
+          body: { success: false, msg: `no Chaconne route ${path}`, code: ErrorCode.NOT_FOUND, data: null },
+        };
+      }
+      return { status: 200, body: { results: runIds.map((runId) => ({ runId, ...answer(runId) })) } };
+    }
+    const single = answer(runIds[0] ?? 0);
+    return { status: single.status, body: single.answer };
+  }
+}
+
+function dispatcher(): RunDispatcher {
+  return new RunDispatcher({ secret: SECRET, dispatchTimeoutMs: 2_000 } as ManagerConfig);
+}
+
+describe('RunDispatcher', () => {
+  const endpoints: WorkerEndpoint[] = [];
+  const started = async (endpoint: WorkerEndpoint) => {
+    endpoints.push(endpoint);
+    return endpoint.start();
+  };
+  let sender: RunDispatcher;
+
+  beforeEach(() => {
+    sender = dispatcher();
+  });
+
+  afterEach(async () => {
+    sender.onApplicationShutdown();
+    await Promise.all(endpoints.splice(0).map((e) => e.close()));
+  });
+
+  it('sends runs at once while two requests are under way, and those that wait together, each with its own answer', async () => {
+    const worker = await started(
+      new WorkerEndpoint({
+        batches: true,
+        answer: (runId) =>
+          runId === 4
+            ? {
+                status: 429,
+                answer: { success: false, msg: 'at its limit', code: ErrorCode.RATE_LIMITED, data: null },
+              }
+            : { status: 202, answer: { accepted: true, duplicate: runId === 5 } },
+      }),
+    );
+    let open: () => void = () => undefined;
+    worker.gate = new Promise((resolve) => (open = resolve));
+    const results = [1, 2, 3, 4, 5].map((runId) => sender.send(worker.candidate(), runRequest({ runId })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Two requests under way (one run each); runs 3 to 5 wait for one of them to end.
+    expect(worker.seen.map((s) => s.runIds)).toEqual([[1], [2]]);
+    open();
+    expect(await Promise.all(results)).toEqual([
+      { ok: true, duplicate: false },
+      { ok: true, duplicate: false },
+      { ok: true, duplicate: false },
+      { ok: false, reason: `HTTP 429 ${ErrorCode.RATE_LIMITED}` },
+      { ok: true, duplicate: true },
+    ]);
+    expect(worker.seen.map((s) => s.runIds)).toEqual([[1], [2], [3, 4, 5]]);
+    expect(worker.seen.every((s) => s.signed && s.path === WorkerRoutes.runBatch)).toBe(true);
+  });
+
+  it('falls back to one request per run for an SDK without the batch route, and remembers it', async () => {
+    const worker = await started(new WorkerEndpoint({ batches: false }));
+    const first = await Promise.all(
+      [1, 2].map((runId) => sender.send(worker.candidate(), runRequest({ runId }))),
+    );
+    expect(first).toEqual([
+      { ok: true, duplicate: false },
+      { ok: true, duplicate: false },
+    ]);
+    expect(await sender.send(worker.candidate(), runRequest({ runId: 3 }))).toEqual({
+      ok: true,
+      duplicate: false,
+    });
+    const batchTries = worker.seen.filter((s) => s.path === WorkerRoutes.runBatch);
+    const singles = worker.seen.filter((s) => s.path === WorkerRoutes.runs).flatMap((s) => s.runIds);
+    expect(batchTries.length).toBeLessThanOrEqual(2);
+    expect(singles.sort()).toEqual([1, 2, 3]);
+    // Run 3 went straight to the single route.
+    expect(worker.seen.at(-1)).toEqual({ path: WorkerRoutes.runs, runIds: [3], signed: true });
+  });
+
+  it('gives every run of a request that got no answer the reason', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const candidate: WorkerCandidate = {
+      instanceId: 'gone',
+      baseUrl: url,
+      weight: 1,
+      labels: {},
+      startedAt: 0,
+      activeRuns: 0,
+    };
+    const results = await Promise.all(
+      [1, 2, 3].map((runId) => sender.send(candidate, runRequest({ runId }))),
+    );
+    expect(results).toEqual([1, 2, 3].map(() => ({ ok: false, reason: 'ECONNREFUSED' })));
+  });
+});
