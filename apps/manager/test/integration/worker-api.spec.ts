@@ -8,6 +8,7 @@ import {
   RunningState,
   type RunReportBatchResults,
   TriggerType,
+  WorkerRoutes,
 } from '@chaconne/contracts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -219,17 +220,27 @@ describe('registry', () => {
 });
 
 describe('report batches', () => {
-  /** Takes every run request, as a worker does, and does nothing with it. */
+  /** Takes every run request, alone or in a batch, as a worker does, and does nothing with it. */
   let worker: Server;
   let workerUrl: string;
   const batchKey = { ...jobKey, groupName: 'batch', jobName: 'batched' };
 
   beforeAll(async () => {
     worker = createServer((request, response) => {
-      request.resume();
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
-        response.writeHead(202, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ accepted: true, duplicate: false }));
+        const accepted = { accepted: true, duplicate: false };
+        const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { runs?: { runId: number }[] };
+        const batch = request.url === WorkerRoutes.runBatch;
+        response.writeHead(batch ? 200 : 202, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify(
+            batch
+              ? { results: (body.runs ?? []).map(({ runId }) => ({ runId, status: 202, answer: accepted })) }
+              : accepted,
+          ),
+        );
       });
     });
     await new Promise<void>((resolve) => worker.listen(0, '127.0.0.1', resolve));
@@ -342,7 +353,7 @@ describe('report batches', () => {
     });
     expect(fixed.body.data.results).toEqual([{ runId: second, accepted: true }]);
     expect((await stateOf(second))?.running_state).toBe(RunningState.FAILED);
-  });
+  }, 30_000);
 
   it('refuses an empty batch, one over the limit, and one that is not a batch, whole', async () => {
     const empty = await signedPost('/worker/reports', { reports: [] });
