@@ -129,10 +129,13 @@ beforeAll(async () => {
     if (res.status !== 200) throw new Error(`persistJob ${job}: ${JSON.stringify(res.body)}`);
     jobIds[job] = res.body.data;
   }
+  // All at once, as outcomes arrive under load: they are stored together, several per row.
   const rollup = app.get(StatRollup);
-  for (const [i, run] of RUNS.entries()) {
-    await rollup.record(jobIds[run.job], plannedAt(run, i), run.state, run.attempt, executedAt(run, i));
-  }
+  await Promise.all(
+    RUNS.map((run, i) =>
+      rollup.record(jobIds[run.job], plannedAt(run, i), run.state, run.attempt, executedAt(run, i)),
+    ),
+  );
 });
 
 afterAll(async () => {
@@ -496,5 +499,48 @@ describe('validation and authentication', () => {
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ success: false, code: 'UNAUTHORIZED' });
     }
+  });
+});
+
+describe('roll-up', () => {
+  it('stores the counts recorded together with one that cannot be stored (its job is gone), each on its own', async () => {
+    const res = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+      ...chaconneBody('stat-E'),
+      jobKey: {
+        clusterName: 'rollup-cluster',
+        groupName: 'demo-worker',
+        jobName: 'stat-E',
+        jobClassName: 'EtlJob',
+      },
+      trigger: { triggerType: 0 },
+    });
+    expect(res.status).toBe(200);
+    const jobE = res.body.data;
+    const rollup = app.get(StatRollup);
+    const at = today.set({ hour: 2 }).toJSDate();
+    const results = await Promise.allSettled([
+      rollup.record(jobE, at, COMPLETED, 0, at),
+      rollup.record(jobE, at, COMPLETED, 0, at),
+      rollup.record(999_999_999, at, COMPLETED, 0, at),
+      rollup.record(jobE, at, FAILED, 1, at),
+      rollup.record(jobE, at, RUNNING, 0, at),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+      'fulfilled',
+    ]);
+    const stored = await stat<JobStat>('selectJobStat', { jobId: jobE });
+    expect(stored.body.data).toEqual({
+      jobCount: 1,
+      completedCount: 2,
+      failedCount: 1,
+      skippedCount: 0,
+      finishedCount: 0,
+      retryCount: 1,
+      lastExecutionTime: at.toISOString(),
+    });
   });
 });
