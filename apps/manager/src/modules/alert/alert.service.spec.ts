@@ -323,6 +323,13 @@ describe('AlertService (real SMTP)', () => {
     await server.listen(port);
     const [received] = await server.messages(1);
     expect(received?.mail.subject).toBe('[Chaconne] FAILED prod/billing/invoice (run 123)');
+    // The server has the message before the client has the server's answer to it.
+    await waitFor(
+      'the send to complete',
+      () => Promise.resolve(alerts.stats().sending === 0 ? true : undefined),
+      5_000,
+      20,
+    );
     expect(alerts.stats()).toMatchObject({ sent: 1, failed: 0 });
     expect(logs).toContainEqual(
       expect.stringMatching(
