@@ -17,6 +17,12 @@ const MAX_BATCH_BYTES = 1024 * 1024;
 
 type Item = RunReport & { runId: number };
 
+/** A report and its size as JSON, measured once. */
+interface Sized {
+  item: Item;
+  bytes: number;
+}
+
 /**
  * Sends run reports to the manager. With a manager that takes batches (its register
  * answer carries `reportBatchLimit`), the reports that come while {@link MAX_IN_FLIGHT}
@@ -30,7 +36,7 @@ type Item = RunReport & { runId: number };
  * give up exactly as before.
  */
 export class ReportSender {
-  private batches: Coalescer<Item, undefined> | undefined;
+  private batches: Coalescer<Sized, undefined> | undefined;
 
   constructor(
     private readonly transport: ManagerTransport,
@@ -42,23 +48,25 @@ export class ReportSender {
   useBatchLimit(limit: number | undefined): void {
     const usable = typeof limit === 'number' && Number.isInteger(limit) && limit > 0;
     this.batches = usable
-      ? new Coalescer<Item, undefined>({
+      ? new Coalescer<Sized, undefined>({
           maxInFlight: MAX_IN_FLIGHT,
           maxItems: limit,
           maxWeight: MAX_BATCH_BYTES,
-          weigh: (item) => Buffer.byteLength(JSON.stringify(item)),
-          send: (items) => this.sendBatch(items),
+          weigh: (sized) => sized.bytes,
+          send: (batch) => this.sendBatch(batch.map((sized) => sized.item)),
         })
       : undefined;
   }
 
   async send(runId: number, report: RunReport): Promise<void> {
     const item = { runId, ...report };
-    if (!this.batches || Buffer.byteLength(JSON.stringify(item)) > MAX_BATCH_BYTES) {
+    if (!this.batches) {
       await this.sendAlone(item);
       return;
     }
-    await this.batches.submit(item);
+    const bytes = Buffer.byteLength(JSON.stringify(item));
+    if (bytes > MAX_BATCH_BYTES) await this.sendAlone(item);
+    else await this.batches.submit({ item, bytes });
   }
 
   private async sendAlone({ runId, ...report }: Item): Promise<undefined> {

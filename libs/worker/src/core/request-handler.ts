@@ -43,14 +43,21 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   };
 }
 
+function apiFailure(
+  code: ErrorCode,
+  msg: string,
+  extra: Pick<ApiFailure, 'errors' | 'details'> = {},
+): ApiFailure {
+  return { success: false, msg, code, data: null, ...extra };
+}
+
 function failure(
   status: number,
   code: ErrorCode,
   msg: string,
   extra: Pick<ApiFailure, 'errors' | 'details'> = {},
 ): WorkerHttpResponse {
-  const body: ApiFailure = { success: false, msg, code, data: null, ...extra };
-  return json(status, body);
+  return json(status, apiFailure(code, msg, extra));
 }
 
 function lowerCaseHeaders(
@@ -239,13 +246,9 @@ export class RequestHandler {
       const parsed = runRequestOf(item);
       if (!Array.isArray(parsed)) return { runId: parsed.runId, ...this.run(parsed) };
       const claimed = isRecord(item) && typeof item.runId === 'number' ? item.runId : 0;
-      const answer: ApiFailure = {
-        success: false,
-        msg: 'invalid run request',
-        code: ErrorCode.VALIDATION_FAILED,
-        data: null,
+      const answer = apiFailure(ErrorCode.VALIDATION_FAILED, 'invalid run request', {
         errors: parsed.map((e) => ({ ...e, field: `runs.${index}.${e.field}` })),
-      };
+      });
       return { runId: claimed, status: 400, answer };
     });
     const answer: RunBatchResults = { results };
@@ -261,7 +264,7 @@ export class RequestHandler {
       extra: Pick<ApiFailure, 'details'> = {},
     ) => ({
       status,
-      answer: { success: false, msg, code, data: null, ...extra } satisfies ApiFailure,
+      answer: apiFailure(code, msg, extra),
     });
     switch (acceptance.outcome) {
       case 'accepted':

@@ -75,13 +75,11 @@ export class RunDispatcher implements OnApplicationShutdown {
 
   /** Asks the instance at `baseUrl` to abort a run's handler (its AbortSignal fires with the reason). */
   async cancel(baseUrl: string, runId: number, reason: string): Promise<DispatchResult> {
-    const answer = await this.post(baseUrl + WorkerRoutes.cancel(runId), JSON.stringify({ reason }));
-    return 'reason' in answer ? { ok: false, reason: answer.reason } : resultOf(answer.status, answer.text);
+    return resultOf(await this.post(baseUrl + WorkerRoutes.cancel(runId), JSON.stringify({ reason })));
   }
 
   private async sendAlone(baseUrl: string, outgoing: Outgoing): Promise<DispatchResult> {
-    const answer = await this.post(baseUrl + WorkerRoutes.runs, outgoing.json);
-    return 'reason' in answer ? { ok: false, reason: answer.reason } : resultOf(answer.status, answer.text);
+    return resultOf(await this.post(baseUrl + WorkerRoutes.runs, outgoing.json));
   }
 
   private async sendBatch(baseUrl: string, items: Outgoing[]): Promise<Settled<DispatchResult>[]> {
@@ -97,7 +95,7 @@ export class RunDispatcher implements OnApplicationShutdown {
       return Promise.all(items.map(async (item) => ({ value: await this.sendAlone(baseUrl, item) })));
     }
     if (answer.status !== 200) {
-      const refused = resultOf(answer.status, answer.text);
+      const refused = resultOf(answer);
       return every(refused.ok ? { ok: false, reason: `HTTP ${answer.status}: not a batch answer` } : refused);
     }
     const results = parse(answer.text) as Partial<RunBatchResults> | undefined;
@@ -146,8 +144,10 @@ function parse(text: string): unknown {
   }
 }
 
-function resultOf(status: number, text: string): DispatchResult {
-  return resultOfAnswer(status, parse(text));
+/** A worker's answer to a request of its own (one run, a cancel), or the reason there is none. */
+function resultOf(answer: { status: number; text: string } | { reason: string }): DispatchResult {
+  if ('reason' in answer) return { ok: false, reason: answer.reason };
+  return resultOfAnswer(answer.status, parse(answer.text));
 }
 
 /** A worker's answer to one run (alone, or as an item of a batch). */
