@@ -53,6 +53,8 @@ export type {
 export type { JobStatCounts, JobStatDetail, JobStatByJob, JobStateCount, JobStat } from './statistics';
 export { XcronCode, XcronType } from './xcron';
 export type { XcronResponse, XcronTask } from './xcron';
+export { MAX_JSON_DEPTH, parseJsonText } from './json-text';
+export type { JsonTextResult } from './json-text';
 export { Coalescer } from './coalescer';
 export type { CoalescerOptions, Settled } from './coalescer';
 export { ErrorCode, ok } from './envelope';
