@@ -28,7 +28,7 @@ describe('resolveWorkerOptions', () => {
     }
     expect(thrown).toBeInstanceOf(ChaconneWorkerError);
     expect((thrown as Error).message).toContain(
-      `secret must be at least ${MIN_SECRET_LENGTH} characters (got 12 characters)`,
+      `secret must be at least ${MIN_SECRET_LENGTH} characters (got 12); generate one with \`openssl rand -hex 32\``,
     );
     expect((thrown as Error).message).not.toContain('short-secret');
   });
@@ -45,5 +45,25 @@ describe('resolveWorkerOptions', () => {
     ).toThrow(
       /managerUrl must be an http\(s\) URL[\s\S]*secret must be[\s\S]*clusterName is required[\s\S]*port must be/,
     );
+  });
+
+  it('refuses a long secret without entropy, and names with control characters', () => {
+    let message = '';
+    try {
+      resolveWorkerOptions({
+        ...valid,
+        secret: 'x'.repeat(32),
+        clusterName: 'prod\ncluster',
+        labels: { region: 'eu\u202E' },
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('secret repeats a block of 1 character: it has no real entropy');
+    expect(message).toContain('clusterName contains a line feed (U+000A) at position 5');
+    expect(message).toContain(
+      'labels.region: contains a bidirectional control character (U+202E) at position 3',
+    );
+    expect(message).not.toContain('x'.repeat(32));
   });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
-import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
+import { identifierProblem, JOB_KEY_MAX_LENGTH, labelProblems, secretProblem } from '@chaconne/contracts';
 import { ChaconneWorkerError } from './errors';
 import { listenersProblem, type JobListener } from './job-listener';
 import { consoleLogger, type WorkerLogger } from './logger';
@@ -11,7 +11,9 @@ export interface ChaconneWorkerOptions {
   managerUrl: string;
   /**
    * Shared secret used to sign every request in both directions (the same value as the
-   * manager's). At least `MIN_SECRET_LENGTH` (32) characters; there is no default.
+   * manager's). At least `MIN_SECRET_LENGTH` (32) characters, not a repeated block and with
+   * real entropy (`secretProblem` of @chaconne/contracts); there is no default.
+   * @example `openssl rand -hex 32`
    */
   secret: string;
   /** Chaconne cluster this instance belongs to (the `clusterName` of its job keys). */
@@ -153,17 +155,19 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
   const problems: string[] = [];
   const managerUrl = httpUrl(options.managerUrl, 'managerUrl', problems);
   const secret = options.secret as unknown;
-  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
-    const got = typeof secret === 'string' ? `${secret.length} characters` : 'none';
-    problems.push(
-      `secret must be at least ${MIN_SECRET_LENGTH} characters (got ${got}); use the shared secret configured on the manager`,
-    );
+  const weakness = typeof secret === 'string' ? secretProblem(secret) : 'is required';
+  if (weakness) {
+    problems.push(`secret ${weakness} (use the shared secret configured on the manager)`);
   }
   for (const key of ['clusterName', 'groupName'] as const) {
     const value = options[key] as unknown;
-    if (typeof value !== 'string' || value.trim() === '')
+    const problem = identifierProblem(value, JOB_KEY_MAX_LENGTH[key]);
+    if (problem === 'must be a string' || problem === 'must not be empty')
       problems.push(`${key} is required (a non-empty string)`);
+    else if (problem) problems.push(`${key} ${problem}`);
   }
+  for (const problem of labelProblems(options.labels ?? {}))
+    problems.push(`${problem.field}: ${problem.reason}`);
   const baseUrl = options.baseUrl === undefined ? undefined : httpUrl(options.baseUrl, 'baseUrl', problems);
   if (
     options.port !== undefined &&
