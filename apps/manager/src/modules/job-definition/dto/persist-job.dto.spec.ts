@@ -22,7 +22,7 @@ function body(patch: Record<string, unknown> = {}): unknown {
 function command(patch: Record<string, unknown> = {}, defaultZone = 'UTC') {
   const result = toPersistCommand(parseBody(persistJobSchema, body(patch)), defaultZone, NOW);
   if ('problems' in result) throw new Error(JSON.stringify(result.problems));
-  return result.command;
+  return result.value;
 }
 
 function problems(patch: Record<string, unknown>) {
@@ -159,8 +159,8 @@ describe('persistJob validation', () => {
       NOW,
       known,
     );
-    expect('command' in result && result.command.runPolicy.loadBalancer).toBe('byRegion');
-    expect('command' in result && result.command.runPolicy.terminationStrategy).toBe('quota');
+    expect('value' in result && result.value.runPolicy.loadBalancer).toBe('byRegion');
+    expect('value' in result && result.value.runPolicy.terminationStrategy).toBe('quota');
   });
 
   it('says "is required" for a missing field', () => {

@@ -1,25 +1,65 @@
-import { type ResolvedRunPolicy, SchedulingUnit, TriggerType } from '@chaconne/contracts';
+import {
+  dateRangeProblem,
+  type FieldError,
+  identifierCharacterProblem,
+  JOB_DEFINITION_LIMITS,
+  JOB_KEY_MAX_LENGTH,
+  type ResolvedRunPolicy,
+  SCHEDULING_UNIT_MS,
+  SchedulingUnit,
+  TriggerType,
+} from '@chaconne/contracts';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { CronExpression, CronSyntaxError, isValidTimeZone } from '../../trigger/cron/cron-expression';
+import { dateText, epochMillis, freeText, identifier } from '../../../common/field-schemas';
+import { type Checked, partCheck, type PartCheck } from '../../../common/validation';
+import { CronSyntaxError, isValidTimeZone } from '../../trigger/cron/cron-expression';
+import { nextFireAfter, planFromTrigger } from '../../trigger/trigger-plan';
 import { type KnownExtensions, resolveRunPolicy, runPolicyFields } from './run-policy.dto';
 
-const name = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const LIMITS = JOB_DEFINITION_LIMITS;
 
-export const jobKeySchema = z.object({
-  clusterName: name(64),
-  groupName: name(64),
-  jobName: name(191),
-  jobClassName: name(255),
+export const jobKeySchema = z.strictObject({
+  clusterName: identifier(JOB_KEY_MAX_LENGTH.clusterName),
+  groupName: identifier(JOB_KEY_MAX_LENGTH.groupName),
+  jobName: identifier(JOB_KEY_MAX_LENGTH.jobName),
+  jobClassName: identifier(JOB_KEY_MAX_LENGTH.jobClassName),
 });
 
-const wireDate = z.union([z.number().int().nonnegative(), z.string().trim().min(1)]).nullish();
+const WIRE_DATE_FORMS = 'must be epoch milliseconds, ISO-8601 or yyyy-MM-dd HH:mm:ss';
+
+/** A date as sent: epoch milliseconds in the stored range, or a string read in the trigger's zone. */
+const wireDate = z.union([epochMillis, dateText], { error: WIRE_DATE_FORMS }).nullish();
 
 const triggerTypeCodes = Object.values(TriggerType) as number[];
 const unitCodes = Object.values(SchedulingUnit) as number[];
+const DAY_MS = 86_400_000;
 
-export const triggerSchema = z.object({
+const periodicSchema = z
+  .strictObject({
+    period: z.number().int('must be a positive integer').positive('must be a positive integer'),
+    schedulingUnit: z
+      .number()
+      .int()
+      .refine((v) => unitCodes.includes(v), 'must be 0 (SECONDS), 1 (MINUTES), 2 (HOURS) or 3 (DAYS)'),
+    fixedRate: z.boolean().default(false),
+  })
+  .refine(
+    // Runs only once the unit is known to be valid (`when`).
+    (p) => p.period * SCHEDULING_UNIT_MS[p.schedulingUnit as SchedulingUnit] <= LIMITS.maxPeriodMs,
+    {
+      // Also what keeps every next fire time within the dates the manager can store.
+      message: `period × schedulingUnit must be at most ${LIMITS.maxPeriodMs / DAY_MS} days; use a cron expression or a SIMPLE trigger for rarer runs`,
+      path: ['period'],
+      when: (payload) =>
+        z
+          .object({ period: z.number().int().positive(), schedulingUnit: z.number().int() })
+          .refine((v) => unitCodes.includes(v.schedulingUnit))
+          .safeParse(payload.value).success,
+    },
+  );
+
+export const triggerSchema = z.strictObject({
   triggerType: z
     .number({ error: 'must be an integer trigger type' })
     .int()
@@ -28,57 +68,93 @@ export const triggerSchema = z.object({
       'must be 0 (SIMPLE), 1 (CRON), 2 (PERIODIC) or 3 (DEPENDENT)',
     ),
   triggerDescription: z
-    .object({
-      cron: z.object({ expression: z.string().trim().min(1, 'must not be empty') }).nullish(),
-      periodic: z
-        .object({
-          period: z.number().int().positive('must be a positive integer'),
-          schedulingUnit: z
-            .number()
-            .int()
-            .refine((v) => unitCodes.includes(v), 'must be 0 (SECONDS), 1 (MINUTES), 2 (HOURS) or 3 (DAYS)'),
-          fixedRate: z.boolean().default(false),
-        })
-        .nullish(),
+    .strictObject({
+      cron: z.strictObject({ expression: z.string().trim().min(1, 'must not be empty') }).nullish(),
+      periodic: periodicSchema.nullish(),
+      // Chaconne stores a job's dependencies here and its console sends the stored form back
+      // when a job is edited; the dependencies themselves come from dependentKeys and forkKeys.
+      dependency: z.record(z.string(), z.unknown()).nullish().meta({
+        description: "Ignored: Chaconne's stored form of dependentKeys/forkKeys, sent back by its console",
+      }),
     })
-    .loose()
     .nullish(),
   startDate: wireDate,
   endDate: wireDate,
   repeatCount: z
     .number()
     .int()
-    .refine((v) => v === -1 || v >= 1, 'must be -1 (unlimited) or at least 1')
-    .nullish(),
-  timeZone: z.string().trim().nullish(),
-});
-
-const keyList = z.array(jobKeySchema).nullish();
-
-/** The body of persistJob: Chaconne's JobPersistParameter, accepted verbatim. */
-export const persistJobSchema = z.object({
-  jobKey: jobKeySchema,
-  description: z.string().max(1024, 'must be at most 1024 characters').nullish(),
-  email: z
-    .string()
-    .max(1024, 'must be at most 1024 characters')
     .refine(
-      (v) => v.trim() === '' || v.split(',').every((a) => /^[^\s@,]+@[^\s@,]+$/.test(a.trim())),
-      'must be a comma-separated list of e-mail addresses',
+      (v) => v === -1 || (v >= 1 && v <= LIMITS.maxRepeatCount),
+      `must be -1 (unlimited) or between 1 and ${LIMITS.maxRepeatCount}`,
     )
     .nullish(),
-  retries: z.number().int().min(0, 'must be 0 or more').max(100, 'must be at most 100').nullish(),
-  timeout: z.number().int().min(-1, 'must be -1 (none) or a number of milliseconds').nullish(),
-  weight: z.number().int().min(0, 'must be 0 or more').max(1_000_000).nullish(),
-  dependentKeys: keyList,
-  forkKeys: keyList,
-  completionRate: z.number().min(-1).max(1, 'is a fraction between 0 and 1, or -1').nullish(),
+  timeZone: z.string().trim().max(64, 'must be at most 64 characters').nullish(),
+});
+
+const keyList = (field: string) =>
+  z
+    .array(jobKeySchema)
+    .max(LIMITS.maxDependencyKeys, `at most ${LIMITS.maxDependencyKeys} ${field}`)
+    .nullish();
+
+/** Alert recipients: comma-separated addresses, each without spaces, commas or control characters. */
+const emailList = z
+  .string()
+  .max(LIMITS.maxEmailLength, `must be at most ${LIMITS.maxEmailLength} characters`)
+  .superRefine((value, ctx) => {
+    const characters = identifierCharacterProblem(value);
+    if (characters) ctx.addIssue({ code: 'custom', message: characters });
+    else if (value.trim() !== '' && !value.split(',').every((a) => /^[^\s@,]+@[^\s@,]+$/.test(a.trim())))
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of e-mail addresses' });
+  });
+
+/**
+ * A job's attachment: Chaconne sends a string; a JSON object or array is accepted too and
+ * stored as its JSON text (the request parser has already bounded its nesting).
+ */
+export const attachmentSchema = z
+  .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
+    error: 'must be a string, a JSON object or an array',
+  })
+  .nullish()
+  .transform((v) =>
+    v === undefined ? undefined : v === null ? null : typeof v === 'string' ? v : JSON.stringify(v),
+  );
+
+/**
+ * The body of persistJob: Chaconne's JobPersistParameter, accepted verbatim, plus the run
+ * policy. Unknown fields are refused.
+ */
+export const persistJobSchema = z.strictObject({
+  jobKey: jobKeySchema,
+  description: freeText(LIMITS.maxDescriptionLength).nullish(),
+  email: emailList.nullish(),
+  retries: z
+    .number()
+    .int()
+    .min(0, 'must be 0 or more')
+    .max(LIMITS.maxRetries, `must be at most ${LIMITS.maxRetries}`)
+    .nullish(),
+  timeout: z
+    .number()
+    .int()
+    .min(-1, 'must be -1 (none) or a number of milliseconds')
+    .max(LIMITS.maxTimeoutMs, `must be at most ${LIMITS.maxTimeoutMs} ms (7 days); -1 for no timeout`)
+    .nullish(),
+  weight: z
+    .number()
+    .int()
+    .min(0, 'must be 0 or more')
+    .max(LIMITS.maxWeight, `must be at most ${LIMITS.maxWeight}`)
+    .nullish(),
+  dependentKeys: keyList('dependentKeys'),
+  forkKeys: keyList('forkKeys'),
+  completionRate: z
+    .number()
+    .refine((v) => v === -1 || (v >= 0 && v <= 1), 'is a fraction between 0 and 1, or -1')
+    .nullish(),
   trigger: triggerSchema,
-  // Chaconne sends a string; a JSON object is accepted too and stored as its JSON text.
-  attachment: z
-    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
-    .nullish()
-    .transform((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+  attachment: attachmentSchema.transform((v) => v ?? null),
   ...runPolicyFields,
 });
 
@@ -112,10 +188,7 @@ export interface PersistJobCommand {
   };
 }
 
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
+export type FieldProblem = FieldError;
 
 const WALL_CLOCK_FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd'];
 
@@ -133,6 +206,16 @@ export function parseWireDate(value: number | string, zone: string): Date | null
 export type TriggerCommand = PersistJobCommand['trigger'];
 type TriggerBody = PersistJobBody['trigger'];
 
+/** The first fire time of a checked trigger after `now`, or the reason it has none. */
+function firstFire(trigger: TriggerCommand, now: number): number | null | CronSyntaxError {
+  try {
+    return nextFireAfter(planFromTrigger(trigger), now);
+  } catch (error) {
+    if (error instanceof CronSyntaxError) return error;
+    throw error;
+  }
+}
+
 /**
  * Checks what the schema cannot check in a trigger (cron syntax and that it ever fires,
  * time zone, dates, description matching the type) and normalises it.
@@ -142,7 +225,7 @@ export function toTriggerCommand(
   defaultTimeZone: string,
   now: number = Date.now(),
   allowDependent = false,
-): { trigger: TriggerCommand } | { problems: FieldProblem[] } {
+): Checked<TriggerCommand> {
   const problems: FieldProblem[] = [];
   const zoneValid = isValidTimeZone(trigger.timeZone ?? defaultTimeZone);
   const timeZone = zoneValid ? (trigger.timeZone ?? defaultTimeZone) : 'UTC';
@@ -162,19 +245,9 @@ export function toTriggerCommand(
   let triggerDescription: Record<string, unknown> = {};
   if (trigger.triggerType === TriggerType.CRON) {
     const expression = trigger.triggerDescription?.cron?.expression;
-    const field = 'trigger.triggerDescription.cron.expression';
     if (!expression) {
-      problems.push({ field, reason: 'is required for a CRON trigger' });
-    } else {
-      try {
-        if (CronExpression.parse(expression).next(now, timeZone) === null) {
-          problems.push({ field, reason: 'never fires: no time after now matches it' });
-        }
-        triggerDescription = { cron: { expression } };
-      } catch (error) {
-        problems.push({ field, reason: error instanceof CronSyntaxError ? error.message : String(error) });
-      }
-    }
+      problems.push({ field: CRON_FIELD, reason: 'is required for a CRON trigger' });
+    } else triggerDescription = { cron: { expression } };
   } else if (trigger.triggerType === TriggerType.PERIODIC) {
     const periodic = trigger.triggerDescription?.periodic;
     if (!periodic) {
@@ -190,12 +263,10 @@ export function toTriggerCommand(
     const raw = trigger[key];
     if (raw === null || raw === undefined) continue;
     const parsed = parseWireDate(raw, timeZone);
-    if (!parsed) {
-      problems.push({
-        field: `trigger.${key}`,
-        reason: 'must be epoch milliseconds, ISO-8601 or yyyy-MM-dd HH:mm:ss',
-      });
-    } else dates[key] = parsed;
+    const outOfRange = parsed ? dateRangeProblem(parsed.getTime()) : undefined;
+    if (!parsed) problems.push({ field: `trigger.${key}`, reason: WIRE_DATE_FORMS });
+    else if (outOfRange) problems.push({ field: `trigger.${key}`, reason: outOfRange });
+    else dates[key] = parsed;
   }
   if (dates.startDate && dates.endDate && dates.endDate <= dates.startDate) {
     problems.push({ field: 'trigger.endDate', reason: 'must be after startDate' });
@@ -206,20 +277,72 @@ export function toTriggerCommand(
   // Chaconne: a start date in the past is dropped (a past one-shot becomes on-demand).
   if (dates.startDate && dates.startDate.getTime() <= now) dates.startDate = null;
 
-  if (problems.length > 0) return { problems };
-  return {
-    trigger: {
-      triggerType: trigger.triggerType,
-      triggerDescription: JSON.stringify(triggerDescription),
-      startDate: dates.startDate,
-      endDate: dates.endDate,
-      repeatCount: trigger.repeatCount ?? -1,
-      timeZone,
-    },
+  const command: TriggerCommand = {
+    triggerType: trigger.triggerType,
+    triggerDescription: JSON.stringify(triggerDescription),
+    startDate: dates.startDate,
+    endDate: dates.endDate,
+    repeatCount: trigger.repeatCount ?? -1,
+    timeZone,
   };
+  if ('cron' in triggerDescription || 'periodic' in triggerDescription) {
+    problems.push(...fireProblems(command, now));
+  }
+  return problems.length > 0 ? { problems } : { value: command };
+}
+
+const CRON_FIELD = 'trigger.triggerDescription.cron.expression';
+
+/** A recurring trigger's cron syntax, that it fires at all, and before its end date. */
+function fireProblems(command: TriggerCommand, now: number): FieldProblem[] {
+  const first = firstFire(command, now);
+  if (first instanceof CronSyntaxError) return [{ field: CRON_FIELD, reason: first.message }];
+  if (first === null) {
+    return [
+      {
+        field: CRON_FIELD,
+        reason: `never fires: no time after ${command.startDate ? 'startDate' : 'now'} matches it`,
+      },
+    ];
+  }
+  if (command.endDate && first > command.endDate.getTime()) {
+    return [
+      {
+        field: 'trigger.endDate',
+        reason: `is before the first fire time (${new Date(first).toISOString()}): the job could never run`,
+      },
+    ];
+  }
+  return [];
 }
 
 const NO_EXTENSIONS: KnownExtensions = { loadBalancers: new Set(), terminationStrategies: new Set() };
+
+const sameKey = (a: JobKeyBody, b: JobKeyBody): boolean =>
+  a.clusterName === b.clusterName &&
+  a.groupName === b.groupName &&
+  a.jobName === b.jobName &&
+  a.jobClassName === b.jobClassName;
+
+/** A job depending on itself, and a key listed twice, in dependentKeys and forkKeys. */
+function dependencyProblems(
+  key: JobKeyBody | undefined,
+  lists: { dependentKeys?: JobKeyBody[] | null; forkKeys?: JobKeyBody[] | null },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const field of ['dependentKeys', 'forkKeys'] as const) {
+    const keys = lists[field] ?? [];
+    keys.forEach((k, i) => {
+      if (key && sameKey(k, key))
+        problems.push({ field: `${field}.${i}`, reason: 'a job cannot depend on itself' });
+      const first = keys.findIndex((other) => sameKey(other, k));
+      if (first < i) problems.push({ field: `${field}.${i}`, reason: `repeats ${field}.${first}` });
+    });
+  }
+  return problems;
+}
+
+const hasKeys = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
 
 /** Checks and normalises a whole persistJob body; answers every problem found, or the command. */
 export function toPersistCommand(
@@ -227,21 +350,8 @@ export function toPersistCommand(
   defaultTimeZone: string,
   now: number = Date.now(),
   known: KnownExtensions = NO_EXTENSIONS,
-): { command: PersistJobCommand } | { problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const key = body.jobKey;
-  const sameKey = (k: JobKeyBody): boolean =>
-    k.clusterName === key.clusterName &&
-    k.groupName === key.groupName &&
-    k.jobName === key.jobName &&
-    k.jobClassName === key.jobClassName;
-  for (const [field, keys] of [
-    ['dependentKeys', body.dependentKeys],
-    ['forkKeys', body.forkKeys],
-  ] as const) {
-    const self = (keys ?? []).findIndex(sameKey);
-    if (self >= 0) problems.push({ field: `${field}.${self}`, reason: 'a job cannot depend on itself' });
-  }
+): Checked<PersistJobCommand> {
+  const problems = dependencyProblems(body.jobKey, body);
   const dependentKeys = body.dependentKeys ?? [];
   const forkKeys = body.forkKeys ?? [];
   const trigger = toTriggerCommand(
@@ -253,9 +363,9 @@ export function toPersistCommand(
   if ('problems' in trigger) problems.push(...trigger.problems);
   const policy = resolveRunPolicy(body, known);
   if ('problems' in policy) problems.push(...policy.problems);
-  if (problems.length > 0 || !('trigger' in trigger) || !('policy' in policy)) return { problems };
+  if (problems.length > 0 || !('value' in trigger) || !('policy' in policy)) return { problems };
   return {
-    command: {
+    value: {
       jobKey: body.jobKey,
       executor: 'worker',
       dependentKeys,
@@ -273,7 +383,39 @@ export function toPersistCommand(
       weight: body.weight ?? 100,
       attachment: body.attachment,
       runPolicy: policy.policy,
-      trigger: trigger.trigger,
+      trigger: trigger.value,
     },
   };
+}
+
+/** The checks of {@link toTriggerCommand} on a body's `trigger`, whatever the rest of the body is. */
+export function triggerPart(defaultTimeZone: string, now: number): PartCheck {
+  return partCheck(z.object({ trigger: triggerSchema }), ({ trigger }, body) => {
+    const record = body as Record<string, unknown>;
+    const dependent = hasKeys(record.dependentKeys) || hasKeys(record.forkKeys);
+    const checked = toTriggerCommand(trigger, defaultTimeZone, now, dependent);
+    return 'problems' in checked ? checked.problems : [];
+  });
+}
+
+/**
+ * The checks of {@link toPersistCommand} on the parts of a body the schema refused elsewhere:
+ * a well-formed trigger is still checked (cron, zone, dates) when, say, the JobKey is bad.
+ */
+export function persistJobParts(defaultTimeZone: string, now: number, known: KnownExtensions): PartCheck[] {
+  return [
+    triggerPart(defaultTimeZone, now),
+    partCheck(z.object(runPolicyFields), (policy) => {
+      const resolved = resolveRunPolicy(policy, known);
+      return 'problems' in resolved ? resolved.problems : [];
+    }),
+    partCheck(
+      z.object({
+        jobKey: jobKeySchema.optional().catch(undefined),
+        dependentKeys: keyList(''),
+        forkKeys: keyList(''),
+      }),
+      ({ jobKey, ...lists }) => dependencyProblems(jobKey, lists),
+    ),
+  ];
 }
