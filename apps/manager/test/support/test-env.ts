@@ -6,6 +6,7 @@ import { signBody } from '@chaconne/contracts/signing';
 import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { Redis } from 'ioredis';
 import { AppModule } from '../../src/app.module';
+import { ManagerLogger } from '../../src/common/manager-logger';
 import { fireJobIdPrefix } from '../../src/modules/schedule/fire-queue.service';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from '../../src/http-app';
@@ -112,7 +113,7 @@ export async function createManagerApp(
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     ...APP_OPTIONS,
-    logger: ['error', 'warn'],
+    logger: new ManagerLogger({ logLevels: ['error', 'warn'] }),
   });
   const routes = recordRoutes(app);
   try {
