@@ -8,7 +8,7 @@ z.config({
     if (issue.code !== 'invalid_type') return undefined;
     return issue.input === undefined
       ? 'is required'
-      : `must be ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}`;
+      : `must be ${issue.expected === 'int' ? 'an integer' : `${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`}`;
   },
 });
 
@@ -21,14 +21,23 @@ function fieldName(path: readonly PropertyKey[], prefix: string): string {
 /**
  * zod's issues as field errors. An object with fields it does not know (strict schemas) gives
  * one error per unknown field, named by its full path (`trigger.foo`), so a misspelt or
- * unsupported field is never silently ignored.
+ * unsupported field is never silently ignored. A bad key of a record (a label name) is named
+ * by the record, with what is wrong with the key.
  */
 export function fieldErrorsOf(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldError[] {
-  return issues.flatMap((issue): FieldError[] =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ field: fieldName([...issue.path, key], prefix), reason: 'unknown field' }))
-      : [{ field: fieldName(issue.path, prefix), reason: issue.message }],
-  );
+  return issues.flatMap((issue): FieldError[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: fieldName([...issue.path, key], prefix),
+        reason: 'unknown field',
+      }));
+    }
+    if (issue.code === 'invalid_key') {
+      const reason = issue.issues[0]?.message ?? 'is not a valid key';
+      return [{ field: fieldName(issue.path.slice(0, -1), prefix), reason: `a key ${reason}` }];
+    }
+    return [{ field: fieldName(issue.path, prefix), reason: issue.message }];
+  });
 }
 
 /** The problems without repeats of the same field and reason, in their first order. */
@@ -49,7 +58,7 @@ const withPrefix = (problems: readonly FieldError[], prefix: string): FieldError
 export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix = ''): z.output<S> {
   const result = schema.safeParse(body ?? {});
   if (result.success) return result.data;
-  throw new ValidationFailed(fieldErrorsOf(result.error.issues, prefix));
+  throw new ValidationFailed(uniqueProblems(fieldErrorsOf(result.error.issues, prefix)));
 }
 
 /** The outcome of a check that needs the whole, well-formed body: a value, or what is wrong. */

@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -106,6 +107,7 @@ export function apiRoutes(routes: readonly RegisteredRoute[]): RegisteredRoute[]
  */
 export async function createManagerApp(
   config: ManagerConfig,
+  logLevels: LogLevel[] = ['error', 'warn'],
 ): Promise<{ app: NestFastifyApplication; routes: RegisteredRoute[] }> {
   const { flavor } = await prepareDatabase(config);
   const moduleRef = await Test.createTestingModule({
@@ -113,7 +115,7 @@ export async function createManagerApp(
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     ...APP_OPTIONS,
-    logger: new ManagerLogger({ logLevels: ['error', 'warn'] }),
+    logger: new ManagerLogger({ logLevels }),
   });
   const routes = recordRoutes(app);
   try {
@@ -132,8 +134,9 @@ export async function createManagerApp(
  */
 export async function startManagerApp(
   config: ManagerConfig,
+  logLevels?: LogLevel[],
 ): Promise<{ app: NestFastifyApplication; baseUrl: string; routes: RegisteredRoute[] }> {
-  const { app, routes } = await createManagerApp(config);
+  const { app, routes } = await createManagerApp(config, logLevels);
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: await app.getUrl(), routes };
 }

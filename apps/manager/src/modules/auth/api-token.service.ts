@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { IDENTIFIER_MAX_LENGTH, identifierProblem } from '@chaconne/contracts';
@@ -41,7 +41,7 @@ export interface TokenInfo {
  * Verified tokens are cached briefly, so a request costs no database round trip.
  */
 @Injectable()
-export class ApiTokenService implements OnApplicationBootstrap {
+export class ApiTokenService implements OnModuleInit {
   private readonly logger = new Logger(ApiTokenService.name);
   private readonly verified = new Map<string, VerifiedToken & { until: number; touchedAt: number }>();
 
@@ -53,9 +53,10 @@ export class ApiTokenService implements OnApplicationBootstrap {
   /**
    * Makes sure admin requests can be authenticated: the bootstrap token from the
    * configuration is stored; without any token, development generates and prints one
-   * and production refuses to start.
+   * and production refuses to start. At module init, before any bootstrap hook starts work
+   * (fires, the reconciler, the sweeper): a manager that refuses to start has done nothing.
    */
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     if (this.config.adminToken) await this.installBootstrap(this.config.adminToken);
     if ((await this.activeCount()) > 0) return;
     if (this.config.production) {

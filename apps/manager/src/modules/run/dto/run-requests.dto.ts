@@ -104,8 +104,10 @@ export const selectJobTraceSchema = z
   .refine((q) => !q.startDate || !q.endDate || q.startDate <= q.endDate, {
     message: 'must not be before startDate',
     path: ['endDate'],
+    // Both bounds read (the value holds what they became: dates or null).
     when: (payload) =>
-      z.object({ startDate: optionalDate, endDate: optionalDate }).safeParse(payload.value).success,
+      z.object({ startDate: z.date().nullable(), endDate: z.date().nullable() }).safeParse(payload.value)
+        .success,
   });
 
 /** Chaconne's JobTraceQuery. */
