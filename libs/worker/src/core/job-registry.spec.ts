@@ -164,6 +164,20 @@ describe('JobRegistry', () => {
       }
     });
 
+    it('refuses trigger fields the manager does not know, with their path', () => {
+      expect(
+        problemsOf({
+          trigger: {
+            triggerType: TriggerType.CRON,
+            triggerDescription: { cron: { expression: '0 * * * * ?', zone: 'UTC' } },
+            misfire: 'ignore',
+          },
+        }),
+      ).toBe(
+        'Invalid job "x" (X): misfire is not a field of a trigger; triggerDescription.cron.zone is not a field of a trigger',
+      );
+    });
+
     it('refuses more than 100 dependency keys, and a key listed twice', () => {
       const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `j${i}`, className: 'J' }));
       expect(problemsOf({ dependentKeys: keys(101) })).toContain(

@@ -21,9 +21,33 @@ export function onDemandTrigger(): TriggerDefinition {
   };
 }
 
+/** The fields of each object of a trigger: the manager refuses any other. */
+const KNOWN_FIELDS: readonly [string, (t: TriggerDefinition) => unknown, readonly string[]][] = [
+  ['', (t) => t, ['triggerType', 'triggerDescription', 'startDate', 'endDate', 'repeatCount', 'timeZone']],
+  // `dependency` is Chaconne's stored form, which the manager accepts and ignores.
+  ['triggerDescription.', (t) => t.triggerDescription, ['cron', 'periodic', 'dependency']],
+  ['triggerDescription.cron.', (t) => t.triggerDescription?.cron, ['expression']],
+  [
+    'triggerDescription.periodic.',
+    (t) => t.triggerDescription?.periodic,
+    ['period', 'schedulingUnit', 'fixedRate'],
+  ],
+];
+
+/** Fields of a trigger the manager does not know (a misspelt one would otherwise fail the registration). */
+function unknownFields(trigger: TriggerDefinition): string[] {
+  return KNOWN_FIELDS.flatMap(([path, pick, known]) => {
+    const value = pick(trigger);
+    if (typeof value !== 'object' || value === null) return [];
+    return Object.keys(value)
+      .filter((key) => !known.includes(key) && (value as Record<string, unknown>)[key] !== undefined)
+      .map((key) => `${path}${key} is not a field of a trigger`);
+  });
+}
+
 /** Structural problems of a trigger, in words (empty when it is usable). */
 export function triggerProblems(trigger: TriggerDefinition): string[] {
-  const problems: string[] = [];
+  const problems: string[] = unknownFields(trigger);
   const type = trigger.triggerType as number;
   if (!TRIGGER_TYPES.has(type)) {
     problems.push(
