@@ -50,6 +50,16 @@ describe('fieldErrorsOf / parseBody', () => {
   });
 });
 
+describe('ValidationFailed', () => {
+  it('lists at most 100 problems, and says how many more there were', () => {
+    const many = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`extra${i}`, i]));
+    const errors = failure(() => parseBody(schema, { name: 'x', inner: { a: 1 }, ...many }));
+    expect(errors).toHaveLength(101);
+    expect(errors[0]).toEqual({ field: 'extra0', reason: 'unknown field' });
+    expect(errors[100]).toEqual({ field: '(body)', reason: 'and 150 more problems' });
+  });
+});
+
 describe('validateBody', () => {
   const body = z.strictObject({ start: z.number(), end: z.number(), label: z.string() });
   const order = (v: { start: number; end: number }) =>
