@@ -19,7 +19,7 @@ import {
   previewTriggerSchema,
   type selectJobDetailSchema,
 } from './dto/job-queries.dto';
-import { toTriggerCommand, triggerPart } from './dto/persist-job.dto';
+import { toTriggerCommand, triggerPart } from './dto/trigger.dto';
 import { JobDefinitionService } from './job-definition.service';
 import { JobDetailEntity } from './job-detail.entity';
 import { toJobDetail } from './job-detail.mapper';

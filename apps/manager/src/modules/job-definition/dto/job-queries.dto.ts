@@ -1,7 +1,8 @@
 import { DependencyType, JOB_KEY_MAX_LENGTH, JobState, TriggerType } from '@chaconne/contracts';
 import { z } from 'zod';
 import { nameFilter, pageAnswerFields, pageNumber, pageSize } from '../../../common/field-schemas';
-import { jobKeySchema, triggerSchema } from './persist-job.dto';
+import { jobKeySchema } from './persist-job.dto';
+import { triggerSchema } from './trigger.dto';
 
 const codeOf = <T extends Record<string, number>>(enumObject: T, label: string) => {
   const codes = Object.values(enumObject);

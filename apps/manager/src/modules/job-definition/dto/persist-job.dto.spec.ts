@@ -1,7 +1,8 @@
 import { DEFAULT_RUN_POLICY } from '@chaconne/contracts';
 import { ValidationFailed } from '../../../common/app-error';
 import { parseBody, validateBody } from '../../../common/validation';
-import { parseWireDate, persistJobParts, persistJobSchema, toPersistCommand } from './persist-job.dto';
+import { persistJobParts, persistJobSchema, toPersistCommand } from './persist-job.dto';
+import { parseWireDate } from './trigger.dto';
 
 const NOW = Date.UTC(2026, 10, 21, 12, 0, 0);
 
