@@ -10,8 +10,7 @@ import {
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
-import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/testing';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedHeaders } from '@chaconne/testing';
 import type { JobContext } from '../core/job';
 import { onDemandTrigger } from '../core/trigger';
 import { createWorker, type ChaconneHttpWorker } from './index';
@@ -30,10 +29,8 @@ describe('@chaconne/worker/http', () => {
     return { status: response.status, body: await response.json() };
   }
 
-  const signed = (body: string): Record<string, string> => ({
-    'content-type': RUN_REQUEST_CONTENT_TYPE,
-    ...signBody(SECRET, body),
-  });
+  const signed = (body: string, path: string = WorkerRoutes.runs): Record<string, string> =>
+    signedHeaders(worker.instanceId, path, body);
 
   // This test's worker only: a previous test's registration may still land after reset().
   const registrations = (): RegisterRequest[] =>
