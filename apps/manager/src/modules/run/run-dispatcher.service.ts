@@ -37,10 +37,10 @@ const MAX_BATCH_CHARS = 512 * 1024;
 
 /**
  * Sends run requests to workers over keep-alive connections, with Node's own HTTP client,
- * each signed for the instance it goes to and its route. Runs bound for the same instance
- * while two requests to it are under way go together in one `POST /chaconne/runs/batch`: a
- * light load sends each run at once, a burst sends a few hundred per request. Each run still
- * gets its own answer.
+ * each signed for the instance it goes to and its route. A run goes at once, alone
+ * (`POST /chaconne/runs`); runs bound for the same instance while two requests to it are
+ * under way go together in one `POST /chaconne/runs/batch`: a light load sends each run at
+ * once, a burst sends a few hundred per request. Each run still gets its own answer.
  */
 @Injectable()
 export class RunDispatcher implements OnApplicationShutdown {
@@ -63,7 +63,7 @@ export class RunDispatcher implements OnApplicationShutdown {
         maxItems: MAX_BATCH_RUNS,
         maxWeight: MAX_BATCH_CHARS,
         weigh: (item) => item.json.length,
-        send: (items) => this.sendBatch(target, items),
+        send: (items) => this.sendTogether(target, items),
         onIdle: () => this.lanes.delete(key),
       });
       this.lanes.set(key, lane);
@@ -83,6 +83,13 @@ export class RunDispatcher implements OnApplicationShutdown {
 
   private async sendAlone(target: DispatchTarget, outgoing: Outgoing): Promise<DispatchResult> {
     return resultOf(await this.post(target, WorkerRoutes.runs, outgoing.json));
+  }
+
+  /** One run goes to the single route; several that waited go in one batch. */
+  private async sendTogether(target: DispatchTarget, items: Outgoing[]): Promise<Settled<DispatchResult>[]> {
+    const [only] = items;
+    if (items.length === 1 && only) return [{ value: await this.sendAlone(target, only) }];
+    return this.sendBatch(target, items);
   }
 
   private async sendBatch(target: DispatchTarget, items: Outgoing[]): Promise<Settled<DispatchResult>[]> {

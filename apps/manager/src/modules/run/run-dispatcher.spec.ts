@@ -149,16 +149,31 @@ describe('RunDispatcher', () => {
       { ok: true, duplicate: true },
     ]);
     expect(worker.seen.map((s) => s.runIds)).toEqual([[1], [2], [3, 4, 5]]);
-    expect(worker.seen.every((s) => s.signedFor === 'w-1' && s.path === WorkerRoutes.runBatch)).toBe(true);
+    expect(worker.seen.map((s) => [s.path, s.signedFor])).toEqual([
+      [WorkerRoutes.runs, 'w-1'],
+      [WorkerRoutes.runs, 'w-1'],
+      [WorkerRoutes.runBatch, 'w-1'],
+    ]);
   });
 
   it('fails the runs of a batch answered 404, with no fallback to one request per run', async () => {
     const worker = await started(new WorkerEndpoint({ batches: false }));
-    const results = await Promise.all(
-      [1, 2].map((runId) => sender.send(worker.candidate(), runRequest({ runId }))),
-    );
-    expect(results).toEqual([1, 2].map(() => ({ ok: false, reason: `HTTP 404 ${ErrorCode.NOT_FOUND}` })));
-    expect(worker.seen.every((s) => s.path === WorkerRoutes.runBatch)).toBe(true);
+    let open: () => void = () => undefined;
+    worker.gate = new Promise((resolve) => (open = resolve));
+    const results = [1, 2, 3, 4].map((runId) => sender.send(worker.candidate(), runRequest({ runId })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open();
+    expect(await Promise.all(results)).toEqual([
+      { ok: true, duplicate: false },
+      { ok: true, duplicate: false },
+      { ok: false, reason: `HTTP 404 ${ErrorCode.NOT_FOUND}` },
+      { ok: false, reason: `HTTP 404 ${ErrorCode.NOT_FOUND}` },
+    ]);
+    expect(worker.seen.map((s) => s.path)).toEqual([
+      WorkerRoutes.runs,
+      WorkerRoutes.runs,
+      WorkerRoutes.runBatch,
+    ]);
   });
 
   it('signs each request for the instance it goes to: two instances at one address get their own', async () => {
