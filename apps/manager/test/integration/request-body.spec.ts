@@ -276,3 +276,19 @@ describe('worker routes: the signature over the raw bytes before parsing', () =>
     ]);
   });
 });
+
+describe('the body limits in the OpenAPI document', () => {
+  it('documents on each route with a body the limit the manager enforces', async () => {
+    const doc = (await (await fetch(`${baseUrl}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { description?: string; requestBody?: unknown }>>;
+    };
+    const described = (path: string) =>
+      doc.paths[path.replace(/:(\w+)/g, '{$1}')]?.post?.description ?? `no POST ${path} in the document`;
+    for (const [path, limit] of Object.entries(BODY_LIMITS)) {
+      expect(described(path)).toContain(`Request body: at most ${limit} bytes`);
+    }
+    expect(described('/job/admin/getJobDetail')).toContain(
+      `Request body: at most ${DEFAULT_BODY_LIMIT} bytes`,
+    );
+  });
+});
