@@ -136,7 +136,7 @@ export class WorkerRegistryService {
       sdkVersion: body.sdkVersion,
       protocolVersion: body.protocolVersion,
       state: WorkerInstanceState.ACTIVE,
-      startedAt: Number.isNaN(Date.parse(body.startedAt)) ? now : new Date(body.startedAt),
+      startedAt: new Date(body.startedAt),
       registeredAt: now,
       deregisteredAt: null,
     });
