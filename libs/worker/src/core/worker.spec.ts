@@ -295,7 +295,7 @@ describe('ChaconneWorker', () => {
         runId: 201,
         jobId: 7,
         attempt: 2,
-        // An older manager sends no retries: every attempt is the last.
+        // retries 0: every attempt is the last.
         retries: 0,
         isLastAttempt: true,
         attachment: '{"day":"2024-05-01"}',

@@ -37,7 +37,7 @@ export class WorkerSignatureVerifier {
 
   /**
    * Throws the refusal: 400 INCOMPATIBLE_PROTOCOL for a worker of another protocol version
-   * (said before the signature is checked, as an older SDK signs differently), 401
+   * (said before the signature is checked: a worker of another version signs differently), 401
    * BAD_SIGNATURE, STALE_REQUEST or REPLAYED_REQUEST.
    */
   async verify(request: FastifyRequest, rawBody: Buffer): Promise<void> {
