@@ -114,6 +114,30 @@ describe('registry', () => {
     expect(refused.body.errors?.[0]?.field).toBe(
       'jobs.0.definition.trigger.triggerDescription.cron.expression',
     );
+
+    // Every problem of every job is listed, and nothing is stored.
+    const other = chaconneBody('elsewhere', 'OtherJob', '*/5 * * * * ?');
+    const twice = await signedPost(
+      '/worker/register',
+      registration('coder3', {
+        jobs: [
+          { jobClassName: 'CodeJob', definition: bad as never },
+          {
+            jobClassName: 'OtherJob',
+            definition: { ...other, jobKey: { ...other.jobKey, groupName: 'nope' } },
+          },
+        ],
+      }),
+    );
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors?.map((e) => e.field)).toEqual([
+      'jobs.0.definition.trigger.triggerDescription.cron.expression',
+      'jobs.1.definition.jobKey',
+    ]);
+    const { candidates } = await app
+      .get(WorkerRegistryService)
+      .candidates(1, 'demo-cluster', 'demo-worker', 'OtherJob', {});
+    expect(candidates).toEqual([]);
   });
 
   it('follows the code when a redeployed worker brings a changed definition, and audits the change', async () => {
