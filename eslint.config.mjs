@@ -12,6 +12,7 @@ export default tseslint.config(
       '**/coverage/**',
       '.nx/**',
       'apps/console/public/**',
+      'apps/manager/console/**',
       'bench/results/**',
     ],
   },
