@@ -427,7 +427,7 @@ describe('the packed packages', () => {
 });
 
 describe('the chaconne-manager bin', () => {
-  it('prints its usage on --help, and refuses an unknown command with it', async () => {
+  it('prints its usage on --help, refuses an unknown command with it, and ships its README', async () => {
     const help = await run('chaconne-manager --help', managerBin(), ['--help'], {
       cwd: managerDir,
       timeoutMs: 30_000,
@@ -443,6 +443,7 @@ describe('the chaconne-manager bin', () => {
     });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^chaconne-manager: unknown command 'launch'\n\nUsage:/);
+    expect(existsSync(join(managerDir, 'node_modules', '@chaconne', 'manager', 'README.md'))).toBe(true);
   }, 60_000);
 
   it('migrated the database, created the client token, and started a manager that serves its console and API docs', async () => {
