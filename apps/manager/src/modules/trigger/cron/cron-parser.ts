@@ -11,7 +11,9 @@ import {
   type CronDialect,
   type CronFieldName,
   type CronFieldSpec,
+  MAX_CRON_LENGTH,
   MAX_YEAR,
+  maxListItems,
   MIN_YEAR,
   QUARTZ_FIELDS,
   UNIX_FIELDS,
@@ -29,11 +31,19 @@ const MAX_LAST_DAY_OFFSET = 30;
 /** Quartz allows `#1` … `#5`: no month has a sixth occurrence of a weekday. */
 const MAX_NTH = 5;
 
-/** One field's text: `raw` as written (for messages), `text` upper-cased (names and letters are case-insensitive). */
+/**
+ * One field's text: `raw` as written (for messages), `text` with ASCII letters upper-cased (names and letters
+ * are case-insensitive). Only ASCII is upper-cased: a full Unicode upper-casing would turn 'ſat' into 'SAT'.
+ */
 interface FieldText {
   readonly raw: string;
   readonly text: string;
 }
+
+const fieldText = (raw: string): FieldText => ({
+  raw,
+  text: raw.replace(/[a-z]+/g, (letters) => letters.toUpperCase()),
+});
 
 /** The result of parsing a day field, before the two day fields are combined into one DayRule. */
 type DayField =
@@ -49,10 +59,16 @@ export function parseCron(expression: string): ParsedCron {
   // The signature says string, but expressions arrive from JSON and the database; fail clearly, not with a
   // TypeError from .trim().
   if (typeof expression !== 'string') throw new CronSyntaxError('cron expression must be a string');
+  // Checked first, so everything below (and every message quoting the text) works on at most 1 KB.
+  if (expression.length > MAX_CRON_LENGTH) {
+    throw new CronSyntaxError(
+      `cron expression is ${expression.length} characters long; at most ${MAX_CRON_LENGTH} are accepted`,
+    );
+  }
   const trimmed = expression.trim();
   if (trimmed === '') throw new CronSyntaxError('cron expression is empty');
 
-  const fields: FieldText[] = trimmed.split(/\s+/).map((raw) => ({ raw, text: raw.toUpperCase() }));
+  const fields: FieldText[] = trimmed.split(/\s+/).map(fieldText);
   const [f0, f1, f2, f3, f4, f5, f6] = fields;
   if (fields.length === 5 && f0 && f1 && f2 && f3 && f4) {
     return { dialect: 'unix', schedule: parseUnix(f0, f1, f2, f3, f4) };
@@ -163,7 +179,7 @@ function parseQuartzDayOfMonth(field: FieldText): DayField {
   if (text === '?') return { kind: 'unspecified' };
   if (text.includes('#')) fail(name, `'#' is only allowed in day-of-week (in '${raw}')`);
   // L starts and W ends every special form (L, L-n, LW, L-nW, nW); day-of-month has no names to confuse.
-  const items = text.split(',');
+  const items = listItems(field, QUARTZ_FIELDS.dayOfMonth);
   if (items.some((item) => item.startsWith('L') || item.endsWith('W'))) {
     if (items.length > 1) {
       fail(name, `'L' and 'W' cannot be combined with other days in a list (in '${raw}'), as in Quartz`);
@@ -197,7 +213,7 @@ function parseQuartzDayOfWeek(field: FieldText): DayField {
   const { raw, text } = field;
   if (text === '?') return { kind: 'unspecified' };
   // Special forms are 'L', 'nL' and 'n#k'; no day name ends in 'L' or contains '#'.
-  const items = text.split(',');
+  const items = listItems(field, spec);
   if (items.some((item) => item.endsWith('L') || item.includes('#'))) {
     if (items.length > 1) {
       fail(name, `'L' and '#' cannot be combined with other days in a list (in '${raw}'), as in Quartz`);
@@ -258,13 +274,29 @@ function parseValues(field: FieldText, spec: CronFieldSpec, dialect: CronDialect
   }
 
   const values = new Set<number>();
-  const items = text.split(',');
+  const items = listItems(field, spec);
+  // Split once: the raw items are only for messages. (Splitting `raw` again for every item made parsing
+  // quadratic in the list's length: 50,000 items took minutes.)
+  const rawItems = raw.split(',');
   for (const [i, item] of items.entries()) {
-    const rawItem = raw.split(',')[i] ?? item;
+    const rawItem = rawItems[i] ?? item;
     if (item === '') fail(spec.name, `empty element in list '${raw}'`);
     for (const value of parseItem(item, rawItem, spec, dialect)) values.add(value);
   }
   return values;
+}
+
+/** The field's comma-separated items (upper-cased), refused past the field's list cap (see maxListItems). */
+function listItems(field: FieldText, spec: CronFieldSpec): string[] {
+  const items = field.text.split(',');
+  const cap = maxListItems(spec);
+  if (items.length > cap) {
+    fail(
+      spec.name,
+      `the list has ${items.length} items; at most ${cap} are accepted (one per value of the field)`,
+    );
+  }
+  return items;
 }
 
 function parseItem(item: string, rawItem: string, spec: CronFieldSpec, dialect: CronDialect): number[] {
