@@ -405,6 +405,7 @@ describe('xcron SSRF policy (no allowlist)', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://[::1]/',
       `http://[::ffff:127.0.0.1]:${port}/`,
+      `http://[::ffff:0:127.0.0.1]:${port}/`, // IPv4-translated: passed the policy before
       'http://10.1.2.3/',
       'http://192.168.1.1/',
       'http://0.0.0.0/',
@@ -429,14 +430,22 @@ describe('xcron SSRF policy (no allowlist)', () => {
     expect(receiver.to('/')).toEqual([]);
   });
 
-  it('says why a host name was refused', async () => {
+  it('says why a host was refused, and how to allow a private host', async () => {
     const res = await manager.post('/xcron/createTask', {
       type: 1,
       format: '0 0 * * *',
       callback: { url: `http://localhost:${receiver.port}/hook` },
     });
     expect(res.body.message).toBe(
-      'callback.url: host localhost resolves to 127.0.0.1, which is loopback; callbacks may not reach it',
+      'callback.url: host localhost is loopback by name (RFC 6761); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
+    );
+    const translated = await manager.post('/xcron/createTask', {
+      type: 1,
+      format: '0 0 * * *',
+      callback: { url: `http://[::ffff:0:127.0.0.1]:${receiver.port}/hook` },
+    });
+    expect(translated.body.message).toBe(
+      'callback.url: ::ffff:0:7f00:1 is loopback (as IPv4-translated IPv6 of 127.0.0.1); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
     );
   });
 });
