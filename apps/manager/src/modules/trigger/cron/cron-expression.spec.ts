@@ -733,10 +733,26 @@ describe('CronExpression', () => {
       ]);
     });
 
-    it('upper-cases ASCII only, so a look-alike letter is not read as a name', () => {
+    it('refuses any character outside printable ASCII, naming it by code point, never quoting it raw', () => {
       // 'ſ' (long s) upper-cases to 'S' in Unicode: 'ſat' must not become SAT.
       expect(syntaxError('0 0 0 ? * ſat#1').field).toBe('day-of-week');
-      expect(syntaxError('0 0 0 ? * ſat').message).toBe("day-of-week: unexpected character 'ſ' in 'ſat'");
+      expect(syntaxError('0 0 0 ? * ſat').message).toBe(
+        "day-of-week: unexpected character U+017F in '\\u{17f}at'",
+      );
+      expect(syntaxError('0 0 12 * * ?\u0000').message).toBe(
+        "day-of-week: unexpected character U+0000 in '?\\u{0}'",
+      );
+      expect(syntaxError('0\u202e 0 12 * * ?').message).toBe(
+        "second: unexpected character U+202E in '0\\u{202e}'",
+      );
+      expect(syntaxError('0 0 12 * * ? 2030\u0007').field).toBe('year');
+      expect(syntaxError('0 12 * * 1\ud800').message).toBe(
+        "day-of-week: unexpected character U+D800 in '1\\u{d800}'",
+      );
+      // The field-count message quotes the expression, escaped the same way.
+      expect(syntaxError('\u202e* * *').message).toBe(
+        "cron expression '\\u{202e}* * *' has 3 fields; expected 5 (Unix: minute hour day-of-month month day-of-week) or 6-7 (Quartz: second minute hour day-of-month month day-of-week [year])",
+      );
     });
   });
 

@@ -31,19 +31,13 @@ const MAX_LAST_DAY_OFFSET = 30;
 /** Quartz allows `#1` … `#5`: no month has a sixth occurrence of a weekday. */
 const MAX_NTH = 5;
 
-/**
- * One field's text: `raw` as written (for messages), `text` with ASCII letters upper-cased (names and letters
- * are case-insensitive). Only ASCII is upper-cased: a full Unicode upper-casing would turn 'ſat' into 'SAT'.
- */
+/** One field's text: `raw` as written (for messages), `text` upper-cased (names and letters are case-insensitive). */
 interface FieldText {
   readonly raw: string;
   readonly text: string;
 }
 
-const fieldText = (raw: string): FieldText => ({
-  raw,
-  text: raw.replace(/[a-z]+/g, (letters) => letters.toUpperCase()),
-});
+const fieldText = (raw: string): FieldText => ({ raw, text: raw.toUpperCase() });
 
 /** The result of parsing a day field, before the two day fields are combined into one DayRule. */
 type DayField =
@@ -71,16 +65,40 @@ export function parseCron(expression: string): ParsedCron {
   const fields: FieldText[] = trimmed.split(/\s+/).map(fieldText);
   const [f0, f1, f2, f3, f4, f5, f6] = fields;
   if (fields.length === 5 && f0 && f1 && f2 && f3 && f4) {
+    rejectUnprintable(fields, UNIX_FIELDS);
     return { dialect: 'unix', schedule: parseUnix(f0, f1, f2, f3, f4) };
   }
   if ((fields.length === 6 || fields.length === 7) && f0 && f1 && f2 && f3 && f4 && f5) {
+    rejectUnprintable(fields, QUARTZ_FIELDS);
     return { dialect: 'quartz', schedule: parseQuartz(f0, f1, f2, f3, f4, f5, f6) };
   }
   throw new CronSyntaxError(
-    `cron expression '${trimmed}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5 ` +
+    `cron expression '${printable(trimmed)}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5 ` +
       '(Unix: minute hour day-of-month month day-of-week) or 6-7 ' +
       '(Quartz: second minute hour day-of-month month day-of-week [year])',
   );
+}
+
+/** `text` with every character outside printable ASCII written as \u{…}, safe to quote in a message or log. */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
+/**
+ * Refuses any character outside printable ASCII, naming the field and the character's code point: every
+ * message below quotes the field's text, which must not carry control or bidi characters into an answer or
+ * a log line, and upper-casing must not turn a look-alike letter into a name ('ſat' into 'SAT'). Whitespace
+ * never gets here: it separates the fields.
+ */
+function rejectUnprintable(fields: readonly FieldText[], specs: Record<string, CronFieldSpec>): void {
+  const names = Object.values(specs).map((spec) => spec.name);
+  fields.forEach((field, i) => {
+    const bad = /[^\x21-\x7e]/u.exec(field.raw);
+    if (bad) {
+      const code = (bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      fail(names[i] ?? 'year', `unexpected character U+${code} in '${printable(field.raw)}'`);
+    }
+  });
 }
 
 function parseQuartz(
