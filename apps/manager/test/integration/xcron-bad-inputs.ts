@@ -1,3 +1,5 @@
+import { CRON_BAD_EXPRESSIONS } from './cron-bad-expressions';
+
 /**
  * Bad inputs of the xcron routes, with the answer each must get: xcron's `code`, the
  * Chaconne `error`, the HTTP status and the exact fields named in `errors`. Run by
@@ -205,44 +207,16 @@ export function xcronBadInputs(nowMs: number, limitBytes: number): XcronBadInput
       code: 1001,
       fields: ['format'],
     },
-    {
-      name: 'a crontab of 50,000 list items',
+    // Every cron expression any endpoint must refuse, as xcron's format.
+    ...CRON_BAD_EXPRESSIONS.map(({ name, expression, messageContains }): XcronBadInput => ({
+      name: `crontab: ${name}`,
       ...CREATE,
-      body: task({
-        type: 1,
-        format: `${Array.from({ length: 50_000 }, (_, i) => i % 60).join(',')} * * ? * *`,
-      }),
+      body: task({ type: 1, format: expression }),
       ...INVALID,
       code: 1001,
       fields: ['format'],
-      messageContains: 'at most 1024 are accepted',
-    },
-    {
-      name: 'a crontab list longer than the field has values',
-      ...CREATE,
-      body: task({ type: 1, format: `0 0 ${Array(25).fill('3').join(',')} * * ?` }),
-      ...INVALID,
-      code: 1001,
-      fields: ['format'],
-      messageContains: 'hour: the list has 25 items; at most 24 are accepted',
-    },
-    {
-      name: 'a crontab that never fires (February 30th)',
-      ...CREATE,
-      body: task({ type: 1, format: '0 0 0 30 2 ?' }),
-      ...INVALID,
-      code: 1001,
-      fields: ['format'],
-      messageContains: 'never fires',
-    },
-    {
-      name: 'a crontab whose years are over',
-      ...CREATE,
-      body: task({ type: 1, format: '0 0 0 1 1 ? 2000-2020' }),
-      ...INVALID,
-      code: 1001,
-      fields: ['format'],
-    },
+      messageContains,
+    })),
     {
       name: 'a past timestamp',
       ...CREATE,
