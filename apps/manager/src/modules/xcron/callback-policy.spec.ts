@@ -257,6 +257,8 @@ describe('checkUrl (no DNS)', () => {
     ['http://localhost/', 'refused'],
     ['http://LocalHost.:8080/', 'refused'],
     ['http://api.localhost/', 'refused'],
+    ['http://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/', 'refused'], // full-width: the parser maps it to localhost
+    ['http://LOCALHOST%2e/', 'refused'],
     ['http://localhost.example.com/', 'ok'],
     ['http://[fe80::1%25eth0]/', 'invalid'], // zone ids are not URL syntax
     ['http://169.254.169.254/latest/meta-data/', 'refused'],
