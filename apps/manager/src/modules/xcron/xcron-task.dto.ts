@@ -29,9 +29,9 @@ export interface CreateTaskContext {
 }
 
 /** The fields of xcron's documented API (README §5), and nothing else. */
-export const CREATE_TASK_FIELDS = ['type', 'format', 'callback'] as const;
-export const CALLBACK_FIELDS = ['url', 'body'] as const;
-export const TASK_ID_FIELDS = ['task_id'] as const;
+const CREATE_TASK_FIELDS = ['type', 'format', 'callback'] as const;
+const CALLBACK_FIELDS = ['url', 'body'] as const;
+const TASK_ID_FIELDS = ['task_id'] as const;
 
 /** Longest callback URL accepted: longer ones are refused before they are parsed. */
 export const MAX_CALLBACK_URL_LENGTH = 2048;
@@ -67,7 +67,7 @@ function printableKey(key: string): string {
  * One problem per field of `value` that is not in `allowed`, named by its path under
  * `prefix`; past MAX_NAMED_UNKNOWN_FIELDS, one more problem counts the rest.
  */
-export function unknownFieldProblems(
+function unknownFieldProblems(
   value: Record<string, unknown>,
   allowed: readonly string[],
   prefix: string,
