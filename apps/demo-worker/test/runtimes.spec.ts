@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
@@ -24,6 +26,28 @@ function configFor(manager: FakeManager, groupName: string): DemoWorkerConfig {
     DEMO_WORKER_WEIGHT: '2',
   });
   return { ...config, groupName };
+}
+
+/** This host's non-loopback IPv4 addresses (none on a machine without a network). */
+function externalAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((info) => info?.family === 'IPv4' && !info.internal)
+    .map((info) => info!.address);
+}
+
+/** Whether a TCP connection to `host:port` is refused (nothing listens there). */
+function refused(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      resolve(error.code === 'ECONNREFUSED');
+    });
+  });
 }
 
 function registrationOf(manager: FakeManager): Promise<RegisterRequest> {
@@ -154,6 +178,13 @@ describe.each([
     ).toMatchObject({
       triggerDescription: { cron: { expression: '*/5 * * * * ?' } },
     });
+  });
+
+  it('listens on loopback only by default, and names the address it really bound', async () => {
+    expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
+    const external = externalAddresses();
+    const refusals = await Promise.all(external.map((address) => refused(address, running.port)));
+    expect(refusals).toEqual(external.map(() => true));
   });
 
   it('runs a dynamic job with its hooks and reports it', async () => {

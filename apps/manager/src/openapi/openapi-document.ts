@@ -107,6 +107,12 @@ function successResponse(route: RouteDoc, components: ComponentSchemas): Respons
           uuid: { type: 'string', description: 'A fresh id of this request' },
           code: { const: 0, description: 'xcron: 0 is success' },
           ...(hasData ? { data } : {}),
+          warnings: {
+            type: 'array',
+            items: { type: 'string' },
+            description:
+              'Not an xcron field; absent when empty. Things to know about an accepted request, e.g. `callback.url: host test.demo.com did not resolve (ENOTFOUND); it will be checked again at each delivery`',
+          },
         },
       } as SchemaObject;
       break;
