@@ -63,6 +63,7 @@ export {
   PROTOCOL_VERSION,
   ProtocolHeader,
   RUN_REQUEST_CONTENT_TYPE,
+  ProtocolLimits,
   ManagerRoutes,
   WorkerRoutes,
 } from './protocol';
@@ -74,6 +75,7 @@ export type {
   HeartbeatResponse,
   DeregisterRequest,
   RunRequest,
+  CancelRequest,
   RunAccepted,
   RunRequestBatch,
   RunBatchResult,

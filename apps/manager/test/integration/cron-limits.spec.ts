@@ -1,6 +1,7 @@
 import { chaconneBody } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { bodyLimitOf } from '../../src/body-limits';
 import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
 import { CRON_BAD_EXPRESSIONS } from './cron-bad-expressions';
 
@@ -42,14 +43,22 @@ describe('cron expressions every endpoint refuses', () => {
     'persistJob and previewTrigger refuse %s, naming the field, and store nothing',
     async (_name, { expression, messageContains }) => {
       const before = await jobTables();
-      const persisted = await adminPost(baseUrl, config, '/job/admin/persistJob', {
-        ...chaconneBody('cron-limits'),
-        trigger: { ...chaconneBody('cron-limits').trigger, ...cronTrigger(expression) },
-      });
-      const previewed = await adminPost(baseUrl, config, '/job/admin/previewTrigger', {
-        trigger: cronTrigger(expression),
-      });
-      for (const res of [persisted, previewed]) {
+      const bodies = {
+        '/job/admin/persistJob': {
+          ...chaconneBody('cron-limits'),
+          trigger: { ...chaconneBody('cron-limits').trigger, ...cronTrigger(expression) },
+        },
+        '/job/admin/previewTrigger': { trigger: cronTrigger(expression) },
+      };
+      for (const [path, body] of Object.entries(bodies)) {
+        const res = await adminPost(baseUrl, config, path, body);
+        const limit = bodyLimitOf(path);
+        if (Buffer.byteLength(JSON.stringify(body)) > limit) {
+          // Over the route's body limit: refused before it is even read.
+          expect(res.status).toBe(413);
+          expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limitBytes: limit } });
+          continue;
+        }
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED', data: null });
         expect(res.body.errors?.map((e) => e.field)).toEqual([FIELD]);
