@@ -12,6 +12,7 @@ export default tseslint.config(
       '**/coverage/**',
       '.nx/**',
       'apps/console/public/**',
+      'apps/manager/console/**',
       'bench/results/**',
     ],
   },
@@ -126,7 +127,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['scripts/**/*.js', 'bench/**/*.js'],
+    files: ['scripts/**/*.js', 'bench/**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

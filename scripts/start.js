@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm start`: runs the manager (with the console) and the demo worker against the local
+ * `npm start`: runs the manager (`chaconne-manager start`, with the console) and the demo worker against the local
  * MySQL and Redis, prefixing each process's output. A signing secret is generated for
  * this run unless CHACONNE_SECRET is set; there is no built-in default secret.
  */
@@ -37,9 +37,9 @@ env.CHACONNE_WORKER_BASE_URL = env.CHACONNE_WORKER_BASE_URL || `http://127.0.0.1
 const children = new Map();
 let stopping = false;
 
-function run(name, script) {
+function run(name, script, ...args) {
   // Own process group: Ctrl+C reaches only this launcher, which then stops the worker before the manager.
-  const child = spawn(process.execPath, [join(root, script)], {
+  const child = spawn(process.execPath, [join(root, script), ...args], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -96,7 +96,7 @@ async function waitForHealth(deadline) {
 async function main() {
   process.on('SIGINT', () => void stop(0));
   process.on('SIGTERM', () => void stop(0));
-  run('manager', 'apps/manager/dist/main.js');
+  run('manager', 'apps/manager/dist/cli.js', 'start');
   if (!(await waitForHealth(Date.now() + 60_000))) {
     if (!stopping) {
       console.log('[start] the manager did not become healthy within 60 s; stopping');

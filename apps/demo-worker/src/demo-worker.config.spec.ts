@@ -6,9 +6,10 @@ describe('parseDemoWorkerConfig', () => {
   it('applies the defaults', () => {
     expect(parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET })).toEqual({
       port: 8088,
+      host: '127.0.0.1',
       managerUrl: 'http://127.0.0.1:6543',
       secret: SECRET,
-      baseUrl: undefined,
+      baseUrl: 'http://127.0.0.1:8088',
       clusterName: 'demo-cluster',
       groupName: 'demo-worker',
       helloPeriodSeconds: 15,
@@ -72,6 +73,39 @@ describe('parseDemoWorkerConfig', () => {
         CHACONNE_WORKER_BASE_URL: 'http://demo-worker:9090',
       }),
     ).toMatchObject({ port: 9090, managerUrl: 'http://manager:6543', baseUrl: 'http://demo-worker:9090' });
+  });
+
+  it('binds the host it is given, and is reached there unless a base URL says otherwise', () => {
+    expect(parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_WORKER_HOST: '10.0.0.5' })).toMatchObject({
+      host: '10.0.0.5',
+      baseUrl: 'http://10.0.0.5:8088',
+    });
+    expect(
+      parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_WORKER_HOST: '::1', DEMO_WORKER_PORT: '9000' }),
+    ).toMatchObject({ host: '::1', baseUrl: 'http://[::1]:9000' });
+    expect(
+      parseDemoWorkerConfig({
+        CHACONNE_SECRET: SECRET,
+        DEMO_WORKER_HOST: '127.0.0.1',
+        CHACONNE_WORKER_BASE_URL: 'http://worker.internal:8088',
+      }).baseUrl,
+    ).toBe('http://worker.internal:8088');
+  });
+
+  it.each([
+    ['0.0.0.0', '8088'],
+    ['::', '8088'],
+    ['127.0.0.1', '0'],
+  ])('leaves the base URL to the SDK when binding %s on port %s', (host, port) => {
+    expect(
+      parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_WORKER_HOST: host, DEMO_WORKER_PORT: port }),
+    ).toMatchObject({ host, baseUrl: undefined });
+  });
+
+  it.each(['localhost', 'demo-worker', '300.1.1.1'])('refuses the host %j', (host) => {
+    expect(() => parseDemoWorkerConfig({ CHACONNE_SECRET: SECRET, DEMO_WORKER_HOST: host })).toThrow(
+      `DEMO_WORKER_HOST must be an IP address to bind to, e.g. 127.0.0.1 or 0.0.0.0 (got "${host}")`,
+    );
   });
 
   it('requires CHACONNE_SECRET with a clear message', () => {

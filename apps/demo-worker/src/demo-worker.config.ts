@@ -1,3 +1,4 @@
+import { isIP, type AddressInfo } from 'node:net';
 import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
 import type { ChaconneWorkerOptions } from '@chaconne/worker';
 
@@ -5,11 +6,21 @@ import type { ChaconneWorkerOptions } from '@chaconne/worker';
 export interface DemoWorkerConfig {
   /** `DEMO_WORKER_PORT` (default 8088; 0 picks a free port). */
   port: number;
+  /**
+   * `DEMO_WORKER_HOST` (default `127.0.0.1`): the address the HTTP server binds to. Loopback by
+   * default, so the demo is not reachable from other hosts; `0.0.0.0` (or `::`) binds every
+   * interface, as in the container.
+   */
+  host: string;
   /** `CHACONNE_MANAGER_URL` (default `http://127.0.0.1:6543`). */
   managerUrl: string;
   /** `CHACONNE_SECRET` (required): the secret shared with the manager. */
   secret: string;
-  /** `CHACONNE_WORKER_BASE_URL` (optional): where the manager reaches this worker. */
+  /**
+   * `CHACONNE_WORKER_BASE_URL`: where the manager reaches this worker. When unset and the worker binds
+   * one address on a fixed port, that address (`http://127.0.0.1:8088` by default); when it binds every
+   * interface or port 0, undefined: the SDK detects the host's address.
+   */
   baseUrl: string | undefined;
   clusterName: string;
   /** `demo-worker` for the Nest app; each extra runtime sets its own. */
@@ -60,6 +71,18 @@ function httpUrl(env: Env, key: string, problems: string[], fallback?: string): 
   return undefined;
 }
 
+const EVERY_INTERFACE = new Set(['0.0.0.0', '::']);
+
+/** `http://host:port`, IPv6 addresses in brackets. */
+function urlOf(host: string, port: number): string {
+  return `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/** The URL of the address a server really listens on (e.g. `http://127.0.0.1:8088`). */
+export function listeningUrl(address: AddressInfo): string {
+  return urlOf(address.address, address.port);
+}
+
 /** `region=eu,tier=gold` -> `{ region: 'eu', tier: 'gold' }`; a malformed pair is a problem. */
 function parseLabels(env: Env, problems: string[]): Record<string, string> {
   const raw = read(env, 'DEMO_WORKER_LABELS');
@@ -87,6 +110,12 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
   if (!/^\d+$/.test(rawPort) || port > 65_535) {
     problems.push(`DEMO_WORKER_PORT must be an integer between 0 and 65535 (got "${rawPort}")`);
   }
+  const host = read(env, 'DEMO_WORKER_HOST') ?? '127.0.0.1';
+  if (isIP(host) === 0) {
+    problems.push(
+      `DEMO_WORKER_HOST must be an IP address to bind to, e.g. 127.0.0.1 or 0.0.0.0 (got "${host}")`,
+    );
+  }
   const rawHello = read(env, 'DEMO_HELLO_PERIOD_SECONDS') ?? '15';
   const helloPeriodSeconds = Number(rawHello);
   if (!/^\d+$/.test(rawHello) || helloPeriodSeconds < 5 || helloPeriodSeconds > 86_400) {
@@ -99,7 +128,9 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
   }
   const labels = parseLabels(env, problems);
   const managerUrl = httpUrl(env, 'CHACONNE_MANAGER_URL', problems, 'http://127.0.0.1:6543');
-  const baseUrl = httpUrl(env, 'CHACONNE_WORKER_BASE_URL', problems);
+  const baseUrl =
+    httpUrl(env, 'CHACONNE_WORKER_BASE_URL', problems) ??
+    (EVERY_INTERFACE.has(host) || port === 0 ? undefined : urlOf(host, port));
   const secret = env.CHACONNE_SECRET ?? '';
   if (secret === '') {
     problems.push(
@@ -111,6 +142,7 @@ export function parseDemoWorkerConfig(env: Env): DemoWorkerConfig {
   if (problems.length > 0 || managerUrl === undefined) throw new DemoWorkerConfigError(problems);
   return {
     port,
+    host,
     managerUrl,
     secret,
     baseUrl,

@@ -3,7 +3,6 @@ import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   ManagerRoutes,
-  RUN_REQUEST_CONTENT_TYPE,
   RunningState,
   TriggerType,
   WorkerRoutes,
@@ -12,8 +11,7 @@ import {
   type RunReport,
   type RunRequest,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
-import { FakeManager, SECRET } from '@chaconne/testing';
+import { FakeManager, SECRET, signedHeaders } from '@chaconne/testing';
 import { AppModule } from '../src/app.module';
 import { parseDemoWorkerConfig } from '../src/demo-worker.config';
 
@@ -24,9 +22,13 @@ describe('demo-worker', () => {
 
   async function dispatch(run: RunRequest): Promise<number> {
     const body = JSON.stringify(run);
+    // Signed for the instance the worker registered as, as the manager does it.
+    const { instanceId } = (
+      await manager.waitFor('the registration', () => manager.to(ManagerRoutes.register)[0])
+    ).body as RegisterRequest;
     const response = await fetch(`http://127.0.0.1:${port}${WorkerRoutes.runs}`, {
       method: 'POST',
-      headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, ...signBody(SECRET, body) },
+      headers: signedHeaders(instanceId, WorkerRoutes.runs, body),
       body,
     });
     await response.arrayBuffer();
@@ -95,6 +97,7 @@ describe('demo-worker', () => {
       plannedAt: new Date().toISOString(),
       attachment: '{"initialParameter": "test"}',
       timeoutMs: -1,
+      retries: 0,
     });
     expect(status).toBe(202);
     const report = await manager.waitFor('the EtlJob report', () => manager.to(ManagerRoutes.report(1))[0]);
@@ -123,6 +126,7 @@ describe('demo-worker', () => {
       plannedAt: new Date().toISOString(),
       attachment: null,
       timeoutMs: 10_000,
+      retries: 0,
     });
     expect(status).toBe(202);
     const report = await manager.waitFor(

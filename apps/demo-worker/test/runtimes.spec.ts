@@ -1,16 +1,16 @@
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import {
   ManagerRoutes,
-  RUN_REQUEST_CONTENT_TYPE,
   RunningState,
   WorkerRoutes,
   type LogBatch,
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
-import { FakeManager, SECRET, recordingLogger, runRequest } from '@chaconne/testing';
+import { FakeManager, SECRET, recordingLogger, runRequest, signedHeaders } from '@chaconne/testing';
 import { AppModule } from '../src/app.module';
 import { parseDemoWorkerConfig, type DemoWorkerConfig } from '../src/demo-worker.config';
 import { EXPRESS_WORKER_GROUP, startExpressWorker } from '../src/runtimes/express-worker';
@@ -28,6 +28,28 @@ function configFor(manager: FakeManager, groupName: string): DemoWorkerConfig {
   return { ...config, groupName };
 }
 
+/** This host's non-loopback IPv4 addresses (none on a machine without a network). */
+function externalAddresses(): string[] {
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((info) => info?.family === 'IPv4' && !info.internal)
+    .map((info) => info!.address);
+}
+
+/** Whether a TCP connection to `host:port` is refused (nothing listens there). */
+function refused(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      resolve(error.code === 'ECONNREFUSED');
+    });
+  });
+}
+
 function registrationOf(manager: FakeManager): Promise<RegisterRequest> {
   return manager.waitFor(
     'the registration',
@@ -36,7 +58,7 @@ function registrationOf(manager: FakeManager): Promise<RegisterRequest> {
 }
 
 async function dispatch(
-  port: number,
+  { port, worker }: RunningWorker,
   runId: number,
   groupName: string,
   jobClassName: string,
@@ -51,7 +73,7 @@ async function dispatch(
   );
   const response = await fetch(`http://127.0.0.1:${port}${WorkerRoutes.runs}`, {
     method: 'POST',
-    headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, ...signBody(SECRET, body) },
+    headers: signedHeaders(worker.instanceId, WorkerRoutes.runs, body),
     body,
   });
   await response.arrayBuffer();
@@ -158,8 +180,15 @@ describe.each([
     });
   });
 
+  it('listens on loopback only by default, and names the address it really bound', async () => {
+    expect(running.url).toBe(`http://127.0.0.1:${running.port}`);
+    const external = externalAddresses();
+    const refusals = await Promise.all(external.map((address) => refused(address, running.port)));
+    expect(refusals).toEqual(external.map(() => true));
+  });
+
   it('runs a dynamic job with its hooks and reports it', async () => {
-    expect(await dispatch(running.port, 11, group, 'EtlJob', `{"runtime": "${name}"}`)).toBe(202);
+    expect(await dispatch(running, 11, group, 'EtlJob', `{"runtime": "${name}"}`)).toBe(202);
     const report = await reportOf(11);
     expect(report.runningState).toBe(RunningState.COMPLETED);
     expect(report.result).toMatchObject({ parameter: { runtime: name } });
@@ -167,12 +196,12 @@ describe.each([
   });
 
   it('runs FlakyJob: a failing attempt, then a completed one naming its instance', async () => {
-    expect(await dispatch(running.port, 14, group, 'FlakyJob', '{"failUntilAttempt": 1}')).toBe(202);
+    expect(await dispatch(running, 14, group, 'FlakyJob', '{"failUntilAttempt": 1}')).toBe(202);
     expect(await reportOf(14)).toMatchObject({
       runningState: RunningState.FAILED,
       reason: 'FlakyJob: failing attempt 0',
     });
-    expect(await dispatch(running.port, 15, group, 'FlakyJob', null)).toBe(202);
+    expect(await dispatch(running, 15, group, 'FlakyJob', null)).toBe(202);
     expect(await reportOf(15)).toMatchObject({
       runningState: RunningState.COMPLETED,
       result: { attempt: 0, instanceId: running.worker.instanceId },
@@ -188,9 +217,9 @@ describe.each([
   }
 
   it('close() lets the run in flight finish, refuses new runs (503), then deregisters', async () => {
-    expect(await dispatch(running.port, 12, group, 'SlowJob', '{"ms": 300}')).toBe(202);
+    expect(await dispatch(running, 12, group, 'SlowJob', '{"ms": 300}')).toBe(202);
     const closed = running.close();
-    expect(await dispatch(running.port, 13, group, 'SlowJob', '{"ms": 300}')).toBe(503);
+    expect(await dispatch(running, 13, group, 'SlowJob', '{"ms": 300}')).toBe(503);
     await closed;
     const report = await reportOf(12);
     expect(report.runningState).toBe(RunningState.COMPLETED);

@@ -530,12 +530,13 @@ describe('XcronClient against a real manager', () => {
 
     const fireAt = Math.ceil((Date.now() + 3_000) / 1000);
     const body = { params: [1, 2], marker: 'client-e2e' };
-    const oneShot = await xcron.createTask({
+    const { taskId: oneShot, warnings } = await xcron.createTask({
       type: XcronType.ONE_SHOT,
       format: String(fireAt),
       callback: { url: receiverUrl, body },
     });
     expect(oneShot).toMatch(/^[0-9a-f-]{36}$/);
+    expect(warnings).toEqual([]);
     const created = await xcron.queryTask(oneShot);
     expect(created).toEqual({
       task_id: oneShot,
@@ -567,7 +568,7 @@ describe('XcronClient against a real manager', () => {
     );
     expect(ran.deleted).toBe(false);
 
-    const periodic = await xcron.createTask({
+    const { taskId: periodic } = await xcron.createTask({
       type: XcronType.PERIODIC,
       format: '0 0 12 1 1 ?',
       callback: { url: receiverUrl },

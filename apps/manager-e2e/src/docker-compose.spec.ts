@@ -6,9 +6,11 @@ import { join, resolve } from 'node:path';
 /**
  * The container setup: docker/Dockerfile, docker/docker-compose.yml and .dockerignore.
  *
- * The text-level checks always run (no Docker needed). Where the `docker` CLI has the compose plugin, the
- * compose file is also rendered by `docker compose config` (offline: no engine is needed) and the
- * resolved model is checked, including that compose refuses to render without each secret.
+ * The text-level checks always run (no Docker needed); the build stage's pack and install scripts
+ * run for real in the packaging test (packages.e2e.spec.ts). Where the `docker` CLI has the compose
+ * plugin, the compose file is also rendered by `docker compose config` (offline: no engine is
+ * needed) and the resolved model is checked, including that compose refuses to render without each
+ * secret.
  */
 
 const repoRoot = resolve(__dirname, '..', '..', '..');
@@ -16,6 +18,15 @@ const composeFile = join('docker', 'docker-compose.yml');
 const composeText = readFileSync(join(repoRoot, composeFile), 'utf8');
 const dockerfileText = readFileSync(join(repoRoot, 'docker', 'Dockerfile'), 'utf8');
 const dockerignoreText = readFileSync(join(repoRoot, '.dockerignore'), 'utf8');
+const installScript = readFileSync(join(repoRoot, 'scripts', 'install-packages.js'), 'utf8');
+const managerManifest = JSON.parse(
+  readFileSync(join(repoRoot, 'apps', 'manager', 'package.json'), 'utf8'),
+) as {
+  bin?: Record<string, string>;
+};
+const demoWorkerManifest = JSON.parse(
+  readFileSync(join(repoRoot, 'apps', 'demo-worker', 'package.json'), 'utf8'),
+) as { name: string; main: string; files: string[] };
 
 const SERVICES = ['mysql', 'redis', 'manager', 'demo-worker'] as const;
 const APPS = [
@@ -257,6 +268,8 @@ describe('docker/docker-compose.yml (text)', () => {
     const workerEnv = child(service('demo-worker'), 'environment')!;
     expect(scalar(workerEnv, 'CHACONNE_MANAGER_URL')).toBe('http://manager:6543');
     expect(scalar(workerEnv, 'CHACONNE_WORKER_BASE_URL')).toBe('http://demo-worker:8088');
+    // The demo binds loopback unless told otherwise; in its container the manager comes from outside.
+    expect(scalar(workerEnv, 'DEMO_WORKER_HOST')).toBe('0.0.0.0');
   });
 });
 
@@ -269,13 +282,29 @@ describe('docker/Dockerfile', () => {
     }
   });
 
-  it('installs build tools, builds and prunes dev dependencies in a build stage', () => {
-    const build = stages.find((s) => s.instructions.some((i) => i.includes('npm run build')));
+  it('packs the packages and installs each image its tarballs, production only, in a build stage', () => {
+    const build = stages.find((s) => s.instructions.some((i) => i.includes('scripts/pack-packages.js')));
     expect(build).toBeDefined();
     const runs = build!.instructions.filter((i) => i.startsWith('RUN ')).join('\n');
     expect(runs).toMatch(/apt-get install[^\n]*\bpython3\b[^\n]*\bmake\b[^\n]*\bg\+\+/);
-    expect(runs).toMatch(/npm-ci|npm ci/);
-    expect(runs).toContain('npm prune --omit=dev');
+    expect(runs).toMatch(/\bnpm ci\b/);
+    // Every package the images need, packed by npm pack (its prepack builds it) into /packages.
+    expect(runs).toMatch(/node scripts\/pack-packages\.js --demo-worker \/packages(\s|$)/m);
+    // One install per image, from the tarballs only: the manager and contracts; the SDK and the demo.
+    const installs = [
+      ...runs.matchAll(/node scripts\/install-packages\.js (\S+)((?: \/packages\/\S+)+)/g),
+    ].map(([, folder, tarballs]) => [folder, tarballs!.trim().split(' ').sort()]);
+    expect(Object.fromEntries(installs)).toEqual({
+      '/deploy/manager': ['/packages/chaconne-contracts-*.tgz', '/packages/chaconne-manager-*.tgz'],
+      '/deploy/demo-worker': [
+        '/packages/chaconne-contracts-*.tgz',
+        '/packages/chaconne-demo-worker-*.tgz',
+        '/packages/chaconne-worker-*.tgz',
+      ],
+    });
+    // ...which installs production dependencies only, at the versions of the repository's lockfile.
+    expect(installScript).toContain("'--omit=dev'");
+    expect(installScript).toMatch(/copyFileSync\(join\(__dirname, '\.\.', 'package-lock\.json'\)/);
     // Neither target carries the toolchain: they do not descend from the build stage.
     for (const { target } of APPS) {
       expect(lineage(target).map((s) => s.name)).not.toContain(build!.name);
@@ -285,15 +314,33 @@ describe('docker/Dockerfile', () => {
     }
   });
 
-  it.each(APPS)('$target runs as node, exposes $port and starts its dist/main.js', ({ target, port }) => {
+  it.each(APPS)('$target copies only its own install folder from the build', ({ target }) => {
+    const copies = lineage(target).flatMap((s) => s.instructions.filter((i) => i.startsWith('COPY')));
+    expect(copies).toEqual([`COPY --from=build /deploy/${target} ./`]);
+    expect(lineage(target).flatMap((s) => s.instructions)).toContain('WORKDIR /app');
+  });
+
+  it.each(APPS)('$target runs as node and exposes $port', ({ target, port }) => {
     const users = lineage(target).flatMap((s) => s.instructions.filter((i) => i.startsWith('USER ')));
     expect(users[0]).toBe('USER node');
     expect(instructionsOf(target, 'EXPOSE')).toContain(`EXPOSE ${port}`);
-    expect(instructionsOf(target, 'CMD')).toEqual([`CMD ["node", "apps/${target}/dist/main.js"]`]);
-    // Only build output is copied in, never the whole build tree.
-    const copies = lineage(target).flatMap((s) => s.instructions.filter((i) => i.startsWith('COPY --from=')));
-    expect(copies.length).toBeGreaterThan(0);
-    expect(copies.filter((c) => /\s\/app\/?\s/.test(c))).toEqual([]);
+  });
+
+  it("starts the manager with its package's chaconne-manager bin, on every interface", () => {
+    expect(instructionsOf('manager', 'CMD')).toEqual(['CMD ["chaconne-manager", "start"]']);
+    const env = instructionsOf('manager', 'ENV').join(' ');
+    expect(env).toMatch(/\bPATH=\/app\/node_modules\/\.bin:\$PATH\b/);
+    expect(env).toContain('CHACONNE_HOST=0.0.0.0');
+    expect(managerManifest.bin).toEqual({ 'chaconne-manager': 'dist/cli.js' });
+  });
+
+  it("starts the demo worker from its package's dist/main.js, on every interface", () => {
+    expect(instructionsOf('demo-worker', 'CMD')).toEqual([
+      'CMD ["node", "node_modules/@chaconne/demo-worker/dist/main.js"]',
+    ]);
+    expect(instructionsOf('demo-worker', 'ENV').join(' ')).toContain('DEMO_WORKER_HOST=0.0.0.0');
+    expect(demoWorkerManifest).toMatchObject({ name: '@chaconne/demo-worker', main: './dist/main.js' });
+    expect(demoWorkerManifest.files).toContain('dist/**/*.js');
   });
 
   it('health-checks the manager with node fetch on /health, not curl', () => {

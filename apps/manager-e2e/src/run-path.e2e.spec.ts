@@ -5,7 +5,7 @@ import {
   RunningState,
   WorkerRoutes,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
+import { SignatureDirection, signRequest } from '@chaconne/contracts/signing';
 import { chaconneBody, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import {
   adminPost,
@@ -23,11 +23,14 @@ import {
 const stack = newStack();
 let manager: { handle: ProcessHandle; url: string };
 let worker: { handle: ProcessHandle; url: string };
+/** The demo worker's instance id, as the manager registered it: what run requests are signed for. */
+let instanceId: string;
 
 beforeAll(async () => {
   manager = await startManager(stack);
   worker = await startDemoWorker(stack, manager.url);
-  await manager.handle.waitForLine(/registered .*demo-cluster\/demo-worker/, 30_000);
+  const registered = await manager.handle.waitForLine(/registered \S+ \(demo-cluster\/demo-worker\)/, 30_000);
+  instanceId = /registered (\S+) \(/.exec(registered)?.[1] ?? '';
 }, 90_000);
 
 afterAll(async () => {
@@ -131,7 +134,7 @@ describe('the first run path', () => {
     expect(JSON.parse(run.result ?? 'null')).toMatchObject({ parameter: { override: true } });
   }, 20_000);
 
-  it('refuses unsigned and tampered run requests with 401 and never invokes the handler', async () => {
+  it('refuses unsigned, tampered and misaddressed run requests with 401 and never invokes the handler', async () => {
     const request = (runId: number) =>
       JSON.stringify({
         runId,
@@ -141,7 +144,19 @@ describe('the first run path', () => {
         plannedAt: new Date().toISOString(),
         attachment: `{"probe": "run-${runId}"}`,
         timeoutMs: -1,
+        retries: 0,
       });
+    const signBody = (secret: string, text: string, recipient = instanceId) =>
+      signRequest(
+        secret,
+        {
+          direction: SignatureDirection.MANAGER_TO_WORKER,
+          method: 'POST',
+          path: WorkerRoutes.runs,
+          recipient,
+        },
+        text,
+      );
     const send = (text: string, headers: Record<string, string>) =>
       fetch(worker.url + WorkerRoutes.runs, {
         method: 'POST',
@@ -164,6 +179,11 @@ describe('the first run path', () => {
     const otherSecret = request(900003);
     const wrongSecret = await send(otherSecret, { ...signBody('z'.repeat(64), otherSecret) });
     expect(wrongSecret.status).toBe(401);
+    const otherInstance = request(900005);
+    const wrongInstance = await send(otherInstance, {
+      ...signBody(stack.secret, otherInstance, 'another-instance'),
+    });
+    expect(wrongInstance.status).toBe(401);
 
     // Control: a correctly signed request for an unknown run is accepted and its handler
     // runs, which the worker shows when the manager refuses that run's logs or report.
@@ -172,7 +192,7 @@ describe('the first run path', () => {
     expect(control.status).toBe(202);
     await worker.handle.waitForLine(/900004/, 10_000);
     await sleep(1_000);
-    for (const refused of [900001, 900002, 900003])
+    for (const refused of [900001, 900002, 900003, 900005])
       expect(worker.handle.output).not.toContain(String(refused));
   }, 20_000);
 });

@@ -7,7 +7,7 @@ import {
   RunningState,
   type RunReport,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
+import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/contracts/signing';
 import { queryDatabase, waitFor } from '@chaconne/testing';
 import {
   demoJobKey,
@@ -74,12 +74,19 @@ async function postReport(
   report: RunReport,
 ): Promise<{ status: number; body: ApiSuccess<{ accepted: boolean }> }> {
   const body = JSON.stringify(report);
-  const response = await fetch(managerUrl() + ManagerRoutes.report(runId), {
+  const path = ManagerRoutes.report(runId);
+  const target = {
+    direction: SignatureDirection.WORKER_TO_MANAGER,
+    method: 'POST',
+    path,
+    recipient: MANAGER_RECIPIENT,
+  };
+  const response = await fetch(managerUrl() + path, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
-      ...signBody(stack.secret, body),
+      ...signRequest(stack.secret, target, body),
     },
     body,
   });

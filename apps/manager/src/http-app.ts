@@ -1,25 +1,30 @@
 import { type ApiFailure, ErrorCode } from '@chaconne/contracts';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { authenticateBeforeReadingBodies } from './authenticated-body';
+import { DEFAULT_BODY_LIMIT } from './body-limits';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { setupOpenApi } from './openapi/openapi.setup';
 
-const BODY_LIMIT_BYTES = 2 * 1024 * 1024;
-
 /** The Fastify adapter every manager uses, in production and in tests. */
 export function createHttpAdapter(): FastifyAdapter {
-  return new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, routerOptions: { ignoreTrailingSlash: true } });
+  return new FastifyAdapter({ bodyLimit: DEFAULT_BODY_LIMIT, routerOptions: { ignoreTrailingSlash: true } });
 }
 
-/** Options of `NestFactory.create`: the worker routes verify signatures over the raw body. */
-export const APP_OPTIONS = { rawBody: true } as const;
+/**
+ * Options of `NestFactory.create`: the manager reads request bodies itself, only once their
+ * sender is authenticated (see authenticated-body.ts), not with Nest's parsers.
+ */
+export const APP_OPTIONS = { bodyParser: false } as const;
 
 /**
- * Everything applied to the app before it listens: the error body, JSON-only admin
- * requests, and the OpenAPI docs.
+ * Everything applied to the app before it listens (and before its routes are registered):
+ * the error body, JSON-only admin requests, authentication before any body is read, and the
+ * OpenAPI docs.
  */
 export function configureApp(app: NestFastifyApplication): void {
   app.useGlobalFilters(new ApiExceptionFilter());
   requireJsonForAdminApi(app);
+  authenticateBeforeReadingBodies(app);
   setupOpenApi(app);
 }
 

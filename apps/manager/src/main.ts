@@ -65,7 +65,13 @@ async function bootstrap(): Promise<void> {
     logger.log(line);
 }
 
-bootstrap().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+/** `chaconne-manager start`: runs the manager until SIGTERM or SIGINT; exits with status 1 if it cannot start. */
+export function startManager(): void {
+  bootstrap().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+// The repository's tests and benchmarks also start the manager with `node apps/manager/dist/main.js`.
+if (require.main === module) startManager();

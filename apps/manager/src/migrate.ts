@@ -1,4 +1,4 @@
-/** `npm run migrate`: creates the database if missing and applies pending migrations, then exits. */
+/** `chaconne-manager migrate` (`npm run migrate`): creates the database if missing and applies pending migrations, then exits. */
 import 'reflect-metadata';
 import { loadConfig } from './config/manager-config';
 import { DependencyUnreachable, prepareDatabase } from './preflight';
@@ -14,7 +14,11 @@ async function main(): Promise<void> {
   console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : 'schema is up to date');
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof DependencyUnreachable ? error.message : error);
-  process.exit(1);
-});
+export function migrate(): void {
+  main().catch((error: unknown) => {
+    console.error(error instanceof DependencyUnreachable ? error.message : error);
+    process.exit(1);
+  });
+}
+
+if (require.main === module) migrate();

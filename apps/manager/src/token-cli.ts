@@ -1,5 +1,5 @@
 /**
- * `npm run token -- create <name> | list | revoke <name>`: manages admin API tokens in
+ * `chaconne-manager token create <name> | list | revoke <name>` (`npm run token -- ...`): manages admin API tokens in
  * the manager's database. A created token is printed once; only its hash is stored.
  */
 import 'reflect-metadata';
@@ -11,11 +11,12 @@ import { dataSourceOptions } from './database/data-source-options';
 import { ApiTokenService } from './modules/auth/api-token.service';
 import { DependencyUnreachable, prepareDatabase } from './preflight';
 
-const USAGE = 'usage: npm run token -- create <name> | list | revoke <name>';
+const USAGE = 'usage: chaconne-manager token create <name> | list | revoke <name>';
 
-async function main(): Promise<void> {
-  const [command, name] = process.argv.slice(2);
-  if (!command || !['create', 'list', 'revoke'].includes(command) || (command !== 'list' && !name)) {
+async function main(args: readonly string[]): Promise<void> {
+  const [command, name] = args;
+  const arity = command === 'list' ? 1 : 2;
+  if (!command || !['create', 'list', 'revoke'].includes(command) || args.length !== arity) {
     console.error(USAGE);
     process.exit(2);
   }
@@ -58,7 +59,13 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof DependencyUnreachable ? error.message : error);
-  process.exit(1);
-});
+/** Runs one token command; `args` are the words after `token`. */
+export function tokenCli(args: readonly string[]): void {
+  main(args).catch((error: unknown) => {
+    console.error(error instanceof DependencyUnreachable ? error.message : error);
+    process.exit(1);
+  });
+}
+
+// The manager's integration tests also run `node apps/manager/dist/token-cli.js <command>`.
+if (require.main === module) tokenCli(process.argv.slice(2));

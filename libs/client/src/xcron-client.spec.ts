@@ -43,12 +43,27 @@ describe('XcronClient', () => {
       format: '*/10 * * * * ?',
       callback: { url: 'https://example.com/hook', body: { params: [1, 2] } },
     };
-    await expect(xcron.createTask(request)).resolves.toBe('t-1');
+    await expect(xcron.createTask(request)).resolves.toEqual({ taskId: 't-1', warnings: [] });
     expect(server.last).toMatchObject({ method: 'POST', url: '/xcron/createTask', body: request });
     expect(server.last.headers).toMatchObject({
       authorization: 'Bearer tok',
       'content-type': 'application/json',
     });
+  });
+
+  it("createTask hands over the manager's warnings", async () => {
+    const warning =
+      'callback.url: host test.demo.com did not resolve (ENOTFOUND); it will be checked again at each delivery';
+    server.reply('/xcron/createTask', {
+      json: { uuid: 'u1', code: 0, data: { task_id: 't-9' }, warnings: [warning] },
+    });
+    await expect(
+      xcron.createTask({
+        type: XcronType.PERIODIC,
+        format: '1581823751',
+        callback: { url: 'http://test.demo.com:8810', body: { params: [1, 2], data: '10.10.10', count: 1 } },
+      }),
+    ).resolves.toEqual({ taskId: 't-9', warnings: [warning] });
   });
 
   it('createTask sends a Date format as unix seconds, rounded up', async () => {

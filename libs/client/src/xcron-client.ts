@@ -12,11 +12,12 @@ import type { XcronCreateTaskRequest, XcronTask } from './types';
  *
  * @example
  * const xcron = new XcronClient({ baseUrl: 'http://127.0.0.1:6543', token });
- * const taskId = await xcron.createTask({
+ * const { taskId, warnings } = await xcron.createTask({
  *   type: XcronType.ONE_SHOT,
  *   format: new Date(Date.now() + 60_000), // or '1767225600' (unix seconds)
  *   callback: { url: 'https://example.com/hook', body: { params: [1, 2] } },
  * });
+ * for (const warning of warnings) console.warn(warning); // e.g. the host did not resolve yet
  * const task = await xcron.queryTask(taskId); // { type: 2, format, run_count, callback, ... }
  * await xcron.deleteTask(taskId);
  */
@@ -27,16 +28,24 @@ export class XcronClient {
     this.transport = new Transport(options);
   }
 
-  /** Creates a task; answers its `task_id`. */
-  async createTask(request: XcronCreateTaskRequest): Promise<string> {
+  /**
+   * Creates a task; answers its `task_id` and the manager's warnings (none usually). A
+   * callback host that does not resolve yet is accepted with a warning saying so: it is
+   * checked again at each delivery, and a delivery to a host that still does not resolve
+   * ends FAILED.
+   */
+  async createTask(request: XcronCreateTaskRequest): Promise<{ taskId: string; warnings: string[] }> {
     const format =
       request.format instanceof Date ? String(Math.ceil(request.format.getTime() / 1000)) : request.format;
-    const data = await this.call<{ task_id: string }>({
+    const answer = await this.call({
       method: 'POST',
       path: '/xcron/createTask',
       body: { ...request, format },
     });
-    return data.task_id;
+    const warnings = Array.isArray(answer.warnings)
+      ? answer.warnings.filter((w): w is string => typeof w === 'string')
+      : [];
+    return { taskId: (answer.data as { task_id: string }).task_id, warnings };
   }
 
   /** Stops a task for good (its runs stay); deleting a deleted task is a no-op. */
@@ -45,12 +54,13 @@ export class XcronClient {
   }
 
   /** The task's type, format, callback, run count and whether it was deleted. */
-  queryTask(taskId: string): Promise<XcronTask> {
-    return this.call({ method: 'GET', path: '/xcron/queryTask', query: { task_id: taskId } });
+  async queryTask(taskId: string): Promise<XcronTask> {
+    const answer = await this.call({ method: 'GET', path: '/xcron/queryTask', query: { task_id: taskId } });
+    return answer.data as XcronTask;
   }
 
-  /** xcron's one request path: `{ uuid, code, data }` unwrapped, a non-zero code thrown. */
-  private async call<T>(request: JsonRequest): Promise<T> {
+  /** xcron's one request path: the `{ uuid, code, data, warnings? }` of a zero code, a non-zero code thrown. */
+  private async call(request: JsonRequest): Promise<{ data: unknown; warnings?: unknown }> {
     const { status, body } = await this.transport.request(request);
     if (!isRecord(body) || typeof body.code !== 'number') {
       throw new ChaconneApiError(
@@ -59,7 +69,7 @@ export class XcronClient {
         'BAD_RESPONSE',
       );
     }
-    if (body.code === 0) return body.data as T;
+    if (body.code === 0) return { data: body.data, warnings: body.warnings };
     throw new XcronApiError(
       typeof body.message === 'string' ? body.message : `${request.path}: xcron code ${body.code}`,
       status,

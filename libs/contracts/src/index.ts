@@ -78,6 +78,7 @@ export {
   PROTOCOL_VERSION,
   ProtocolHeader,
   RUN_REQUEST_CONTENT_TYPE,
+  ProtocolLimits,
   ManagerRoutes,
   WorkerRoutes,
 } from './protocol';
@@ -89,6 +90,7 @@ export type {
   HeartbeatResponse,
   DeregisterRequest,
   RunRequest,
+  CancelRequest,
   RunAccepted,
   RunRequestBatch,
   RunBatchResult,

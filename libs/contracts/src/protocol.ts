@@ -5,9 +5,15 @@ import type { JobKey } from './job-key';
 
 /**
  * The manager <-> worker protocol (DESIGN.md §5). Bump {@link PROTOCOL_VERSION} on any
- * incompatible change; the manager refuses workers whose major version differs.
+ * incompatible change. Both sides send it in the `x-chaconne-protocol` header of every
+ * request and refuse another version with 400 INCOMPATIBLE_PROTOCOL (the manager also checks
+ * `protocolVersion` at registration).
+ *
+ * Version 2: signatures bind the method, path, recipient and direction; a worker refuses runs
+ * for a cluster or group it does not serve; every field of every body is required or refused
+ * by name (no optional fields for older peers: version 1 was never released).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const ProtocolHeader = {
   PROTOCOL: 'x-chaconne-protocol',
@@ -21,7 +27,36 @@ export const ProtocolHeader = {
  * Manager -> worker requests use their own media type, so host frameworks' JSON body
  * parsers leave the raw bytes alone and the SDK can verify the signature over them.
  */
-export const RUN_REQUEST_CONTENT_TYPE = 'application/vnd.chaconne.v1+json';
+export const RUN_REQUEST_CONTENT_TYPE = `application/vnd.chaconne.v${PROTOCOL_VERSION}+json`;
+
+/**
+ * Bounds of the protocol's bodies, the same on both sides: the SDK cuts what user code
+ * produces (log messages, error texts) to fit, and the receivers refuse anything beyond.
+ */
+export const ProtocolLimits = {
+  /** Characters of an instance id (letters, digits and `_ . : @ -`). */
+  instanceIdChars: 128,
+  /** Labels of one instance; a label name has 1-64 characters, a value up to 256. */
+  labels: 32,
+  labelNameChars: 64,
+  labelValueChars: 256,
+  /** Jobs one instance registers. */
+  jobsPerRegistration: 1_000,
+  /** Lines of one `POST /worker/runs/:runId/logs`. */
+  logLinesPerBatch: 1_000,
+  /** Characters of one log message (the SDK cuts longer ones and says so). */
+  logMessageChars: 16_384,
+  /** Characters of a report's `reason` and `error.message`. */
+  reasonChars: 16_384,
+  /** Characters of a report's `error.name`. */
+  errorNameChars: 256,
+  /** Characters of a report's `error.stack`. */
+  errorStackChars: 65_536,
+  /** Runs of one `POST /chaconne/runs/batch`. */
+  runsPerBatch: 200,
+  /** Characters of a cancel request's `reason`. */
+  cancelReasonChars: 1_000,
+} as const;
 
 /** Routes the manager serves for workers. */
 export const ManagerRoutes = {
@@ -30,14 +65,14 @@ export const ManagerRoutes = {
   deregister: '/worker/deregister',
   logs: (runId: number | string): string => `/worker/runs/${String(runId)}/logs`,
   report: (runId: number | string): string => `/worker/runs/${String(runId)}/report`,
-  /** Several runs' outcomes in one request (managers that answer `reportBatchLimit` on register). */
+  /** Several runs' outcomes in one request (at most the register answer's `reportBatchLimit`). */
   reports: '/worker/reports',
 } as const;
 
 /** Routes the SDK mounts inside the worker's own HTTP server. */
 export const WorkerRoutes = {
   runs: '/chaconne/runs',
-  /** Several run requests in one (SDKs without it answer 404: one request per run then). */
+  /** Several run requests in one (at most {@link ProtocolLimits.runsPerBatch}). */
   runBatch: '/chaconne/runs/batch',
   cancel: (runId: number | string): string => `/chaconne/runs/${String(runId)}/cancel`,
 } as const;
@@ -69,11 +104,8 @@ export interface RegisterResponse {
   heartbeatIntervalMs: number;
   /** Job ids of the code-defined jobs the manager created or updated. */
   jobs: { jobClassName: string; jobId: number | null }[];
-  /**
-   * The most reports one `POST /worker/reports` may carry. Absent from managers without
-   * that route: the SDK then sends each report on its own.
-   */
-  reportBatchLimit?: number;
+  /** The most reports one `POST /worker/reports` may carry. */
+  reportBatchLimit: number;
 }
 
 export interface HeartbeatRequest {
@@ -91,6 +123,12 @@ export interface DeregisterRequest {
   instanceId: string;
 }
 
+/**
+ * The body of `POST /chaconne/runs`, signed for the instance it is sent to. The worker answers
+ * 202 {@link RunAccepted}, or refuses the run: 409 WRONG_RECIPIENT when `jobKey` names a
+ * cluster or group other than the worker's own, 404 NO_HANDLER when it has no job of that
+ * class, 429 RATE_LIMITED at the job's concurrency limit, 503 while draining.
+ */
 export interface RunRequest {
   runId: number;
   jobId: number;
@@ -101,8 +139,16 @@ export interface RunRequest {
   attachment: string | null;
   /** Milliseconds; -1 = no timeout. */
   timeoutMs: number;
-  /** The job's retries: the attempt numbered `retries` is the last (absent from older managers: 0). */
-  retries?: number;
+  /** The job's retries: the attempt numbered `retries` is the last. */
+  retries: number;
+}
+
+/**
+ * The body of `POST /chaconne/runs/:runId/cancel`: why the manager stops the run, e.g.
+ * `timeout after 3000 ms` or `replaced by run 42` (the handler's signal aborts with it).
+ */
+export interface CancelRequest {
+  reason: string;
 }
 
 export interface RunAccepted {
@@ -118,8 +164,10 @@ export interface RunRequestBatch {
 
 /**
  * What the worker did with each run of a batch, in the batch's order: the status and body
- * `POST /chaconne/runs` would have answered for that run alone (202 with RunAccepted, or
- * an error such as 429 RATE_LIMITED or 503 while draining).
+ * `POST /chaconne/runs` would have answered for that run alone: 202 with RunAccepted, or an
+ * error such as 409 WRONG_RECIPIENT (the run is for a cluster or group this worker does not
+ * serve), 404 NO_HANDLER (a job class it does not have), 429 RATE_LIMITED (at the job's
+ * concurrency limit) or 503 while draining.
  */
 export interface RunBatchResult {
   runId: number;

@@ -1,20 +1,30 @@
 import { Agent, createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MIN_SECRET_LENGTH, postSigned, verifyBody } from './signing';
+import {
+  MANAGER_RECIPIENT,
+  MIN_SECRET_LENGTH,
+  postSigned,
+  SignatureDirection,
+  verifyRequest,
+} from './signing';
 
 /** postSigned against a real local HTTP server. */
 const secret = 's'.repeat(MIN_SECRET_LENGTH);
 const agent = new Agent({ keepAlive: true });
 let server: Server;
 let baseUrl: string;
-const received: { headers: IncomingMessage['headers']; body: string }[] = [];
+const received: { url: string; headers: IncomingMessage['headers']; body: string }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      received.push({
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       if (req.url === '/silent') return; // never answers
       res.writeHead(req.url === '/refuse' ? 409 : 202, { 'content-type': 'application/json' });
       res.end('{"ok":true}');
@@ -32,7 +42,10 @@ afterAll(async () => {
 
 const post = (path: string, extra: { timeoutMs?: number; signal?: AbortSignal } = {}) =>
   postSigned({
-    url: baseUrl + path,
+    baseUrl,
+    path,
+    direction: SignatureDirection.WORKER_TO_MANAGER,
+    recipient: MANAGER_RECIPIENT,
     body: '{"runId":7}',
     secret,
     headers: { 'content-type': 'application/json' },
@@ -41,13 +54,23 @@ const post = (path: string, extra: { timeoutMs?: number; signal?: AbortSignal } 
     ...(extra.signal ? { signal: extra.signal } : {}),
   });
 
-it('sends the body signed, with its length, and answers the status and text of any answer', async () => {
+it('sends the body to its path, signed for that path, recipient and direction, and answers the status and text of any answer', async () => {
   expect(await post('/ok')).toEqual({ status: 202, text: '{"ok":true}' });
   expect(await post('/refuse')).toEqual({ status: 409, text: '{"ok":true}' });
   const last = received[received.length - 1];
+  expect(last?.url).toBe('/refuse');
   expect(last?.body).toBe('{"runId":7}');
   expect(last?.headers['content-length']).toBe('11');
-  expect(verifyBody(secret, last?.headers ?? {}, last?.body ?? '')).toMatchObject({ ok: true });
+  const as = (path: string, recipient = MANAGER_RECIPIENT) =>
+    verifyRequest(
+      secret,
+      { direction: SignatureDirection.WORKER_TO_MANAGER, method: 'POST', path, recipient },
+      last?.headers ?? {},
+      last?.body ?? '',
+    ).ok;
+  expect(as('/refuse')).toBe(true);
+  expect(as('/ok')).toBe(false);
+  expect(as('/refuse', 'orders-1')).toBe(false);
 });
 
 it('rejects with the reason when there is no answer: refused, timed out, aborted', async () => {
@@ -57,7 +80,10 @@ it('rejects with the reason when there is no answer: refused, timed out, aborted
   await new Promise((resolve) => closed.close(resolve));
   await expect(
     postSigned({
-      url: `http://127.0.0.1:${port}/x`,
+      baseUrl: `http://127.0.0.1:${port}`,
+      path: '/x',
+      direction: SignatureDirection.MANAGER_TO_WORKER,
+      recipient: 'orders-1',
       body: '{}',
       secret,
       headers: {},

@@ -2,10 +2,16 @@ import type { Agent as HttpAgent } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import { request as httpsRequest } from 'node:https';
-import { signBody } from './signing';
+import { signRequest, type SignatureDirection } from './signing';
 
 export interface SignedPost {
-  url: string;
+  /** Where the receiver's routes are mounted, e.g. `http://10.0.0.5:8088` (no trailing slash). */
+  baseUrl: string;
+  /** The route path, sent after `baseUrl` and signed as is, e.g. `/chaconne/runs/42/cancel`. */
+  path: string;
+  direction: SignatureDirection;
+  /** The worker instance id the request is for, or `MANAGER_RECIPIENT`. */
+  recipient: string;
   /** The exact JSON text sent and signed. */
   body: string;
   secret: string;
@@ -21,7 +27,7 @@ export interface SignedPost {
 const MAX_ANSWER_BYTES = 1024 * 1024;
 
 /**
- * POSTs a signed body between manager and worker with Node's own HTTP client (the hot path
+ * POSTs a body between manager and worker, signed for its route, recipient and direction, with Node's own HTTP client (the hot path
  * of every run on both sides; `fetch` and axios cost several times more CPU per request).
  * Answers the status and text of any answer; rejects only when there is none, with the
  * reason as its message: a socket error code (`ECONNREFUSED`), `timed out after N ms`, or
@@ -35,14 +41,15 @@ export function postSigned(post: SignedPost): Promise<{ status: number; text: st
     }
     let url: URL;
     try {
-      url = new URL(post.url);
+      url = new URL(post.baseUrl + post.path);
     } catch {
-      reject(new Error(`invalid address ${post.url}`));
+      reject(new Error(`invalid address ${post.baseUrl}${post.path}`));
       return;
     }
+    const target = { direction: post.direction, method: 'POST', path: post.path, recipient: post.recipient };
     const headers = {
       ...post.headers,
-      ...signBody(post.secret, post.body),
+      ...signRequest(post.secret, target, post.body),
       'content-length': String(Buffer.byteLength(post.body)),
     };
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -2,12 +2,22 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ManagerRoutes,
+  PROTOCOL_VERSION,
   ProtocolHeader,
   RUN_REQUEST_CONTENT_TYPE,
   WorkerRoutes,
+  type ErrorCode,
+  type RunReportBatch,
+  type RunReportResult,
   type RunRequest,
+  type RunRequestBatch,
 } from '@chaconne/contracts';
-import { signBody, verifyBody } from '@chaconne/contracts/signing';
+import {
+  MANAGER_RECIPIENT,
+  SignatureDirection,
+  signRequest,
+  verifyRequest,
+} from '@chaconne/contracts/signing';
 
 /**
  * A request to the worker's HTTP handler, as @chaconne/worker's `WorkerHttpRequest` has it.
@@ -34,7 +44,7 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingHttpHeaders;
   body: unknown;
-  /** Whether the worker's signature verified with {@link SECRET}. */
+  /** Whether the worker's signature verified with {@link SECRET}, for this path and the manager. */
   signed: boolean;
 }
 
@@ -57,6 +67,9 @@ export const errorAnswer = (status: number, code: string, msg = code): FakeAnswe
 /**
  * A real HTTP server on a free port standing in for the manager: records every request
  * (with its signature check) and answers with the protocol's defaults unless told otherwise.
+ * A batch of reports (`POST /worker/reports`) is recorded, then handled as the manager does:
+ * each report as if it came alone to `/worker/runs/:runId/report` (recorded so, answered by
+ * that path's rules), a 4xx becoming that report's own error and a 5xx failing the batch.
  */
 export class FakeManager {
   readonly requests: RecordedRequest[] = [];
@@ -80,7 +93,17 @@ export class FakeManager {
           path,
           headers: req.headers,
           body: raw.length > 0 ? (JSON.parse(raw.toString('utf8')) as unknown) : undefined,
-          signed: verifyBody(SECRET, req.headers, raw).ok,
+          signed: verifyRequest(
+            SECRET,
+            {
+              direction: SignatureDirection.WORKER_TO_MANAGER,
+              method: req.method ?? '',
+              path: path.split('?')[0] ?? '',
+              recipient: MANAGER_RECIPIENT,
+            },
+            req.headers,
+            raw,
+          ).ok,
         };
         const answer = holder.manager?.answer(recorded) ?? okAnswer(null);
         res.writeHead(answer.status, { 'content-type': 'application/json' });
@@ -139,11 +162,34 @@ export class FakeManager {
       const answer = responder(request, count);
       if (answer) return answer;
     }
+    if (request.path === ManagerRoutes.reports) return this.answerReports(request);
     if (request.path === ManagerRoutes.register) {
-      return okAnswer({ instanceId: 'from-manager', heartbeatIntervalMs: 60_000, jobs: [] });
+      return okAnswer({
+        instanceId: 'from-manager',
+        heartbeatIntervalMs: 60_000,
+        jobs: [],
+        reportBatchLimit: 1,
+      });
     }
     if (request.path === ManagerRoutes.heartbeat) return okAnswer({ known: true });
+    if (/^\/worker\/runs\/\d+\/report$/.test(request.path)) return okAnswer({ accepted: true });
     return okAnswer(null);
+  }
+
+  private answerReports(batch: RecordedRequest): FakeAnswer {
+    const { reports } = batch.body as RunReportBatch;
+    const results: RunReportResult[] = [];
+    for (const { runId, ...report } of reports) {
+      const answer = this.answer({ ...batch, path: ManagerRoutes.report(runId), body: report });
+      if (answer.status >= 500) return answer;
+      const body = answer.body as { data?: { accepted?: boolean }; code?: ErrorCode; msg?: string };
+      results.push(
+        answer.status < 300
+          ? { runId, accepted: body.data?.accepted ?? true }
+          : { runId, error: { status: answer.status, code: body.code ?? 'NOT_FOUND', msg: body.msg ?? '' } },
+      );
+    }
+    return okAnswer({ results });
   }
 }
 
@@ -161,33 +207,81 @@ export function runRequest(overrides: Partial<RunRequest> = {}): RunRequest {
     plannedAt: '2024-05-01T10:00:00.000Z',
     attachment: '{"day":"2024-05-01"}',
     timeoutMs: -1,
+    retries: 0,
     ...overrides,
   };
 }
 
-/** A run request as the manager sends it: exact bytes, signed, with the Chaconne media type. */
-export function signedRun(body: RunRequest | string, now?: number, secret = SECRET): WorkerRequestLike {
+export interface SignOptions {
+  /** When it was signed (epoch ms); now by default. */
+  now?: number;
+  secret?: string;
+  /** The route it is sent to (and signed for); `/chaconne/runs` by default. */
+  path?: string;
+}
+
+/**
+ * The headers the manager sends with `body` to `path` of the worker `instanceId`: the
+ * Chaconne media type, the protocol version and the signature for that instance and path.
+ */
+export function signedHeaders(
+  instanceId: string,
+  path: string,
+  body: string,
+  options: Omit<SignOptions, 'path'> = {},
+): Record<string, string> {
+  const target = {
+    direction: SignatureDirection.MANAGER_TO_WORKER,
+    method: 'POST',
+    path,
+    recipient: instanceId,
+  };
+  return {
+    'content-type': RUN_REQUEST_CONTENT_TYPE,
+    [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
+    ...signRequest(options.secret ?? SECRET, target, body, options.now),
+  };
+}
+
+/**
+ * A request as the manager sends it to the worker `instanceId`: exact bytes, signed for that
+ * instance and path (`/chaconne/runs` by default), with the Chaconne media type and the
+ * protocol header.
+ */
+export function signedRun(
+  instanceId: string,
+  body: RunRequest | RunRequestBatch | string,
+  options: SignOptions = {},
+): WorkerRequestLike {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  const path = options.path ?? WorkerRoutes.runs;
   return {
     method: 'POST',
-    path: WorkerRoutes.runs,
-    headers: {
-      'content-type': RUN_REQUEST_CONTENT_TYPE,
-      [ProtocolHeader.PROTOCOL]: '1',
-      ...signBody(secret, raw, now),
-    },
+    path,
+    headers: signedHeaders(instanceId, path, raw, options),
     rawBody: Buffer.from(raw, 'utf8'),
   };
 }
 
-/** A signed cancel request; `body` is its exact text, e.g. `{"reason":"replaced by run 42"}` (empty by default). */
-export function signedCancel(runId: number, body = ''): WorkerRequestLike {
-  return {
-    method: 'POST',
-    path: WorkerRoutes.cancel(runId),
-    headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, ...signBody(SECRET, body) },
-    rawBody: Buffer.from(body, 'utf8'),
-  };
+/** A batch of run requests signed for the worker `instanceId` (`POST /chaconne/runs/batch`). */
+export function signedRunBatch(
+  instanceId: string,
+  body: RunRequestBatch | string,
+  options: Omit<SignOptions, 'path'> = {},
+): WorkerRequestLike {
+  return signedRun(instanceId, body, { ...options, path: WorkerRoutes.runBatch });
+}
+
+/**
+ * A cancel request signed for the worker `instanceId`; `body` is its exact text
+ * (`{"reason":"cancelled by a test"}` by default).
+ */
+export function signedCancel(
+  instanceId: string,
+  runId: number,
+  body = '{"reason":"cancelled by a test"}',
+): WorkerRequestLike {
+  return signedRun(instanceId, body, { path: WorkerRoutes.cancel(runId) });
 }
 
 export interface RecordingLogger extends WorkerLoggerLike {

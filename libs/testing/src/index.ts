@@ -10,7 +10,9 @@ export {
   okAnswer,
   errorAnswer,
   runRequest,
+  signedHeaders,
   signedRun,
+  signedRunBatch,
   signedCancel,
   recordingLogger,
 } from './fake-manager';
@@ -18,6 +20,7 @@ export type {
   FakeAnswer,
   RecordedRequest,
   RecordingLogger,
+  SignOptions,
   WorkerLoggerLike,
   WorkerRequestLike,
 } from './fake-manager';

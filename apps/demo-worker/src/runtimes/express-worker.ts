@@ -12,7 +12,12 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { ChaconneWorker, jobFromInstance, type WorkerLogger } from '@chaconne/worker';
 import { chaconneExpress } from '@chaconne/worker/express';
-import { demoWorkerOptions, loadDemoWorkerConfig, type DemoWorkerConfig } from '../demo-worker.config';
+import {
+  demoWorkerOptions,
+  listeningUrl,
+  loadDemoWorkerConfig,
+  type DemoWorkerConfig,
+} from '../demo-worker.config';
 import { DemoCronJob } from '../jobs/demo-cron.job';
 import { EtlJob } from '../jobs/etl.job';
 import { FlakyJob } from '../jobs/flaky.job';
@@ -31,7 +36,7 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** Starts the Express app and registers its jobs once it listens (`config.port` 0 picks a free port). */
+/** Starts the Express app on `config.host` and registers its jobs once it listens (`config.port` 0 picks a free port). */
 export async function startExpressWorker(
   config: DemoWorkerConfig,
   logger?: WorkerLogger,
@@ -50,15 +55,17 @@ export async function startExpressWorker(
     res.json({ registered: worker.isRegistered, activeRuns: worker.activeRuns });
   });
 
-  const server = app.listen(config.port);
+  const server = app.listen(config.port, config.host);
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
+  const { port } = address;
   // Registers only now, so the manager never dispatches to a closed port.
   worker.startInBackground({ port });
   let closing: Promise<void> | undefined;
   return {
     worker,
     port,
+    url: listeningUrl(address),
     close: () =>
       (closing ??= (async () => {
         await worker.close(); // drain, report, deregister; the server keeps answering meanwhile

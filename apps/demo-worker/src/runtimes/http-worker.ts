@@ -8,7 +8,12 @@
  */
 import { jobFromInstance, type WorkerLogger } from '@chaconne/worker';
 import { createWorker } from '@chaconne/worker/http';
-import { demoWorkerOptions, loadDemoWorkerConfig, type DemoWorkerConfig } from '../demo-worker.config';
+import {
+  demoWorkerOptions,
+  listeningUrl,
+  loadDemoWorkerConfig,
+  type DemoWorkerConfig,
+} from '../demo-worker.config';
 import { DemoCronJob } from '../jobs/demo-cron.job';
 import { EtlJob } from '../jobs/etl.job';
 import { FlakyJob } from '../jobs/flaky.job';
@@ -18,7 +23,7 @@ import { runMain, type RunningWorker } from './runtime';
 
 export const HTTP_WORKER_GROUP = 'http-worker';
 
-/** Listens on `config.port` (0 picks a free port), then registers in the background. */
+/** Listens on `config.host` and `config.port` (0 picks a free port), then registers in the background. */
 export async function startHttpWorker(
   config: DemoWorkerConfig,
   logger?: WorkerLogger,
@@ -29,9 +34,9 @@ export async function startHttpWorker(
     .addDynamicJob(EtlJob) // NotManagedJob, scheduled through persistJob
     .addDynamicJob(SlowJob, { concurrency: 2 })
     .addDynamicJob(FlakyJob);
-  const { port } = await worker.listen(config.port);
+  const address = await worker.listen(config.port, config.host);
   // close(): drain, report, deregister, then close the server listen() created.
-  return { worker, port, close: () => worker.close() };
+  return { worker, port: address.port, url: listeningUrl(address), close: () => worker.close() };
 }
 
 if (require.main === module) {

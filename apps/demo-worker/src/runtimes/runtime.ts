@@ -5,6 +5,8 @@ export interface RunningWorker {
   readonly worker: ChaconneWorker;
   /** The port the HTTP server listens on. */
   readonly port: number;
+  /** The address the HTTP server listens on, as a URL (`http://127.0.0.1:8088`). */
+  readonly url: string;
   /** Graceful shutdown: drains in-flight runs, deregisters, then closes the HTTP server. Idempotent. */
   close(): Promise<void>;
 }
@@ -44,7 +46,7 @@ export function runMain(name: string, start: () => Promise<RunningWorker>): void
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
-      console.log(`[${name}] listening on port ${running.port}`);
+      console.log(`[${name}] listening on ${running.url}`);
       running.worker.ready.then(
         () => {
           console.log(`[${name}] registered; the manager reaches it at ${running.worker.baseUrl ?? '?'}`);

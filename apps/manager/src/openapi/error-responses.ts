@@ -70,10 +70,11 @@ const CHACONNE_ERROR_KINDS = {
   ),
   INCOMPATIBLE_PROTOCOL: kind(
     400,
-    "The worker speaks another protocol version than the manager's.",
+    "The worker speaks another protocol version than the manager's (its `x-chaconne-protocol` header or its registration).",
     failure(
       ErrorCode.INCOMPATIBLE_PROTOCOL,
-      'worker w-1 speaks protocol 2 (SDK 9.0.0); this manager speaks protocol 1.',
+      'the worker speaks protocol 1; this manager speaks protocol 2: use a @chaconne/worker release made for it',
+      { details: { protocolVersion: 2 } },
     ),
   ),
   UNAUTHORIZED: kind(
@@ -83,7 +84,7 @@ const CHACONNE_ERROR_KINDS = {
   ),
   BAD_SIGNATURE: kind(
     401,
-    'The signature headers are missing, malformed or do not match the body.',
+    'The signature headers are missing or malformed, or the signature does not match this request: its method, path, recipient, direction and body (a request signed for another route is refused).',
     failure(ErrorCode.BAD_SIGNATURE, 'request signature is missing'),
   ),
   STALE_REQUEST: kind(
@@ -122,7 +123,7 @@ const CHACONNE_ERROR_KINDS = {
   ),
   PAYLOAD_TOO_LARGE: kind(
     413,
-    'The body, or the attachment, is larger than allowed (CHACONNE_ATTACHMENT_LIMIT_BYTES).',
+    "The body is larger than the route's limit (`details.limitBytes`, refused before it is read when its length is declared), or the attachment larger than CHACONNE_ATTACHMENT_LIMIT_BYTES.",
     failure(
       ErrorCode.PAYLOAD_TOO_LARGE,
       'attachment is 70000 bytes; the limit is 65536 (CHACONNE_ATTACHMENT_LIMIT_BYTES)',

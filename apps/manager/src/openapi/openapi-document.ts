@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { MAX_JSON_DEPTH } from '@chaconne/contracts';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { z } from 'zod';
 import {
@@ -10,6 +11,7 @@ import {
   fieldErrorSchema,
   xcronErrorResponseSchema,
 } from './error-responses';
+import { bodyLimitOf } from '../body-limits';
 import { ComponentSchemas, inlineJsonSchema } from './json-schema';
 import type {
   OperationObject,
@@ -34,12 +36,21 @@ limit) and the body \`{ "success": false, "msg", "code", "data": null, "errors"?
 \`code\` (see ErrorResponse). A 400 lists every problem of the body in \`errors\`, unknown fields included.
 
 Admin and xcron routes need \`Authorization: Bearer <token>\` (the adminToken scheme); worker routes need the
-HMAC signature headers of the worker SDK. These docs (\`/docs\`, \`/docs/openapi.json\`) are open: they hold no data.`;
+HMAC signature headers of the worker SDK. Both are checked before a request body is read or parsed. Each route has
+a body limit (in its description; 413 PAYLOAD_TOO_LARGE with \`details.limitBytes\` above it), and JSON bodies
+may nest at most ${MAX_JSON_DEPTH} levels and carry no \`__proto__\` key (400 naming it). These docs (\`/docs\`,
+\`/docs/openapi.json\`) are open: they hold no data.`;
 
 /** Errors every route of an auth kind can answer besides its own, and 500. */
 const COMMON_ERRORS: Record<AuthKind, readonly ErrorKind[]> = {
   bearer: ['UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR'],
-  'worker-signature': ['BAD_SIGNATURE', 'STALE_REQUEST', 'REPLAYED_REQUEST', 'INTERNAL_ERROR'],
+  'worker-signature': [
+    'INCOMPATIBLE_PROTOCOL',
+    'BAD_SIGNATURE',
+    'STALE_REQUEST',
+    'REPLAYED_REQUEST',
+    'INTERNAL_ERROR',
+  ],
   none: ['INTERNAL_ERROR'],
 };
 
@@ -96,6 +107,12 @@ function successResponse(route: RouteDoc, components: ComponentSchemas): Respons
           uuid: { type: 'string', description: 'A fresh id of this request' },
           code: { const: 0, description: 'xcron: 0 is success' },
           ...(hasData ? { data } : {}),
+          warnings: {
+            type: 'array',
+            items: { type: 'string' },
+            description:
+              'Not an xcron field; absent when empty. Things to know about an accepted request, e.g. `callback.url: host test.demo.com did not resolve (ENOTFOUND); it will be checked again at each delivery`',
+          },
         },
       } as SchemaObject;
       break;
@@ -107,7 +124,9 @@ function successResponse(route: RouteDoc, components: ComponentSchemas): Respons
 /** The failures of a route grouped by status, each code with its example. */
 function errorResponses(route: RouteDoc, errorRefs: ErrorRefs): Record<string, ResponseObject> {
   const common = (route.response.envelope === 'xcron' ? XCRON_COMMON_ERRORS : COMMON_ERRORS)[route.auth];
-  const kinds = [...new Set<ErrorKind>([...route.errors, ...common])];
+  // A body over the route's limit is refused before any route code runs, in Chaconne's shape.
+  const bodyLimit: ErrorKind[] = route.body ? ['PAYLOAD_TOO_LARGE'] : [];
+  const kinds = [...new Set<ErrorKind>([...route.errors, ...common, ...bodyLimit])];
   const byStatus = new Map<number, ErrorKind[]>();
   for (const kind of kinds) {
     const status = ERROR_KINDS[kind].status;
@@ -158,7 +177,9 @@ function operation(route: RouteDoc, components: ComponentSchemas, errorRefs: Err
     operationId: route.operationId,
     tags: [route.tag],
     summary: route.summary,
-    description: route.description,
+    description: route.body
+      ? `${route.description}\n\nRequest body: at most ${bodyLimitOf(route.path)} bytes (413 PAYLOAD_TOO_LARGE above).`
+      : route.description,
     security: securityOf(route.auth),
     responses: {
       '200': successResponse(route, components),

@@ -237,11 +237,7 @@ const registerResponse = typed<RegisterResponse>()(
     jobs: z
       .array(z.object({ jobClassName: z.string(), jobId: z.number().int().nullable() }))
       .describe('Job ids of the code-defined jobs the manager created or updated'),
-    reportBatchLimit: z
-      .number()
-      .int()
-      .optional()
-      .describe('The most reports one POST /worker/reports may carry'),
+    reportBatchLimit: z.number().int().describe('The most reports one POST /worker/reports may carry'),
   }),
 );
 

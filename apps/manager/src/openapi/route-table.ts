@@ -41,7 +41,13 @@ export const TAGS = [
   },
   {
     name: 'Worker protocol',
-    description: 'Worker -> manager calls of the worker SDK (signed with the shared secret)',
+    description:
+      'Worker -> manager calls of the worker SDK, protocol version 2, each signed with the shared secret for its ' +
+      'route and the manager (see the workerSignature scheme). Bodies are strict: an unknown field is refused ' +
+      'with its name, every problem is listed. The manager calls the SDK back at `POST <baseUrl>/chaconne/runs`, ' +
+      '`/chaconne/runs/batch` and `/chaconne/runs/:runId/cancel`, signed for the instance it calls; the SDK ' +
+      'refuses a run of a cluster or group it does not serve (409 WRONG_RECIPIENT) or of a job class it does ' +
+      'not have (404 NO_HANDLER).',
   },
   { name: 'Health', description: 'Liveness of the manager and its dependencies' },
   {

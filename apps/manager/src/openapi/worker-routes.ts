@@ -31,7 +31,7 @@ export const WORKER_ROUTES: readonly RouteDoc[] = [
     tag: WORKERS,
     summary: 'Register a worker instance',
     description:
-      'A worker instance announces itself: cluster, group, base URL, weight, labels, SDK and protocol version, and the jobs it can run. Jobs declared with a full definition are created or updated (schedules can live in code). Answers the heartbeat interval.',
+      'A worker instance announces itself: cluster, group, base URL, weight, labels (at most 32), SDK and protocol version, and the jobs it can run (at most 1,000). Jobs declared with a full definition are created or updated (schedules can live in code). Answers the heartbeat interval and the most reports one POST /worker/reports may carry. A worker of another protocol version is refused.',
     auth: 'worker-signature',
     body: {
       component: 'RegisterRequest',
@@ -108,7 +108,7 @@ export const WORKER_ROUTES: readonly RouteDoc[] = [
     tag: WORKERS,
     summary: 'Log lines of a run',
     description:
-      "A batch of the run's log lines, and how many the SDK's bounded buffer dropped since the previous batch.",
+      "A batch of the run's log lines (at most 1,000, each message at most 16,384 characters: the SDK cuts longer ones), and how many the SDK's bounded buffer dropped since the previous batch.",
     auth: 'worker-signature',
     pathParams: runId,
     body: {
@@ -138,7 +138,7 @@ export const WORKER_ROUTES: readonly RouteDoc[] = [
     tag: WORKERS,
     summary: 'Outcome of a run',
     description:
-      'The outcome (1 COMPLETED, 0 FAILED, 2 SKIPPED), result, error with stack and timings. Idempotent: the SDK retries until it gets a 2xx, and only the first report finishes the run.',
+      'The outcome (1 COMPLETED, 0 FAILED, 2 SKIPPED, 3 FINISHED), result, error with stack and timings (ISO-8601). Idempotent: the SDK retries until it gets a 2xx, and only the first report finishes the run. The SDK sends a report here only when it cannot share a batch (see POST /worker/reports).',
     auth: 'worker-signature',
     pathParams: runId,
     body: {

@@ -43,11 +43,20 @@ const invalid = (
 };
 
 export const XCRON_ERROR_KINDS = {
-  XCRON_BAD_JSON: invalid(
+  XCRON_BAD_JSON: xcronKind(
+    400,
     XcronCode.BAD_JSON,
-    'the body is not JSON, not an object, or a field has the wrong JSON type.',
-    '(body)',
-    'is not valid JSON (Unexpected token)',
+    ErrorCode.VALIDATION_FAILED,
+    "the body is not JSON, not an object, nested deeper than 32 levels or has a `__proto__` key; or it has fields xcron's API does not have (each named), or a field of the wrong JSON type. Every problem of the body is listed in `errors`; `code` is the first in the order 1000, 1020, 1001, 1002, 1003, 1005, 1030, 1006.",
+    'owner: is not a field of createTask (its fields are type, format, callback); format: is not a crontab expression: second: the list has 61 items; at most 60 are accepted (one per value of the field)',
+    [
+      { field: 'owner', reason: 'is not a field of createTask (its fields are type, format, callback)' },
+      {
+        field: 'format',
+        reason:
+          'is not a crontab expression: second: the list has 61 items; at most 60 are accepted (one per value of the field)',
+      },
+    ],
   ),
   XCRON_BAD_FORMAT: invalid(
     XcronCode.BAD_FORMAT,
@@ -63,15 +72,15 @@ export const XCRON_ERROR_KINDS = {
   ),
   XCRON_BAD_CALLBACK_URL: invalid(
     XcronCode.BAD_CALLBACK_URL,
-    '`callback.url` is missing, empty, not http(s), or its host does not resolve.',
+    '`callback.url` is missing, empty, not http(s), longer than 2048 characters or carries control characters. (A host that does not resolve is accepted, with a warning.)',
     'callback.url',
     'is required',
   ),
   XCRON_CALLBACK_NOT_ALLOWED: invalid(
     XcronCode.CALLBACK_NOT_ALLOWED,
-    '`callback.url` is refused by the SSRF policy: a loopback, private, link-local or reserved address, or credentials in the URL (CHACONNE_CALLBACK_ALLOWLIST lets chosen hosts through).',
+    '`callback.url` is refused by the SSRF policy: a loopback, private, link-local or reserved address (also inside an IPv6 address, or a host name resolving to one now), or credentials in the URL. CHACONNE_CALLBACK_ALLOWLIST lets chosen hosts through.',
     'callback.url',
-    '127.0.0.1 is loopback',
+    '::ffff:0:7f00:1 is loopback (as IPv4-translated IPv6 of 127.0.0.1); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
     ErrorCode.CALLBACK_NOT_ALLOWED,
   ),
   XCRON_UNKNOWN_TYPE: invalid(
@@ -82,7 +91,7 @@ export const XCRON_ERROR_KINDS = {
   ),
   XCRON_BAD_TASK_ID: invalid(
     XcronCode.BAD_TASK_ID,
-    '`task_id` is missing or not a string.',
+    '`task_id` is missing, not a string, or not shaped like a task id (at most 64 letters, digits and `_.:-`).',
     'task_id',
     'is required (the task_id createTask answered)',
   ),
@@ -98,9 +107,9 @@ export const XCRON_ERROR_KINDS = {
     413,
     XcronCode.CALLBACK_TOO_LARGE,
     ErrorCode.PAYLOAD_TOO_LARGE,
-    '`{ url, body }` is larger than CHACONNE_ATTACHMENT_LIMIT_BYTES.',
-    'callback { url, body } is 70000 bytes; at most 65536 are accepted',
-    [{ field: 'callback', reason: 'must be at most 65536 bytes as JSON' }],
+    '`{ url, body }` is larger than CHACONNE_ATTACHMENT_LIMIT_BYTES (and nothing else is wrong; otherwise the answer is the 400 listing this problem with the others).',
+    'callback: is 70000 bytes as JSON ({ url, body }); at most 65536 are accepted',
+    [{ field: 'callback', reason: 'is 70000 bytes as JSON ({ url, body }); at most 65536 are accepted' }],
   ),
   XCRON_ENQUEUE_FAILED: xcronKind(
     503,

@@ -1,6 +1,5 @@
 import { chaconneBody, deleteRedisPrefix } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { FireQueue, fireJobId } from '../../src/modules/schedule/fire-queue.service';
 import { ReconcilerService } from '../../src/modules/schedule/reconciler.service';
@@ -74,26 +73,4 @@ it('only checks the marker while Redis kept everything, and puts a lost tick bac
   expect(report?.jobs).toBeGreaterThanOrEqual(1);
   expect(await queuedTicks(config, jobId)).toEqual([next]);
   expect(await redis.exists(`${config.prefix}:chac:schedules-intact`)).toBe(1);
-});
-
-it('removes the BullMQ job schedulers an earlier version kept, and puts the job on chained ticks', async () => {
-  const persisted = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
-    ...chaconneBody('legacy-recon', 'CronJob', '0 0 4 * * ?'),
-  });
-  const jobId = persisted.body.data;
-  // What an earlier manager left: a job scheduler per recurring job in the fire queue.
-  const legacy = new Queue('fire', { connection: { url: config.redisUrl }, prefix: config.prefix });
-  await legacy.upsertJobScheduler(
-    `job-${jobId}`,
-    { pattern: '0 0 4 * * *' },
-    { name: 'fire', data: { jobId, revision: 1 } },
-  );
-  expect(await legacy.getJobSchedulersCount()).toBe(1);
-
-  await app.get(FireQueue).markIntact(false); // a new marker name: the first start after the upgrade finds none
-  await app.get(ReconcilerService).reconcileIfNeeded();
-  expect(await legacy.getJobSchedulersCount()).toBe(0);
-  const ticks = await queuedTicks(config, jobId);
-  expect(ticks.map((t) => new Date(t).getUTCHours())).toEqual([4]);
-  await legacy.close();
 });

@@ -12,7 +12,6 @@ import {
 } from '@chaconne/contracts';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signBody } from '@chaconne/contracts/signing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { BUILT_IN_BALANCERS } from '../../src/modules/policy/load-balancers';
@@ -27,6 +26,7 @@ import {
   signedPost as signedPostTo,
   startManagerApp,
   testConfig,
+  workerHeaders,
 } from '../support/test-env';
 
 const config = testConfig({ CHACONNE_HEARTBEAT_INTERVAL_MS: '1000' });
@@ -62,7 +62,7 @@ describe('signed worker traffic', () => {
     expect(wrong.status).toBe(401);
 
     const text = JSON.stringify(registration('w1'));
-    const headers = signBody(config.secret, text);
+    const headers = workerHeaders(config.secret, '/worker/register', text);
     const tampered = await postJson(baseUrl, '/worker/register', text.replace('w1', 'w2'), { ...headers });
     expect([tampered.status, tampered.body.code]).toEqual([401, 'BAD_SIGNATURE']);
 
@@ -74,7 +74,7 @@ describe('signed worker traffic', () => {
     );
     expect([stale.status, stale.body.code]).toEqual([401, 'STALE_REQUEST']);
 
-    const fresh = signBody(config.secret, text);
+    const fresh = workerHeaders(config.secret, '/worker/register', text);
     expect((await postJson(baseUrl, '/worker/register', text, { ...fresh })).status).toBe(200);
     const replay = await postJson(baseUrl, '/worker/register', text, { ...fresh });
     expect([replay.status, replay.body.code]).toEqual([401, 'REPLAYED_REQUEST']);
@@ -114,6 +114,30 @@ describe('registry', () => {
     expect(refused.body.errors?.[0]?.field).toBe(
       'jobs.0.definition.trigger.triggerDescription.cron.expression',
     );
+
+    // Every problem of every job is listed, and nothing is stored.
+    const other = chaconneBody('elsewhere', 'OtherJob', '*/5 * * * * ?');
+    const twice = await signedPost(
+      '/worker/register',
+      registration('coder3', {
+        jobs: [
+          { jobClassName: 'CodeJob', definition: bad as never },
+          {
+            jobClassName: 'OtherJob',
+            definition: { ...other, jobKey: { ...other.jobKey, groupName: 'nope' } },
+          },
+        ],
+      }),
+    );
+    expect(twice.status).toBe(400);
+    expect(twice.body.errors?.map((e) => e.field)).toEqual([
+      'jobs.0.definition.trigger.triggerDescription.cron.expression',
+      'jobs.1.definition.jobKey',
+    ]);
+    const { candidates } = await app
+      .get(WorkerRegistryService)
+      .candidates(1, 'demo-cluster', 'demo-worker', 'OtherJob', {});
+    expect(candidates).toEqual([]);
   });
 
   it('follows the code when a redeployed worker brings a changed definition, and audits the change', async () => {

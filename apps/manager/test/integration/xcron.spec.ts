@@ -1,6 +1,7 @@
 import { RunningState } from '@chaconne/contracts';
 import { bearer, sleep, waitFor } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { lookup } from 'node:dns/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -10,6 +11,7 @@ import { CallbackPolicy } from '../../src/modules/xcron/callback-policy';
 import type { XcronResponse } from '../../src/modules/xcron/xcron-codes';
 import type { XcronTask } from '@chaconne/contracts';
 import { cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
+import { XCRON_README_BODY, xcronBadInputs, type XcronBadInput } from './xcron-bad-inputs';
 
 jest.setTimeout(30_000);
 
@@ -114,6 +116,25 @@ class Manager {
     return { status: response.status, body: (await response.json()) as XcronResponse<XcronTask> };
   }
 
+  /** Sends a case of the bad-input table as it is written. */
+  async send(input: XcronBadInput): Promise<{ status: number; body: XcronResponse }> {
+    if (input.method === 'GET') {
+      const response = await fetch(`${this.baseUrl}${input.path}?${input.query ?? ''}`, {
+        headers: this.auth(),
+      });
+      return { status: response.status, body: (await response.json()) as XcronResponse };
+    }
+    return this.post(input.path, input.body);
+  }
+
+  /** A checksum of every job table: equal before and after means nothing was stored or changed. */
+  async jobTablesChecksum(): Promise<string> {
+    const rows = await this.sql<{ Table: string; Checksum: number | string | null }>(
+      `CHECKSUM TABLE ${JOB_TABLES.join(', ')}`,
+    );
+    return rows.map((r) => `${r.Table.split('.').pop() ?? ''}=${String(r.Checksum)}`).join(' ');
+  }
+
   async sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
     return this.app.get(DataSource).query<T[]>(query, params);
   }
@@ -140,6 +161,17 @@ class Manager {
     );
   }
 }
+
+const JOB_TABLES = [
+  'chac_job_detail',
+  'chac_job_trigger_detail',
+  'chac_job_runtime_detail',
+  'chac_job_dependency',
+  'chac_job_run',
+  'chac_job_log',
+  'chac_job_history',
+  'chac_job_stat_daily',
+];
 
 interface RunRow {
   running_state: number;
@@ -297,38 +329,6 @@ describe('xcron tasks (callbacks to 127.0.0.1 allowlisted)', () => {
     expect(receiver.to('/fail')).toHaveLength(1 + manager.config.callbackRetries);
   });
 
-  it('answers bad input with 400, the xcron code and every problem, and stores nothing', async () => {
-    const future = String(nowSeconds() + 3600);
-    const url = receiver.url('/never');
-    const cases: [unknown, number, string][] = [
-      ['{"type":1,"format":', 1000, '(body)'],
-      ['', 1000, '(body)'],
-      [[1, 2], 1000, '(body)'],
-      [{ type: '2', format: future, callback: { url } }, 1000, 'type'],
-      [{ type: 2, format: future, callback: { url, body: [1] } }, 1000, 'callback.body'],
-      [{ type: 2, format: future, callback: {} }, 1003, 'callback.url'],
-      [{ type: 2, format: future }, 1003, 'callback.url'],
-      [{ type: 2, format: future, callback: { url: 'ftp://127.0.0.1/' } }, 1003, 'callback.url'],
-      [{ type: 2, format: '12345', callback: { url } }, 1001, 'format'],
-      [{ type: 2, format: '* * * * *', callback: { url } }, 1001, 'format'],
-      [{ type: 1, format: 'not a crontab', callback: { url } }, 1001, 'format'],
-      [{ type: 2, format: String(nowSeconds() - 60), callback: { url } }, 1002, 'format'],
-      [{ type: 1, format: '1581823751', callback: { url } }, 1002, 'format'],
-      [{ type: 7, format: future, callback: { url } }, 1020, 'type'],
-      [{ format: future, callback: { url } }, 1020, 'type'],
-    ];
-    const before = await manager.jobCount();
-    for (const [body, code, field] of cases) {
-      const res = await manager.post('/xcron/createTask', body);
-      expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code });
-      expect(res.body.uuid).toMatch(/^[0-9a-f-]{36}$/);
-      expect(res.body.error).toBe('VALIDATION_FAILED');
-      expect(res.body.errors?.map((e) => e.field)).toContain(field);
-      expect(res.body.message).toEqual(expect.any(String));
-    }
-    expect(await manager.jobCount()).toBe(before);
-  });
-
   it('refuses a callback larger than the attachment limit with 413', async () => {
     const before = await manager.jobCount();
     const res = await manager.post('/xcron/createTask', {
@@ -405,6 +405,7 @@ describe('xcron SSRF policy (no allowlist)', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://[::1]/',
       `http://[::ffff:127.0.0.1]:${port}/`,
+      `http://[::ffff:0:127.0.0.1]:${port}/`, // IPv4-translated: passed the policy before
       'http://10.1.2.3/',
       'http://192.168.1.1/',
       'http://0.0.0.0/',
@@ -429,15 +430,128 @@ describe('xcron SSRF policy (no allowlist)', () => {
     expect(receiver.to('/')).toEqual([]);
   });
 
-  it('says why a host name was refused', async () => {
+  it('says why a host was refused, and how to allow a private host', async () => {
     const res = await manager.post('/xcron/createTask', {
       type: 1,
       format: '0 0 * * *',
       callback: { url: `http://localhost:${receiver.port}/hook` },
     });
     expect(res.body.message).toBe(
-      'callback.url: host localhost resolves to 127.0.0.1, which is loopback; callbacks may not reach it',
+      'callback.url: host localhost is loopback by name (RFC 6761); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
     );
+    const translated = await manager.post('/xcron/createTask', {
+      type: 1,
+      format: '0 0 * * *',
+      callback: { url: `http://[::ffff:0:127.0.0.1]:${receiver.port}/hook` },
+    });
+    expect(translated.body.message).toBe(
+      'callback.url: ::ffff:0:7f00:1 is loopback (as IPv4-translated IPv6 of 127.0.0.1); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
+    );
+  });
+
+  it('answers every bad input of the table with its status, code and fields, and changes no table', async () => {
+    const cases = xcronBadInputs(Date.now(), manager.config.attachmentLimitBytes);
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+    const before = await manager.jobTablesChecksum();
+    for (const input of cases) {
+      const res = await manager.send(input);
+      const { name, status, code, error, fields } = input;
+      expect({
+        name,
+        status: res.status,
+        code: res.body.code,
+        error: res.body.error,
+        fields: res.body.errors?.map((e) => e.field),
+      }).toEqual({ name, status, code, error, fields });
+      expect(res.body.uuid).toMatch(/^[0-9a-f-]{36}$/);
+      expect(res.body.message).toEqual(expect.any(String));
+      expect(res.body.message).toContain(input.messageContains ?? '');
+      expect(await manager.jobTablesChecksum()).toBe(before);
+    }
+    expect(receiver.requests.filter((r) => r.path === '/hook')).toEqual([]);
+  });
+
+  it("answers xcron's README body verbatim with 1002 for its 2020 timestamp only: the host is no problem", async () => {
+    const res = await manager.post('/xcron/createTask', XCRON_README_BODY);
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 1002, error: 'VALIDATION_FAILED' });
+    expect(res.body.errors).toEqual([
+      { field: 'format', reason: '1581823751 (2020-02-16T03:29:11.000Z) is in the past' },
+    ]);
+  });
+
+  it("accepts xcron's README body with a future timestamp, saying whether its host resolved", async () => {
+    // test.demo.com is a name on the internet: what it resolves to here decides the answer. On a
+    // machine without internet (this one, CI) it does not resolve; hooks.invalid below is the same
+    // case with a name that never resolves anywhere.
+    const addresses = await lookup('test.demo.com', { all: true }).then(
+      (answer) => answer.map((a) => a.address),
+      () => [],
+    );
+    const privateHere = addresses.some((a) => new CallbackPolicy([]).refusal('test.demo.com', a) !== null);
+    const format = String(nowSeconds() + 3600);
+    const res = await manager.post<{ task_id: string }>('/xcron/createTask', {
+      ...XCRON_README_BODY,
+      format,
+    });
+
+    const warned = [
+      expect.stringMatching(
+        /^callback\.url: host test\.demo\.com did not resolve \(.+\); it will be checked again at each delivery$/,
+      ) as string,
+    ];
+    expect({ status: res.status, code: res.body.code, warnings: res.body.warnings }).toEqual(
+      addresses.length === 0
+        ? { status: 200, code: 0, warnings: warned }
+        : privateHere
+          ? { status: 400, code: 1005, warnings: undefined }
+          : { status: 200, code: 0, warnings: undefined },
+    );
+    // An accepted task stores the body as sent; then it is deleted before it fires.
+    const taskId = res.body.data?.task_id;
+    const stored = taskId === undefined ? undefined : (await manager.query(taskId)).body.data;
+    const seen = stored && { type: stored.type, format: stored.format, callback: stored.callback };
+    expect(seen).toEqual(
+      taskId === undefined ? undefined : { type: 2, format, callback: XCRON_README_BODY.callback },
+    );
+    if (taskId !== undefined) await manager.post('/xcron/deleteTask', { task_id: taskId });
+  });
+
+  it('accepts a host that does not resolve with a warning, and fails its delivery saying why', async () => {
+    // `.invalid` never resolves (RFC 6761).
+    const url = 'http://hooks.invalid:8810/hook';
+    const res = await manager.post<{ task_id: string }>('/xcron/createTask', {
+      type: 2,
+      format: String(nowSeconds() + 1),
+      callback: { url, body: { a: 1 } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      uuid: expect.stringMatching(/^[0-9a-f-]{36}$/) as string,
+      code: 0,
+      data: { task_id: expect.any(String) as string },
+      warnings: [
+        expect.stringMatching(
+          /^callback\.url: host hooks\.invalid did not resolve \(.+\); it will be checked again at each delivery$/,
+        ) as string,
+      ],
+    });
+    const taskId = res.body.data?.task_id ?? '';
+    const [run] = await waitFor(
+      'the run to the unresolvable host to end',
+      async () => {
+        const rows = await manager.runsOf(taskId);
+        return rows[0] && rows[0].running_state !== RunningState.RUNNING ? rows : undefined;
+      },
+      15_000,
+    );
+    expect(run?.running_state).toBe(RunningState.FAILED);
+    expect(run?.reason).toMatch(
+      new RegExp(
+        `^callback failed after ${1 + manager.config.callbackRetries} attempts: host hooks\\.invalid did not resolve \\(.+\\)$`,
+      ),
+    );
+    expect(run?.address).toBe('http://hooks.invalid:8810');
   });
 });
 

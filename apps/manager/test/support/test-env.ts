@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
+import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/contracts/signing';
 import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { Redis } from 'ioredis';
 import { AppModule } from '../../src/app.module';
@@ -152,7 +152,23 @@ export async function adminPost<T = unknown>(
   return postJson<T>(baseUrl, path, body, bearer(config.adminToken));
 }
 
-/** POSTs a request signed the way the worker SDK signs it. */
+/** The headers the worker SDK sends with `text` to the manager's `path`: protocol version and signature. */
+export function workerHeaders(
+  secret: string,
+  path: string,
+  text: string,
+  now = Date.now(),
+): Record<string, string> {
+  const target = {
+    direction: SignatureDirection.WORKER_TO_MANAGER,
+    method: 'POST',
+    path,
+    recipient: MANAGER_RECIPIENT,
+  };
+  return { ...signRequest(secret, target, text, now), [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION) };
+}
+
+/** POSTs a request signed the way the worker SDK signs it (for `path` and the manager). */
 export async function signedPost<T>(
   baseUrl: string,
   secret: string,
@@ -161,10 +177,7 @@ export async function signedPost<T>(
   now = Date.now(),
 ): Promise<{ status: number; body: Envelope<T> }> {
   const text = JSON.stringify(body);
-  return postJson<T>(baseUrl, path, text, {
-    ...signBody(secret, text, now),
-    [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
-  });
+  return postJson<T>(baseUrl, path, text, workerHeaders(secret, path, text, now));
 }
 
 /** A registration of a demo-cluster/demo-worker instance that can run EtlJob. */

@@ -5,7 +5,10 @@
  */
 export interface WorkerHttpRequest {
   method: string;
-  /** Path from `/chaconne/...` on, without the query string and any mount prefix. */
+  /**
+   * Path from `/chaconne/...` on, without the query string and any mount prefix: the path the
+   * manager signed the request for (a request signed for another path is refused).
+   */
   path: string;
   headers: Record<string, string | string[] | undefined>;
   /** The exact request bytes: signatures are checked over them. */

@@ -100,7 +100,7 @@ describe('JobListener', () => {
   async function run(w: ChaconneWorker, jobClassName: string): Promise<RunReport> {
     const runId = ++nextRunId;
     const response = await w.handle(
-      signedRun(runRequest({ runId, jobKey: { ...runRequest().jobKey, jobClassName } })),
+      signedRun(w.instanceId, runRequest({ runId, jobKey: { ...runRequest().jobKey, jobClassName } })),
     );
     expect(response.status).toBe(202);
     return manager.waitFor(

@@ -30,6 +30,14 @@ interface Batch {
   dropped: number;
 }
 
+/**
+ * Characters of one batch's messages: well under the manager's body limit of the logs route
+ * (2 MiB) even with every character JSON-escaped, whatever `maxBatchLines` is (a line alone always goes).
+ */
+const MAX_BATCH_CHARS = 256 * 1024;
+/** What a line adds to a batch besides its message (level, time, JSON punctuation). */
+const LINE_OVERHEAD_CHARS = 64;
+
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -174,9 +182,20 @@ export class LogShipper {
   private take(runId: number): Batch | undefined {
     const lines: LogLine[] = [];
     const rest: Entry[] = [];
+    let chars = 0;
+    let full = false;
     for (const entry of this.entries) {
-      if (entry.runId === runId && lines.length < this.options.maxBatchLines) lines.push(entry.line);
-      else rest.push(entry);
+      if (entry.runId === runId && !full) {
+        const size = entry.line.message.length + LINE_OVERHEAD_CHARS;
+        full =
+          lines.length >= this.options.maxBatchLines || (lines.length > 0 && chars + size > MAX_BATCH_CHARS);
+        if (!full) {
+          lines.push(entry.line);
+          chars += size;
+          continue;
+        }
+      }
+      rest.push(entry);
     }
     const dropped = this.dropped.get(runId) ?? 0;
     if (lines.length === 0 && dropped === 0) return undefined;

@@ -1,5 +1,5 @@
 import { ErrorCode, PROTOCOL_VERSION, ProtocolHeader, type FieldError } from '@chaconne/contracts';
-import { postSigned } from '@chaconne/contracts/signing';
+import { MANAGER_RECIPIENT, postSigned, SignatureDirection } from '@chaconne/contracts/signing';
 import { ManagerRequestError } from './errors';
 import { SDK_VERSION } from './version';
 import { Agent as HttpAgent } from 'node:http';
@@ -37,7 +37,7 @@ function asFieldErrors(value: unknown): FieldError[] {
 }
 
 /**
- * Signed JSON requests to the manager with Node's own HTTP client over keep-alive
+ * JSON requests to the manager, each signed for its route (any manager of the deployment), with Node's own HTTP client over keep-alive
  * connections (a report per run is the SDK's hot path; `fetch` cost several times more CPU
  * per request). Answers are Chaconne's `{ success, msg, data }` envelope; anything but a
  * 2xx success becomes a {@link ManagerRequestError} carrying the status and the stable
@@ -54,7 +54,10 @@ export class ManagerClient implements ManagerTransport {
   async post<T>(path: string, payload: unknown, signal?: AbortSignal): Promise<T> {
     const body = JSON.stringify(payload);
     const { status, text } = await postSigned({
-      url: `${this.options.managerUrl}${path}`,
+      baseUrl: this.options.managerUrl,
+      path,
+      direction: SignatureDirection.WORKER_TO_MANAGER,
+      recipient: MANAGER_RECIPIENT,
       body,
       secret: this.options.secret,
       headers: {

@@ -1,5 +1,21 @@
-/** Longest log line shipped; longer messages are cut so one line cannot exhaust the buffer. */
-export const MAX_LOG_LINE_CHARS = 16_384;
+import { ProtocolLimits } from '@chaconne/contracts';
+
+/** Longest log line shipped (the manager refuses longer ones); longer messages are cut. */
+export const MAX_LOG_LINE_CHARS = ProtocolLimits.logMessageChars;
+
+const CUT_MARK = '... [truncated]';
+
+/**
+ * `text` if it has at most `max` characters, else its start and a mark saying it was cut,
+ * `max` characters in all (never splitting a surrogate pair).
+ */
+export function clipText(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - CUT_MARK.length);
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  return `${text.slice(0, end)}${CUT_MARK}`;
+}
 
 function isError(value: unknown): value is Error {
   return value instanceof Error;
@@ -88,5 +104,5 @@ export function formatLogMessage(pattern: string, args: readonly unknown[]): str
   for (const error of rest.filter(isError)) {
     out += `\n${error.stack ?? `${error.name}: ${error.message}`}`;
   }
-  return out.length > MAX_LOG_LINE_CHARS ? `${out.slice(0, MAX_LOG_LINE_CHARS)}... [truncated]` : out;
+  return clipText(out, MAX_LOG_LINE_CHARS);
 }

@@ -66,4 +66,32 @@ describe('resolveWorkerOptions', () => {
     );
     expect(message).not.toContain('x'.repeat(32));
   });
+
+  it('refuses an instance id, labels and a log batch size the manager would refuse, naming each', () => {
+    let message = '';
+    try {
+      resolveWorkerOptions({
+        ...valid,
+        instanceId: 'has space',
+        labels: { ['n'.repeat(65)]: 'v', zone: 'x'.repeat(257) },
+        logShipping: { maxBatchLines: 1_001 },
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('instanceId must be 1-128 letters, digits or _ . : @ - (got "has space")');
+    // The shared identifier rule: a label name is never echoed (it may hold anything).
+    expect(message).toContain('labels: a label name must be at most 64 characters');
+    expect(message).toContain('labels.zone: must be at most 256 characters');
+    expect(message).toContain('logShipping.maxBatchLines must be at most 1000 (got 1001)');
+    const tooMany = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`l${i}`, 'v']));
+    expect(() => resolveWorkerOptions({ ...valid, labels: tooMany })).toThrow('labels: at most 32 (got 33)');
+  });
+
+  it('keeps cluster and group names as the manager stores them (trimmed)', () => {
+    expect(resolveWorkerOptions({ ...valid, clusterName: ' c ', groupName: 'g ' })).toMatchObject({
+      clusterName: 'c',
+      groupName: 'g',
+    });
+  });
 });

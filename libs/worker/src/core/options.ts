@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
-import { identifierProblem, JOB_KEY_MAX_LENGTH, labelProblems, secretProblem } from '@chaconne/contracts';
+import {
+  identifierProblem,
+  JOB_KEY_MAX_LENGTH,
+  labelProblems,
+  ProtocolLimits,
+  secretProblem,
+} from '@chaconne/contracts';
 import { ChaconneWorkerError } from './errors';
 import { listenersProblem, type JobListener } from './job-listener';
 import { consoleLogger, type WorkerLogger } from './logger';
@@ -33,7 +39,8 @@ export interface ChaconneWorkerOptions {
    */
   port?: number;
   /**
-   * Stable identity of this process in the manager's worker registry.
+   * Stable identity of this process in the manager's worker registry: up to 128 letters,
+   * digits and `_ . : @ -`. Every run request must be signed for it.
    * @defaultValue `<hostname>-<pid>-<6 random hex chars>`
    */
   instanceId?: string;
@@ -45,7 +52,8 @@ export interface ChaconneWorkerOptions {
   weight?: number;
   /**
    * Labels of this instance, shown in the console. A job whose run policy lists `labels`
-   * runs only on instances carrying all of them, e.g. `{ region: 'eu' }`.
+   * runs only on instances carrying all of them, e.g. `{ region: 'eu' }`. At most 32, each
+   * name 1-64 characters, each value a string of up to 256.
    * @defaultValue `{}`
    */
   labels?: Record<string, string>;
@@ -76,7 +84,7 @@ export interface ChaconneWorkerOptions {
    */
   retryBackoff?: { initialMs?: number; maxMs?: number };
   /**
-   * Shipping of `ctx.log` lines to the manager.
+   * Shipping of `ctx.log` lines to the manager (`maxBatchLines`: at most 1000).
    * @defaultValue `{ flushIntervalMs: 200, maxBatchLines: 100, maxBufferedLines: 5000 }`
    */
   logShipping?: { flushIntervalMs?: number; maxBatchLines?: number; maxBufferedLines?: number };
@@ -143,8 +151,39 @@ function positive(
   return value;
 }
 
+const INSTANCE_ID = /^[\w.:@-]+$/;
+
+/** A string option without surrounding spaces (anything else is left for validation to name). */
+function trimmed(value: unknown): string {
+  return (typeof value === 'string' ? value.trim() : value) as string;
+}
+
 export function defaultInstanceId(): string {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const host = hostname()
+    .replace(/[^\w.:@-]/g, '-')
+    .slice(0, 64);
+  return `${host}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+function instanceIdProblem(value: unknown): string | undefined {
+  const max = ProtocolLimits.instanceIdChars;
+  if (typeof value !== 'string' || value.length === 0 || value.length > max || !INSTANCE_ID.test(value))
+    return `instanceId must be 1-${max} letters, digits or _ . : @ - (got ${JSON.stringify(value)})`;
+  return undefined;
+}
+
+function labelsProblems(labels: unknown): string[] {
+  if (labels === undefined) return [];
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels))
+    return ['labels must be an object of strings'];
+  const entries = Object.entries(labels);
+  const problems: string[] = [];
+  if (entries.length > ProtocolLimits.labels)
+    problems.push(`labels: at most ${ProtocolLimits.labels} (got ${entries.length})`);
+  // The shared identifier rule: lengths, and no control or bidi characters (names never echoed).
+  for (const problem of labelProblems(labels as Record<string, unknown>))
+    problems.push(`${problem.field}: ${problem.reason}`);
+  return problems;
 }
 
 /**
@@ -166,8 +205,6 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
       problems.push(`${key} is required (a non-empty string)`);
     else if (problem) problems.push(`${key} ${problem}`);
   }
-  for (const problem of labelProblems(options.labels ?? {}))
-    problems.push(`${problem.field}: ${problem.reason}`);
   const baseUrl = options.baseUrl === undefined ? undefined : httpUrl(options.baseUrl, 'baseUrl', problems);
   if (
     options.port !== undefined &&
@@ -175,7 +212,10 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
   ) {
     problems.push(`port must be an integer between 1 and 65535 (got ${options.port})`);
   }
-  if (options.instanceId?.trim() === '') problems.push('instanceId must not be empty');
+  const instanceId = options.instanceId ?? defaultInstanceId();
+  const idProblem = instanceIdProblem(instanceId);
+  if (idProblem) problems.push(idProblem);
+  problems.push(...labelsProblems(options.labels));
   const listeners = listenersProblem(options.listeners, 'listeners');
   if (listeners) problems.push(listeners);
   const logShipping = {
@@ -193,17 +233,22 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
       problems,
     ),
   };
+  if (logShipping.maxBatchLines > ProtocolLimits.logLinesPerBatch)
+    problems.push(
+      `logShipping.maxBatchLines must be at most ${ProtocolLimits.logLinesPerBatch} (got ${logShipping.maxBatchLines})`,
+    );
   const retryBackoff = {
     initialMs: positive(options.retryBackoff?.initialMs, 500, 'retryBackoff.initialMs', problems),
     maxMs: positive(options.retryBackoff?.maxMs, 5_000, 'retryBackoff.maxMs', problems),
   };
   const resolved: Omit<ResolvedWorkerOptions, 'managerUrl'> = {
     secret: options.secret,
-    clusterName: options.clusterName,
-    groupName: options.groupName,
+    // As the manager stores them: a run names its cluster and group without the spaces.
+    clusterName: trimmed(options.clusterName),
+    groupName: trimmed(options.groupName),
     baseUrl,
     port: options.port,
-    instanceId: options.instanceId ?? defaultInstanceId(),
+    instanceId,
     weight: weightOf(options.weight, problems),
     labels: { ...options.labels },
     listeners: [...(options.listeners ?? [])],

@@ -6,7 +6,6 @@ import {
   type RunReportBatch,
   type RunReportResult,
 } from '@chaconne/contracts';
-import { recordingLogger } from '@chaconne/testing';
 import { ManagerRequestError } from './errors';
 import type { ManagerTransport } from './manager-client';
 import { ReportSender } from './report-sender';
@@ -62,26 +61,24 @@ const report = (result: unknown = null): RunReport => ({
 /** Lets pending promise callbacks run. */
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function sender(limit?: number): {
-  transport: HeldTransport;
-  reports: ReportSender;
-  logger: ReturnType<typeof recordingLogger>;
-} {
+function sender(limit?: number): { transport: HeldTransport; reports: ReportSender } {
   const transport = new HeldTransport();
-  const logger = recordingLogger();
-  const reports = new ReportSender(transport, logger, new AbortController().signal);
-  reports.useBatchLimit(limit);
-  return { transport, reports, logger };
+  const reports = new ReportSender(transport, new AbortController().signal);
+  if (limit !== undefined) reports.useBatchLimit(limit);
+  return { transport, reports };
 }
 
 describe('ReportSender', () => {
-  it('sends each report to its own route when the manager takes no batches', async () => {
-    const { transport, reports } = sender(undefined);
-    const sent = [reports.send(1, report()), reports.send(2, report())];
-    expect(transport.calls.map((c) => c.path)).toEqual([ManagerRoutes.report(1), ManagerRoutes.report(2)]);
-    expect(transport.calls[0]?.payload).toEqual(report());
-    for (const call of transport.calls) call.answer({ accepted: true });
-    await expect(Promise.all(sent)).resolves.toEqual([undefined, undefined]);
+  it('sends one report per batch request until the manager announces its limit', async () => {
+    const { transport, reports } = sender();
+    const sent = [1, 2, 3].map((runId) => reports.send(runId, report()));
+    expect(transport.calls.map((c) => c.path)).toEqual([ManagerRoutes.reports, ManagerRoutes.reports]);
+    transport.answerBatch(0);
+    transport.answerBatch(1);
+    await settle();
+    expect([0, 1, 2].map((i) => transport.runIds(i))).toEqual([[1], [2], [3]]);
+    transport.answerBatch(2);
+    await expect(Promise.all(sent)).resolves.toEqual([undefined, undefined, undefined]);
   });
 
   it('sends at once while fewer than two requests are under way, and the reports that wait together', async () => {
@@ -160,8 +157,26 @@ describe('ReportSender', () => {
     await expect(first).rejects.toThrow('the manager answered 0 result(s) for 1 report(s)');
   });
 
-  it("turns batches off for a manager without the route, sending the batch's reports alone", async () => {
-    const { transport, reports, logger } = sender(500);
+  it('sends the reports of a batch the manager refuses whole (413) each to its own route', async () => {
+    const { transport, reports } = sender(500);
+    const first = reports.send(1, report());
+    const waiting = [reports.send(2, report()), reports.send(3, report())];
+    transport.answerBatch(0);
+    await first;
+    await settle();
+    expect(transport.runIds(2)).toEqual([3]);
+    transport.calls[1]?.fail(
+      new ManagerRequestError('POST /worker/reports: manager answered 413', 413, ErrorCode.PAYLOAD_TOO_LARGE),
+    );
+    await settle();
+    expect(transport.calls[3]?.path).toBe(ManagerRoutes.report(2));
+    transport.calls[3]?.answer({ accepted: true });
+    transport.answerBatch(2);
+    await expect(Promise.all(waiting)).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('fails the reports of a batch answered 404, as any refusal of the request (no route fallback)', async () => {
+    const { transport, reports } = sender(500);
     const first = reports.send(1, report());
     transport.calls[0]?.fail(
       new ManagerRequestError(
@@ -170,16 +185,11 @@ describe('ReportSender', () => {
         ErrorCode.NOT_FOUND,
       ),
     );
-    await settle();
-    expect(transport.calls[1]?.path).toBe(ManagerRoutes.report(1));
-    transport.calls[1]?.answer({ accepted: true });
-    await expect(first).resolves.toBeUndefined();
-    expect(logger.lines.filter((l) => l.level === 'warn').map((l) => l.message)).toEqual([
-      'the manager has no /worker/reports: sending each report on its own',
-    ]);
+    await expect(first).rejects.toMatchObject({ status: 404 });
+    expect(transport.calls).toHaveLength(1);
     const later = reports.send(2, report());
-    expect(transport.calls[2]?.path).toBe(ManagerRoutes.report(2));
-    transport.calls[2]?.answer({ accepted: true });
+    expect(transport.calls[1]?.path).toBe(ManagerRoutes.reports);
+    transport.answerBatch(1);
     await later;
   });
 

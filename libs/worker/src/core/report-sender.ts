@@ -1,13 +1,11 @@
 import {
   Coalescer,
-  ErrorCode,
   ManagerRoutes,
   type RunReport,
   type RunReportBatchResults,
   type Settled,
 } from '@chaconne/contracts';
 import { ManagerRequestError } from './errors';
-import type { WorkerLogger } from './logger';
 import type { ManagerTransport } from './manager-client';
 
 /** Batch requests under way at once; reports that come meanwhile wait and go together. */
@@ -24,11 +22,11 @@ interface Sized {
 }
 
 /**
- * Sends run reports to the manager. With a manager that takes batches (its register
- * answer carries `reportBatchLimit`), the reports that come while {@link MAX_IN_FLIGHT}
- * requests are under way go together in one `POST /worker/reports`: one report at a time
- * under a light load, a few hundred per request under a burst, with no added delay.
- * Otherwise, and for a report too large to share a request, each goes to its own route.
+ * Sends run reports to the manager. The reports that come while {@link MAX_IN_FLIGHT}
+ * requests are under way go together in one `POST /worker/reports` (at most the register
+ * answer's `reportBatchLimit`): one report at a time under a light load, a few hundred per
+ * request under a burst, with no added delay. A report too large to share a request goes
+ * alone to its own route.
  *
  * {@link send} settles as the single-report route would: it resolves once the manager has
  * taken the report, and rejects with that report's own {@link ManagerRequestError} (a
@@ -36,37 +34,34 @@ interface Sized {
  * give up exactly as before.
  */
 export class ReportSender {
-  private batches: Coalescer<Sized, undefined> | undefined;
+  /** One report per request until the manager announces its limit at registration. */
+  private batches = this.coalescer(1);
 
   constructor(
     private readonly transport: ManagerTransport,
-    private readonly logger: WorkerLogger,
     private readonly signal: AbortSignal,
   ) {}
 
-  /** The register answer's `reportBatchLimit` (absent: the manager has no batch route). */
-  useBatchLimit(limit: number | undefined): void {
-    const usable = typeof limit === 'number' && Number.isInteger(limit) && limit > 0;
-    this.batches = usable
-      ? new Coalescer<Sized, undefined>({
-          maxInFlight: MAX_IN_FLIGHT,
-          maxItems: limit,
-          maxWeight: MAX_BATCH_BYTES,
-          weigh: (sized) => sized.bytes,
-          send: (batch) => this.sendBatch(batch.map((sized) => sized.item)),
-        })
-      : undefined;
+  /** The register answer's `reportBatchLimit`. */
+  useBatchLimit(limit: number): void {
+    this.batches = this.coalescer(Number.isInteger(limit) && limit > 0 ? limit : 1);
   }
 
   async send(runId: number, report: RunReport): Promise<void> {
     const item = { runId, ...report };
-    if (!this.batches) {
-      await this.sendAlone(item);
-      return;
-    }
     const bytes = Buffer.byteLength(JSON.stringify(item));
     if (bytes > MAX_BATCH_BYTES) await this.sendAlone(item);
     else await this.batches.submit({ item, bytes });
+  }
+
+  private coalescer(maxItems: number): Coalescer<Sized, undefined> {
+    return new Coalescer<Sized, undefined>({
+      maxInFlight: MAX_IN_FLIGHT,
+      maxItems,
+      maxWeight: MAX_BATCH_BYTES,
+      weigh: (sized) => sized.bytes,
+      send: (batch) => this.sendBatch(batch.map((sized) => sized.item)),
+    });
   }
 
   private async sendAlone({ runId, ...report }: Item): Promise<undefined> {
@@ -116,19 +111,15 @@ export class ReportSender {
   }
 
   /**
-   * Whether the manager refused the batch request itself (not its reports): a manager
-   * without the route (404: batches are off from now on), or a body it would not take.
-   * Resending the same batch cannot help; sending each report alone can.
+   * Whether the manager refused the batch request itself (not its reports): a body it would
+   * not take (too large, ...). Resending the same batch cannot help; sending each report
+   * alone can, and isolates the report at fault.
    */
   private refusedWhole(error: unknown): boolean {
-    if (!(error instanceof ManagerRequestError) || error.status === null) return false;
-    if (error.status === 404 && error.code !== ErrorCode.RUN_NOT_FOUND) {
-      if (this.batches) {
-        this.logger.warn(`the manager has no ${ManagerRoutes.reports}: sending each report on its own`);
-      }
-      this.batches = undefined;
-      return true;
-    }
-    return [400, 413, 415, 422].includes(error.status);
+    return (
+      error instanceof ManagerRequestError &&
+      error.status !== null &&
+      [400, 413, 415, 422].includes(error.status)
+    );
   }
 }

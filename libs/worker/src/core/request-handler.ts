@@ -1,17 +1,18 @@
 import {
   ErrorCode,
+  parseJsonText,
   PROTOCOL_VERSION,
   ProtocolHeader,
+  ProtocolLimits,
   WorkerRoutes,
   type ApiFailure,
   type FieldError,
-  type JobKey,
   type RunAccepted,
   type RunBatchResult,
   type RunBatchResults,
   type RunRequest,
 } from '@chaconne/contracts';
-import { NonceCache, verifyBody } from '@chaconne/contracts/signing';
+import { NonceCache, SignatureDirection, verifyRequest } from '@chaconne/contracts/signing';
 import type { WorkerHttpRequest, WorkerHttpResponse } from './http';
 import { MAX_REQUEST_BYTES } from './raw-body';
 
@@ -24,23 +25,24 @@ export type RunAcceptance =
 /** The worker behind the endpoints. */
 export interface RunGateway {
   acceptRun(request: RunRequest): RunAcceptance;
-  /**
-   * Aborts a run with the manager's reason (undefined when it gave none); false when this
-   * process is not executing that run.
-   */
-  cancelRun(runId: number, reason: string | undefined): boolean;
+  /** Aborts a run with the manager's reason; false when this process is not executing that run. */
+  cancelRun(runId: number, reason: string): boolean;
+}
+
+/** Who this worker is: what a manager's request must be signed for and addressed to. */
+export interface WorkerIdentity {
+  /** The recipient every request must be signed for. */
+  instanceId: string;
+  /** The cluster and group whose runs this worker takes (another's are refused: WRONG_RECIPIENT). */
+  clusterName: string;
+  groupName: string;
 }
 
 const CANCEL_PATH = /^\/chaconne\/runs\/(\d{1,16})\/cancel$/;
-/** The most runs one batch may carry (the manager sends at most 200). */
-const MAX_BATCH_RUNS = 1_000;
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): WorkerHttpResponse {
-  return {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(body),
-  };
+function json(status: number, body: unknown): WorkerHttpResponse {
+  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
 function apiFailure(
@@ -60,6 +62,14 @@ function failure(
   return json(status, apiFailure(code, msg, extra));
 }
 
+function invalid(what: string, errors: FieldError[]): WorkerHttpResponse {
+  return failure(400, ErrorCode.VALIDATION_FAILED, `invalid ${what}: ${describeErrors(errors)}`, { errors });
+}
+
+function describeErrors(errors: readonly FieldError[]): string {
+  return errors.map((e) => `${e.field}: ${e.reason}`).join('; ');
+}
+
 function lowerCaseHeaders(
   headers: WorkerHttpRequest['headers'],
 ): Record<string, string | string[] | undefined> {
@@ -72,145 +82,183 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The body as a JSON object, else undefined. */
-function jsonObject(rawBody: Buffer): Record<string, unknown> | undefined {
-  try {
-    const body: unknown = JSON.parse(rawBody.toString('utf8'));
-    return isRecord(body) ? body : undefined;
-  } catch {
-    return undefined;
-  }
+function fieldOf(prefix: string, name: string): string {
+  return prefix ? `${prefix}.${name}` : name;
 }
 
-/** Checks a run request's shape; returns the field errors, or the request. */
-export function parseRunRequest(rawBody: Buffer): RunRequest | FieldError[] {
-  return runRequestOf(jsonObject(rawBody));
+/** A field error for every key of `body` that is not in `known`. */
+function unknownFields(
+  body: Record<string, unknown>,
+  known: readonly string[],
+  prefix: string,
+): FieldError[] {
+  return Object.keys(body)
+    .filter((key) => !known.includes(key))
+    .map((key) => ({ field: fieldOf(prefix, key), reason: 'is not a known field' }));
 }
 
-/** Checks a parsed run request; returns the field errors, or the request. */
-function runRequestOf(body: unknown): RunRequest | FieldError[] {
-  if (!isRecord(body)) return [{ field: '(body)', reason: 'must be a JSON object' }];
-  const errors: FieldError[] = [];
+const RUN_FIELDS = [
+  'runId',
+  'jobId',
+  'jobKey',
+  'attempt',
+  'plannedAt',
+  'attachment',
+  'timeoutMs',
+  'retries',
+] as const satisfies readonly (keyof RunRequest)[];
+const JOB_KEY_FIELDS = ['clusterName', 'groupName', 'jobName', 'jobClassName'] as const;
+
+/**
+ * Checks a run request (parsed JSON); answers the request, or every problem it has, each
+ * field named under `prefix` (`runs.3` in a batch). Every field is required; unknown fields
+ * are refused by name.
+ */
+export function runRequestOf(body: unknown, prefix = ''): RunRequest | FieldError[] {
+  if (!isRecord(body)) return [{ field: prefix || '(body)', reason: 'must be a JSON object' }];
+  const errors = unknownFields(body, RUN_FIELDS, prefix);
+  const problem = (field: string, reason: string): void => {
+    errors.push({ field: fieldOf(prefix, field), reason });
+  };
   const integer = (field: string, min: number): number => {
     const value = body[field];
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-      errors.push({ field, reason: `must be an integer >= ${min}` });
+      problem(field, value === undefined ? 'is required' : `must be an integer >= ${min}`);
       return 0;
     }
     return value;
   };
   const runId = integer('runId', 1);
-  const jobId = integer('jobId', 0);
+  const jobId = integer('jobId', 1);
   const attempt = integer('attempt', 0);
-  // Older managers do not send it; the worker then reads the attempt as the last.
-  const retries = body.retries === undefined ? undefined : integer('retries', 0);
-  const key = isRecord(body.jobKey) ? body.jobKey : {};
-  const part = (field: keyof JobKey): string => {
-    const value = key[field];
-    if (typeof value !== 'string' || value === '')
-      errors.push({ field: `jobKey.${field}`, reason: 'is required' });
-    return typeof value === 'string' ? value : '';
-  };
-  const jobKey: JobKey = {
-    clusterName: part('clusterName'),
-    groupName: part('groupName'),
-    jobName: part('jobName'),
-    jobClassName: part('jobClassName'),
-  };
+  const retries = integer('retries', 0);
+  const timeoutMs = integer('timeoutMs', -1);
+  const jobKey = { clusterName: '', groupName: '', jobName: '', jobClassName: '' };
+  if (isRecord(body.jobKey)) {
+    errors.push(...unknownFields(body.jobKey, JOB_KEY_FIELDS, fieldOf(prefix, 'jobKey')));
+    for (const part of JOB_KEY_FIELDS) {
+      const value = body.jobKey[part];
+      if (typeof value === 'string' && value !== '') jobKey[part] = value;
+      else problem(`jobKey.${part}`, 'must be a non-empty string');
+    }
+  } else {
+    problem('jobKey', 'must be an object with clusterName, groupName, jobName and jobClassName');
+  }
   const plannedAt = body.plannedAt;
   if (typeof plannedAt !== 'string' || Number.isNaN(Date.parse(plannedAt))) {
-    errors.push({ field: 'plannedAt', reason: 'must be an ISO-8601 date' });
+    problem('plannedAt', 'must be an ISO-8601 date');
   }
-  const attachment = body.attachment ?? null;
+  const attachment = body.attachment;
   if (attachment !== null && typeof attachment !== 'string') {
-    errors.push({ field: 'attachment', reason: 'must be a string or null' });
-  }
-  const timeoutMs = body.timeoutMs ?? -1;
-  if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs)) {
-    errors.push({ field: 'timeoutMs', reason: 'must be a number (-1 = no timeout)' });
+    problem(
+      'attachment',
+      attachment === undefined ? 'is required (a string or null)' : 'must be a string or null',
+    );
   }
   if (errors.length > 0) return errors;
   return {
     runId,
     jobId,
-    attempt,
     jobKey,
+    attempt,
     plannedAt: plannedAt as string,
     attachment: attachment as string | null,
-    timeoutMs: timeoutMs as number,
-    ...(retries === undefined ? {} : { retries }),
+    timeoutMs,
+    retries,
   };
 }
 
 /**
- * The manager's reason in the body of a cancel request: empty (older managers: no reason),
- * or a JSON object such as `{"reason":"timeout after 3000 ms"}` or
- * `{"reason":"replaced by run 42"}`. Answers the field errors of any other body.
+ * Checks a cancel request's body: `{"reason": "timeout after 3000 ms"}`, nothing else.
+ * Answers the reason, or every problem.
  */
-export function parseCancelReason(rawBody: Buffer): { reason: string | undefined } | FieldError[] {
-  if (rawBody.toString('utf8').trim() === '') return { reason: undefined };
-  const body = jsonObject(rawBody);
-  if (!body) return [{ field: '(body)', reason: 'must be empty or a JSON object' }];
+export function cancelReasonOf(body: unknown): string | FieldError[] {
+  if (!isRecord(body)) return [{ field: '(body)', reason: 'must be a JSON object with the reason' }];
+  const errors = unknownFields(body, ['reason'], '');
   const { reason } = body;
-  if (reason === undefined || reason === null) return { reason: undefined };
-  if (typeof reason !== 'string') return [{ field: 'reason', reason: 'must be a string' }];
-  return { reason: reason.trim() === '' ? undefined : reason };
+  if (typeof reason !== 'string' || reason.trim() === '') {
+    errors.push({ field: 'reason', reason: 'must be a non-empty string' });
+  } else if (reason.length > ProtocolLimits.cancelReasonChars) {
+    errors.push({
+      field: 'reason',
+      reason: `must be at most ${ProtocolLimits.cancelReasonChars} characters`,
+    });
+  }
+  return errors.length > 0 ? errors : (reason as string);
 }
 
 /**
- * The manager -> worker endpoints (`POST /chaconne/runs`, `POST /chaconne/runs/:id/cancel`)
- * without any HTTP framework: every request must carry a valid, fresh, unused signature
- * over its exact bytes before anything else happens.
+ * The manager -> worker endpoints (`POST /chaconne/runs`, `/chaconne/runs/batch` and
+ * `/chaconne/runs/:runId/cancel`) without any HTTP framework. In this order, so that nothing
+ * is parsed before its sender is known: the size cap, the protocol version, the signature
+ * (over the exact bytes, for this method, path, instance and direction), the nonce, then
+ * the JSON (depth-limited) and its fields (all required, unknown ones refused by name).
  */
 export class RequestHandler {
   private readonly nonces = new NonceCache();
 
   constructor(
     private readonly secret: string,
+    private readonly identity: WorkerIdentity,
     private readonly gateway: RunGateway,
     private readonly now: () => number = Date.now,
   ) {}
 
   handle(request: WorkerHttpRequest): WorkerHttpResponse {
-    const path = request.path.split('?')[0]?.replace(/(.)\/+$/, '$1') ?? '';
-    const cancel = CANCEL_PATH.exec(path);
-    if (path !== WorkerRoutes.runs && path !== WorkerRoutes.runBatch && !cancel)
+    // The signed path is the path as received (no query string: no route reads one);
+    // only routing forgives a trailing slash, and the signature then tells.
+    const path = request.path.split('?')[0] ?? '';
+    const route = path.replace(/(.)\/+$/, '$1');
+    const cancel = CANCEL_PATH.exec(route);
+    if (route !== WorkerRoutes.runs && route !== WorkerRoutes.runBatch && !cancel)
       return failure(404, ErrorCode.NOT_FOUND, `no Chaconne route ${path}`);
     if (request.method.toUpperCase() !== 'POST') {
       return {
         ...failure(405, ErrorCode.NOT_FOUND, `${request.method} is not allowed on ${path}; use POST`),
-        headers: { allow: 'POST', 'content-type': 'application/json; charset=utf-8' },
+        headers: { allow: 'POST', ...JSON_HEADERS },
       };
     }
     if (request.rawBody.length > MAX_REQUEST_BYTES) {
-      return failure(413, ErrorCode.PAYLOAD_TOO_LARGE, `request body exceeds ${MAX_REQUEST_BYTES} bytes`);
-    }
-    const headers = lowerCaseHeaders(request.headers);
-    const refused = this.verify(headers, request.rawBody);
-    if (refused) return refused;
-    const protocol = headers[ProtocolHeader.PROTOCOL];
-    if (typeof protocol === 'string' && protocol !== String(PROTOCOL_VERSION)) {
       return failure(
-        400,
-        ErrorCode.INCOMPATIBLE_PROTOCOL,
-        `manager speaks protocol ${protocol}, this worker speaks ${PROTOCOL_VERSION}`,
+        413,
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `request body exceeds ${MAX_REQUEST_BYTES} bytes, the limit of this route`,
+        { details: { limitBytes: MAX_REQUEST_BYTES } },
       );
     }
-    if (cancel) return this.cancel(Number(cancel[1]), request.rawBody);
-    if (path === WorkerRoutes.runBatch) return this.runBatch(request.rawBody);
-    const parsed = parseRunRequest(request.rawBody);
-    if (Array.isArray(parsed))
-      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run request', { errors: parsed });
-    const { status, answer } = this.run(parsed);
+    const headers = lowerCaseHeaders(request.headers);
+    const protocol = headers[ProtocolHeader.PROTOCOL];
+    if (protocol !== undefined && protocol !== String(PROTOCOL_VERSION)) {
+      return incompatible(`the manager speaks protocol ${String(protocol)}`);
+    }
+    const refused = this.verify(request.method, path, headers, request.rawBody);
+    if (refused) return refused;
+    // Signed by a peer of this version, which always says so.
+    if (protocol === undefined) return incompatible(`the request has no ${ProtocolHeader.PROTOCOL} header`);
+    const parsed = parseJsonText(request.rawBody.toString('utf8'));
+    if (!parsed.ok) return invalid('request body', [{ field: parsed.field, reason: parsed.reason }]);
+    if (cancel) return this.cancel(Number(cancel[1]), parsed.value);
+    if (route === WorkerRoutes.runBatch) return this.runBatch(parsed.value);
+    const run = runRequestOf(parsed.value);
+    if (Array.isArray(run)) return invalid('run request', run);
+    const { status, answer } = this.run(run);
     return json(status, answer);
   }
 
   private verify(
+    method: string,
+    path: string,
     headers: Record<string, string | string[] | undefined>,
     rawBody: Buffer,
   ): WorkerHttpResponse | undefined {
     const now = this.now();
-    const check = verifyBody(this.secret, headers, rawBody, now);
+    const target = {
+      direction: SignatureDirection.MANAGER_TO_WORKER,
+      method,
+      path,
+      recipient: this.identity.instanceId,
+    };
+    const check = verifyRequest(this.secret, target, headers, rawBody, now);
     if (!check.ok) {
       return check.reason === 'stale'
         ? failure(
@@ -221,7 +269,9 @@ export class RequestHandler {
         : failure(
             401,
             ErrorCode.BAD_SIGNATURE,
-            `signature ${check.reason === 'mismatch' ? 'does not match' : `is ${check.reason}`}`,
+            check.reason === 'mismatch'
+              ? `signature does not match this request (method, path, worker instance ${this.identity.instanceId} and body)`
+              : `signature is ${check.reason}`,
           );
     }
     if (!this.nonces.remember(check.nonce, now)) {
@@ -234,21 +284,24 @@ export class RequestHandler {
    * Several runs in one request (`POST /chaconne/runs/batch`): each is taken or refused on
    * its own, with the status and body its own request would have had.
    */
-  private runBatch(rawBody: Buffer): WorkerHttpResponse {
-    const body = jsonObject(rawBody);
-    const runs = body?.runs;
-    if (!Array.isArray(runs) || runs.length === 0 || runs.length > MAX_BATCH_RUNS) {
-      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid run batch', {
-        errors: [{ field: 'runs', reason: `must be an array of 1 to ${MAX_BATCH_RUNS} run requests` }],
-      });
+  private runBatch(body: unknown): WorkerHttpResponse {
+    const limit = ProtocolLimits.runsPerBatch;
+    if (!isRecord(body)) return invalid('run batch', [{ field: '(body)', reason: 'must be a JSON object' }]);
+    const errors = unknownFields(body, ['runs'], '');
+    const { runs } = body;
+    if (!Array.isArray(runs) || runs.length === 0 || runs.length > limit) {
+      errors.push({ field: 'runs', reason: `must be an array of 1 to ${limit} run requests` });
     }
+    if (errors.length > 0 || !Array.isArray(runs)) return invalid('run batch', errors);
     const results: RunBatchResult[] = runs.map((item: unknown, index) => {
-      const parsed = runRequestOf(item);
+      const parsed = runRequestOf(item, `runs.${index}`);
       if (!Array.isArray(parsed)) return { runId: parsed.runId, ...this.run(parsed) };
       const claimed = isRecord(item) && typeof item.runId === 'number' ? item.runId : 0;
-      const answer = apiFailure(ErrorCode.VALIDATION_FAILED, 'invalid run request', {
-        errors: parsed.map((e) => ({ ...e, field: `runs.${index}.${e.field}` })),
-      });
+      const answer = apiFailure(
+        ErrorCode.VALIDATION_FAILED,
+        `invalid run request: ${describeErrors(parsed)}`,
+        { errors: parsed },
+      );
       return { runId: claimed, status: 400, answer };
     });
     const answer: RunBatchResults = { results };
@@ -256,7 +309,6 @@ export class RequestHandler {
   }
 
   private run(request: RunRequest): { status: number; answer: RunAccepted | ApiFailure } {
-    const acceptance = this.gateway.acceptRun(request);
     const refusal = (
       status: number,
       code: ErrorCode,
@@ -266,6 +318,17 @@ export class RequestHandler {
       status,
       answer: apiFailure(code, msg, extra),
     });
+    const { clusterName, groupName } = this.identity;
+    const { jobKey } = request;
+    if (jobKey.clusterName !== clusterName || jobKey.groupName !== groupName) {
+      return refusal(
+        409,
+        ErrorCode.WRONG_RECIPIENT,
+        `run ${request.runId} is for ${jobKey.clusterName}/${jobKey.groupName}; this worker serves ${clusterName}/${groupName}`,
+        { details: { clusterName, groupName } },
+      );
+    }
+    const acceptance = this.gateway.acceptRun(request);
     switch (acceptance.outcome) {
       case 'accepted':
       case 'duplicate':
@@ -276,14 +339,14 @@ export class RequestHandler {
         return refusal(
           429,
           ErrorCode.RATE_LIMITED,
-          `job class ${request.jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit); dispatch to another instance`,
+          `job class ${jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit); dispatch to another instance`,
           { details: { concurrency: acceptance.limit } },
         );
       case 'no-handler':
         return refusal(
           404,
           ErrorCode.NO_HANDLER,
-          `no handler for job class ${request.jobKey.jobClassName} on this worker`,
+          `no handler for job class ${jobKey.jobClassName} on this worker`,
         );
       case 'draining':
         return refusal(
@@ -294,12 +357,20 @@ export class RequestHandler {
     }
   }
 
-  private cancel(runId: number, rawBody: Buffer): WorkerHttpResponse {
-    const parsed = parseCancelReason(rawBody);
-    if (Array.isArray(parsed))
-      return failure(400, ErrorCode.VALIDATION_FAILED, 'invalid cancel request', { errors: parsed });
-    return this.gateway.cancelRun(runId, parsed.reason)
+  private cancel(runId: number, body: unknown): WorkerHttpResponse {
+    const reason = cancelReasonOf(body);
+    if (Array.isArray(reason)) return invalid('cancel request', reason);
+    return this.gateway.cancelRun(runId, reason)
       ? json(200, { runId, cancelled: true })
       : failure(404, ErrorCode.RUN_NOT_FOUND, `run ${runId} is not executing on this worker`);
   }
+}
+
+function incompatible(why: string): WorkerHttpResponse {
+  return failure(
+    400,
+    ErrorCode.INCOMPATIBLE_PROTOCOL,
+    `${why}; this worker speaks protocol ${PROTOCOL_VERSION}: run a manager and SDK of the same protocol`,
+    { details: { protocolVersion: PROTOCOL_VERSION } },
+  );
 }

@@ -1,10 +1,10 @@
-import { RunningState, type RunError, type RunReport } from '@chaconne/contracts';
+import { ProtocolLimits, RunningState, type RunError, type RunReport } from '@chaconne/contracts';
 import { JobTerminationError, NonRetryableError, RunTimeoutError } from './errors';
 import type { JobContext } from './job';
 import { listenerTermination } from './job-listener';
 import type { RegisteredJob } from './job-registry';
 import type { WorkerLogger } from './logger';
-import { toJson } from './message-format';
+import { clipText, toJson } from './message-format';
 
 export type RunOutcomeReport = Pick<RunReport, 'runningState' | 'result' | 'error' | 'reason'>;
 
@@ -24,10 +24,24 @@ function safeJson(value: unknown): string {
   }
 }
 
+/** Text as a string: error fields are whatever the code that threw put there. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** The error as reported, each text cut to what the protocol carries. */
 function runError(error: Error): RunError {
-  return error.stack
-    ? { name: error.name, message: error.message, stack: error.stack }
-    : { name: error.name, message: error.message };
+  const name = clipText(asText(error.name), ProtocolLimits.errorNameChars);
+  const message = clipText(asText(error.message), ProtocolLimits.reasonChars);
+  const stack: unknown = error.stack;
+  return typeof stack === 'string'
+    ? { name, message, stack: clipText(stack, ProtocolLimits.errorStackChars) }
+    : { name, message };
+}
+
+/** A reason as reported (handlers and listeners choose them): cut to what the protocol carries. */
+function reasonOf(text: string): string {
+  return clipText(text, ProtocolLimits.reasonChars);
 }
 
 /** Makes a handler's result safe to send as JSON (undefined stays absent). */
@@ -137,9 +151,10 @@ export async function executeRun(
     phases.catch(() => undefined); // it may lose the race and reject later
     const phase = await Promise.race([phases, aborted.promise]);
     if ('terminated' in phase) {
-      return decided({ runningState: RunningState.FINISHED, reason: phase.terminated });
+      return decided({ runningState: RunningState.FINISHED, reason: reasonOf(phase.terminated) });
     }
-    if ('skipped' in phase) return decided({ runningState: RunningState.SKIPPED, reason: phase.skipped });
+    if ('skipped' in phase)
+      return decided({ runningState: RunningState.SKIPPED, reason: reasonOf(phase.skipped) });
     result = phase.result;
     outcome = {
       runningState: RunningState.COMPLETED,
@@ -150,10 +165,18 @@ export async function executeRun(
   } catch (thrown) {
     const error = toError(thrown);
     if (isTermination(error)) {
-      return decided({ runningState: RunningState.FINISHED, error: runError(error), reason: error.message });
+      return decided({
+        runningState: RunningState.FINISHED,
+        error: runError(error),
+        reason: reasonOf(error.message),
+      });
     }
     failure = error;
-    outcome = { runningState: RunningState.FAILED, error: runError(failure), reason: failure.message };
+    outcome = {
+      runningState: RunningState.FAILED,
+      error: runError(failure),
+      reason: reasonOf(failure.message),
+    };
   } finally {
     clearTimeout(timer);
     aborted.dispose();

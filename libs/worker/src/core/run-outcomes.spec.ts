@@ -161,6 +161,7 @@ describe('run outcomes and limits', () => {
   ): Promise<{ runId: number; status: number; body: unknown }> {
     const response = await w.handle(
       signedRun(
+        w.instanceId,
         runRequest({ runId, attachment, jobKey: { ...runRequest().jobKey, jobClassName }, ...overrides }),
       ),
     );
@@ -176,7 +177,7 @@ describe('run outcomes and limits', () => {
   async function outcome(
     w: ChaconneWorker,
     attachment: string | null,
-    attempt: Pick<RunRequest, 'attempt' | 'retries'> = { attempt: 0 },
+    attempt: Pick<RunRequest, 'attempt' | 'retries'> = { attempt: 0, retries: 0 },
   ): Promise<RunReport> {
     const { runId, status } = await dispatch(w, 'Gated', attachment, undefined, attempt);
     expect(status).toBe(202);

@@ -270,19 +270,6 @@ describe('ChaconneWorker', () => {
       });
       expect(w.isRegistered).toBe(true);
     });
-
-    it('re-registers after a 404 UNKNOWN_INSTANCE', async () => {
-      manager.on(ManagerRoutes.register, () =>
-        okAnswer({ instanceId: 'worker-1', heartbeatIntervalMs: 50, jobs: [] }),
-      );
-      manager.on(ManagerRoutes.heartbeat, (_req, count) =>
-        count === 1 ? errorAnswer(404, ErrorCode.UNKNOWN_INSTANCE) : undefined,
-      );
-      const w = worker();
-      await w.start();
-      await manager.waitFor('a second registration', () => manager.to(ManagerRoutes.register).length >= 2);
-      expect(manager.to(ManagerRoutes.register)[1]?.body).toMatchObject({ instanceId: 'worker-1' });
-    });
   });
 
   describe('runs', () => {
@@ -295,7 +282,7 @@ describe('ChaconneWorker', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         return { rows: 3 };
       });
-      const response = await w.handle(signedRun(runRequest({ runId: 201, attempt: 2 })));
+      const response = await w.handle(signedRun(w.instanceId, runRequest({ runId: 201, attempt: 2 })));
       expect(response.status).toBe(202);
       const outcome = await waitForReport(201);
       expect(outcome).toMatchObject({
@@ -308,7 +295,7 @@ describe('ChaconneWorker', () => {
         runId: 201,
         jobId: 7,
         attempt: 2,
-        // An older manager sends no retries: every attempt is the last.
+        // retries 0: every attempt is the last.
         retries: 0,
         isLastAttempt: true,
         attachment: '{"day":"2024-05-01"}',
@@ -339,7 +326,10 @@ describe('ChaconneWorker', () => {
         },
       });
       await w.handle(
-        signedRun(runRequest({ runId: 202, jobKey: { ...runRequest().jobKey, jobClassName: 'Flaky' } })),
+        signedRun(
+          w.instanceId,
+          runRequest({ runId: 202, jobKey: { ...runRequest().jobKey, jobClassName: 'Flaky' } }),
+        ),
       );
       const outcome = await waitForReport(202);
       expect(outcome.runningState).toBe(RunningState.FAILED);
@@ -359,7 +349,10 @@ describe('ChaconneWorker', () => {
         },
       });
       await w.handle(
-        signedRun(runRequest({ runId: 203, jobKey: { ...runRequest().jobKey, jobClassName: 'Hooked' } })),
+        signedRun(
+          w.instanceId,
+          runRequest({ runId: 203, jobKey: { ...runRequest().jobKey, jobClassName: 'Hooked' } }),
+        ),
       );
       expect(await waitForReport(203)).toMatchObject({ runningState: RunningState.COMPLETED, result: 5 });
       const lines = manager.to(ManagerRoutes.logs(203)).flatMap((r) => (r.body as LogBatch).lines);
@@ -378,7 +371,7 @@ describe('ChaconneWorker', () => {
         signal = ctx.signal;
         return new Promise(() => undefined); // never settles, ignores the signal
       });
-      await w.handle(signedRun(runRequest({ runId: 204, timeoutMs: 50 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 204, timeoutMs: 50 })));
       const outcome = await waitForReport(204);
       expect(outcome).toMatchObject({
         runningState: RunningState.FAILED,
@@ -400,13 +393,13 @@ describe('ChaconneWorker', () => {
             });
           }),
       );
-      await w.handle(signedRun(runRequest({ runId: 205 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 205 })));
       await new Promise((resolve) => setTimeout(resolve, 10));
-      const cancelled = await w.handle(signedCancel(205));
+      const cancelled = await w.handle(signedCancel(w.instanceId, 205));
       expect([cancelled.status, JSON.parse(cancelled.body)]).toEqual([200, { runId: 205, cancelled: true }]);
       expect(await waitForReport(205)).toMatchObject({
         runningState: RunningState.FAILED,
-        reason: 'cancelled by the manager',
+        reason: 'cancelled by a test',
       });
     });
 
@@ -423,9 +416,9 @@ describe('ChaconneWorker', () => {
             });
           }),
       );
-      await w.handle(signedRun(runRequest({ runId: 215 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 215 })));
       await new Promise((resolve) => setTimeout(resolve, 10));
-      const cancelled = await w.handle(signedCancel(215, '{"reason":"replaced by run 42"}'));
+      const cancelled = await w.handle(signedCancel(w.instanceId, 215, '{"reason":"replaced by run 42"}'));
       expect(cancelled.status).toBe(200);
       expect(await waitForReport(215)).toMatchObject({
         runningState: RunningState.FAILED,
@@ -442,7 +435,7 @@ describe('ChaconneWorker', () => {
       );
       const w = worker();
       w.addDynamicJob('EtlJob', () => 'done');
-      await w.handle(signedRun(runRequest({ runId: 206 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 206 })));
       await manager.waitFor('three report attempts', () => manager.to(ManagerRoutes.report(206)).length >= 3);
       await manager.waitFor('the run to settle', () => w.activeRuns === 0);
       expect(manager.to(ManagerRoutes.report(206))).toHaveLength(3);
@@ -460,7 +453,7 @@ describe('ChaconneWorker', () => {
       await down.close(); // nothing listens on this port any more
       const w = worker({ managerUrl: url, shutdownGraceMs: 50 });
       w.addDynamicJob('EtlJob', () => 'late');
-      await w.handle(signedRun(runRequest({ runId: 207 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 207 })));
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(w.activeRuns).toBe(1); // still retrying the report
       expect(logger.lines.filter((l) => l.level === 'warn' && l.message.includes('run 207'))).toHaveLength(1);
@@ -479,7 +472,7 @@ describe('ChaconneWorker', () => {
       );
       const w = worker();
       w.addDynamicJob('EtlJob', () => 1);
-      await w.handle(signedRun(runRequest({ runId: 208 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 208 })));
       await manager.waitFor(
         'the run to settle',
         () => manager.to(ManagerRoutes.report(208)).length === 1 && w.activeRuns === 0,
@@ -498,7 +491,7 @@ describe('ChaconneWorker', () => {
         return 'finished';
       });
       await w.start();
-      await w.handle(signedRun(runRequest({ runId: 301 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 301 })));
       await w.close();
       expect(report(301)).toMatchObject({ runningState: RunningState.COMPLETED, result: 'finished' });
       const paths = manager.requests.map((r) => r.path);
@@ -509,7 +502,7 @@ describe('ChaconneWorker', () => {
       expect(manager.to(ManagerRoutes.heartbeat).some((r) => (r.body as HeartbeatRequest).draining)).toBe(
         true,
       );
-      const refused = await w.handle(signedRun(runRequest({ runId: 302 })));
+      const refused = await w.handle(signedRun(w.instanceId, runRequest({ runId: 302 })));
       expect(refused.status).toBe(503);
     });
 
@@ -521,7 +514,7 @@ describe('ChaconneWorker', () => {
         return 'drained';
       });
       await w.start();
-      await w.handle(signedRun(runRequest({ runId: 311 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 311 })));
       await manager.waitFor('the run to start', () => gate.started());
       const closing = w.close();
       const heartbeat = await manager.waitFor('the draining heartbeat', () =>
@@ -533,7 +526,7 @@ describe('ChaconneWorker', () => {
         draining: true,
       });
       expect(report(311)).toBeUndefined();
-      const refused = await w.handle(signedRun(runRequest({ runId: 312 })));
+      const refused = await w.handle(signedRun(w.instanceId, runRequest({ runId: 312 })));
       expect([refused.status, JSON.parse(refused.body)]).toEqual([
         503,
         expect.objectContaining({ code: ErrorCode.DEPENDENCY_UNAVAILABLE }),
@@ -557,7 +550,7 @@ describe('ChaconneWorker', () => {
         return new Promise(() => undefined); // never settles, ignores the signal
       });
       await w.start();
-      await w.handle(signedRun(runRequest({ runId: 313 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 313 })));
       const started = Date.now();
       await w.close();
       expect(Date.now() - started).toBeLessThan(1_000);
@@ -580,7 +573,7 @@ describe('ChaconneWorker', () => {
         execute: () => 'body done',
         onSuccess: () => new Promise(() => undefined), // a hook that never returns
       });
-      await w.handle(signedRun(runRequest({ runId: 314 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 314 })));
       await w.close();
       expect(report(314)).toMatchObject({ runningState: RunningState.COMPLETED, result: 'body done' });
     });
@@ -589,7 +582,7 @@ describe('ChaconneWorker', () => {
       const w = worker({ shutdownGraceMs: 30 });
       w.addDynamicJob('EtlJob', () => new Promise(() => undefined));
       await w.start();
-      await w.handle(signedRun(runRequest({ runId: 303 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 303 })));
       await w.close();
       expect(report(303)).toMatchObject({
         runningState: RunningState.FAILED,
@@ -603,7 +596,7 @@ describe('ChaconneWorker', () => {
         await new Promise((resolve) => setTimeout(resolve, 30));
         return 'unregistered';
       });
-      await w.handle(signedRun(runRequest({ runId: 304 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 304 })));
       await w.close();
       expect(report(304)).toMatchObject({ runningState: RunningState.COMPLETED, result: 'unregistered' });
       expect(manager.to(ManagerRoutes.deregister)).toHaveLength(0);

@@ -51,8 +51,6 @@ export const SHUTDOWN_REASON = 'worker shut down before the run finished';
 const FINAL_REPORT_WINDOW_MS = 5_000;
 /** Timeout of the best-effort requests sent while closing (draining heartbeat, deregister). */
 const CLOSING_REQUEST_TIMEOUT_MS = 3_000;
-/** The reason of a cancel whose request gave none (older managers). */
-const CANCELLED_REASON = 'cancelled by the manager';
 /** Lowest heartbeat interval honoured, whatever the manager answers. */
 const MIN_HEARTBEAT_MS = 50;
 
@@ -146,11 +144,19 @@ export class ChaconneWorker {
       },
       this.options.logShipping,
     );
-    this.reports = new ReportSender(this.transport, this.options.logger, this.stopping.signal);
-    this.endpoints = new RequestHandler(this.options.secret, {
-      acceptRun: (request) => this.acceptRun(request),
-      cancelRun: (runId, reason) => this.cancelRun(runId, reason),
-    });
+    this.reports = new ReportSender(this.transport, this.stopping.signal);
+    this.endpoints = new RequestHandler(
+      this.options.secret,
+      {
+        instanceId: this.instanceId,
+        clusterName: this.options.clusterName,
+        groupName: this.options.groupName,
+      },
+      {
+        acceptRun: (request) => this.acceptRun(request),
+        cancelRun: (runId, reason) => this.cancelRun(runId, reason),
+      },
+    );
     this.ready = new Promise<void>((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -377,10 +383,10 @@ export class ChaconneWorker {
     }
   }
 
-  private onRegistered(response: RegisterResponse | undefined): void {
+  private onRegistered(response: RegisterResponse): void {
     this.registered = true;
-    this.reports.useBatchLimit(response?.reportBatchLimit);
-    const interval = response?.heartbeatIntervalMs;
+    this.reports.useBatchLimit(response.reportBatchLimit);
+    const interval = response.heartbeatIntervalMs;
     if (typeof interval === 'number' && Number.isFinite(interval)) {
       this.heartbeatIntervalMs = Math.max(MIN_HEARTBEAT_MS, interval);
     }
@@ -405,25 +411,18 @@ export class ChaconneWorker {
     const signal = this.stopping.signal;
     let known = true;
     try {
-      const response = await this.transport.post<HeartbeatResponse | undefined>(
+      const response = await this.transport.post<HeartbeatResponse>(
         ManagerRoutes.heartbeat,
         this.heartbeatBody(),
         signal,
       );
       if (this.heartbeatFailures > 0) this.options.logger.log('heartbeats reach the manager again');
       this.heartbeatFailures = 0;
-      known = response?.known !== false;
+      known = response.known;
     } catch (error) {
       if (signal.aborted) return;
-      if (
-        error instanceof ManagerRequestError &&
-        (error.code === ErrorCode.UNKNOWN_INSTANCE || error.status === 404)
-      ) {
-        known = false;
-      } else {
-        if (this.heartbeatFailures === 0) this.options.logger.warn(`heartbeat failed: ${describe(error)}`);
-        this.heartbeatFailures++;
-      }
+      if (this.heartbeatFailures === 0) this.options.logger.warn(`heartbeat failed: ${describe(error)}`);
+      this.heartbeatFailures++;
     }
     if (!known) {
       this.registered = false;
@@ -465,7 +464,7 @@ export class ChaconneWorker {
   }
 
   /** Aborts the run's signal with the manager's reason: the handler and the FAILED report see it. */
-  private cancelRun(runId: number, reason = CANCELLED_REASON): boolean {
+  private cancelRun(runId: number, reason: string): boolean {
     const run = this.executing.get(runId);
     if (!run) return false;
     run.controller.abort(new RunAbortedError(reason));
@@ -490,7 +489,7 @@ export class ChaconneWorker {
       this.releaseSlot(job);
     };
     try {
-      const retries = request.retries ?? 0;
+      const { retries } = request;
       const ctx: JobContext = Object.freeze({
         jobKey: request.jobKey,
         jobId: request.jobId,

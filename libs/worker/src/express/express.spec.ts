@@ -11,8 +11,7 @@ import {
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
-import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/testing';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedHeaders } from '@chaconne/testing';
 import type { JobContext } from '../core/job';
 import { ChaconneWorker } from '../core/worker';
 import { chaconneExpress } from './index';
@@ -33,10 +32,8 @@ describe('chaconneExpress', () => {
     return { status: response.status, body: await response.json() };
   }
 
-  const signed = (body: string): Record<string, string> => ({
-    'content-type': RUN_REQUEST_CONTENT_TYPE,
-    ...signBody(SECRET, body),
-  });
+  const signed = (body: string, path: string = WorkerRoutes.runs): Record<string, string> =>
+    signedHeaders(worker.instanceId, path, body);
 
   async function serve(app: express.Express): Promise<void> {
     server = app.listen(0, '127.0.0.1');
@@ -133,7 +130,7 @@ describe('chaconneExpress', () => {
       );
       expect((await post(WorkerRoutes.runs, body, signed(body))).status).toBe(202);
       const reason = '{"reason":"timeout after 3000 ms"}';
-      expect(await post(WorkerRoutes.cancel(605), reason, signed(reason))).toEqual({
+      expect(await post(WorkerRoutes.cancel(605), reason, signed(reason, WorkerRoutes.cancel(605)))).toEqual({
         status: 200,
         body: { runId: 605, cancelled: true },
       });

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ErrorCode,
@@ -10,8 +10,7 @@ import {
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
-import { FakeManager, recordingLogger, runRequest, SECRET } from '@chaconne/testing';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedHeaders } from '@chaconne/testing';
 import type { JobContext } from '../core/job';
 import { onDemandTrigger } from '../core/trigger';
 import { createWorker, type ChaconneHttpWorker } from './index';
@@ -30,10 +29,8 @@ describe('@chaconne/worker/http', () => {
     return { status: response.status, body: await response.json() };
   }
 
-  const signed = (body: string): Record<string, string> => ({
-    'content-type': RUN_REQUEST_CONTENT_TYPE,
-    ...signBody(SECRET, body),
-  });
+  const signed = (body: string, path: string = WorkerRoutes.runs): Record<string, string> =>
+    signedHeaders(worker.instanceId, path, body);
 
   // This test's worker only: a previous test's registration may still land after reset().
   const registrations = (): RegisterRequest[] =>
@@ -113,6 +110,45 @@ describe('@chaconne/worker/http', () => {
       });
       await new Promise((resolve) => setTimeout(resolve, 30));
       expect(handler).not.toHaveBeenCalled();
+    });
+
+    it('answers a body declared over 1 MiB 413 with the limit before it is sent, and checks the signature before parsing', async () => {
+      const answer = await new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+        const request = httpRequest(`${base}${WorkerRoutes.runs}`, {
+          method: 'POST',
+          headers: { 'content-type': RUN_REQUEST_CONTENT_TYPE, 'content-length': String(2 * 1024 * 1024) },
+        });
+        request.on('response', (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            request.destroy();
+            resolve({
+              status: response.statusCode ?? 0,
+              body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            });
+          });
+        });
+        request.on('error', (error) => {
+          if (!request.destroyed) reject(error);
+        });
+        request.write('['.repeat(1024)); // the rest never comes: only an early answer settles this
+      });
+      expect(answer).toEqual({
+        status: 413,
+        body: expect.objectContaining({
+          code: ErrorCode.PAYLOAD_TOO_LARGE,
+          details: { limitBytes: 1024 * 1024 },
+        }) as unknown,
+      });
+      // Not JSON and unsigned: refused for the signature, never parsed.
+      const unsigned = await post(base + WorkerRoutes.runs, 'not json', {
+        'content-type': RUN_REQUEST_CONTENT_TYPE,
+      });
+      expect(unsigned).toEqual({
+        status: 401,
+        body: expect.objectContaining({ code: ErrorCode.BAD_SIGNATURE }) as unknown,
+      });
     });
 
     it('serves nothing but /chaconne/*', async () => {

@@ -17,8 +17,14 @@ import {
   type RegisterRequest,
   type RunReport,
 } from '@chaconne/contracts';
-import { signBody } from '@chaconne/contracts/signing';
-import { FakeManager, recordingLogger, runRequest, SECRET, signedRun } from '@chaconne/testing';
+import {
+  FakeManager,
+  recordingLogger,
+  runRequest,
+  SECRET,
+  signedHeaders,
+  signedRun,
+} from '@chaconne/testing';
 import type { JobContext, NotManagedJob } from '../core/job';
 import { ChaconneWorker } from '../core/worker';
 import { ChacJob, ChacTrigger, Run } from '../decorators';
@@ -75,6 +81,9 @@ class SecondJob {
   }
 }
 
+/** The instance id of the apps that serve runs here: the recipient requests are signed for. */
+const INSTANCE = 'nest-worker-1';
+
 function appModule(managerUrl: string, providers: Type[]): DynamicModule {
   @Module({})
   class TestAppModule {}
@@ -86,6 +95,7 @@ function appModule(managerUrl: string, providers: Type[]): DynamicModule {
         secret: SECRET,
         clusterName: 'test-cluster',
         groupName: 'test-group',
+        instanceId: INSTANCE,
         dynamicJobs: [EchoJob],
         logger: recordingLogger(),
         retryBackoff: { initialMs: 10, maxMs: 20 },
@@ -102,7 +112,7 @@ async function post(
 ): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': contentType, ...signBody(SECRET, body) },
+    headers: { ...signedHeaders(INSTANCE, WorkerRoutes.runs, body), 'content-type': contentType },
     body,
   });
   return { status: response.status, body: await response.json() };
@@ -268,7 +278,7 @@ describe('ChaconneWorkerModule', () => {
         attachment,
         jobKey: { ...runRequest().jobKey, jobClassName: 'EchoJob' },
       });
-      expect((await worker.handle(signedRun(run))).status).toBe(202);
+      expect((await worker.handle(signedRun(worker.instanceId, run))).status).toBe(202);
       const report = await manager.waitFor(
         `the report of run ${runId}`,
         () => manager.to(ManagerRoutes.report(runId))[0]?.body as RunReport | undefined,

@@ -26,12 +26,18 @@ export function sendResponse(res: ServerResponse, response: WorkerHttpResponse):
   res.end(response.body);
 }
 
-export function sendFailure(res: ServerResponse, status: number, code: ErrorCode, msg: string): void {
+export function sendFailure(
+  res: ServerResponse,
+  status: number,
+  code: ErrorCode,
+  msg: string,
+  details?: Record<string, unknown>,
+): void {
   sendResponse(res, {
     status,
     // The body may be partly unread: do not reuse the connection.
     headers: { 'content-type': 'application/json; charset=utf-8', connection: 'close' },
-    body: JSON.stringify({ success: false, msg, code, data: null }),
+    body: JSON.stringify({ success: false, msg, code, data: null, ...(details ? { details } : {}) }),
   });
 }
 
@@ -48,13 +54,18 @@ async function rawBodyOf(req: HostRequest): Promise<Buffer | undefined> {
   if (req.readableEnded) {
     return req.complete && Number(req.headers['content-length'] ?? 0) === 0 ? Buffer.alloc(0) : undefined;
   }
+  // A declared length over the limit is refused before anything is read.
+  if (Number(req.headers['content-length']) > MAX_REQUEST_BYTES)
+    throw new BodyTooLargeError(`request body exceeds ${MAX_REQUEST_BYTES} bytes`);
   return readRawBody(req, MAX_REQUEST_BYTES);
 }
 
 /**
  * Serves one `/chaconne/*` request with the worker's framework-free handler: reads the raw
- * body, calls `worker.handle()`, writes its answer back unchanged. `path` is the request
- * path from `/chaconne` on. Never rejects.
+ * body (at most {@link MAX_REQUEST_BYTES}), calls `worker.handle()`, which checks the
+ * signature before parsing anything, and writes its answer back unchanged. `path` is the
+ * request path from `/chaconne` on, relative to the mount point: the path the manager
+ * signed. Never rejects.
  */
 export async function serveChaconne(
   worker: ChaconneWorker,
@@ -80,7 +91,8 @@ export async function serveChaconne(
   } catch (error) {
     // worker.handle() never rejects: this is the body stream failing (too large, aborted).
     if (res.headersSent) return;
-    if (error instanceof BodyTooLargeError) sendFailure(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, error.message);
+    if (error instanceof BodyTooLargeError)
+      sendFailure(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, error.message, { limitBytes: MAX_REQUEST_BYTES });
     else sendFailure(res, 400, ErrorCode.VALIDATION_FAILED, 'cannot read the request body');
   }
 }

@@ -1,28 +1,49 @@
-import { type CanActivate, type ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ErrorCode } from '@chaconne/contracts';
 import type { FastifyRequest } from 'fastify';
-import { AppError, Unauthorized } from '../../common/app-error';
-import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
-import { ApiTokenService } from './api-token.service';
+import { AdminAuthenticator } from './admin-authenticator.service';
 import { AUTH_KIND, type AuthKind } from './auth.decorators';
 
 /** A request the guard admitted, with the name of the token it carried. */
 export type AuthenticatedRequest = FastifyRequest & { adminToken?: string };
 
+/** Refusals decided before the route ran (by the hook that authenticates before a body is read). */
+const earlyRefusals = new WeakMap<object, Error>();
+
+/**
+ * Authenticates a request whose body is about to be read, before it is: the token's name is
+ * kept for the guard; a refusal is kept too, the body is left unread, and the guard throws
+ * it (so the route's own error shape applies, e.g. xcron's).
+ */
+export async function authenticateEarly(
+  authenticator: AdminAuthenticator,
+  request: AuthenticatedRequest,
+): Promise<boolean> {
+  try {
+    request.adminToken = await authenticator.authenticate(request.headers.authorization);
+    return true;
+  } catch (error) {
+    earlyRefusals.set(request, error as Error);
+    return false;
+  }
+}
+
+/** Whether {@link authenticateEarly} refused the request (its body must not be read). */
+export function refusedEarly(request: FastifyRequest): boolean {
+  return earlyRefusals.has(request);
+}
+
 /**
  * Every route needs `Authorization: Bearer <admin token>` unless it is marked
  * {@link Public} or {@link WorkerAuth}: deny by default, so a new endpoint cannot be
- * left open by accident.
+ * left open by accident. A request with a body was already authenticated before the body
+ * was read (see http-app.ts): the guard then only applies that answer.
  */
 @Injectable()
 export class AdminAuthGuard implements CanActivate {
-  private readonly windows = new Map<number, { second: number; count: number }>();
-
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: ApiTokenService,
-    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
+    private readonly authenticator: AdminAuthenticator,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -32,39 +53,10 @@ export class AdminAuthGuard implements CanActivate {
     ]);
     if (kind === 'public' || kind === 'worker') return true;
 
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) {
-      throw new Unauthorized(
-        ErrorCode.UNAUTHORIZED,
-        'an admin token is required: send "Authorization: Bearer <token>"',
-      );
-    }
-    const verified = await this.tokens.verify(match[1]);
-    if (verified === null)
-      throw new Unauthorized(ErrorCode.UNAUTHORIZED, 'the admin token is unknown or revoked');
-    this.limitRate(verified.tokenId);
-    (request as AuthenticatedRequest).adminToken = verified.name;
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const refusal = earlyRefusals.get(request);
+    if (refusal) throw refusal;
+    request.adminToken ??= await this.authenticator.authenticate(request.headers.authorization);
     return true;
-  }
-
-  /** A per-token, per-manager limit of requests per second, when configured. */
-  private limitRate(tokenId: number): void {
-    const limit = this.config.rateLimitPerSecond;
-    if (limit === 0) return;
-    const second = Math.floor(Date.now() / 1000);
-    const window = this.windows.get(tokenId);
-    if (window?.second !== second) {
-      this.windows.set(tokenId, { second, count: 1 });
-      return;
-    }
-    window.count++;
-    if (window.count > limit) {
-      throw new AppError(
-        ErrorCode.RATE_LIMITED,
-        `more than ${limit} requests per second with this token`,
-        HttpStatus.TOO_MANY_REQUESTS,
-      );
-    }
   }
 }

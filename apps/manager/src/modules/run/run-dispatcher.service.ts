@@ -3,19 +3,24 @@ import {
   Coalescer,
   PROTOCOL_VERSION,
   ProtocolHeader,
+  ProtocolLimits,
   RUN_REQUEST_CONTENT_TYPE,
+  type CancelRequest,
   type RunBatchResults,
   type RunRequest,
   type Settled,
   WorkerRoutes,
 } from '@chaconne/contracts';
-import { postSigned } from '@chaconne/contracts/signing';
+import { postSigned, SignatureDirection } from '@chaconne/contracts/signing';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import type { WorkerCandidate } from '../worker-registry/worker-registry.service';
 
 export type DispatchResult = { ok: true; duplicate: boolean } | { ok: false; reason: string };
+
+/** Where a request goes: the instance it is signed for, at its address. */
+export type DispatchTarget = Pick<WorkerCandidate, 'instanceId' | 'baseUrl'>;
 
 /** A run request and its JSON text (sent as is, alone or inside a batch). */
 interface Outgoing {
@@ -25,46 +30,43 @@ interface Outgoing {
 
 /** Requests under way to one instance at once; runs dispatched meanwhile go together. */
 const MAX_IN_FLIGHT_PER_INSTANCE = 2;
-/** The most runs per batch request. */
-const MAX_BATCH_RUNS = 200;
+/** The most runs per batch request (what the SDK takes). */
+const MAX_BATCH_RUNS = ProtocolLimits.runsPerBatch;
 /** Batches stay well under the SDK's 1 MiB request limit; a larger run request goes alone. */
 const MAX_BATCH_CHARS = 512 * 1024;
 
 /**
- * Sends signed run requests to workers over keep-alive connections, with Node's own HTTP
- * client. Runs bound for the same instance while two requests to it are under way go
- * together in one `POST /chaconne/runs/batch`: a light load sends each run at once, a
- * burst sends a few hundred per request. Each run still gets its own answer. An instance
- * whose SDK has no batch route (404) gets one request per run from then on.
+ * Sends run requests to workers over keep-alive connections, with Node's own HTTP client,
+ * each signed for the instance it goes to and its route. A run goes at once, alone
+ * (`POST /chaconne/runs`); runs bound for the same instance while two requests to it are
+ * under way go together in one `POST /chaconne/runs/batch`: a light load sends each run at
+ * once, a burst sends a few hundred per request. Each run still gets its own answer.
  */
 @Injectable()
 export class RunDispatcher implements OnApplicationShutdown {
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 256 });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 256 });
-  /** Per instance base URL, while runs are on their way there. */
+  /** Per instance (and address), while runs are on their way there. */
   private readonly lanes = new Map<string, Coalescer<Outgoing, DispatchResult>>();
-  /** Base URLs whose SDK answered 404 to a batch. */
-  private readonly singleOnly = new Set<string>();
 
   constructor(@Inject(MANAGER_CONFIG) private readonly config: ManagerConfig) {}
 
-  async send(candidate: WorkerCandidate, request: RunRequest): Promise<DispatchResult> {
-    const { baseUrl } = candidate;
+  async send(target: DispatchTarget, request: RunRequest): Promise<DispatchResult> {
     const outgoing = { runId: request.runId, json: JSON.stringify(request) };
-    if (this.singleOnly.has(baseUrl) || outgoing.json.length > MAX_BATCH_CHARS) {
-      return this.sendAlone(baseUrl, outgoing);
-    }
-    let lane = this.lanes.get(baseUrl);
+    if (outgoing.json.length > MAX_BATCH_CHARS) return this.sendAlone(target, outgoing);
+    // A batch is signed for one instance: an instance id that moved to another address gets its own lane.
+    const key = `${target.instanceId} ${target.baseUrl}`;
+    let lane = this.lanes.get(key);
     if (!lane) {
       lane = new Coalescer<Outgoing, DispatchResult>({
         maxInFlight: MAX_IN_FLIGHT_PER_INSTANCE,
         maxItems: MAX_BATCH_RUNS,
         maxWeight: MAX_BATCH_CHARS,
         weigh: (item) => item.json.length,
-        send: (items) => this.sendBatch(baseUrl, items),
-        onIdle: () => this.lanes.delete(baseUrl),
+        send: (items) => this.sendTogether(target, items),
+        onIdle: () => this.lanes.delete(key),
       });
-      this.lanes.set(baseUrl, lane);
+      this.lanes.set(key, lane);
     }
     try {
       return await lane.submit(outgoing);
@@ -73,27 +75,31 @@ export class RunDispatcher implements OnApplicationShutdown {
     }
   }
 
-  /** Asks the instance at `baseUrl` to abort a run's handler (its AbortSignal fires with the reason). */
-  async cancel(baseUrl: string, runId: number, reason: string): Promise<DispatchResult> {
-    return resultOf(await this.post(baseUrl + WorkerRoutes.cancel(runId), JSON.stringify({ reason })));
+  /** Asks an instance to abort a run's handler (its AbortSignal fires with the reason). */
+  async cancel(target: DispatchTarget, runId: number, reason: string): Promise<DispatchResult> {
+    const body: CancelRequest = { reason: reason.slice(0, ProtocolLimits.cancelReasonChars) };
+    return resultOf(await this.post(target, WorkerRoutes.cancel(runId), JSON.stringify(body)));
   }
 
-  private async sendAlone(baseUrl: string, outgoing: Outgoing): Promise<DispatchResult> {
-    return resultOf(await this.post(baseUrl + WorkerRoutes.runs, outgoing.json));
+  private async sendAlone(target: DispatchTarget, outgoing: Outgoing): Promise<DispatchResult> {
+    return resultOf(await this.post(target, WorkerRoutes.runs, outgoing.json));
   }
 
-  private async sendBatch(baseUrl: string, items: Outgoing[]): Promise<Settled<DispatchResult>[]> {
+  /** One run goes to the single route; several that waited go in one batch. */
+  private async sendTogether(target: DispatchTarget, items: Outgoing[]): Promise<Settled<DispatchResult>[]> {
+    const [only] = items;
+    if (items.length === 1 && only) return [{ value: await this.sendAlone(target, only) }];
+    return this.sendBatch(target, items);
+  }
+
+  private async sendBatch(target: DispatchTarget, items: Outgoing[]): Promise<Settled<DispatchResult>[]> {
     const answer = await this.post(
-      baseUrl + WorkerRoutes.runBatch,
+      target,
+      WorkerRoutes.runBatch,
       `{"runs":[${items.map((item) => item.json).join(',')}]}`,
     );
     const every = (result: DispatchResult) => items.map(() => ({ value: result }));
     if ('reason' in answer) return every({ ok: false, reason: answer.reason });
-    if (answer.status === 404) {
-      // An SDK without the batch route: one request per run from now on.
-      this.singleOnly.add(baseUrl);
-      return Promise.all(items.map(async (item) => ({ value: await this.sendAlone(baseUrl, item) })));
-    }
     if (answer.status !== 200) {
       const refused = resultOf(answer);
       return every(refused.ok ? { ok: false, reason: `HTTP ${answer.status}: not a batch answer` } : refused);
@@ -108,21 +114,25 @@ export class RunDispatcher implements OnApplicationShutdown {
     return results.results.map((result) => ({ value: resultOfAnswer(result.status, result.answer) }));
   }
 
-  /** POSTs the body as signed; never throws: no answer is a reason. */
+  /** POSTs the body signed for the instance and route; never throws: no answer is a reason. */
   private async post(
-    url: string,
+    target: DispatchTarget,
+    path: string,
     body: string,
   ): Promise<{ status: number; text: string } | { reason: string }> {
     try {
       return await postSigned({
-        url,
+        baseUrl: target.baseUrl,
+        path,
+        direction: SignatureDirection.MANAGER_TO_WORKER,
+        recipient: target.instanceId,
         body,
         secret: this.config.secret,
         headers: {
           'content-type': RUN_REQUEST_CONTENT_TYPE,
           [ProtocolHeader.PROTOCOL]: String(PROTOCOL_VERSION),
         },
-        agent: url.startsWith('https:') ? this.httpsAgent : this.httpAgent,
+        agent: target.baseUrl.startsWith('https:') ? this.httpsAgent : this.httpAgent,
         timeoutMs: this.config.dispatchTimeoutMs,
       });
     } catch (error) {

@@ -5,7 +5,7 @@ import {
   type RunRequestBatch,
   WorkerRoutes,
 } from '@chaconne/contracts';
-import { verifyBody } from '@chaconne/contracts/signing';
+import { SignatureDirection, verifyRequest } from '@chaconne/contracts/signing';
 import { freePort, runRequest } from '@chaconne/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,12 +18,16 @@ const SECRET = 'dispatcher-spec-secret-0123456789abcdef';
 interface Seen {
   path: string;
   runIds: number[];
-  signed: boolean;
+  /** The instance the request was signed for (of those tried), or null. */
+  signedFor: string | null;
+  body: unknown;
 }
+
+const INSTANCES = ['w-1', 'w-2'];
 
 /**
  * A worker endpoint over real HTTP that records each request and answers each run with
- * `answer(runId)`; `batches: false` plays an SDK without the batch route.
+ * `answer(runId)`; `batches: false` answers 404 to the batch route.
  */
 class WorkerEndpoint {
   readonly seen: Seen[] = [];
@@ -56,19 +60,29 @@ class WorkerEndpoint {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
-  candidate(): WorkerCandidate {
-    return { instanceId: 'w-1', baseUrl: this.url, weight: 1, labels: {}, startedAt: 0, activeRuns: 0 };
+  candidate(instanceId = 'w-1'): WorkerCandidate {
+    return { instanceId, baseUrl: this.url, weight: 1, labels: {}, startedAt: 0, activeRuns: 0 };
   }
 
   private async serve(request: IncomingMessage): Promise<{ status: number; body: unknown }> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
-    const signed = verifyBody(SECRET, request.headers, raw, Date.now()).ok;
     const path = request.url ?? '';
-    const parsed = JSON.parse(raw.toString('utf8')) as RunRequest | RunRequestBatch;
-    const runIds = 'runs' in parsed ? parsed.runs.map((r) => r.runId) : [parsed.runId];
-    this.seen.push({ path, runIds, signed });
+    const signedFor =
+      INSTANCES.find(
+        (recipient) =>
+          verifyRequest(
+            SECRET,
+            { direction: SignatureDirection.MANAGER_TO_WORKER, method: 'POST', path, recipient },
+            request.headers,
+            raw,
+          ).ok,
+      ) ?? null;
+    const parsed = JSON.parse(raw.toString('utf8')) as RunRequest | RunRequestBatch | { reason: string };
+    const runIds =
+      'runs' in parsed ? parsed.runs.map((r) => r.runId) : 'runId' in parsed ? [parsed.runId] : [];
+    this.seen.push({ path, runIds, signedFor, body: parsed });
     await this.gate;
     const answer =
       this.options.answer ?? (() => ({ status: 202, answer: { accepted: true, duplicate: false } }));
@@ -135,28 +149,74 @@ describe('RunDispatcher', () => {
       { ok: true, duplicate: true },
     ]);
     expect(worker.seen.map((s) => s.runIds)).toEqual([[1], [2], [3, 4, 5]]);
-    expect(worker.seen.every((s) => s.signed && s.path === WorkerRoutes.runBatch)).toBe(true);
+    expect(worker.seen.map((s) => [s.path, s.signedFor])).toEqual([
+      [WorkerRoutes.runs, 'w-1'],
+      [WorkerRoutes.runs, 'w-1'],
+      [WorkerRoutes.runBatch, 'w-1'],
+    ]);
   });
 
-  it('falls back to one request per run for an SDK without the batch route, and remembers it', async () => {
+  it('fails the runs of a batch answered 404, with no fallback to one request per run', async () => {
     const worker = await started(new WorkerEndpoint({ batches: false }));
-    const first = await Promise.all(
-      [1, 2].map((runId) => sender.send(worker.candidate(), runRequest({ runId }))),
-    );
-    expect(first).toEqual([
+    let open: () => void = () => undefined;
+    worker.gate = new Promise((resolve) => (open = resolve));
+    const results = [1, 2, 3, 4].map((runId) => sender.send(worker.candidate(), runRequest({ runId })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open();
+    expect(await Promise.all(results)).toEqual([
       { ok: true, duplicate: false },
       { ok: true, duplicate: false },
+      { ok: false, reason: `HTTP 404 ${ErrorCode.NOT_FOUND}` },
+      { ok: false, reason: `HTTP 404 ${ErrorCode.NOT_FOUND}` },
     ]);
-    expect(await sender.send(worker.candidate(), runRequest({ runId: 3 }))).toEqual({
+    expect(worker.seen.map((s) => s.path)).toEqual([
+      WorkerRoutes.runs,
+      WorkerRoutes.runs,
+      WorkerRoutes.runBatch,
+    ]);
+  });
+
+  it('signs each request for the instance it goes to: two instances at one address get their own', async () => {
+    const worker = await started(new WorkerEndpoint({ batches: true }));
+    let open: () => void = () => undefined;
+    worker.gate = new Promise((resolve) => (open = resolve));
+    const results = [1, 2, 3, 4].map((runId) =>
+      sender.send(worker.candidate(runId % 2 === 0 ? 'w-2' : 'w-1'), runRequest({ runId })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    open();
+    expect(await Promise.all(results)).toEqual([1, 2, 3, 4].map(() => ({ ok: true, duplicate: false })));
+    const byInstance = (id: string) =>
+      worker.seen
+        .filter((s) => s.signedFor === id)
+        .flatMap((s) => s.runIds)
+        .sort();
+    expect([byInstance('w-1'), byInstance('w-2')]).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
+    expect(worker.seen.every((s) => s.signedFor !== null)).toBe(true);
+  });
+
+  it("sends a cancel with its reason, signed for the instance and the run's cancel route", async () => {
+    const worker = await started(
+      new WorkerEndpoint({
+        batches: true,
+        answer: () => ({ status: 200, answer: { accepted: true, duplicate: false } }),
+      }),
+    );
+    expect(await sender.cancel(worker.candidate('w-2'), 42, 'timeout after 3000 ms')).toEqual({
       ok: true,
       duplicate: false,
     });
-    const batchTries = worker.seen.filter((s) => s.path === WorkerRoutes.runBatch);
-    const singles = worker.seen.filter((s) => s.path === WorkerRoutes.runs).flatMap((s) => s.runIds);
-    expect(batchTries.length).toBeLessThanOrEqual(2);
-    expect(singles.sort()).toEqual([1, 2, 3]);
-    // Run 3 went straight to the single route.
-    expect(worker.seen.at(-1)).toEqual({ path: WorkerRoutes.runs, runIds: [3], signed: true });
+    expect(worker.seen).toEqual([
+      {
+        path: WorkerRoutes.cancel(42),
+        runIds: [],
+        signedFor: 'w-2',
+        body: { reason: 'timeout after 3000 ms' },
+      },
+    ]);
   });
 
   it('gives every run of a request that got no answer the reason', async () => {

@@ -82,16 +82,15 @@ export class RunIntakeController {
     runId: number,
     report: z.output<typeof runReportSchema>,
   ): Promise<{ accepted: boolean }> {
-    const started = new Date(report.startedAt);
-    const finished = new Date(report.finishedAt);
     const timedOut = report.runningState === RunningState.FAILED && report.error?.name === TIMEOUT_ERROR;
     const { accepted } = await this.outcomes.record(
       runId,
       {
         runningState: report.runningState,
         reason: report.reason ?? report.error?.message ?? null,
-        startedAt: Number.isNaN(started.getTime()) ? null : started,
-        finishedAt: Number.isNaN(finished.getTime()) ? new Date() : finished,
+        // ISO-8601 dates: the schema refuses anything else.
+        startedAt: new Date(report.startedAt),
+        finishedAt: new Date(report.finishedAt),
         result: report.result === undefined ? null : JSON.stringify(report.result),
         errorMessage: report.error ? `${report.error.name}: ${report.error.message}` : null,
         errorStack: report.error?.stack ?? null,

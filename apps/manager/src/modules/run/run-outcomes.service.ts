@@ -110,8 +110,12 @@ export class RunOutcomes {
     );
     const run = rows[0];
     if (!run) return false;
-    if (run.address && run.instance_id !== MANAGER_INSTANCE) {
-      const sent = await this.dispatcher.cancel(run.address, runId, reason);
+    if (run.address && run.instance_id && run.instance_id !== MANAGER_INSTANCE) {
+      const sent = await this.dispatcher.cancel(
+        { instanceId: run.instance_id, baseUrl: run.address },
+        runId,
+        reason,
+      );
       if (!sent.ok)
         this.logger.warn(`cancel of run ${runId} at ${run.address} not delivered: ${sent.reason}`);
     }

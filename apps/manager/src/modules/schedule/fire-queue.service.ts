@@ -104,20 +104,6 @@ export class FireQueue implements OnApplicationShutdown {
   }
 
   /**
-   * Removes the BullMQ job schedulers that versions before chained ticks kept, one per
-   * recurring job (nothing adds them any more); answers how many there were.
-   */
-  async removeLegacySchedulers(): Promise<number> {
-    let removed = 0;
-    for (;;) {
-      const page = await this.queue.getJobSchedulers(0, 999);
-      if (page.length === 0) return removed;
-      for (const scheduler of page) await this.queue.removeJobScheduler(scheduler.key);
-      removed += page.length;
-    }
-  }
-
-  /**
    * When the last full reconcile pass ended, if Redis kept everything since: a marker that a
    * flush or a restart without persistence takes away with the fires, and that any failed
    * fire or schedule write deletes. null: Redis may have lost fires.

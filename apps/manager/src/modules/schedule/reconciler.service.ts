@@ -97,9 +97,6 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       report.jobs += rows.length;
       after = rows[rows.length - 1]?.job_id ?? after;
     }
-    const legacy = await this.fireQueue.removeLegacySchedulers();
-    if (legacy > 0)
-      this.logger.log(`removed ${legacy} job schedulers of an earlier version (now chained ticks)`);
     if (report.failed === 0) await this.fireQueue.markIntact(true);
     if (!intact) this.logger.log(`reconciled ${report.jobs} active jobs (${report.failed} failed)`);
     return report;

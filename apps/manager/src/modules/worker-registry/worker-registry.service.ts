@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type BalancerCandidate,
   ErrorCode,
+  type FieldError,
   formatJobKey,
   type HeartbeatResponse,
   PROTOCOL_VERSION,
@@ -93,25 +94,34 @@ export class WorkerRegistryService {
         400,
       );
     }
-    // Validate every code-defined job before storing anything.
+    // Validate every code-defined job before storing anything, and list every problem of all of them.
+    const problems: FieldError[] = [];
     const commands = body.jobs.map((job, i): PersistJobCommand | null => {
       if (job.definition === undefined) return null;
-      const command = this.jobs.validate(job.definition, `jobs.${i}.definition.`);
+      let command: PersistJobCommand;
+      try {
+        command = this.jobs.validate(job.definition, `jobs.${i}.definition.`);
+      } catch (error) {
+        if (!(error instanceof ValidationFailed) || !error.fieldErrors) throw error;
+        problems.push(...error.fieldErrors);
+        return null;
+      }
       const key = command.jobKey;
       if (key.clusterName !== body.clusterName || key.groupName !== body.groupName) {
-        throw ValidationFailed.of(
-          `jobs.${i}.definition.jobKey`,
-          `${formatJobKey(key)} is not in this instance's cluster/group ${body.clusterName}/${body.groupName}`,
-        );
+        problems.push({
+          field: `jobs.${i}.definition.jobKey`,
+          reason: `${formatJobKey(key)} is not in this instance's cluster/group ${body.clusterName}/${body.groupName}`,
+        });
       }
       if (key.jobClassName !== job.jobClassName) {
-        throw ValidationFailed.of(
-          `jobs.${i}.definition.jobKey.jobClassName`,
-          `must equal jobs.${i}.jobClassName (${job.jobClassName})`,
-        );
+        problems.push({
+          field: `jobs.${i}.definition.jobKey.jobClassName`,
+          reason: `must equal jobs.${i}.jobClassName (${job.jobClassName})`,
+        });
       }
       return command;
     });
+    if (problems.length > 0) throw new ValidationFailed(problems);
     const jobIds: RegisterResponse['jobs'] = [];
     for (const [i, command] of commands.entries()) {
       const jobClassName = body.jobs[i]?.jobClassName ?? '';
@@ -136,7 +146,7 @@ export class WorkerRegistryService {
       sdkVersion: body.sdkVersion,
       protocolVersion: body.protocolVersion,
       state: WorkerInstanceState.ACTIVE,
-      startedAt: Number.isNaN(Date.parse(body.startedAt)) ? now : new Date(body.startedAt),
+      startedAt: new Date(body.startedAt),
       registeredAt: now,
       deregisteredAt: null,
     });

@@ -88,7 +88,8 @@ describe('CallbackClient connections', () => {
     expect(delivery.last).toEqual({
       kind: 'error',
       code: CALLBACK_REFUSED,
-      message: 'callback refused: rebound.test resolves to 127.0.0.1, which is loopback',
+      message:
+        'callback refused: rebound.test resolves to 127.0.0.1, which is loopback; callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
       refused: true,
     });
     expect(resolved).toEqual(['rebound.test']);

@@ -62,14 +62,36 @@ describe('parseIp', () => {
     expect(parseIp(text)).toBeNull();
   });
 
-  it('formats back and finds embedded IPv4 addresses', () => {
+  it('formats back', () => {
     expect(formatIp(ip('2001:db8::1'))).toBe('2001:db8:0:0:0:0:0:1');
-    expect(embeddedIpv4(ip('::ffff:127.0.0.1'))).toEqual(ip('127.0.0.1'));
-    expect(embeddedIpv4(ip('64:ff9b::a00:1'))).toEqual(ip('10.0.0.1'));
-    expect(embeddedIpv4(ip('2002:c0a8:101::1'))).toEqual(ip('192.168.1.1'));
-    expect(embeddedIpv4(ip('::1'))).toBeNull();
-    expect(embeddedIpv4(ip('2606:4700::1111'))).toBeNull();
   });
+});
+
+describe('embeddedIpv4', () => {
+  it.each([
+    ['::ffff:127.0.0.1', 'IPv4-mapped', '127.0.0.1'],
+    ['::ffff:7f00:1', 'IPv4-mapped', '127.0.0.1'],
+    ['::ffff:0:127.0.0.1', 'IPv4-translated', '127.0.0.1'],
+    ['::ffff:0:a00:1', 'IPv4-translated', '10.0.0.1'],
+    ['::10.1.2.3', 'IPv4-compatible', '10.1.2.3'],
+    ['::0.0.0.2', 'IPv4-compatible', '0.0.0.2'],
+    ['64:ff9b::a00:1', 'NAT64', '10.0.0.1'],
+    ['2002:c0a8:101::1', '6to4', '192.168.1.1'],
+    // Teredo: server 65.54.227.120, client bits inverted: 80ff:fffe = ~127.0.0.1.
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'Teredo', '127.0.0.1'],
+    ['2001:0:4136:e378:8000:63bf:f7f7:f7f7', 'Teredo', '8.8.8.8'],
+    ['2001:db8::5efe:10.0.0.1', 'ISATAP', '10.0.0.1'],
+    ['2001:db8::200:5efe:7f00:1', 'ISATAP', '127.0.0.1'],
+  ])('%s carries %s %s', (address, form, v4) => {
+    expect(embeddedIpv4(ip(address))).toEqual({ form, ip: ip(v4) });
+  });
+
+  it.each(['::1', '::', '2606:4700::1111', '2001:db8::1', '2001:1::1', '64:ff9b:1::a00:1', '127.0.0.1'])(
+    '%s carries none',
+    (address) => {
+      expect(embeddedIpv4(ip(address))).toBeNull();
+    },
+  );
 });
 
 describe('forbiddenReason', () => {
@@ -103,8 +125,25 @@ describe('forbiddenReason', () => {
     ],
     ['::ffff:10.0.0.1', 'private (as IPv4-mapped IPv6 of 10.0.0.1)'],
     ['::127.0.0.1', 'loopback (as IPv4-compatible IPv6 of 127.0.0.1)'],
+    ['::10.0.0.1', 'private (as IPv4-compatible IPv6 of 10.0.0.1)'],
+    ['::ffff:0:127.0.0.1', 'loopback (as IPv4-translated IPv6 of 127.0.0.1)'],
+    ['::ffff:0:7f00:1', 'loopback (as IPv4-translated IPv6 of 127.0.0.1)'],
+    [
+      '::ffff:0:169.254.169.254',
+      'link-local (the cloud metadata endpoint) (as IPv4-translated IPv6 of 169.254.169.254)',
+    ],
+    ['::ffff:0:0.0.0.0', 'unspecified ("this network") (as IPv4-translated IPv6 of 0.0.0.0)'],
     ['64:ff9b::192.168.1.1', 'private (as NAT64 IPv6 of 192.168.1.1)'],
+    ['64:ff9b::7f00:1', 'loopback (as NAT64 IPv6 of 127.0.0.1)'],
+    ['64:ff9b:1::a00:1', 'local-use NAT64'],
+    ['64:ff9b:1:ffff::808:808', 'local-use NAT64'],
     ['2002:7f00:1::', 'loopback (as 6to4 IPv6 of 127.0.0.1)'],
+    ['2002:a9fe:a9fe::1', 'link-local (the cloud metadata endpoint) (as 6to4 IPv6 of 169.254.169.254)'],
+    ['2001:0:4136:e378:8000:63bf:80ff:fffe', 'loopback (as Teredo IPv6 of 127.0.0.1)'],
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', 'private (as Teredo IPv6 of 10.0.0.1)'],
+    ['2001:db8::5efe:10.0.0.1', 'private (as ISATAP IPv6 of 10.0.0.1)'],
+    ['2001:db8::200:5efe:7f00:1', 'loopback (as ISATAP IPv6 of 127.0.0.1)'],
+    ['fe80::5efe:a00:1', 'link-local'],
   ])('refuses %s (%s)', (address, reason) => {
     expect(forbiddenReason(ip(address))).toBe(reason);
   });
@@ -122,7 +161,12 @@ describe('forbiddenReason', () => {
     '2606:4700:4700::1111',
     '2001:4860:4860::8888',
     '::ffff:8.8.8.8',
+    '::ffff:0:8.8.8.8',
+    '::8.8.8.8',
     '64:ff9b::808:808',
+    '2002:808:808::1',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
+    '2001:db8::5efe:808:808',
     'fbff::1',
     '2a00:1450::200e',
   ])('lets public %s through', (address) => {
@@ -161,6 +205,8 @@ describe('allowlist', () => {
     [['192.168.1.0/25'], 'x', '192.168.1.128', false],
     [['172.16.0.0/12'], 'x', '172.31.0.1', true],
     [['127.0.0.1'], 'x', '::ffff:127.0.0.1', true], // the mapped form of an allowlisted address
+    [['127.0.0.1'], 'x', '::ffff:0:127.0.0.1', true], // and the translated one
+    [['10.0.0.0/8'], 'x', '::ffff:0:127.0.0.1', false],
     [['::1'], 'x', '::1', true],
     [['::1'], 'x', '127.0.0.1', false],
     [['fd00::/8'], 'x', 'fd12::1', true],
@@ -198,6 +244,23 @@ describe('checkUrl (no DNS)', () => {
     ['http://[::1]/', 'refused'],
     ['http://[::ffff:127.0.0.1]/', 'refused'],
     ['http://[::ffff:169.254.169.254]/', 'refused'],
+    ['http://[::ffff:0:127.0.0.1]/', 'refused'],
+    ['http://[::ffff:0:7f00:1]:8080/', 'refused'],
+    ['http://[::127.0.0.1]/', 'refused'],
+    ['http://[64:ff9b::127.0.0.1]/', 'refused'],
+    ['http://[64:ff9b:1::808:808]/', 'refused'],
+    ['http://[2002:7f00:1::]/', 'refused'],
+    ['http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/', 'refused'],
+    ['http://[2001:db8::5efe:127.0.0.1]/', 'refused'],
+    ['http://[::ffff:0:8.8.8.8]/', 'ok'],
+    ['http://[2001:0:4136:e378:8000:63bf:f7f7:f7f7]/', 'ok'],
+    ['http://localhost/', 'refused'],
+    ['http://LocalHost.:8080/', 'refused'],
+    ['http://api.localhost/', 'refused'],
+    ['http://\uff4c\uff4f\uff43\uff41\uff4c\uff48\uff4f\uff53\uff54/', 'refused'], // full-width: the parser maps it to localhost
+    ['http://LOCALHOST%2e/', 'refused'],
+    ['http://localhost.example.com/', 'ok'],
+    ['http://[fe80::1%25eth0]/', 'invalid'], // zone ids are not URL syntax
     ['http://169.254.169.254/latest/meta-data/', 'refused'],
     ['http://10.1.2.3/', 'refused'],
     ['http://0.0.0.0:80/', 'refused'],
@@ -207,12 +270,51 @@ describe('checkUrl (no DNS)', () => {
     expect(verdict.ok ? 'ok' : verdict.kind).toBe(expected);
   });
 
-  it('explains why', () => {
+  it('explains why, and names the allowlist as the way to allow a private host', () => {
     expect(policy.checkUrl('http://169.254.169.254/')).toEqual({
       ok: false,
       kind: 'refused',
-      reason: '169.254.169.254 is link-local (the cloud metadata endpoint); callbacks may not reach it',
+      reason:
+        '169.254.169.254 is link-local (the cloud metadata endpoint); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
     });
+    expect(policy.checkUrl('http://[::ffff:0:127.0.0.1]/')).toEqual({
+      ok: false,
+      kind: 'refused',
+      reason:
+        '::ffff:0:7f00:1 is loopback (as IPv4-translated IPv6 of 127.0.0.1); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
+    });
+    expect(policy.checkUrl('http://Localhost:8080/')).toEqual({
+      ok: false,
+      kind: 'refused',
+      reason:
+        'host localhost is loopback by name (RFC 6761); callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
+    });
+  });
+
+  it.each([
+    ['http://2130706433/', 'decimal'],
+    ['http://017700000001/', 'octal, one number'],
+    ['http://0177.0.0.1/', 'octal'],
+    ['http://0x7f.1/', 'hex, short'],
+    ['http://0x7F000001/', 'hex, one number'],
+    ['http://127.1/', 'short'],
+    ['http://127.000.000.001/', 'zero-padded'],
+    ['http://127.0.0.1./', 'trailing dot'],
+    ['http://%31%32%37.0.0.1/', 'percent-encoded'],
+    ['http://\uff11\uff12\uff17.\uff10.\uff10.\uff11/', 'full-width digits'],
+  ])('%s (%s) reaches the policy as 127.0.0.1 and is refused', (url, _form) => {
+    // What the policy sees is what the WHATWG URL parser made of the text.
+    expect(new URL(url).hostname).toBe('127.0.0.1');
+    expect(policy.checkUrl(url)).toMatchObject({
+      ok: false,
+      kind: 'refused',
+      reason: expect.stringMatching(/^127\.0\.0\.1 is loopback;/) as string,
+    });
+  });
+
+  it('lets an allowlisted name through, localhost included', () => {
+    expect(new CallbackPolicy(['localhost']).checkUrl('http://localhost:8080/').ok).toBe(true);
+    expect(new CallbackPolicy(['*.localhost']).checkUrl('http://api.localhost/').ok).toBe(true);
   });
 });
 
@@ -222,6 +324,8 @@ describe('verify (after DNS)', () => {
     'loopback.example': ['127.0.0.1'],
     'mixed.example': ['93.184.216.34', '10.0.0.1'],
     'mapped.example': ['::ffff:192.168.0.1'],
+    'translated.example': ['::ffff:0:7f00:1'],
+    'teredo.example': ['2001:0:4136:e378:8000:63bf:80ff:fffe'],
     'hooks.internal': ['10.0.0.7'],
   });
 
@@ -230,7 +334,9 @@ describe('verify (after DNS)', () => {
     [[], 'http://loopback.example:8080/', 'refused'],
     [[], 'http://mixed.example/', 'refused'], // one private address is enough to refuse
     [[], 'http://mapped.example/', 'refused'],
-    [[], 'http://nowhere.example/', 'invalid'],
+    [[], 'http://translated.example/', 'refused'],
+    [[], 'http://teredo.example/', 'refused'],
+    [[], 'http://nowhere.example/', 'ok'], // does not resolve yet: checked at each delivery
     [['127.0.0.1'], 'http://loopback.example/', 'ok'],
     [['hooks.internal'], 'http://hooks.internal/', 'ok'],
     [['10.0.0.0/8'], 'http://mixed.example/', 'ok'],
@@ -240,12 +346,89 @@ describe('verify (after DNS)', () => {
     expect(verdict.ok ? 'ok' : verdict.kind).toBe(expected);
   });
 
-  it('names the address a host resolved to', async () => {
+  it('names the address a host resolved to, and the allowlist', async () => {
     expect(await new CallbackPolicy([], resolver).verify('http://loopback.example/')).toEqual({
       ok: false,
       kind: 'refused',
-      reason: 'host loopback.example resolves to 127.0.0.1, which is loopback; callbacks may not reach it',
+      reason:
+        'host loopback.example resolves to 127.0.0.1, which is loopback; callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
     });
+  });
+
+  it('accepts a host that does not resolve, with a warning naming it', async () => {
+    const verdict = await new CallbackPolicy([], resolver).verify('http://nowhere.example:8810/hook');
+    expect(verdict).toEqual({
+      ok: true,
+      url: new URL('http://nowhere.example:8810/hook'),
+      warning: 'host nowhere.example did not resolve (ENOTFOUND); it will be checked again at each delivery',
+    });
+  });
+
+  it('accepts a host whose resolver answers no address, with a warning', async () => {
+    const verdict = await new CallbackPolicy([], () => Promise.resolve([])).verify('http://empty.example/');
+    expect(verdict).toMatchObject({
+      ok: true,
+      warning: 'host empty.example did not resolve (no addresses); it will be checked again at each delivery',
+    });
+  });
+
+  it('waits for DNS at most the resolve timeout, then treats the host as not resolved', async () => {
+    jest.useFakeTimers();
+    try {
+      let asked = 0;
+      const hanging: Resolver = () => {
+        asked++;
+        return new Promise<LookupAddress[]>(() => undefined);
+      };
+      const pending = new CallbackPolicy([], hanging, 2_000).verify('http://slow-dns.example/');
+      await jest.advanceTimersByTimeAsync(1_999);
+      let settled = false;
+      void pending.then(() => {
+        settled = true;
+      });
+      await Promise.resolve();
+      expect(settled).toBe(false);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(await pending).toMatchObject({
+        ok: true,
+        warning:
+          'host slow-dns.example did not resolve (no answer within 2000 ms); it will be checked again at each delivery',
+      });
+      expect(asked).toBe(1);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('refuses a resolved private address even when it answers just before the timeout', async () => {
+    jest.useFakeTimers();
+    try {
+      const late: Resolver = () =>
+        new Promise((resolve) => {
+          setTimeout(() => {
+            resolve([{ address: '10.0.0.1', family: 4 }]);
+          }, 1_900);
+        });
+      const pending = new CallbackPolicy([], late, 2_000).verify('http://late.example/');
+      await jest.advanceTimersByTimeAsync(2_000);
+      expect(await pending).toMatchObject({ ok: false, kind: 'refused' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('does not ask DNS for an allowlisted name or an IP literal', async () => {
+    let asked = 0;
+    const counting: Resolver = () => {
+      asked++;
+      return Promise.resolve([{ address: '10.0.0.1', family: 4 }]);
+    };
+    expect((await new CallbackPolicy(['hooks.internal'], counting).verify('http://hooks.internal/')).ok).toBe(
+      true,
+    );
+    expect((await new CallbackPolicy([], counting).verify('http://93.184.216.34/')).ok).toBe(true);
+    expect(asked).toBe(0);
   });
 });
 
@@ -285,11 +468,48 @@ describe('lookup (the agents resolve through the policy)', () => {
     // ... the connect resolves again, and that answer is checked too.
     const { error } = await lookupOnce(policy, 'rebind.example', { all: true });
     expect(error?.code).toBe(CALLBACK_REFUSED);
-    expect(error?.message).toBe('callback refused: rebind.example resolves to 127.0.0.1, which is loopback');
+    expect(error?.message).toBe(
+      'callback refused: rebind.example resolves to 127.0.0.1, which is loopback; callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
+    );
   });
 
-  it('passes resolver errors on', async () => {
+  it('refuses embedded IPv4 forms at connect time too', async () => {
+    const policy = new CallbackPolicy(
+      [],
+      tableResolver({
+        'translated.example': ['::ffff:0:a9fe:a9fe'],
+        'isatap.example': ['2001:db8::5efe:a00:1'],
+      }),
+    );
+    for (const host of ['translated.example', 'isatap.example']) {
+      const { error } = await lookupOnce(policy, host, { all: true });
+      expect(error?.code).toBe(CALLBACK_REFUSED);
+    }
+  });
+
+  it('gives up on DNS after the resolve timeout at connect time too', async () => {
+    const policy = new CallbackPolicy([], () => new Promise<LookupAddress[]>(() => undefined), 20);
+    const { error } = await lookupOnce(policy, 'slow-dns.example', { all: true });
+    expect([error?.code, error?.message]).toEqual([
+      'ETIMEOUT',
+      'host slow-dns.example did not resolve (no answer within 20 ms)',
+    ]);
+  });
+
+  it('says so when the host has no address of the family asked for', async () => {
+    const policy = new CallbackPolicy([], tableResolver({ 'v4only.example': ['93.184.216.34'] }));
+    const { error } = await lookupOnce(policy, 'v4only.example', { family: 6 });
+    expect([error?.code, error?.message]).toEqual(['ENOTFOUND', 'host v4only.example has no IPv6 address']);
+  });
+
+  it('passes resolver errors on, saying which host did not resolve', async () => {
     const { error } = await lookupOnce(new CallbackPolicy([], tableResolver({})), 'nowhere.example');
     expect(error?.code).toBe('ENOTFOUND');
+    expect(error?.message).toBe('host nowhere.example did not resolve (ENOTFOUND)');
+    const empty = await lookupOnce(new CallbackPolicy([], () => Promise.resolve([])), 'empty.example');
+    expect([empty.error?.code, empty.error?.message]).toEqual([
+      'ENOTFOUND',
+      'host empty.example did not resolve (no addresses)',
+    ]);
   });
 });

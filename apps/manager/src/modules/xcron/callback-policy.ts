@@ -9,19 +9,33 @@ import { isIP, type LookupFunction } from 'node:net';
  * cloud metadata endpoint or the private network. The rules:
  * - only `http:` and `https:`, and no credentials in the URL;
  * - every address the host resolves to must be public: loopback, private, link-local,
- *   unspecified, CGNAT, multicast and reserved ranges are refused, also when written as
- *   IPv4-mapped / IPv4-compatible / NAT64 / 6to4 IPv6 addresses;
+ *   unspecified, CGNAT, multicast and reserved ranges are refused, also when carried inside
+ *   an IPv6 address (IPv4-mapped, IPv4-translated, IPv4-compatible, NAT64, 6to4, Teredo,
+ *   ISATAP); `localhost` and `*.localhost` are loopback by definition (RFC 6761);
  * - the allowlist (`CHACONNE_CALLBACK_ALLOWLIST`) lets chosen hosts (`name`, `*.suffix`),
  *   addresses and CIDR ranges through anyway.
+ *
+ * IPv4 literals reach the policy in their canonical dotted form whatever was written
+ * (`2130706433`, `0177.0.0.1`, `0x7f.1`, `127.1`): the WHATWG URL parser normalises them.
  *
  * The address check runs on resolved addresses, and {@link CallbackPolicy.lookup} is the
  * `lookup` of the agents that send callbacks: the address a socket connects to is the one
  * that was checked, in the same resolution, so a DNS answer that changes between a check
- * and the connect (rebinding) cannot smuggle a private address in.
+ * and the connect (rebinding) cannot smuggle a private address in. That connect-time check
+ * is also what makes it safe to accept, at creation, a host that does not resolve yet.
  */
 
 /** Thrown (as a lookup error, code {@link CALLBACK_REFUSED}) when the policy refuses an address. */
 export const CALLBACK_REFUSED = 'ECALLBACKREFUSED';
+
+/** Ends every refusal the allowlist could lift, so the way out is named where the refusal is read. */
+const ALLOWLIST_HINT = 'callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it';
+
+/**
+ * How long createTask waits for DNS before treating the host as not resolved (it is then
+ * checked at each delivery, like any host that does not resolve yet).
+ */
+export const RESOLVE_TIMEOUT_MS = 2_000;
 
 export interface Ip {
   family: 4 | 6;
@@ -47,7 +61,11 @@ export const systemResolver: Resolver = (hostname) =>
   });
 
 export type UrlVerdict =
-  | { ok: true; url: URL }
+  /**
+   * `warning`: the host did not resolve (or not in time); it is accepted, and checked again
+   * when each delivery connects.
+   */
+  | { ok: true; url: URL; warning?: string }
   /** `invalid`: not a usable http(s) URL; `refused`: a URL the policy does not allow. */
   | { ok: false; kind: 'invalid' | 'refused'; reason: string };
 
@@ -77,19 +95,61 @@ const FORBIDDEN_V6: readonly Range[] = [
   range('::/128', 'unspecified'),
   range('::1/128', 'loopback'),
   range('100::/64', 'reserved (discard-only)'),
+  // RFC 8215: translators inside one network, with the IPv4 address at a place that depends on
+  // the operator's prefix length; not globally reachable, so refused as a whole.
+  range('64:ff9b:1::/48', 'local-use NAT64'),
   range('fc00::/7', 'private (unique local)'),
   range('fe80::/10', 'link-local'),
   range('fec0::/10', 'private (site-local)'),
   range('ff00::/8', 'multicast'),
 ];
 
-/** IPv6 forms that carry an IPv4 address, and where: a connection may end up at that IPv4. */
-const EMBEDDING_V4: readonly { range: Range; offset: number }[] = [
-  { range: range('::ffff:0:0/96', 'IPv4-mapped'), offset: 12 },
-  { range: range('::/96', 'IPv4-compatible'), offset: 12 },
-  { range: range('64:ff9b::/96', 'NAT64'), offset: 12 },
-  { range: range('64:ff9b:1::/48', 'local NAT64'), offset: 12 },
-  { range: range('2002::/16', '6to4'), offset: 2 },
+/** An IPv6 form that carries an IPv4 address: a connection to it may end up at that IPv4. */
+interface Embedding {
+  label: string;
+  /** The IPv4 address carried, or null when `ip` is not of this form. */
+  extract: (ip: Ip) => number[] | null;
+}
+
+/** The 4 bytes at `offset` when `ip` is in `cidr`. */
+function carriedAt(cidr: string, offset: number): (ip: Ip) => number[] | null {
+  const r = range(cidr, cidr);
+  return (ip) => (inRange(ip, r) ? ip.bytes.slice(offset, offset + 4) : null);
+}
+
+const isZero = (bytes: number[]): boolean => bytes.every((b) => b === 0);
+
+const EMBEDDINGS: readonly Embedding[] = [
+  { label: 'IPv4-mapped', extract: carriedAt('::ffff:0:0/96', 12) },
+  // RFC 2765 (SIIT): ::ffff:0:a.b.c.d, e.g. [::ffff:0:127.0.0.1].
+  { label: 'IPv4-translated', extract: carriedAt('::ffff:0:0:0/96', 12) },
+  {
+    // Deprecated (RFC 4291); `::` and `::1` are in ::/96 but are IPv6's own unspecified and
+    // loopback addresses (refused as such).
+    label: 'IPv4-compatible',
+    extract: (ip) => {
+      const v4 = carriedAt('::/96', 12)(ip);
+      return v4 && !(isZero(v4.slice(0, 3)) && (v4[3] ?? 0) <= 1) ? v4 : null;
+    },
+  },
+  { label: 'NAT64', extract: carriedAt('64:ff9b::/96', 12) },
+  { label: '6to4', extract: carriedAt('2002::/16', 2) },
+  {
+    // RFC 4380: 2001:0:<server>:<flags>:<port>:<client>, the client address inverted bitwise.
+    label: 'Teredo',
+    extract: (ip) => carriedAt('2001::/32', 12)(ip)?.map((b) => b ^ 0xff) ?? null,
+  },
+  {
+    // RFC 5214: any /64 prefix with the interface id 0000:5efe:a.b.c.d (or 0200:5efe:...,
+    // the universal/local bit set); the IPv4 address is the node's end of the tunnel.
+    label: 'ISATAP',
+    extract: (ip) => {
+      const [b8, b9, b10, b11] = ip.bytes.slice(8, 12);
+      return (b8 === 0 || b8 === 2) && b9 === 0 && b10 === 0x5e && b11 === 0xfe
+        ? ip.bytes.slice(12, 16)
+        : null;
+    },
+  },
 ];
 
 /** Parses an IPv4 or IPv6 literal (brackets and a zone id allowed); null if it is not one. */
@@ -147,19 +207,12 @@ function inRange(ip: Ip, r: { ip: Ip; prefix: number }): boolean {
   return ((ip.bytes[whole] ?? 0) & mask) === ((r.ip.bytes[whole] ?? 0) & mask);
 }
 
-/** The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4), if any. */
-export function embeddedIpv4(ip: Ip): Ip | null {
+/** The IPv4 address an IPv6 address carries and the form carrying it, if any (see EMBEDDINGS). */
+export function embeddedIpv4(ip: Ip): { form: string; ip: Ip } | null {
   if (ip.family !== 6) return null;
-  for (const { range: r, offset } of EMBEDDING_V4) {
-    if (!inRange(ip, r)) continue;
-    // `::` and `::1` are in ::/96 but are IPv6's own unspecified and loopback addresses.
-    if (
-      r.label === 'IPv4-compatible' &&
-      ip.bytes.slice(0, 15).every((b) => b === 0) &&
-      (ip.bytes[15] ?? 0) <= 1
-    )
-      return null;
-    return { family: 4, bytes: ip.bytes.slice(offset, offset + 4) };
+  for (const { label, extract } of EMBEDDINGS) {
+    const bytes = extract(ip);
+    if (bytes) return { form: label, ip: { family: 4, bytes } };
   }
   return null;
 }
@@ -176,11 +229,10 @@ export function formatIp(ip: Ip): string {
 export function forbiddenReason(ip: Ip): string | null {
   const own = (ip.family === 4 ? FORBIDDEN_V4 : FORBIDDEN_V6).find((r) => inRange(ip, r));
   if (own) return own.label;
-  const v4 = embeddedIpv4(ip);
-  if (!v4) return null;
-  const inner = FORBIDDEN_V4.find((r) => inRange(v4, r));
-  const form = EMBEDDING_V4.find((e) => inRange(ip, e.range))?.range.label ?? 'embedded';
-  return inner ? `${inner.label} (as ${form} IPv6 of ${formatIp(v4)})` : null;
+  const embedded = embeddedIpv4(ip);
+  if (!embedded) return null;
+  const inner = FORBIDDEN_V4.find((r) => inRange(embedded.ip, r));
+  return inner ? `${inner.label} (as ${embedded.form} IPv6 of ${formatIp(embedded.ip)})` : null;
 }
 
 type AllowEntry =
@@ -192,6 +244,12 @@ const HOST_NAME =
   /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 const normaliseHost = (host: string): string => host.toLowerCase().replace(/\.$/, '');
+
+/** RFC 6761: `localhost` and every name under it mean loopback, whatever DNS says. */
+const isLoopbackName = (host: string): boolean => {
+  const name = normaliseHost(host);
+  return name === 'localhost' || name.endsWith('.localhost');
+};
 
 /** Reads allowlist entries; throws listing every entry that is not a host, `*.suffix`, IP or CIDR. */
 export function parseAllowlist(entries: readonly string[]): AllowEntry[] {
@@ -219,6 +277,7 @@ export class CallbackPolicy {
   constructor(
     allowlist: readonly string[],
     private readonly resolve: Resolver = systemResolver,
+    private readonly resolveTimeoutMs: number = RESOLVE_TIMEOUT_MS,
   ) {
     this.allow = parseAllowlist(allowlist);
   }
@@ -233,7 +292,7 @@ export class CallbackPolicy {
 
   /** Whether an address is allowlisted (itself, or the IPv4 address it carries). */
   addressAllowed(ip: Ip): boolean {
-    const v4 = embeddedIpv4(ip);
+    const v4 = embeddedIpv4(ip)?.ip ?? null;
     return this.allow.some((e) => e.kind === 'range' && (inRange(ip, e) || (v4 !== null && inRange(v4, e))));
   }
 
@@ -270,37 +329,68 @@ export class CallbackPolicy {
     if (literal) {
       const address = url.hostname.replace(/^\[|\]$/g, '');
       const why = this.refusal(url.hostname, address);
-      if (why)
-        return { ok: false, kind: 'refused', reason: `${address} is ${why}; callbacks may not reach it` };
+      if (why) return { ok: false, kind: 'refused', reason: `${address} is ${why}; ${ALLOWLIST_HINT}` };
+    } else if (isLoopbackName(url.hostname) && !this.hostAllowed(url.hostname)) {
+      return {
+        ok: false,
+        kind: 'refused',
+        reason: `host ${url.hostname} is loopback by name (RFC 6761); ${ALLOWLIST_HINT}`,
+      };
     }
     return { ok: true, url };
   }
 
-  /** {@link checkUrl}, then every address the host resolves to (createTask time). */
+  /**
+   * {@link checkUrl}, then every address the host resolves to now (createTask time). A host
+   * that does not resolve, or not within the resolve timeout, is accepted with a warning:
+   * like a webhook platform, the manager checks it again when each delivery connects.
+   */
   async verify(raw: string): Promise<UrlVerdict> {
     const verdict = this.checkUrl(raw);
     if (!verdict.ok || parseIp(verdict.url.hostname)) return verdict;
     const host = verdict.url.hostname;
     if (this.hostAllowed(host)) return verdict;
-    let addresses: LookupAddress[];
-    try {
-      addresses = await this.resolve(host);
-    } catch (error) {
-      const code = (error as { code?: string }).code ?? (error as Error).message;
-      return { ok: false, kind: 'invalid', reason: `host ${host} does not resolve (${code})` };
+    const answer = await this.resolveWithin(host);
+    if ('failure' in answer) {
+      return {
+        ...verdict,
+        warning: `host ${host} did not resolve (${answer.failure}); it will be checked again at each delivery`,
+      };
     }
-    if (addresses.length === 0)
-      return { ok: false, kind: 'invalid', reason: `host ${host} does not resolve` };
-    for (const { address } of addresses) {
+    for (const { address } of answer.addresses) {
       const why = this.refusal(host, address);
       if (why)
         return {
           ok: false,
           kind: 'refused',
-          reason: `host ${host} resolves to ${address}, which is ${why}; callbacks may not reach it`,
+          reason: `host ${host} resolves to ${address}, which is ${why}; ${ALLOWLIST_HINT}`,
         };
     }
     return verdict;
+  }
+
+  /**
+   * The host's addresses, or why there are none (`failure`, for messages) with an error code:
+   * the resolver's, ENOTFOUND for an empty answer, or ETIMEOUT past the resolve timeout.
+   */
+  private async resolveWithin(
+    host: string,
+  ): Promise<{ addresses: LookupAddress[] } | { failure: string; code: string }> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<{ failure: string; code: string }>((resolve) => {
+      timer = setTimeout(() => {
+        resolve({ failure: `no answer within ${this.resolveTimeoutMs} ms`, code: 'ETIMEOUT' });
+      }, this.resolveTimeoutMs);
+    });
+    const lookup = this.resolve(host).then(
+      (addresses) => (addresses.length > 0 ? { addresses } : { failure: 'no addresses', code: 'ENOTFOUND' }),
+      (error: unknown) => ({ failure: errorCode(error), code: errorCode(error) }),
+    );
+    try {
+      return await Promise.race([lookup, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -311,24 +401,34 @@ export class CallbackPolicy {
    */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
     const answer = async (): Promise<{ usable: LookupAddress[]; first: LookupAddress }> => {
-      const addresses = await this.resolve(hostname);
+      const answer = await this.resolveWithin(hostname);
+      if ('failure' in answer) {
+        throw Object.assign(new Error(`host ${hostname} did not resolve (${answer.failure})`), {
+          code: answer.code,
+          hostname,
+        });
+      }
+      const { addresses } = answer;
       for (const { address } of addresses) {
         const why = this.refusal(hostname, address);
         if (why) {
           throw Object.assign(
-            new Error(`callback refused: ${hostname} resolves to ${address}, which is ${why}`),
-            {
-              code: CALLBACK_REFUSED,
-              hostname,
-            },
+            new Error(
+              `callback refused: ${hostname} resolves to ${address}, which is ${why}; ${ALLOWLIST_HINT}`,
+            ),
+            { code: CALLBACK_REFUSED, hostname },
           );
         }
       }
       const family = options.family === 'IPv4' ? 4 : options.family === 'IPv6' ? 6 : options.family;
       const usable = family === 4 || family === 6 ? addresses.filter((a) => a.family === family) : addresses;
       const first = usable[0];
-      if (!first)
-        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+      if (!first) {
+        throw Object.assign(new Error(`host ${hostname} has no IPv${family} address`), {
+          code: 'ENOTFOUND',
+          hostname,
+        });
+      }
       return { usable, first };
     };
     answer().then(
@@ -341,4 +441,10 @@ export class CallbackPolicy {
       },
     );
   };
+}
+
+/** A resolver error's code (ENOTFOUND, EAI_AGAIN, ...), or its message when it has none. */
+function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
 }

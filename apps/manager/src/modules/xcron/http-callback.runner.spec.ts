@@ -52,7 +52,29 @@ describe('outcomeOf', () => {
         started,
         ended,
       ).reason,
-    ).toBe('callback failed after 3 attempts: ECONNREFUSED connect ECONNREFUSED 10.0.0.1:80');
+    ).toBe('callback failed after 3 attempts: connect ECONNREFUSED 10.0.0.1:80');
+    expect(
+      outcomeOf(
+        {
+          attempts: 3,
+          last: {
+            kind: 'error',
+            code: 'ENOTFOUND',
+            message: 'host test.demo.com did not resolve (ENOTFOUND)',
+            refused: false,
+          },
+        },
+        started,
+        ended,
+      ).reason,
+    ).toBe('callback failed after 3 attempts: host test.demo.com did not resolve (ENOTFOUND)');
+    expect(
+      outcomeOf(
+        { attempts: 1, last: { kind: 'error', code: 'EPROTO', message: 'bad record mac', refused: false } },
+        started,
+        ended,
+      ).reason,
+    ).toBe('callback failed after 1 attempt: EPROTO bad record mac');
     expect(
       outcomeOf(
         { attempts: 0, last: { kind: 'error', code: 'X', message: '10.0.0.1 is private', refused: true } },
@@ -104,8 +126,40 @@ describe('HttpCallbackRunner', () => {
     expect(calls.finished).toHaveLength(1);
     expect(calls.finished[0]?.[1]).toMatchObject({
       runningState: RunningState.FAILED,
-      reason: 'callback refused by the SSRF policy: 10.1.2.3 is private; callbacks may not reach it',
+      reason:
+        'callback refused by the SSRF policy: 10.1.2.3 is private; callbacks may not reach it unless CHACONNE_CALLBACK_ALLOWLIST allows it',
     });
+    runner.onApplicationShutdown();
+  });
+
+  it('fails a run whose host still does not resolve, after the retries, saying so', async () => {
+    let lookups = 0;
+    const policy = new CallbackPolicy([], (hostname) => {
+      lookups++;
+      return Promise.reject(
+        Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }),
+      );
+    });
+    const runner = new HttpCallbackRunner(policy, config);
+    const { runs, calls } = recorder();
+    await runner.run(
+      9,
+      { job_id: 5, attachment: '{"url":"http://test.demo.com:8810","body":{"count":1}}' },
+      runs,
+    );
+    expect(calls.dispatched).toEqual([[9, MANAGER_INSTANCE, 'http://test.demo.com:8810']]);
+    expect(calls.finished).toEqual([
+      [
+        9,
+        expect.objectContaining({
+          runningState: RunningState.FAILED,
+          reason: 'callback failed after 3 attempts: host test.demo.com did not resolve (ENOTFOUND)',
+          errorMessage: 'host test.demo.com did not resolve (ENOTFOUND)',
+        }) as Outcome,
+      ],
+    ]);
+    // 1 + callbackRetries: a name that does not resolve may only be late (EAI_AGAIN), so it is retried.
+    expect(lookups).toBe(3);
     runner.onApplicationShutdown();
   });
 

@@ -40,9 +40,11 @@ export function outcomeOf(delivery: Delivery, startedAt: Date, finishedAt: Date)
       errorMessage: `HTTP ${last.status}`,
     };
   }
+  // Node's messages often carry the code already ("connect ECONNREFUSED ..."); say it once.
+  const what = last.message.includes(last.code) ? last.message : `${last.code} ${last.message}`;
   const reason = last.refused
     ? `callback refused by the SSRF policy: ${last.message}`
-    : `callback failed after ${attemptsText(attempts)}: ${last.code} ${last.message}`;
+    : `callback failed after ${attemptsText(attempts)}: ${what}`;
   return { runningState: RunningState.FAILED, reason, startedAt, finishedAt, errorMessage: last.message };
 }
 

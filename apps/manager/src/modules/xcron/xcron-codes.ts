@@ -6,10 +6,12 @@ export { XcronCode, XcronType } from '@chaconne/contracts';
 export type { XcronResponse } from '@chaconne/contracts';
 import { AppError } from '../../common/app-error';
 
-export function xcronOk<T>(data?: T): XcronResponse<T> {
-  return data === undefined
-    ? { uuid: randomUUID(), code: XcronCode.OK }
-    : { uuid: randomUUID(), code: 0, data };
+/** A success answer; `warnings` only when there are some, so a plain answer stays xcron's. */
+export function xcronOk<T>(data?: T, warnings: readonly string[] = []): XcronResponse<T> {
+  const answer: XcronResponse<T> =
+    data === undefined ? { uuid: randomUUID(), code: XcronCode.OK } : { uuid: randomUUID(), code: 0, data };
+  if (warnings.length > 0) answer.warnings = [...warnings];
+  return answer;
 }
 
 /** One validation problem with the xcron code it maps to. */
@@ -26,6 +28,8 @@ const PRIORITY: readonly XcronCode[] = [
   XcronCode.BAD_CALLBACK_URL,
   XcronCode.CALLBACK_NOT_ALLOWED,
   XcronCode.BAD_TASK_ID,
+  // 413 only when the size is the only thing wrong.
+  XcronCode.CALLBACK_TOO_LARGE,
 ];
 
 /** An error answered in xcron's shape; also an AppError, so the global filter maps it sanely. */
@@ -40,15 +44,24 @@ export class XcronError extends AppError {
     super(errorCode, message, status, fieldErrors);
   }
 
-  /** A 400 listing every problem; its code is the most fundamental one's. */
+  /**
+   * A refusal listing every problem; its code is the most fundamental one's. 400, or 413
+   * when the callback's size is all that is wrong.
+   */
   static invalid(problems: readonly XcronProblem[]): XcronError {
     const code =
       PRIORITY.find((c) => problems.some((p) => p.code === c)) ?? problems[0]?.code ?? XcronCode.BAD_JSON;
+    const [errorCode, status] =
+      code === XcronCode.CALLBACK_NOT_ALLOWED
+        ? [ErrorCode.CALLBACK_NOT_ALLOWED, 400]
+        : code === XcronCode.CALLBACK_TOO_LARGE
+          ? [ErrorCode.PAYLOAD_TOO_LARGE, 413]
+          : [ErrorCode.VALIDATION_FAILED, 400];
     return new XcronError(
       code,
-      code === XcronCode.CALLBACK_NOT_ALLOWED ? ErrorCode.CALLBACK_NOT_ALLOWED : ErrorCode.VALIDATION_FAILED,
+      errorCode,
       problems.map((p) => `${p.field}: ${p.reason}`).join('; '),
-      400,
+      status,
       problems.map(({ field, reason }) => ({ field, reason })),
     );
   }

@@ -51,37 +51,22 @@ export class XcronTaskService {
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
-  async create(body: Record<string, unknown>): Promise<{ taskId: string }> {
-    const validated = validateCreateTask(body, {
+  /**
+   * Validates and stores a task. The callback URL is checked after DNS: a host name that
+   * resolves to a private address is refused here, one that does not resolve yet is accepted
+   * with a warning, and the same check runs again on every delivery (the agent's lookup),
+   * against rebinding and for the hosts that did not resolve.
+   */
+  async create(body: Record<string, unknown>): Promise<{ taskId: string; warnings: string[] }> {
+    const validated = await validateCreateTask(body, {
       timeZone: this.config.timeZone,
       now: Date.now(),
-      checkUrl: (url) => this.policy.checkUrl(url),
+      verifyUrl: (url) => this.policy.verify(url),
+      callbackLimitBytes: this.config.attachmentLimitBytes,
     });
     if ('problems' in validated) throw XcronError.invalid(validated.problems);
     const task = validated.command;
-
     const attachment = JSON.stringify(task.callback);
-    const size = Buffer.byteLength(attachment);
-    if (size > this.config.attachmentLimitBytes) {
-      throw new XcronError(
-        XcronCode.CALLBACK_TOO_LARGE,
-        ErrorCode.PAYLOAD_TOO_LARGE,
-        `callback { url, body } is ${size} bytes; at most ${this.config.attachmentLimitBytes} are accepted`,
-        413,
-        [{ field: 'callback', reason: `must be at most ${this.config.attachmentLimitBytes} bytes as JSON` }],
-      );
-    }
-
-    // After DNS: a host name that resolves to a private address is refused here, and the
-    // same check runs again on every call (the agent's lookup), against rebinding.
-    const verdict = await this.policy.verify(task.callback.url);
-    if (!verdict.ok) {
-      throw XcronError.of(
-        verdict.kind === 'refused' ? XcronCode.CALLBACK_NOT_ALLOWED : XcronCode.BAD_CALLBACK_URL,
-        'callback.url',
-        verdict.reason,
-      );
-    }
 
     const taskId = randomUUID();
     try {
@@ -95,7 +80,7 @@ export class XcronTaskService {
         503,
       );
     }
-    return { taskId };
+    return { taskId, warnings: validated.warnings };
   }
 
   /** Stops a task for good: its job is FINISHED and its schedule removed; its runs stay. */

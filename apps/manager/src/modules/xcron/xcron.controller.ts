@@ -18,19 +18,19 @@ export class XcronController {
   @Post('createTask')
   @HttpCode(200)
   async createTask(@Body() body: unknown): Promise<XcronResponse<{ task_id: string }>> {
-    const { taskId } = await this.tasks.create(readJsonBody(body));
-    return xcronOk({ task_id: taskId });
+    const { taskId, warnings } = await this.tasks.create(readJsonBody(body));
+    return xcronOk({ task_id: taskId }, warnings);
   }
 
   @Post('deleteTask')
   @HttpCode(200)
   async deleteTask(@Body() body: unknown): Promise<XcronResponse> {
-    await this.tasks.delete(readTaskId(readJsonBody(body).task_id));
+    await this.tasks.delete(readTaskId(readJsonBody(body)));
     return xcronOk();
   }
 
   @Get('queryTask')
-  async queryTask(@Query('task_id') taskId: unknown): Promise<XcronResponse<XcronTask>> {
-    return xcronOk(await this.tasks.query(readTaskId(taskId)));
+  async queryTask(@Query() query: Record<string, unknown>): Promise<XcronResponse<XcronTask>> {
+    return xcronOk(await this.tasks.query(readTaskId(query)));
   }
 }

@@ -1,4 +1,4 @@
-import { JOB_DEFINITION_LIMITS, LogLevel, RunningState, type RunOutcome } from '@chaconne/contracts';
+import { JOB_DEFINITION_LIMITS, LogLevel, ProtocolLimits, RunningState, type RunOutcome } from '@chaconne/contracts';
 import { z } from 'zod';
 import {
   dateText,
@@ -10,6 +10,7 @@ import {
   runId,
 } from '../../../common/field-schemas';
 import { attachmentSchema, jobKeySchema } from '../../job-definition/dto/persist-job.dto';
+import { instanceIdSchema } from '../../worker-registry/dto/worker-requests.dto';
 
 const levels = Object.values(LogLevel) as number[];
 const outcomes: number[] = [
@@ -21,26 +22,33 @@ const outcomes: number[] = [
 
 export const runIdParam = z.coerce.number().int().positive('must be a run id');
 
-export const logBatchSchema = z.object({
-  instanceId: z.string().min(1).max(128),
+/*
+ * The worker routes' bodies (DESIGN.md §5): strict objects (an unknown field is refused with
+ * its name), every problem listed, every list and text bounded by ProtocolLimits.
+ */
+
+const instanceId = instanceIdSchema;
+
+export const logBatchSchema = z.strictObject({
+  instanceId,
   lines: z
     .array(
-      z.object({
+      z.strictObject({
         level: z
           .number()
           .int()
           .refine((v) => levels.includes(v), 'must be a LogLevel code 0-4')
           .transform((v) => v as LogLevel),
-        message: z.string(),
-        time: z.string(),
+        message: z.string().max(ProtocolLimits.logMessageChars),
+        time: z.iso.datetime({ offset: true }),
       }),
     )
-    .max(5_000),
-  dropped: z.number().int().min(0).default(0),
+    .max(ProtocolLimits.logLinesPerBatch),
+  dropped: z.number().int().min(0),
 });
 
-export const runReportSchema = z.object({
-  instanceId: z.string().min(1).max(128),
+export const runReportSchema = z.strictObject({
+  instanceId,
   runningState: z
     .number()
     .int()
@@ -49,21 +57,28 @@ export const runReportSchema = z.object({
       'must be 1 (COMPLETED), 0 (FAILED), 2 (SKIPPED) or 3 (FINISHED: the handler terminated its job)',
     )
     .transform((v) => v as RunOutcome),
+  /** The handler's return value: any JSON (its depth is bounded when the body is parsed). */
   result: z.unknown().optional(),
-  error: z.object({ name: z.string(), message: z.string(), stack: z.string().optional() }).optional(),
-  reason: z.string().optional(),
-  startedAt: z.string(),
-  finishedAt: z.string(),
+  error: z
+    .strictObject({
+      name: z.string().max(ProtocolLimits.errorNameChars),
+      message: z.string().max(ProtocolLimits.reasonChars),
+      stack: z.string().max(ProtocolLimits.errorStackChars).optional(),
+    })
+    .optional(),
+  reason: z.string().max(ProtocolLimits.reasonChars).optional(),
+  startedAt: z.iso.datetime({ offset: true }),
+  finishedAt: z.iso.datetime({ offset: true }),
 });
 
 /** The most reports one `POST /worker/reports` may carry (answered to workers on register). */
 export const REPORT_BATCH_LIMIT = 500;
 
 /** One report of a batch: a report with its run id. */
-export const batchedRunReportSchema = runReportSchema.extend({ runId: runIdParam });
+export const batchedRunReportSchema = runReportSchema.extend({ runId: z.number().int().positive() });
 
 /** A batch of reports; each is validated on its own, so one bad report fails alone. */
-export const runReportBatchSchema = z.object({
+export const runReportBatchSchema = z.strictObject({
   reports: z.array(z.unknown()).min(1).max(REPORT_BATCH_LIMIT),
 });
 

@@ -676,6 +676,153 @@ describe('CronExpression', () => {
     });
   });
 
+  describe('limits', () => {
+    /** A Quartz expression whose second field is a list of `n` items (0..59 repeating). */
+    const secondsList = (n: number): string =>
+      `${Array.from({ length: n }, (_, i) => String(i % 60)).join(',')} * * ? * *`;
+
+    it('refuses an expression longer than 1024 characters, naming the limit, before reading it', () => {
+      // The 50,000-item list that once stalled the manager for minutes.
+      const huge = secondsList(50_000);
+      expect(huge.length).toBeGreaterThan(100_000);
+      const error = syntaxError(huge);
+      expect(error.message).toBe(
+        `cron expression is ${huge.length} characters long; at most 1024 are accepted`,
+      );
+      expect(error.field).toBeUndefined();
+      // Whitespace counts: the limit is on what was sent.
+      expect(syntaxError(`0 0 12 * * ?${' '.repeat(1013)}`).message).toContain('1025 characters long');
+    });
+
+    it('accepts an expression of exactly 1024 characters', () => {
+      const padded = `0 0 12 * * ?${' '.repeat(1012)}`;
+      expect(padded).toHaveLength(1024);
+      expect(fireTimes(padded, NEW_YEAR_2026, 1)).toEqual(['2026-01-01T12:00:00Z']);
+    });
+
+    it.each([
+      ['second', secondsList(61), 61, 60],
+      ['minute', `0 ${Array(61).fill('5').join(',')} * ? * *`, 61, 60],
+      ['hour', `0 0 ${Array(25).fill('1-2').join(',')} ? * *`, 25, 24],
+      ['day-of-month', `0 0 0 ${Array(32).fill('15').join(',')} * ?`, 32, 31],
+      ['day-of-month', `0 0 0 ${Array(32).fill('L').join(',')} * ?`, 32, 31],
+      ['month', `0 0 0 1 ${Array(13).fill('JAN').join(',')} ?`, 13, 12],
+      ['day-of-week', `0 0 0 ? * ${Array(8).fill('MON').join(',')}`, 8, 7],
+      ['day-of-week', `0 0 0 ? * ${Array(8).fill('2#1').join(',')}`, 8, 7],
+      ['year', `0 0 0 1 1 ? ${Array(131).fill('2030').join(',')}`, 131, 130],
+      ['minute', `${Array(61).fill('*/5').join(',')} * * * *`, 61, 60],
+      ['day-of-week', `0 0 * * ${Array(9).fill('0').join(',')}`, 9, 8],
+    ])('refuses a %s list longer than the field has values', (field, expression, items, cap) => {
+      const error = syntaxError(expression);
+      expect(error.field).toBe(field);
+      expect(error.message).toBe(
+        `${field}: the list has ${items} items; at most ${cap} are accepted (one per value of the field)`,
+      );
+    });
+
+    it('accepts a list that names every value of the field once', () => {
+      const everySecond = secondsList(60);
+      expect(CronExpression.parse(everySecond).nextTimes(at(NEW_YEAR_2026), 'UTC', 2)).toEqual([
+        at('2026-01-01T00:00:01Z'),
+        at('2026-01-01T00:00:02Z'),
+      ]);
+      const everyMonth = `0 0 0 1 ${['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'].join(',')} ?`;
+      expect(fireTimes(everyMonth, NEW_YEAR_2026, 2)).toEqual([
+        '2026-02-01T00:00:00Z',
+        '2026-03-01T00:00:00Z',
+      ]);
+    });
+
+    it('refuses any character outside printable ASCII, naming it by code point, never quoting it raw', () => {
+      // 'ſ' (long s) upper-cases to 'S' in Unicode: 'ſat' must not become SAT.
+      expect(syntaxError('0 0 0 ? * ſat#1').field).toBe('day-of-week');
+      expect(syntaxError('0 0 0 ? * ſat').message).toBe(
+        "day-of-week: unexpected character U+017F in '\\u{17f}at'",
+      );
+      expect(syntaxError('0 0 12 * * ?\u0000').message).toBe(
+        "day-of-week: unexpected character U+0000 in '?\\u{0}'",
+      );
+      expect(syntaxError('0\u202e 0 12 * * ?').message).toBe(
+        "second: unexpected character U+202E in '0\\u{202e}'",
+      );
+      expect(syntaxError('0 0 12 * * ? 2030\u0007').field).toBe('year');
+      expect(syntaxError('0 12 * * 1\ud800').message).toBe(
+        "day-of-week: unexpected character U+D800 in '1\\u{d800}'",
+      );
+      // The field-count message quotes the expression, escaped the same way.
+      expect(syntaxError('\u202e* * *').message).toBe(
+        "cron expression '\\u{202e}* * *' has 3 fields; expected 5 (Unix: minute hour day-of-month month day-of-week) or 6-7 (Quartz: second minute hour day-of-month month day-of-week [year])",
+      );
+    });
+  });
+
+  describe('bounded search for schedules that fire rarely or never', () => {
+    // Each of these walks the calendar up to 2099. The search jumps field by field and its loop is capped
+    // (MAX_SEARCH_STEPS), so every call answers (null or a time) instead of spinning; a missing bound would
+    // make these tests hang. Expected times were worked out with Python's calendar module.
+    const NEVER = [
+      ['0 0 0 30 2 ?', 'February 30th'],
+      ['0 0 0 31 4,6,9,11 ?', 'the 31st of a 30-day month'],
+      ['0 0 0 31W 2 ?', 'the weekday nearest February 31st'],
+      ['0 0 0 L-30 2 ?', 'thirty days before the end of February'],
+      ['0 0 0 29 2 ? 2097-2099', 'February 29th in three common years'],
+      ['0 0 0 ? 2 1#5 2097-2099', 'a fifth Sunday in February of common years'],
+      ['0 0 30 2 *', 'February 30th (Unix)'],
+    ];
+    const FROM = [
+      ['the dawn of time', -8.64e15],
+      ['1969', at('1969-12-31T00:00:00Z')],
+      ['2026', at(NEW_YEAR_2026)],
+      ['the last hour of 2099', at('2099-12-31T23:00:00Z')],
+    ] as const;
+
+    it.each(NEVER)('%s (%s) never fires, from any start and in any zone', (expression) => {
+      const cron = CronExpression.parse(expression);
+      for (const [, from] of FROM) {
+        expect(cron.next(from, 'UTC')).toBeNull();
+        expect(cron.next(from, 'Pacific/Kiritimati')).toBeNull();
+        expect(cron.next(from, 'America/Adak')).toBeNull();
+      }
+    });
+
+    it.each([
+      ['0 0 0 ? * 1#5 2099', NEW_YEAR_2026, ['2099-03-29T00:00:00Z', '2099-05-31T00:00:00Z']],
+      ['0 0 0 ? 2 6#5', NEW_YEAR_2026, ['2036-02-29T00:00:00Z', '2064-02-29T00:00:00Z']],
+      [
+        '0 0 0 L-30W * ?',
+        '2025-12-31T12:00:00Z',
+        ['2026-01-01T00:00:00Z', '2026-03-02T00:00:00Z', '2026-05-01T00:00:00Z'],
+      ],
+      // Vixie's "either day field" rule: the 31st of February or April never comes, but Mondays do.
+      ['0 0 31 2,4 1', NEW_YEAR_2026, ['2026-02-02T00:00:00Z', '2026-02-09T00:00:00Z']],
+    ])('%s after %s fires first at %j', (expression, after, expected) => {
+      expect(fireTimes(expression, after, expected.length)).toEqual(expected);
+    });
+
+    it.each([
+      ['0 0 0 LW 2 ? 2099', NEW_YEAR_2026, '2099-02-27T00:00:00Z'],
+      ['59 59 23 31 12 ? 2099', '1970-01-01T00:00:00Z', '2099-12-31T23:59:59Z'],
+      ['0 0 0 1 1 ? 1970', '1969-01-01T00:00:00Z', '1970-01-01T00:00:00Z'],
+    ])('%s after %s fires once, at %s, and then never again', (expression, after, expected) => {
+      expect(fireTimes(expression, after, 3)).toEqual([expected]);
+    });
+
+    it('starts 1970 at local midnight east of UTC, from any earlier instant', () => {
+      expect(nextUtc('0 0 0 1 1 ? 1970', '1900-01-01T00:00:00Z', 'Asia/Tokyo')).toBe(
+        '1969-12-31T15:00:00.000Z',
+      );
+      expect(CronExpression.parse('0 0 0 1 1 ? 1970').next(-8.64e15, 'Asia/Tokyo')).toBe(
+        at('1969-12-31T15:00:00Z'),
+      );
+    });
+
+    it('answers null for instants past the supported range, however far', () => {
+      for (const after of [at('2100-01-03T00:00:00Z'), 8.64e15, Number.MAX_VALUE]) {
+        expect(CronExpression.parse('* * * * * ?').next(after, 'UTC')).toBeNull();
+      }
+    });
+  });
+
   describe('performance by design', () => {
     it('computes 10,000 successive per-second fire times', () => {
       const times = CronExpression.parse('*/1 * * * * ?').nextTimes(

@@ -23,6 +23,21 @@ export interface CronFieldSpec {
 export const MIN_YEAR = 1970;
 export const MAX_YEAR = 2099;
 
+/**
+ * The longest expression accepted, in characters. Real expressions are a few dozen characters; a cap keeps
+ * the cost of parsing (and of the error messages that quote the text) small whatever a caller sends.
+ */
+export const MAX_CRON_LENGTH = 1024;
+
+/**
+ * The most items a field's comma-separated list may have: the number of values the field has (60 seconds,
+ * 24 hours, 12 months, 130 years...). A longer list must repeat itself, so it is refused as a mistake rather
+ * than expanded. It follows the field's range, so a wider year range raises the year field's cap with it.
+ */
+export function maxListItems(spec: CronFieldSpec): number {
+  return spec.max - spec.min + 1;
+}
+
 const MONTH_NAMES: ReadonlyMap<string, number> = new Map(
   ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'].map((name, i) => [
     name,

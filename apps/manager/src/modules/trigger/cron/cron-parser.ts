@@ -11,7 +11,9 @@ import {
   type CronDialect,
   type CronFieldName,
   type CronFieldSpec,
+  MAX_CRON_LENGTH,
   MAX_YEAR,
+  maxListItems,
   MIN_YEAR,
   QUARTZ_FIELDS,
   UNIX_FIELDS,
@@ -35,6 +37,8 @@ interface FieldText {
   readonly text: string;
 }
 
+const fieldText = (raw: string): FieldText => ({ raw, text: raw.toUpperCase() });
+
 /** The result of parsing a day field, before the two day fields are combined into one DayRule. */
 type DayField =
   | { readonly kind: 'unspecified' } // '?'
@@ -49,22 +53,52 @@ export function parseCron(expression: string): ParsedCron {
   // The signature says string, but expressions arrive from JSON and the database; fail clearly, not with a
   // TypeError from .trim().
   if (typeof expression !== 'string') throw new CronSyntaxError('cron expression must be a string');
+  // Checked first, so everything below (and every message quoting the text) works on at most 1 KB.
+  if (expression.length > MAX_CRON_LENGTH) {
+    throw new CronSyntaxError(
+      `cron expression is ${expression.length} characters long; at most ${MAX_CRON_LENGTH} are accepted`,
+    );
+  }
   const trimmed = expression.trim();
   if (trimmed === '') throw new CronSyntaxError('cron expression is empty');
 
-  const fields: FieldText[] = trimmed.split(/\s+/).map((raw) => ({ raw, text: raw.toUpperCase() }));
+  const fields: FieldText[] = trimmed.split(/\s+/).map(fieldText);
   const [f0, f1, f2, f3, f4, f5, f6] = fields;
   if (fields.length === 5 && f0 && f1 && f2 && f3 && f4) {
+    rejectUnprintable(fields, UNIX_FIELDS);
     return { dialect: 'unix', schedule: parseUnix(f0, f1, f2, f3, f4) };
   }
   if ((fields.length === 6 || fields.length === 7) && f0 && f1 && f2 && f3 && f4 && f5) {
+    rejectUnprintable(fields, QUARTZ_FIELDS);
     return { dialect: 'quartz', schedule: parseQuartz(f0, f1, f2, f3, f4, f5, f6) };
   }
   throw new CronSyntaxError(
-    `cron expression '${trimmed}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5 ` +
+    `cron expression '${printable(trimmed)}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5 ` +
       '(Unix: minute hour day-of-month month day-of-week) or 6-7 ' +
       '(Quartz: second minute hour day-of-month month day-of-week [year])',
   );
+}
+
+/** `text` with every character outside printable ASCII written as \u{…}, safe to quote in a message or log. */
+function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+}
+
+/**
+ * Refuses any character outside printable ASCII, naming the field and the character's code point: every
+ * message below quotes the field's text, which must not carry control or bidi characters into an answer or
+ * a log line, and upper-casing must not turn a look-alike letter into a name ('ſat' into 'SAT'). Whitespace
+ * never gets here: it separates the fields.
+ */
+function rejectUnprintable(fields: readonly FieldText[], specs: Record<string, CronFieldSpec>): void {
+  const names = Object.values(specs).map((spec) => spec.name);
+  fields.forEach((field, i) => {
+    const bad = /[^\x21-\x7e]/u.exec(field.raw);
+    if (bad) {
+      const code = (bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
+      fail(names[i] ?? 'year', `unexpected character U+${code} in '${printable(field.raw)}'`);
+    }
+  });
 }
 
 function parseQuartz(
@@ -163,7 +197,7 @@ function parseQuartzDayOfMonth(field: FieldText): DayField {
   if (text === '?') return { kind: 'unspecified' };
   if (text.includes('#')) fail(name, `'#' is only allowed in day-of-week (in '${raw}')`);
   // L starts and W ends every special form (L, L-n, LW, L-nW, nW); day-of-month has no names to confuse.
-  const items = text.split(',');
+  const items = listItems(field, QUARTZ_FIELDS.dayOfMonth);
   if (items.some((item) => item.startsWith('L') || item.endsWith('W'))) {
     if (items.length > 1) {
       fail(name, `'L' and 'W' cannot be combined with other days in a list (in '${raw}'), as in Quartz`);
@@ -197,7 +231,7 @@ function parseQuartzDayOfWeek(field: FieldText): DayField {
   const { raw, text } = field;
   if (text === '?') return { kind: 'unspecified' };
   // Special forms are 'L', 'nL' and 'n#k'; no day name ends in 'L' or contains '#'.
-  const items = text.split(',');
+  const items = listItems(field, spec);
   if (items.some((item) => item.endsWith('L') || item.includes('#'))) {
     if (items.length > 1) {
       fail(name, `'L' and '#' cannot be combined with other days in a list (in '${raw}'), as in Quartz`);
@@ -258,13 +292,29 @@ function parseValues(field: FieldText, spec: CronFieldSpec, dialect: CronDialect
   }
 
   const values = new Set<number>();
-  const items = text.split(',');
+  const items = listItems(field, spec);
+  // Split once: the raw items are only for messages. (Splitting `raw` again for every item made parsing
+  // quadratic in the list's length: 50,000 items took minutes.)
+  const rawItems = raw.split(',');
   for (const [i, item] of items.entries()) {
-    const rawItem = raw.split(',')[i] ?? item;
+    const rawItem = rawItems[i] ?? item;
     if (item === '') fail(spec.name, `empty element in list '${raw}'`);
     for (const value of parseItem(item, rawItem, spec, dialect)) values.add(value);
   }
   return values;
+}
+
+/** The field's comma-separated items (upper-cased), refused past the field's list cap (see maxListItems). */
+function listItems(field: FieldText, spec: CronFieldSpec): string[] {
+  const items = field.text.split(',');
+  const cap = maxListItems(spec);
+  if (items.length > cap) {
+    fail(
+      spec.name,
+      `the list has ${items.length} items; at most ${cap} are accepted (one per value of the field)`,
+    );
+  }
+  return items;
 }
 
 function parseItem(item: string, rawItem: string, spec: CronFieldSpec, dialect: CronDialect): number[] {

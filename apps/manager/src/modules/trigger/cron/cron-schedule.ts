@@ -3,7 +3,7 @@
  * matching wall-clock time at or after a given one.
  */
 import { type CivilTime, daysInMonth, weekdayOf } from './civil-time';
-import { MAX_YEAR } from './cron-fields';
+import { MAX_YEAR, MIN_YEAR } from './cron-fields';
 
 /**
  * A set of allowed values of one field, stored as a "next allowed value" lookup table so the search can jump
@@ -137,13 +137,24 @@ function nextDay(mask: number, from: number): number {
 }
 
 /**
+ * The most iterations {@link findFirstMatch} can take. Every iteration that does not return carries into a
+ * coarser field. Once the time is reset to the start of a day, that day's first allowed hour, minute and
+ * second match at once (every value set is non-empty), so hour, minute and second carry at most once per
+ * search, at the start. The day carries at most once more, then each allowed month that has no matching day
+ * costs one iteration (12 a year) and each year one more; a year without allowed values is jumped over
+ * without an iteration of its own. Searches start no earlier than MIN_YEAR - 1 (a couple of days before
+ * 1970 in zones east of UTC).
+ */
+export const MAX_SEARCH_STEPS = 13 * (MAX_YEAR - MIN_YEAR + 2) + 4;
+
+/**
  * The first civil time >= `start` that the schedule matches, or null if there is none up to MAX_YEAR.
  *
  * Each step either accepts the current value of a field or jumps that field to its next allowed value
  * (resetting the finer fields to their minimum) and restarts from the coarsest field, so the number of
  * iterations is bounded by the number of field carries, not by the distance in seconds. The worst case is an
  * expression that matches rarely or never (e.g. `0 0 0 30 2 ?`), which walks at most 12 months per year up to
- * MAX_YEAR.
+ * MAX_YEAR: see MAX_SEARCH_STEPS, which the loop also enforces, so no input can make a call spin.
  */
 export function findFirstMatch(schedule: CronSchedule, start: CivilTime): CivilTime | null {
   let { year, month, day, hour, minute, second } = start;
@@ -152,8 +163,12 @@ export function findFirstMatch(schedule: CronSchedule, start: CivilTime): CivilT
   let maskMonth = -1;
   let mask = 0;
 
-  for (;;) {
+  for (let step = 0; ; step++) {
     if (year > MAX_YEAR) return null;
+    // Unreachable by the argument above; a guard, so that a future change to it fails loudly, not silently.
+    if (step >= MAX_SEARCH_STEPS) {
+      throw new Error(`cron search exceeded ${MAX_SEARCH_STEPS} steps from ${JSON.stringify(start)}`);
+    }
 
     const nextYear = schedule.years.next(year);
     if (nextYear < 0) return null;

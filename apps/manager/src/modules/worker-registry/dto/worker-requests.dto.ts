@@ -1,14 +1,20 @@
+import { ProtocolLimits } from '@chaconne/contracts';
 import { z } from 'zod';
 
-const instanceId = z
+/*
+ * The worker protocol's bodies (DESIGN.md §5) as the manager takes them: strict objects
+ * (an unknown field is refused with its name, as zod's unrecognized_keys issue says it),
+ * every problem listed, every list and text bounded by ProtocolLimits.
+ */
+
+export const instanceIdSchema = z
   .string()
-  .trim()
   .min(1)
-  .max(128)
+  .max(ProtocolLimits.instanceIdChars)
   .regex(/^[\w.:@-]+$/, 'may contain letters, digits and _ . : @ -');
 
-export const registerSchema = z.object({
-  instanceId,
+export const registerSchema = z.strictObject({
+  instanceId: instanceIdSchema,
   clusterName: z.string().trim().min(1).max(64),
   groupName: z.string().trim().min(1).max(64),
   baseUrl: z
@@ -16,26 +22,35 @@ export const registerSchema = z.object({
     .max(512)
     .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an http(s) URL'),
   baseUrlSource: z.enum(['configured', 'detected']),
-  weight: z.number().int().min(1).max(1000).default(1),
-  labels: z.record(z.string().max(64), z.string().max(256)).default({}),
-  sdkVersion: z.string().max(32),
+  weight: z.number().int().min(1).max(1000),
+  labels: z
+    .record(
+      z.string().min(1).max(ProtocolLimits.labelNameChars),
+      z.string().max(ProtocolLimits.labelValueChars),
+    )
+    .refine(
+      (labels) => Object.keys(labels).length <= ProtocolLimits.labels,
+      `must have at most ${ProtocolLimits.labels} labels`,
+    ),
+  sdkVersion: z.string().min(1).max(32),
   protocolVersion: z.number().int(),
-  startedAt: z.string(),
+  startedAt: z.iso.datetime({ offset: true }),
   jobs: z
     .array(
-      z.object({
+      z.strictObject({
         jobClassName: z.string().trim().min(1).max(255),
+        // Validated as a persistJob body, with its field paths under jobs.<i>.definition.
         definition: z.unknown().optional(),
       }),
     )
-    .max(10_000),
+    .max(ProtocolLimits.jobsPerRegistration),
 });
 export type RegisterBody = z.output<typeof registerSchema>;
 
-export const heartbeatSchema = z.object({
-  instanceId,
-  activeRuns: z.number().int().min(0).default(0),
-  draining: z.boolean().default(false),
+export const heartbeatSchema = z.strictObject({
+  instanceId: instanceIdSchema,
+  activeRuns: z.number().int().min(0).max(1_000_000),
+  draining: z.boolean(),
 });
 
-export const deregisterSchema = z.object({ instanceId });
+export const deregisterSchema = z.strictObject({ instanceId: instanceIdSchema });

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * Puts the web console's files where the manager serves them from: apps/manager/console/, inside the
+ * @chaconne/manager package (so `npm pack` ships them; the folder is git-ignored build output). Today
+ * the console is the static placeholder in apps/console/public; a console build (Vite) replaces this
+ * copy by writing its output to the same folder. Run by `npm run build` and by the manager's prepack.
+ *
+ * It syncs rather than recreates the folder: unchanged files are left alone and changed ones replaced
+ * by a rename, because the packaging test packs the manager while other tests' managers read the folder.
+ */
+'use strict';
+
+const {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} = require('node:fs');
+const { join } = require('node:path');
+
+const root = join(__dirname, '..');
+const source = join(root, 'apps', 'console', 'public');
+const target = join(root, 'apps', 'manager', 'console');
+
+if (!existsSync(join(source, 'index.html'))) {
+  console.error(`build-console: ${join(source, 'index.html')} is missing`);
+  process.exit(1);
+}
+
+function sync(from, to) {
+  mkdirSync(to, { recursive: true });
+  const wanted = new Set();
+  for (const entry of readdirSync(from, { withFileTypes: true })) {
+    wanted.add(entry.name);
+    const path = join(to, entry.name);
+    if (entry.isDirectory()) {
+      sync(join(from, entry.name), path);
+      continue;
+    }
+    const content = readFileSync(join(from, entry.name));
+    if (existsSync(path) && readFileSync(path).equals(content)) continue;
+    writeFileSync(`${path}.tmp`, content);
+    renameSync(`${path}.tmp`, path);
+  }
+  for (const name of readdirSync(to)) {
+    if (!wanted.has(name)) rmSync(join(to, name), { recursive: true, force: true });
+  }
+}
+
+sync(source, target);
