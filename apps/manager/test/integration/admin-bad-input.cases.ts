@@ -343,6 +343,15 @@ const PERSIST_JOB: BadInputCase[] = [
     code: ErrorCode.PAYLOAD_TOO_LARGE,
     fields: ['attachment'],
   },
+  {
+    // Answered 500 before (JSON.stringify overflowed the stack); the request parser now refuses it.
+    name: 'an object attachment nested 5,000 levels',
+    body: JSON.stringify({ ...chaconneBody('refused'), attachment: 'X' }).replace(
+      '"X"',
+      `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`,
+    ),
+    fields: ['(body)'],
+  },
   { name: 'a body that is an array', body: [chaconneBody('refused')], fields: ['(body)'] },
   { name: 'a body that is a JSON string', body: '"persist me"', fields: ['(body)'] },
   { name: 'a body without a trigger', body: { jobKey: chaconneBody('refused').jobKey }, fields: ['trigger'] },
