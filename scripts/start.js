@@ -21,10 +21,15 @@ if (!env.CHACONNE_SECRET) {
   env.CHACONNE_SECRET = randomBytes(32).toString('hex');
   console.log('[start] generated a signing secret for this run (set CHACONNE_SECRET to choose your own)');
 }
-// The admin API needs a bearer token. Unless one is given, this run gets a fresh one: the
-// manager stores only its hash (replacing the previous run's) and it is printed below, once.
+// The admin API needs a bearer token. Unless one is given, this run gets a fresh one, printed
+// below once. The manager stores only its hash, and replaces the previous run's only because
+// this launcher says so (CHACONNE_ROTATE_ADMIN_TOKEN): a manager given another token than the
+// stored one otherwise refuses to start.
 const generatedToken = !env.CHACONNE_ADMIN_TOKEN;
-if (generatedToken) env.CHACONNE_ADMIN_TOKEN = `chac_${randomBytes(32).toString('base64url')}`;
+if (generatedToken) {
+  env.CHACONNE_ADMIN_TOKEN = `chac_${randomBytes(32).toString('base64url')}`;
+  env.CHACONNE_ROTATE_ADMIN_TOKEN = 'true';
+}
 env.CHACONNE_MANAGER_URL = env.CHACONNE_MANAGER_URL || managerUrl;
 // Everything runs on this machine: the manager reaches the demo worker over loopback.
 env.CHACONNE_WORKER_BASE_URL = env.CHACONNE_WORKER_BASE_URL || `http://127.0.0.1:${workerPort}`;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { freePort, ProcessHandle, REPO_ROOT } from './support/processes';
+import { dropStack, freePort, newStack, ProcessHandle, REPO_ROOT, startManager } from './support/processes';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
@@ -54,3 +54,45 @@ it('lists every invalid setting and exits 1 before touching anything', async () 
     expect(output).toContain(`- ${key}:`);
   expect(output).not.toMatch(STACK_FRAME);
 }, 30_000);
+
+it('refuses a secret without entropy, saying how to make one, without echoing it', async () => {
+  const { code, output } = await runManager({ CHACONNE_SECRET: 'changeme'.repeat(4) });
+  expect(code).toBe(1);
+  expect(output).toContain('- CHACONNE_SECRET: repeats a block of 8 characters');
+  expect(output).toContain('openssl rand -hex 32');
+  expect(output).not.toContain('changeme');
+}, 30_000);
+
+it('refuses to start with another CHACONNE_ADMIN_TOKEN than the stored one, unless told to rotate', async () => {
+  const stack = newStack();
+  try {
+    const first = await startManager(stack);
+    await first.handle.stop();
+    const other = randomBytes(32).toString('hex');
+    const env = {
+      CHACONNE_MYSQL_URL: stack.mysqlUrl,
+      CHACONNE_PREFIX: stack.prefix,
+      CHACONNE_SECRET: stack.secret,
+      CHACONNE_ADMIN_TOKEN: other,
+    };
+    const refused = await runManager(env);
+    expect(refused.code).toBe(1);
+    expect(refused.output).toContain('Cannot start the Chaconne manager.');
+    expect(refused.output).toContain(
+      'CHACONNE_ADMIN_TOKEN is not the bootstrap admin token stored in this database',
+    );
+    expect(refused.output).toContain('CHACONNE_ROTATE_ADMIN_TOKEN=true');
+    expect(refused.output).not.toContain(other);
+    expect(refused.output).not.toMatch(STACK_FRAME);
+
+    const rotated = await startManager(
+      { ...stack, adminToken: other },
+      { CHACONNE_ROTATE_ADMIN_TOKEN: 'true' },
+    );
+    await rotated.handle.stop();
+    expect(rotated.handle.output).toContain('The bootstrap admin token was replaced by CHACONNE_ADMIN_TOKEN');
+    expect(rotated.handle.output).not.toContain(other);
+  } finally {
+    await dropStack(stack);
+  }
+}, 90_000);

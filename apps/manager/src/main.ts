@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { ManagerLogger } from './common/manager-logger';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from './http-app';
 import { NoAdminToken } from './modules/auth/api-token.service';
 import { loadConfig, logLevelsUpTo } from './config/manager-config';
@@ -16,6 +17,9 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const config = loaded.config;
+  // Installed before anything logs, so every line (ours and Nest's) goes through it.
+  const managerLogger = new ManagerLogger({ logLevels: logLevelsUpTo(config.logLevel) });
+  Logger.overrideLogger(managerLogger);
   const logger = new Logger('Manager');
 
   let flavor: SqlFlavor;
@@ -34,7 +38,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, flavor),
     createHttpAdapter(),
-    { ...APP_OPTIONS, logger: logLevelsUpTo(config.logLevel) },
+    { ...APP_OPTIONS, logger: managerLogger },
   );
   configureApp(app);
   app.enableShutdownHooks();
@@ -50,9 +54,15 @@ async function bootstrap(): Promise<void> {
   }
 
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  logger.log(
-    `Chaconne manager ready\n  Admin API  ${base}/job/admin/\n  API docs   ${base}/docs\n  Console    ${base}/console/\n  Health     ${base}/health`,
-  );
+  // One line each: the logger writes every message on one line, escaping line breaks.
+  for (const line of [
+    'Chaconne manager ready',
+    `  Admin API  ${base}/job/admin/`,
+    `  API docs   ${base}/docs`,
+    `  Console    ${base}/console/`,
+    `  Health     ${base}/health`,
+  ])
+    logger.log(line);
 }
 
 /** `chaconne-manager start`: runs the manager until SIGTERM or SIGINT; exits with status 1 if it cannot start. */

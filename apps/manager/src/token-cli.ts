@@ -3,6 +3,8 @@
  * the manager's database. A created token is printed once; only its hash is stored.
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { IDENTIFIER_MAX_LENGTH, identifierProblem } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { loadConfig } from './config/manager-config';
 import { dataSourceOptions } from './database/data-source-options';
@@ -18,12 +20,14 @@ async function main(args: readonly string[]): Promise<void> {
     console.error(USAGE);
     process.exit(2);
   }
-  if (name !== undefined && !/^[\w.@-]{1,64}$/.test(name)) {
-    console.error('a token name has 1-64 letters, digits or _ . @ -');
+  const nameProblem =
+    name === undefined ? undefined : identifierProblem(name, IDENTIFIER_MAX_LENGTH.tokenName);
+  if (nameProblem) {
+    console.error(`the token name ${nameProblem}`);
     process.exit(2);
   }
-  // Only the database settings matter here.
-  const loaded = loadConfig({ CHACONNE_SECRET: 'x'.repeat(64), ...process.env });
+  // Only the database settings matter here: a throw-away secret stands in for a missing one.
+  const loaded = loadConfig({ CHACONNE_SECRET: randomBytes(32).toString('hex'), ...process.env });
   if (!loaded.ok) {
     console.error(`Invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`);
     process.exit(1);

@@ -214,13 +214,44 @@ describe('GenericJobDefinition', () => {
       .setTrigger(GenericTrigger.Builder.newTrigger(0, SchedulingUnit.MINUTES));
     expect(problemsOf(() => builder.build())).toEqual([
       { field: 'jobKey.groupName', reason: 'must not be empty' },
-      { field: 'retries', reason: 'must be an integer from 0' },
-      { field: 'timeout', reason: 'must be -1 (none) or a number of milliseconds' },
-      { field: 'weight', reason: 'must be an integer from 0' },
+      { field: 'retries', reason: 'must be an integer from 0 to 100' },
+      {
+        field: 'timeout',
+        reason: 'must be -1 (none) or a number of milliseconds up to 604800000 (7 days)',
+      },
+      { field: 'weight', reason: 'must be an integer from 0 to 1000000' },
       { field: 'completionRate', reason: 'is a fraction between 0 and 1, or -1' },
       { field: 'forkKeys.0.jobClassName', reason: 'must not be empty' },
       { field: 'trigger.triggerDescription.periodic.period', reason: 'must be a positive integer' },
     ]);
+  });
+
+  it('refuses what the manager refuses in names, limits and key lists, before sending', () => {
+    const keys = (n: number) => Array.from({ length: n }, (_, i) => JobKey.by('c', 'g', `j${i}`, 'J'));
+    const builder = GenericJobDefinition.newJob({ ...KEY, jobName: 'nightly\nreport' })
+      .setDescription('ok\nbut not \u202E')
+      .setRetries(101)
+      .setTimeout(8 * 86_400_000)
+      .setDependentKeys(keys(101))
+      .setForkKeys([JobKey.by('c', 'g', 'a', 'A'), JobKey.by('c', 'g', 'a', 'A')])
+      .setLoadBalancer('round\trobin')
+      .setLabels({ region: 'eu\r' });
+    expect(problemsOf(() => builder.build())).toEqual([
+      { field: 'jobKey.jobName', reason: 'contains a line feed (U+000A) at position 8' },
+      { field: 'description', reason: 'contains a bidirectional control character (U+202E) at position 12' },
+      { field: 'retries', reason: 'must be an integer from 0 to 100' },
+      {
+        field: 'timeout',
+        reason: 'must be -1 (none) or a number of milliseconds up to 604800000 (7 days)',
+      },
+      { field: 'dependentKeys', reason: 'at most 100 dependentKeys' },
+      { field: 'forkKeys.1', reason: 'repeats forkKeys.0' },
+      { field: 'loadBalancer', reason: 'contains a tab (U+0009) at position 6' },
+      { field: 'labels.region', reason: 'contains a carriage return (U+000D) at position 3' },
+    ]);
+    expect(() => JobKey.by('c', 'g\u0000', 'j', 'J')).toThrow(
+      'invalid definition: groupName: contains a NUL character (U+0000) at position 2',
+    );
   });
 
   it('refuses a job that depends on itself', () => {
@@ -336,8 +367,23 @@ describe('GenericTrigger.Builder', () => {
     ],
     [
       'trigger.startDate',
-      'must be epoch milliseconds (a non-negative integer)',
+      'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
       () => GenericTrigger.Builder.newSimple(-1),
+    ],
+    [
+      'trigger.startDate',
+      'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+      () => GenericTrigger.Builder.newSimple(8_640_000_000_000_001),
+    ],
+    [
+      'trigger.endDate',
+      'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+      () => GenericTrigger.Builder.newSimple().setEndDate(new Date(8_640_000_000_000_000)),
+    ],
+    [
+      'trigger.triggerDescription.periodic.period',
+      'period × schedulingUnit must be at most 366 days; use a cron expression or a SIMPLE trigger for rarer runs',
+      () => GenericTrigger.Builder.newTrigger(10 ** 15, SchedulingUnit.DAYS),
     ],
     [
       'trigger.endDate',
@@ -347,8 +393,13 @@ describe('GenericTrigger.Builder', () => {
     ['trigger.endDate', 'must not be empty', () => GenericTrigger.Builder.newSimple().setEndDate('')],
     [
       'trigger.repeatCount',
-      'must be -1 (unlimited) or at least 1',
+      'must be -1 (unlimited) or between 1 and 1000000000',
       () => GenericTrigger.Builder.newSimple().setRepeatCount(0),
+    ],
+    [
+      'trigger.repeatCount',
+      'must be -1 (unlimited) or between 1 and 1000000000',
+      () => GenericTrigger.Builder.newSimple().setRepeatCount(2 ** 31),
     ],
     [
       'trigger.timeZone',

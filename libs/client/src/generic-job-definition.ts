@@ -1,12 +1,16 @@
-import type {
-  ClusterMode,
-  JobKey,
-  JobPersistParameter,
-  MisfirePolicy,
-  OverlapPolicy,
-  RetryBackoff,
-  RunPolicy,
-  TriggerDefinition,
+import {
+  type ClusterMode,
+  freeTextCharacterProblem,
+  IDENTIFIER_MAX_LENGTH,
+  JOB_DEFINITION_LIMITS,
+  type JobKey,
+  type JobPersistParameter,
+  labelProblems,
+  type MisfirePolicy,
+  type OverlapPolicy,
+  type RetryBackoff,
+  type RunPolicy,
+  type TriggerDefinition,
 } from '@chaconne/contracts';
 import { TriggerBuilder } from './generic-trigger';
 import { InvalidDefinitionError, Problems } from './invalid-definition-error';
@@ -27,9 +31,11 @@ export function attachmentText(attachment: Attachment | null): string | null {
  * `setOverlapPolicy`, ...) add their field to the body; fields left unset, or set to null, take
  * the manager's defaults (`DEFAULT_RUN_POLICY`).
  *
- * `build()` throws {@link InvalidDefinitionError} listing everything obviously wrong (an empty
- * key part, negative retries, a completion rate outside [-1, 1], a job depending on itself, an
- * invalid trigger); the manager checks the rest.
+ * `build()` throws {@link InvalidDefinitionError} listing everything the manager would refuse
+ * that can be known here (a key part that is empty, too long or holds a control character,
+ * retries, timeout or weight out of range, a completion rate outside [-1, 1], more than 100 or
+ * repeated dependency keys, a job depending on itself, an invalid trigger); the manager checks
+ * the rest (cron syntax, plugin names it knows).
  *
  * @example
  * const jobKey = JobKey.by('yourCluster', 'yourGroup', 'yourJob', 'com.yourcompany.yourapp.YourJob');
@@ -190,27 +196,53 @@ export class JobDefinitionBuilder {
 
   /** The persistJob body; a fresh object on every call. */
   build(): JobPersistParameter {
+    const limits = JOB_DEFINITION_LIMITS;
     const problems = new Problems();
     const keyProblems = jobKeyProblems(this.jobKey);
     problems.addAll('jobKey', keyProblems.list);
-    problems.integer('retries', this.retries, 0);
-    problems.integer('timeout', this.timeout, -1, undefined, 'must be -1 (none) or a number of milliseconds');
-    problems.integer('weight', this.weight, 0);
-    if (!Number.isFinite(this.completionRate) || this.completionRate < -1 || this.completionRate > 1) {
+    const description = freeTextCharacterProblem(this.description);
+    if (description) problems.add('description', description);
+    if (this.description.length > limits.maxDescriptionLength) {
+      problems.add('description', `must be at most ${limits.maxDescriptionLength} characters`);
+    }
+    if (this.email.length > limits.maxEmailLength) {
+      problems.add('email', `must be at most ${limits.maxEmailLength} characters`);
+    }
+    problems.integer('retries', this.retries, 0, limits.maxRetries);
+    problems.integer(
+      'timeout',
+      this.timeout,
+      -1,
+      limits.maxTimeoutMs,
+      `must be -1 (none) or a number of milliseconds up to ${limits.maxTimeoutMs} (7 days)`,
+    );
+    problems.integer('weight', this.weight, 0, limits.maxWeight);
+    if (
+      !Number.isFinite(this.completionRate) ||
+      (this.completionRate !== -1 && (this.completionRate < 0 || this.completionRate > 1))
+    ) {
       problems.add('completionRate', 'is a fraction between 0 and 1, or -1');
     }
     for (const [field, keys] of [
       ['dependentKeys', this.dependentKeys],
       ['forkKeys', this.forkKeys],
     ] as const) {
+      if ((keys ?? []).length > limits.maxDependencyKeys) {
+        problems.add(field, `at most ${limits.maxDependencyKeys} ${field}`);
+        continue;
+      }
       (keys ?? []).forEach((key, i) => {
         const found = jobKeyProblems(key);
         problems.addAll(`${field}.${i}`, found.list);
-        if (keyProblems.list.length === 0 && found.list.length === 0 && JobKeys.equals(key, this.jobKey)) {
+        if (found.list.length > 0) return;
+        if (keyProblems.list.length === 0 && JobKeys.equals(key, this.jobKey)) {
           problems.add(`${field}.${i}`, 'a job cannot depend on itself');
         }
+        const first = (keys ?? []).findIndex((other) => JobKeys.equals(other, key));
+        if (first < i) problems.add(`${field}.${i}`, `repeats ${field}.${first}`);
       });
     }
+    this.runPolicyProblems(problems);
     let trigger: TriggerDefinition | null = null;
     try {
       trigger = this.trigger instanceof TriggerBuilder ? this.trigger.build() : structuredClone(this.trigger);
@@ -233,6 +265,17 @@ export class JobDefinitionBuilder {
       attachment: this.attachment,
       ...structuredClone(this.runPolicy),
     };
+  }
+
+  /** The names of the run policy that were set: the manager's identifier rule. */
+  private runPolicyProblems(problems: Problems): void {
+    const { loadBalancer, terminationStrategy, hashKey, labels } = this.runPolicy;
+    if (loadBalancer != null)
+      problems.identifier('loadBalancer', loadBalancer, IDENTIFIER_MAX_LENGTH.pluginName);
+    if (terminationStrategy != null)
+      problems.identifier('terminationStrategy', terminationStrategy, IDENTIFIER_MAX_LENGTH.pluginName);
+    if (hashKey != null) problems.identifier('hashKey', hashKey, IDENTIFIER_MAX_LENGTH.hashKey);
+    for (const p of labelProblems(labels ?? {})) problems.add(p.field, p.reason);
   }
 }
 

@@ -1,4 +1,11 @@
-import type { TriggerDefinition, TriggerDescription, WireDate } from '@chaconne/contracts';
+import {
+  dateRangeProblem,
+  JOB_DEFINITION_LIMITS,
+  SCHEDULING_UNIT_MS,
+  type TriggerDefinition,
+  type TriggerDescription,
+  type WireDate,
+} from '@chaconne/contracts';
 import { SchedulingUnit, TriggerType } from './enums';
 import { Problems } from './invalid-definition-error';
 import type { DateInput } from './types';
@@ -106,6 +113,18 @@ export class TriggerBuilder {
           'must be 0 (SECONDS), 1 (MINUTES), 2 (HOURS) or 3 (DAYS)',
         );
       }
+      const periodMs =
+        typeof period === 'number' &&
+        typeof schedulingUnit === 'number' &&
+        UNIT_CODES.includes(schedulingUnit)
+          ? period * SCHEDULING_UNIT_MS[schedulingUnit as SchedulingUnit]
+          : 0;
+      if (periodMs > JOB_DEFINITION_LIMITS.maxPeriodMs) {
+        problems.add(
+          'trigger.triggerDescription.periodic.period',
+          `period × schedulingUnit must be at most ${JOB_DEFINITION_LIMITS.maxPeriodMs / 86_400_000} days; use a cron expression or a SIMPLE trigger for rarer runs`,
+        );
+      }
       if (typeof fixedRate !== 'boolean') {
         problems.add('trigger.triggerDescription.periodic.fixedRate', 'must be true or false');
       }
@@ -125,12 +144,13 @@ export class TriggerBuilder {
         'trigger.repeatCount',
         this.repeatCount,
         1,
-        undefined,
-        'must be -1 (unlimited) or at least 1',
+        JOB_DEFINITION_LIMITS.maxRepeatCount,
+        `must be -1 (unlimited) or between 1 and ${JOB_DEFINITION_LIMITS.maxRepeatCount}`,
       );
     }
     if (this.timeZone !== null) {
       problems.text('trigger.timeZone', this.timeZone);
+      if (this.timeZone.trim().length > 64) problems.add('trigger.timeZone', 'must be at most 64 characters');
       if (this.timeZone.trim() !== '' && !isTimeZone(this.timeZone.trim())) {
         problems.add('trigger.timeZone', `'${this.timeZone}' is not an IANA time zone`);
       }
@@ -160,11 +180,13 @@ function wireDate(problems: Problems, field: string, value: DateInput | null): W
   if (value === null) return null;
   if (value instanceof Date) {
     const ms = value.getTime();
-    if (Number.isNaN(ms)) problems.add(field, 'is an invalid Date');
+    const problem = Number.isNaN(ms) ? 'is an invalid Date' : dateRangeProblem(ms);
+    if (problem) problems.add(field, problem);
     return ms;
   }
   if (typeof value === 'number') {
-    problems.integer(field, value, 0, undefined, 'must be epoch milliseconds (a non-negative integer)');
+    const problem = Number.isInteger(value) ? dateRangeProblem(value) : 'must be whole epoch milliseconds';
+    if (problem) problems.add(field, problem);
     return value;
   }
   problems.text(field, value);

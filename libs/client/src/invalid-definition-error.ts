@@ -1,4 +1,4 @@
-import type { FieldError } from '@chaconne/contracts';
+import { type FieldError, identifierProblem } from '@chaconne/contracts';
 
 /**
  * Thrown by the builders (`JobKey.by`, `GenericJobDefinition...build()`,
@@ -29,6 +29,12 @@ export class Problems {
   text(field: string, value: unknown): void {
     if (typeof value !== 'string') this.add(field, 'must be a string');
     else if (value.trim() === '') this.add(field, 'must not be empty');
+  }
+
+  /** A name (the manager's identifier rule): no control or bidi characters, not blank, at most `max` characters. */
+  identifier(field: string, value: unknown, max: number): void {
+    const problem = identifierProblem(value, max);
+    if (problem) this.add(field, problem);
   }
 
   /** An integer in [min, max]. */

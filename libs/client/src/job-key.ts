@@ -1,23 +1,19 @@
-import type { JobKey as JobKeyShape } from '@chaconne/contracts';
+import { type JobKey as JobKeyShape, jobKeyProblems as keyPartProblems } from '@chaconne/contracts';
 import { Problems } from './invalid-definition-error';
 
 const PARTS = ['clusterName', 'groupName', 'jobName', 'jobClassName'] as const;
 
-/** The problems of a JobKey, with field paths relative to it. */
+/** The problems of a JobKey (the manager's rule for each part), with field paths relative to it. */
 export function jobKeyProblems(key: unknown): Problems {
   const problems = new Problems();
-  if (typeof key !== 'object' || key === null) {
-    problems.add('(jobKey)', 'must be an object { clusterName, groupName, jobName, jobClassName }');
-    return problems;
-  }
-  const record = key as Record<string, unknown>;
-  for (const part of PARTS) problems.text(part, record[part]);
+  for (const p of keyPartProblems(key)) problems.add(p.field, p.reason);
   return problems;
 }
 
 /**
  * A job's identity (Chaconne's JobKey): cluster, group, job name and job class name, all
- * required. Throws {@link InvalidDefinitionError} when a part is empty.
+ * required. Throws {@link InvalidDefinitionError} when a part is empty, too long or holds a
+ * control, bidirectional or other invisible format character (the manager refuses those).
  *
  * @example
  * const key = jobKey('yourCluster', 'yourGroup', 'yourJob', 'com.yourcompany.yourapp.YourJob');

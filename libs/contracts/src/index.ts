@@ -54,6 +54,21 @@ export type { JobStatCounts, JobStatDetail, JobStatByJob, JobStateCount, JobStat
 export { XcronCode, XcronType } from './xcron';
 export type { XcronResponse, XcronTask } from './xcron';
 export { MAX_JSON_DEPTH, parseJsonText } from './json-text';
+export {
+  identifierProblem,
+  identifierCharacterProblem,
+  freeTextCharacterProblem,
+  jobKeyProblems,
+  labelProblems,
+  JOB_KEY_MAX_LENGTH,
+  IDENTIFIER_MAX_LENGTH,
+} from './identifier';
+export {
+  EARLIEST_DATE_MS,
+  LATEST_DATE_MS,
+  dateRangeProblem,
+  JOB_DEFINITION_LIMITS,
+} from './definition-limits';
 export type { JsonTextResult } from './json-text';
 export { Coalescer } from './coalescer';
 export type { CoalescerOptions, Settled } from './coalescer';
@@ -91,3 +106,4 @@ export type {
 // Signing needs node:crypto: it lives at '@chaconne/contracts/signing', so this entry
 // point stays usable in browsers (the console).
 export { SIGNATURE_MAX_AGE_MS, MIN_SECRET_LENGTH } from './signing-constants';
+export { secretProblem, MIN_SECRET_ENTROPY_BITS, SECRET_GENERATE_COMMAND } from './secret-strength';

@@ -14,14 +14,23 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * The most field errors one answer lists. A body of 2 MB can hold 300,000 unknown keys; an
+ * answer naming each would be several times larger than the request.
+ */
+export const MAX_FIELD_ERRORS = 100;
+
+/** At most MAX_FIELD_ERRORS of `errors`, and one more saying how many were left out. */
+function bounded(errors: FieldError[]): FieldError[] {
+  if (errors.length <= MAX_FIELD_ERRORS) return errors;
+  const more = errors.length - MAX_FIELD_ERRORS;
+  return [...errors.slice(0, MAX_FIELD_ERRORS), { field: '(body)', reason: `and ${more} more problems` }];
+}
+
 export class ValidationFailed extends AppError {
   constructor(fieldErrors: FieldError[]) {
-    super(
-      ErrorCode.VALIDATION_FAILED,
-      fieldErrors.map((e) => `${e.field}: ${e.reason}`).join('; '),
-      400,
-      fieldErrors,
-    );
+    const listed = bounded(fieldErrors);
+    super(ErrorCode.VALIDATION_FAILED, listed.map((e) => `${e.field}: ${e.reason}`).join('; '), 400, listed);
   }
 
   static of(field: string, reason: string): ValidationFailed {

@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig, logLevelsUpTo, SETTINGS } from './manager-config';
 
-const secret = { CHACONNE_SECRET: 'k'.repeat(40) };
+const secret = { CHACONNE_SECRET: randomBytes(32).toString('hex') };
 
 describe('loadConfig', () => {
   it('applies the documented default of every setting but the secret', () => {
@@ -22,6 +23,7 @@ describe('loadConfig', () => {
         fireConcurrency: 64,
         dispatchTimeoutMs: 5_000,
         adminToken: null,
+        rotateAdminToken: false,
         rateLimitPerSecond: 0,
         attachmentLimitBytes: 65_536,
         callbackTimeoutMs: 10_000,
@@ -40,8 +42,7 @@ describe('loadConfig', () => {
   });
 
   it('writes the levels up to CHACONNE_LOG_LEVEL, and refuses an unknown one', () => {
-    const secret = 's'.repeat(32);
-    const at = (level: string) => loadConfig({ CHACONNE_SECRET: secret, CHACONNE_LOG_LEVEL: level });
+    const at = (level: string) => loadConfig({ ...secret, CHACONNE_LOG_LEVEL: level });
     const warn = at('warn');
     expect(warn.ok && logLevelsUpTo(warn.config.logLevel)).toEqual(['fatal', 'error', 'warn']);
     expect(logLevelsUpTo('log')).toEqual(['fatal', 'error', 'warn', 'log']);
@@ -87,10 +88,40 @@ describe('loadConfig', () => {
         'CHACONNE_PORT: must be an integer between 0 and 65535',
         'CHACONNE_MYSQL_URL: must use mysql: or mariadb:',
         "CHACONNE_TIMEZONE: 'Mars/Olympus' is not an IANA time zone",
-        'CHACONNE_SECRET: must be at least 32 characters',
+        'CHACONNE_SECRET: must be at least 32 characters (got 5); generate one with `openssl rand -hex 32`',
       ]),
     );
     expect(result.errors).toHaveLength(7);
+  });
+
+  it('refuses a secret or admin token without entropy, in any mode, without echoing it', () => {
+    for (const env of [{}, { NODE_ENV: 'production' }]) {
+      const result = loadConfig({
+        ...env,
+        CHACONNE_SECRET: 'x'.repeat(32),
+        CHACONNE_ADMIN_TOKEN: 'changeme'.repeat(4),
+      });
+      expect(result).toEqual({
+        ok: false,
+        errors: [
+          'CHACONNE_SECRET: repeats a block of 1 character: it has no real entropy; generate one with `openssl rand -hex 32`',
+          'CHACONNE_ADMIN_TOKEN: repeats a block of 8 characters: it has no real entropy; generate one with `openssl rand -hex 32`',
+        ],
+      });
+      expect(JSON.stringify(result)).not.toContain('changeme');
+    }
+    const token = randomBytes(32).toString('hex');
+    const strong = loadConfig({ ...secret, CHACONNE_ADMIN_TOKEN: token });
+    expect(strong.ok && strong.config.adminToken).toBe(token);
+  });
+
+  it('reads CHACONNE_ROTATE_ADMIN_TOKEN as true or false only', () => {
+    const on = loadConfig({ ...secret, CHACONNE_ROTATE_ADMIN_TOKEN: 'true' });
+    expect(on.ok && on.config.rotateAdminToken).toBe(true);
+    expect(loadConfig({ ...secret, CHACONNE_ROTATE_ADMIN_TOKEN: 'yes' })).toEqual({
+      ok: false,
+      errors: ['CHACONNE_ROTATE_ADMIN_TOKEN: must be true or false'],
+    });
   });
 
   it('requires a database name in the MySQL URL and accepts a time zone and a production flag', () => {

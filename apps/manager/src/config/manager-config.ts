@@ -1,4 +1,9 @@
-import { MIN_SECRET_LENGTH } from '@chaconne/contracts';
+import {
+  MIN_SECRET_ENTROPY_BITS,
+  MIN_SECRET_LENGTH,
+  SECRET_GENERATE_COMMAND,
+  secretProblem,
+} from '@chaconne/contracts';
 import { isValidTimeZone } from '../modules/trigger/cron/cron-expression';
 
 /** The manager's whole configuration, read once from the environment at boot. */
@@ -20,6 +25,11 @@ export interface ManagerConfig {
   dispatchTimeoutMs: number;
   /** Bootstrap admin token (stored hashed at start), or null. */
   adminToken: string | null;
+  /**
+   * Replace a stored bootstrap token that differs from `adminToken` (or was revoked); without
+   * it, such a manager refuses to start.
+   */
+  rotateAdminToken: boolean;
   /** Admin requests per second allowed per token; 0 = unlimited. */
   rateLimitPerSecond: number;
   attachmentLimitBytes: number;
@@ -145,9 +155,10 @@ export const SETTINGS: readonly Setting[] = [
   {
     env: 'CHACONNE_SECRET',
     default: null,
-    description: `Shared secret signing manager<->worker traffic (>= ${MIN_SECRET_LENGTH} chars). No default; \`npm start\` generates one per run`,
+    description: `Shared secret signing manager<->worker traffic (>= ${MIN_SECRET_LENGTH} chars, not a repeated block, >= ${MIN_SECRET_ENTROPY_BITS} bits of estimated entropy: \`${SECRET_GENERATE_COMMAND}\`). No default; \`npm start\` generates one per run`,
     apply: (value, config) => {
-      if (value.length < MIN_SECRET_LENGTH) return `must be at least ${MIN_SECRET_LENGTH} characters`;
+      const problem = secretProblem(value);
+      if (problem) return problem;
       config.secret = value;
       return null;
     },
@@ -201,11 +212,22 @@ export const SETTINGS: readonly Setting[] = [
   {
     env: 'CHACONNE_ADMIN_TOKEN',
     default: '',
-    description: `Bootstrap admin API token (>= ${MIN_SECRET_LENGTH} chars), stored hashed at start. Required in production unless tokens were created with \`npm run token\`; in development a token is generated and printed once when none exists`,
+    description: `Bootstrap admin API token (the same rule as CHACONNE_SECRET), stored hashed at start as the token \`bootstrap\`. Required in production unless tokens were created with \`npm run token\`; in development a token is generated and printed once when none exists. A manager given another token than the stored one refuses to start unless CHACONNE_ROTATE_ADMIN_TOKEN is true`,
     apply: (value, config) => {
-      if (value !== '' && value.length < MIN_SECRET_LENGTH)
-        return `must be at least ${MIN_SECRET_LENGTH} characters`;
+      const problem = value === '' ? undefined : secretProblem(value);
+      if (problem) return problem;
       config.adminToken = value === '' ? null : value;
+      return null;
+    },
+  },
+  {
+    env: 'CHACONNE_ROTATE_ADMIN_TOKEN',
+    default: 'false',
+    description:
+      'true: CHACONNE_ADMIN_TOKEN replaces the stored bootstrap token (and every manager on the database accepts only the new one); false: a manager given another token refuses to start',
+    apply: (value, config) => {
+      if (value !== 'true' && value !== 'false') return 'must be true or false';
+      config.rotateAdminToken = value === 'true';
       return null;
     },
   },

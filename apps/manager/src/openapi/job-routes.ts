@@ -67,8 +67,12 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
       'JobPersistParameter verbatim: a JobKey of four parts, integer trigger types (0 SIMPLE, 1 CRON, 2 PERIODIC, ' +
       '3 DEPENDENT), `triggerDescription.cron.expression` (Quartz 6/7 fields, seconds first, or Unix 5 fields), ' +
       '`attachment` as a string (a JSON object is accepted too and stored as its JSON text). Dates are epoch ' +
-      'milliseconds, ISO-8601 or `yyyy-MM-dd HH:mm:ss` in the trigger time zone. Job dependencies ' +
-      '(dependentKeys, forkKeys, DEPENDENT triggers) are refused with 400 in this version. Answers the job id.',
+      'milliseconds, ISO-8601 or `yyyy-MM-dd HH:mm:ss` in the trigger time zone, between 1970-01-01 and ' +
+      '9999-12-31T23:59:59.999Z. Unknown fields are refused (400, each named); `triggerDescription.dependency` ' +
+      "(Chaconne's stored form) is accepted and ignored. Limits: repeatCount -1 or 1-10^9, timeout up to 7 days, " +
+      'period × schedulingUnit up to 366 days, at most 100 dependentKeys and 100 forkKeys (none twice), names ' +
+      'without control, bidirectional or invisible format characters. A trigger that never fires is refused. ' +
+      'A 400 answer names every problem of the body. Answers the job id.',
     auth: 'bearer',
     body: {
       component: 'PersistJobRequest',

@@ -33,7 +33,7 @@ xcron's HTTP callback tasks (\`/xcron/*\`, answering in xcron's shape), the work
 Success answers are Chaconne's envelope \`{ "success": true, "msg": "ok", "data": ... }\`. Errors have a real HTTP
 status (400 validation, 401 authentication, 404 unknown job or run, 409 state conflict, 413 too large, 429 rate
 limit) and the body \`{ "success": false, "msg", "code", "data": null, "errors"?, "details"? }\` with a stable
-\`code\` (see ErrorResponse).
+\`code\` (see ErrorResponse). A 400 lists every problem of the body in \`errors\`, unknown fields included.
 
 Admin and xcron routes need \`Authorization: Bearer <token>\` (the adminToken scheme); worker routes need the
 HMAC signature headers of the worker SDK. Both are checked before a request body is read or parsed. Each route has

@@ -25,7 +25,7 @@ export const RUN_ROUTES: readonly RouteDoc[] = withManagerAlias([
     tag: RUNS,
     summary: 'Run a job now',
     description:
-      "Chaconne's triggerJob: runs the job now, outside its schedule, optionally with another attachment (else the job's own). Manual runs do not count against the repeat count. Answers the run (trace) id; 409 when the job is FINISHED. The job's overlap policy applies unless `force` is true: under SKIP a job with a run in flight answers 409 RUN_IN_PROGRESS, under QUEUE_ONE the run waits for its turn, under REPLACE it cancels the running one.",
+      "Chaconne's triggerJob: runs the job now, outside its schedule, optionally with another attachment (else the job's own). Manual runs do not count against the repeat count. Answers the run (trace) id; 409 when the job is FINISHED. The job's overlap policy applies unless `force` is true: under SKIP a job with a run in flight answers 409 RUN_IN_PROGRESS, under QUEUE_ONE the run waits for its turn, under REPLACE it cancels the running one. The attachment override has the persisted attachment's size limit (CHACONNE_ATTACHMENT_LIMIT_BYTES, 413 above it).",
     auth: 'bearer',
     body: {
       component: 'TriggerJobRequest',
@@ -43,7 +43,7 @@ export const RUN_ROUTES: readonly RouteDoc[] = withManagerAlias([
       },
     },
     response: { description: 'The run id', envelope: 'chaconne', schema: 'RunId' },
-    errors: ['VALIDATION_FAILED', 'JOB_NOT_FOUND', 'STATE_CONFLICT', 'RUN_IN_PROGRESS'],
+    errors: ['VALIDATION_FAILED', 'PAYLOAD_TOO_LARGE', 'JOB_NOT_FOUND', 'STATE_CONFLICT', 'RUN_IN_PROGRESS'],
   },
   {
     method: 'POST',

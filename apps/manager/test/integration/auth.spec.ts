@@ -259,6 +259,152 @@ describe('bootstrap admin token', () => {
   });
 });
 
+describe('bootstrap admin token rotation', () => {
+  const hashOf = async (config: ManagerConfig): Promise<{ token_hash: string; revoked_at: Date | null }[]> =>
+    queryDatabase(
+      config.mysqlUrl,
+      "SELECT token_hash, revoked_at FROM chac_api_token WHERE name = 'bootstrap'",
+    );
+  const selectClusterNames = async (url: string, token: string): Promise<number> =>
+    (await call(url, { method: 'GET', url: '/job/admin/selectClusterNames' }, bearer(token))).status;
+
+  /** Another manager on `config`'s database and Redis prefix, with its own token and settings. */
+  const sibling = (config: ManagerConfig, env: Record<string, string> = {}): ManagerConfig =>
+    testConfig({
+      CHACONNE_MYSQL_URL: config.mysqlUrl,
+      CHACONNE_PREFIX: config.prefix,
+      CHACONNE_ADMIN_TOKEN: randomBytes(32).toString('hex'),
+      ...env,
+    });
+
+  /** What the manager logger writes to stdout and stderr while `run` runs. */
+  async function written(run: () => Promise<void>): Promise<string> {
+    const chunks: string[] = [];
+    const capture = (chunk: string | Uint8Array): boolean => {
+      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    };
+    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+    try {
+      await run();
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    return chunks.join('');
+  }
+
+  it('lets several managers start together with the same token: one row, every manager answers', async () => {
+    const config = testConfig();
+    try {
+      const managers = await Promise.all([0, 1, 2].map(() => startManagerApp(config)));
+      try {
+        expect(await hashOf(config)).toHaveLength(1);
+        for (const m of managers)
+          expect(await selectClusterNames(m.baseUrl, config.adminToken ?? '')).toBe(200);
+      } finally {
+        await Promise.all(managers.map((m) => m.app.close()));
+      }
+    } finally {
+      await cleanUp(config);
+    }
+  });
+
+  it('refuses to start a manager given another token, saying why and how, and changes nothing', async () => {
+    const config = testConfig();
+    const first = await startManagerApp(config);
+    try {
+      const stored = await hashOf(config);
+      const other = sibling(config);
+      const { app } = await createManagerApp(other);
+      let refusal: unknown;
+      try {
+        await app.listen(0, '127.0.0.1');
+      } catch (error) {
+        refusal = error;
+      } finally {
+        await app.close();
+      }
+      expect(refusal).toBeInstanceOf(NoAdminToken);
+      const message = (refusal as Error).message;
+      expect(message).toContain(
+        'CHACONNE_ADMIN_TOKEN is not the bootstrap admin token stored in this database',
+      );
+      expect(message).toContain('CHACONNE_ROTATE_ADMIN_TOKEN=true');
+      expect(message).toContain('npm run token -- create <name>');
+      expect(message).not.toContain(other.adminToken ?? '-');
+      expect(await hashOf(config)).toEqual(stored);
+      expect(await selectClusterNames(first.baseUrl, config.adminToken ?? '')).toBe(200);
+    } finally {
+      await first.app.close();
+      await cleanUp(config);
+    }
+  });
+
+  it('replaces the stored token when told to, logging the rotation without the token', async () => {
+    const config = testConfig();
+    // Kept running until the end: a manager closed while its fire worker still connects can
+    // leave an unhandled Redis error behind.
+    const first = await startManagerApp(config);
+    const rotated = sibling(config, { CHACONNE_ROTATE_ADMIN_TOKEN: 'true' });
+    try {
+      let manager: Awaited<ReturnType<typeof startManagerApp>> | undefined;
+      const log = await written(async () => {
+        manager = await startManagerApp(rotated);
+      });
+      try {
+        expect(log).toContain('The bootstrap admin token was replaced by CHACONNE_ADMIN_TOKEN');
+        expect(log).not.toContain(rotated.adminToken ?? '-');
+        expect(log).not.toContain(config.adminToken ?? '-');
+        expect(await selectClusterNames(manager!.baseUrl, rotated.adminToken ?? '')).toBe(200);
+        expect(await selectClusterNames(manager!.baseUrl, config.adminToken ?? '')).toBe(401);
+        expect(await hashOf(config)).toHaveLength(1);
+      } finally {
+        await manager?.app.close();
+      }
+      // A manager with the old token now refuses to start; one with the new token starts
+      // without the flag, and says nothing about a rotation.
+      const { app } = await createManagerApp(config);
+      await expect(app.listen(0, '127.0.0.1')).rejects.toBeInstanceOf(NoAdminToken);
+      await app.close();
+      const again = sibling(config, { CHACONNE_ADMIN_TOKEN: rotated.adminToken ?? '' });
+      let restarted: Awaited<ReturnType<typeof startManagerApp>> | undefined;
+      const quiet = await written(async () => {
+        restarted = await startManagerApp(again);
+      });
+      await restarted?.app.close();
+      expect(quiet).not.toContain('was replaced');
+    } finally {
+      await first.app.close();
+      await cleanUp(config);
+    }
+  });
+
+  it('does not bring a revoked bootstrap token back to life', async () => {
+    const config = testConfig();
+    const first = await startManagerApp(config);
+    try {
+      expect(await first.app.get(ApiTokenService).revoke('bootstrap')).toBe(true);
+      const { app } = await createManagerApp(config);
+      let refusal: unknown;
+      try {
+        await app.listen(0, '127.0.0.1');
+      } catch (error) {
+        refusal = error;
+      } finally {
+        await app.close();
+      }
+      expect(refusal).toBeInstanceOf(NoAdminToken);
+      expect((refusal as Error).message).toContain('was revoked');
+      expect((await hashOf(config))[0]?.revoked_at).not.toBeNull();
+    } finally {
+      await first.app.close();
+      await cleanUp(config);
+    }
+  });
+});
+
 describe('token CLI (apps/manager/dist/token-cli.js)', () => {
   const CLI = join(__dirname, '..', '..', 'dist', 'token-cli.js');
   const config = testConfig();

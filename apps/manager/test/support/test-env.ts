@@ -1,3 +1,4 @@
+import type { LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
@@ -6,6 +7,7 @@ import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/co
 import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { Redis } from 'ioredis';
 import { AppModule } from '../../src/app.module';
+import { ManagerLogger } from '../../src/common/manager-logger';
 import { fireJobIdPrefix } from '../../src/modules/schedule/fire-queue.service';
 import { loadConfig, type ManagerConfig } from '../../src/config/manager-config';
 import { APP_OPTIONS, configureApp, createHttpAdapter } from '../../src/http-app';
@@ -105,6 +107,7 @@ export function apiRoutes(routes: readonly RegisteredRoute[]): RegisteredRoute[]
  */
 export async function createManagerApp(
   config: ManagerConfig,
+  logLevels: LogLevel[] = ['error', 'warn'],
 ): Promise<{ app: NestFastifyApplication; routes: RegisteredRoute[] }> {
   const { flavor } = await prepareDatabase(config);
   const moduleRef = await Test.createTestingModule({
@@ -112,7 +115,7 @@ export async function createManagerApp(
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(), {
     ...APP_OPTIONS,
-    logger: ['error', 'warn'],
+    logger: new ManagerLogger({ logLevels }),
   });
   const routes = recordRoutes(app);
   try {
@@ -131,8 +134,9 @@ export async function createManagerApp(
  */
 export async function startManagerApp(
   config: ManagerConfig,
+  logLevels?: LogLevel[],
 ): Promise<{ app: NestFastifyApplication; baseUrl: string; routes: RegisteredRoute[] }> {
-  const { app, routes } = await createManagerApp(config);
+  const { app, routes } = await createManagerApp(config, logLevels);
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: await app.getUrl(), routes };
 }

@@ -109,4 +109,89 @@ describe('JobRegistry', () => {
       }),
     ).toThrow('Invalid job "x" (X): a CRON trigger needs triggerDescription.cron.expression');
   });
+
+  describe("the manager's rules, checked before registering", () => {
+    const job = (extra: Record<string, unknown>) => ({
+      jobClassName: 'X',
+      trigger: onDemandTrigger(),
+      execute: () => 1,
+      ...extra,
+    });
+    const problemsOf = (extra: Record<string, unknown>): string => {
+      try {
+        new JobRegistry('c', 'g').addCodeDefined(job(extra));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return '';
+    };
+
+    it('refuses control and bidi characters in names, naming the character, not echoing it', () => {
+      expect(problemsOf({ jobName: 'nightly\nreport' })).toBe(
+        'Invalid job "nightly\nreport" (X): jobName contains a line feed (U+000A) at position 8',
+      );
+      expect(problemsOf({ jobClassName: 'com.acme.\u202EJob' })).toContain(
+        'jobClassName contains a bidirectional control character (U+202E) at position 10',
+      );
+      expect(() => new JobRegistry('c', 'g').addDynamic('Etl\u0000Job', EtlJob)).toThrow(
+        'Dynamic job class name contains a NUL character (U+0000) at position 4',
+      );
+    });
+
+    it('refuses the limits the manager refuses: repeat count, period, dates, timeout, names of a run policy', () => {
+      const message = problemsOf({
+        timeout: 8 * 86_400_000,
+        trigger: {
+          triggerType: TriggerType.PERIODIC,
+          triggerDescription: { periodic: { period: 10 ** 15, schedulingUnit: 3, fixedRate: true } },
+          startDate: 8_640_000_000_000_001,
+          repeatCount: 2 ** 31,
+        },
+        loadBalancer: 'round\trobin',
+        labels: { region: 'eu\r\n' },
+        description: 'fine\nbut \u0000 is not',
+      });
+      for (const expected of [
+        'triggerDescription.periodic: period × schedulingUnit must be at most 366 days',
+        'repeatCount must be -1 (unlimited) or between 1 and 1000000000',
+        'startDate must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+        'timeout must be -1 (none) or a number of milliseconds up to 604800000 (7 days) (got 691200000)',
+        'loadBalancer contains a tab (U+0009) at position 6',
+        'labels.region: contains a carriage return (U+000D) at position 3',
+        'description contains a NUL character (U+0000) at position 10',
+      ]) {
+        expect(message).toContain(expected);
+      }
+    });
+
+    it('refuses trigger fields the manager does not know, with their path', () => {
+      expect(
+        problemsOf({
+          trigger: {
+            triggerType: TriggerType.CRON,
+            triggerDescription: { cron: { expression: '0 * * * * ?', zone: 'UTC' } },
+            misfire: 'ignore',
+          },
+        }),
+      ).toBe(
+        'Invalid job "x" (X): misfire is not a field of a trigger; triggerDescription.cron.zone is not a field of a trigger',
+      );
+    });
+
+    it('refuses more than 100 dependency keys, and a key listed twice', () => {
+      const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `j${i}`, className: 'J' }));
+      expect(problemsOf({ dependentKeys: keys(101) })).toContain(
+        'dependentKeys may list at most 100 keys (got 101)',
+      );
+      expect(
+        problemsOf({
+          forkKeys: [
+            { name: 'a', className: 'A' },
+            { cluster: 'c', group: 'g', name: 'a', className: 'A' },
+          ],
+        }),
+      ).toContain('forkKeys[1] repeats forkKeys[0]');
+      expect(problemsOf({ dependentKeys: keys(100) })).toBe('');
+    });
+  });
 });

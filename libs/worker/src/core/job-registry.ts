@@ -1,7 +1,15 @@
 import {
+  freeTextCharacterProblem,
+  IDENTIFIER_MAX_LENGTH,
+  identifierProblem,
+  JOB_DEFINITION_LIMITS,
+  JOB_KEY_MAX_LENGTH,
+  jobKeyProblems as keyPartProblems,
+  labelProblems,
   TriggerType,
   type JobKey,
   type JobPersistParameter,
+  type RunPolicy,
   type TriggerDefinition,
   type WorkerJobDeclaration,
 } from '@chaconne/contracts';
@@ -106,23 +114,83 @@ function isFullJobKey(key: ChacJobKey | JobKey): key is JobKey {
   return 'jobClassName' in key;
 }
 
-/** Problems of a job key reference, in words. */
+/** Problems of a job key reference, in words (the manager's rule for each part). */
 export function jobKeyProblems(key: ChacJobKey | JobKey, field: string): string[] {
   if (typeof key !== 'object' || (key as unknown) === null) return [`${field} must be a job key`];
-  const parts: [string, unknown][] = isFullJobKey(key)
-    ? [
-        ['clusterName', key.clusterName],
-        ['groupName', key.groupName],
-        ['jobName', key.jobName],
-        ['jobClassName', key.jobClassName],
-      ]
-    : [
-        ['name', key.name],
-        ['className', key.className],
-      ];
-  return parts
-    .filter(([, value]) => typeof value !== 'string' || value.trim() === '')
-    .map(([name]) => `${field}.${name} is required`);
+  if (isFullJobKey(key)) return keyPartProblems(key).map((p) => `${field}.${p.field} ${p.reason}`);
+  const parts: [string, unknown, number][] = [
+    ['name', key.name, JOB_KEY_MAX_LENGTH.jobName],
+    ['className', key.className, JOB_KEY_MAX_LENGTH.jobClassName],
+  ];
+  // cluster and group default to the worker's own when left out or blank.
+  if (typeof key.cluster === 'string' && key.cluster.trim() !== '')
+    parts.push(['cluster', key.cluster, JOB_KEY_MAX_LENGTH.clusterName]);
+  if (typeof key.group === 'string' && key.group.trim() !== '')
+    parts.push(['group', key.group, JOB_KEY_MAX_LENGTH.groupName]);
+  return parts.flatMap(([name, value, max]) => {
+    const problem = identifierProblem(value, max);
+    if (!problem) return [];
+    return [
+      problem === 'must not be empty' || problem === 'must be a string'
+        ? `${field}.${name} is required`
+        : `${field}.${name} ${problem}`,
+    ];
+  });
+}
+
+/** Problems of an integer option between `min` and `max`, in words (undefined = the default). */
+function rangeProblem(
+  value: unknown,
+  field: string,
+  min: number,
+  max: number,
+  hint: string,
+): string | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
+    ? undefined
+    : `${field} must be ${hint} (got ${shown(value)})`;
+}
+
+/** The manager's rules for the names of a run policy: plugins, hash key, labels. */
+function runPolicyNameProblems(policy: RunPolicy): string[] {
+  const problems: string[] = [];
+  const names: [string, unknown, number][] = [
+    ['loadBalancer', policy.loadBalancer, IDENTIFIER_MAX_LENGTH.pluginName],
+    ['terminationStrategy', policy.terminationStrategy, IDENTIFIER_MAX_LENGTH.pluginName],
+    ['hashKey', policy.hashKey, IDENTIFIER_MAX_LENGTH.hashKey],
+  ];
+  for (const [field, value, max] of names) {
+    const problem = value === undefined || value === null ? undefined : identifierProblem(value, max);
+    if (problem) problems.push(`${field} ${problem}`);
+  }
+  for (const problem of labelProblems(policy.labels ?? {}))
+    problems.push(`${problem.field}: ${problem.reason}`);
+  return problems;
+}
+
+/** The limits of the fields of a definition the manager checks too, in words. */
+function definitionProblems(job: Job): string[] {
+  const limits = JOB_DEFINITION_LIMITS;
+  const problems = [
+    rangeProblem(job.retries, 'retries', 0, limits.maxRetries, `an integer from 0 to ${limits.maxRetries}`),
+    rangeProblem(
+      job.timeout,
+      'timeout',
+      -1,
+      limits.maxTimeoutMs,
+      `-1 (none) or a number of milliseconds up to ${limits.maxTimeoutMs} (7 days)`,
+    ),
+    rangeProblem(job.weight, 'weight', 0, limits.maxWeight, `an integer from 0 to ${limits.maxWeight}`),
+  ].filter((problem) => problem !== undefined);
+  const description = job.description;
+  if (typeof description === 'string') {
+    const characters = freeTextCharacterProblem(description);
+    if (characters) problems.push(`description ${characters}`);
+    if (description.length > limits.maxDescriptionLength)
+      problems.push(`description must be at most ${limits.maxDescriptionLength} characters`);
+  }
+  return [...problems, ...runPolicyNameProblems(job)];
 }
 
 /** The problems of the options every job style takes, in words. */
@@ -170,17 +238,15 @@ export class JobRegistry {
     const jobName = job.jobName ?? lowerFirst(jobClassName);
     const problems: string[] = [];
     if (typeof job.execute !== 'function') problems.push('execute must be a function');
-    if (jobName.trim() === '') problems.push('jobName must not be empty');
+    const classProblem = identifierProblem(jobClassName, JOB_KEY_MAX_LENGTH.jobClassName);
+    if (classProblem) problems.push(`jobClassName ${classProblem}`);
+    const nameProblem = identifierProblem(jobName, JOB_KEY_MAX_LENGTH.jobName);
+    if (nameProblem) problems.push(`jobName ${nameProblem}`);
     // Typed as required, but a JavaScript caller or a class field may leave it out.
     const trigger = job.trigger as TriggerDefinition | null | undefined;
     if (typeof trigger !== 'object' || trigger === null) problems.push('trigger is required');
     else problems.push(...triggerProblems(trigger));
-    if (job.retries !== undefined && (!Number.isInteger(job.retries) || job.retries < 0))
-      problems.push('retries must be an integer >= 0');
-    if (job.timeout !== undefined && (!Number.isFinite(job.timeout) || job.timeout < -1))
-      problems.push('timeout must be -1 (none) or a number of milliseconds');
-    if (job.weight !== undefined && (!Number.isFinite(job.weight) || job.weight < 0))
-      problems.push('weight must be a number >= 0');
+    problems.push(...definitionProblems(job));
     problems.push(...executionProblems(job));
     const rate = completionRateProblem(job.completionRate);
     if (rate) problems.push(rate);
@@ -232,6 +298,8 @@ export class JobRegistry {
     if (typeof jobClassName !== 'string' || jobClassName.trim() === '') {
       throw new ChaconneWorkerError('A dynamic job needs a non-empty job class name');
     }
+    const classProblem = identifierProblem(jobClassName, JOB_KEY_MAX_LENGTH.jobClassName);
+    if (classProblem) throw new ChaconneWorkerError(`Dynamic job class name ${classProblem}`);
     const problems = executionProblems(options);
     if (problems.length > 0) {
       throw new ChaconneWorkerError(`Dynamic job "${jobClassName}": ${problems.join('; ')}`);
@@ -326,26 +394,38 @@ export class JobRegistry {
       problems.push(`${field} must be an array of job keys`);
       return null;
     }
+    if (keys.length > JOB_DEFINITION_LIMITS.maxDependencyKeys) {
+      problems.push(
+        `${field} may list at most ${JOB_DEFINITION_LIMITS.maxDependencyKeys} keys (got ${keys.length})`,
+      );
+      return null;
+    }
     const resolved: JobKey[] = [];
+    // Where each key was first listed: a key listed twice is refused, as the manager does.
+    const firstIndex = new Map<string, number>();
     keys.forEach((key: ChacJobKey | JobKey, index) => {
       const keyProblems = jobKeyProblems(key, `${field}[${index}]`);
       problems.push(...keyProblems);
       if (keyProblems.length > 0) return;
-      resolved.push(
-        isFullJobKey(key)
-          ? {
-              clusterName: key.clusterName,
-              groupName: key.groupName,
-              jobName: key.jobName,
-              jobClassName: key.jobClassName,
-            }
-          : {
-              clusterName: key.cluster?.trim() ? key.cluster : this.clusterName,
-              groupName: key.group?.trim() ? key.group : this.groupName,
-              jobName: key.name,
-              jobClassName: key.className,
-            },
-      );
+      const full: JobKey = isFullJobKey(key)
+        ? {
+            clusterName: key.clusterName,
+            groupName: key.groupName,
+            jobName: key.jobName,
+            jobClassName: key.jobClassName,
+          }
+        : {
+            clusterName: key.cluster?.trim() ? key.cluster : this.clusterName,
+            groupName: key.group?.trim() ? key.group : this.groupName,
+            jobName: key.name,
+            jobClassName: key.className,
+          };
+      // Identifiers hold no NUL, so this joins the four parts unambiguously.
+      const identity = [full.clusterName, full.groupName, full.jobName, full.jobClassName].join('\u0000');
+      const first = firstIndex.get(identity);
+      if (first !== undefined) problems.push(`${field}[${index}] repeats ${field}[${first}]`);
+      else firstIndex.set(identity, index);
+      resolved.push(full);
     });
     return resolved.length > 0 ? resolved : null;
   }

@@ -28,7 +28,7 @@ describe('resolveWorkerOptions', () => {
     }
     expect(thrown).toBeInstanceOf(ChaconneWorkerError);
     expect((thrown as Error).message).toContain(
-      `secret must be at least ${MIN_SECRET_LENGTH} characters (got 12 characters)`,
+      `secret must be at least ${MIN_SECRET_LENGTH} characters (got 12); generate one with \`openssl rand -hex 32\``,
     );
     expect((thrown as Error).message).not.toContain('short-secret');
   });
@@ -47,6 +47,26 @@ describe('resolveWorkerOptions', () => {
     );
   });
 
+  it('refuses a long secret without entropy, and names with control characters', () => {
+    let message = '';
+    try {
+      resolveWorkerOptions({
+        ...valid,
+        secret: 'x'.repeat(32),
+        clusterName: 'prod\ncluster',
+        labels: { region: 'eu\u202E' },
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('secret repeats a block of 1 character: it has no real entropy');
+    expect(message).toContain('clusterName contains a line feed (U+000A) at position 5');
+    expect(message).toContain(
+      'labels.region: contains a bidirectional control character (U+202E) at position 3',
+    );
+    expect(message).not.toContain('x'.repeat(32));
+  });
+
   it('refuses an instance id, labels and a log batch size the manager would refuse, naming each', () => {
     let message = '';
     try {
@@ -60,8 +80,9 @@ describe('resolveWorkerOptions', () => {
       message = (error as Error).message;
     }
     expect(message).toContain('instanceId must be 1-128 letters, digits or _ . : @ - (got "has space")');
-    expect(message).toContain(`labels: the name "${'n'.repeat(65)}" must have 1-64 characters`);
-    expect(message).toContain('labels.zone must be a string of at most 256 characters');
+    // The shared identifier rule: a label name is never echoed (it may hold anything).
+    expect(message).toContain('labels: a label name must be at most 64 characters');
+    expect(message).toContain('labels.zone: must be at most 256 characters');
     expect(message).toContain('logShipping.maxBatchLines must be at most 1000 (got 1001)');
     const tooMany = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`l${i}`, 'v']));
     expect(() => resolveWorkerOptions({ ...valid, labels: tooMany })).toThrow('labels: at most 32 (got 33)');

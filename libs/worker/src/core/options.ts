@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
-import { MIN_SECRET_LENGTH, ProtocolLimits } from '@chaconne/contracts';
+import {
+  identifierProblem,
+  JOB_KEY_MAX_LENGTH,
+  labelProblems,
+  ProtocolLimits,
+  secretProblem,
+} from '@chaconne/contracts';
 import { ChaconneWorkerError } from './errors';
 import { listenersProblem, type JobListener } from './job-listener';
 import { consoleLogger, type WorkerLogger } from './logger';
@@ -11,7 +17,9 @@ export interface ChaconneWorkerOptions {
   managerUrl: string;
   /**
    * Shared secret used to sign every request in both directions (the same value as the
-   * manager's). At least `MIN_SECRET_LENGTH` (32) characters; there is no default.
+   * manager's). At least `MIN_SECRET_LENGTH` (32) characters, not a repeated block and with
+   * real entropy (`secretProblem` of @chaconne/contracts); there is no default.
+   * @example `openssl rand -hex 32`
    */
   secret: string;
   /** Chaconne cluster this instance belongs to (the `clusterName` of its job keys). */
@@ -172,14 +180,9 @@ function labelsProblems(labels: unknown): string[] {
   const problems: string[] = [];
   if (entries.length > ProtocolLimits.labels)
     problems.push(`labels: at most ${ProtocolLimits.labels} (got ${entries.length})`);
-  for (const [name, value] of entries) {
-    if (name.length === 0 || name.length > ProtocolLimits.labelNameChars)
-      problems.push(`labels: the name "${name}" must have 1-${ProtocolLimits.labelNameChars} characters`);
-    if (typeof value !== 'string' || value.length > ProtocolLimits.labelValueChars)
-      problems.push(
-        `labels.${name} must be a string of at most ${ProtocolLimits.labelValueChars} characters`,
-      );
-  }
+  // The shared identifier rule: lengths, and no control or bidi characters (names never echoed).
+  for (const problem of labelProblems(labels as Record<string, unknown>))
+    problems.push(`${problem.field}: ${problem.reason}`);
   return problems;
 }
 
@@ -191,16 +194,16 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
   const problems: string[] = [];
   const managerUrl = httpUrl(options.managerUrl, 'managerUrl', problems);
   const secret = options.secret as unknown;
-  if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
-    const got = typeof secret === 'string' ? `${secret.length} characters` : 'none';
-    problems.push(
-      `secret must be at least ${MIN_SECRET_LENGTH} characters (got ${got}); use the shared secret configured on the manager`,
-    );
+  const weakness = typeof secret === 'string' ? secretProblem(secret) : 'is required';
+  if (weakness) {
+    problems.push(`secret ${weakness} (use the shared secret configured on the manager)`);
   }
   for (const key of ['clusterName', 'groupName'] as const) {
     const value = options[key] as unknown;
-    if (typeof value !== 'string' || value.trim() === '')
+    const problem = identifierProblem(value, JOB_KEY_MAX_LENGTH[key]);
+    if (problem === 'must be a string' || problem === 'must not be empty')
       problems.push(`${key} is required (a non-empty string)`);
+    else if (problem) problems.push(`${key} ${problem}`);
   }
   const baseUrl = options.baseUrl === undefined ? undefined : httpUrl(options.baseUrl, 'baseUrl', problems);
   if (

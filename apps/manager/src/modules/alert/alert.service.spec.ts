@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -111,7 +112,7 @@ async function freePort(): Promise<number> {
 
 function configFor(port: number | null, env: Record<string, string> = {}): ManagerConfig {
   const result = loadConfig({
-    CHACONNE_SECRET: 'k'.repeat(40),
+    CHACONNE_SECRET: randomBytes(32).toString('hex'),
     ...(port === null
       ? {}
       : {

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DependencyType,
   ErrorCode,
+  type FieldError,
   formatJobKey,
   type JobDetail,
   type JobKey,
@@ -10,15 +11,22 @@ import {
   type JobHistoryRecord,
 } from '@chaconne/contracts';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
-import { AppError, NotFound, ValidationFailed } from '../../common/app-error';
+import { z } from 'zod';
+import { AppError, NotFound } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
-import { parseBody } from '../../common/validation';
+import { partCheck, validateBody } from '../../common/validation';
 import { ManagerPlugins } from '../policy/manager-plugins';
 import { entityInsert, RawSql, SqlBatcher, type Statement } from '../sql/sql.module';
 import { planOf, type ScheduledJobRow, ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { nextFireAfter } from '../trigger/trigger-plan';
 import { storedRunPolicy } from './dto/run-policy.dto';
-import { type PersistJobCommand, persistJobSchema, toPersistCommand } from './dto/persist-job.dto';
+import {
+  attachmentSchema,
+  type PersistJobCommand,
+  persistJobParts,
+  persistJobSchema,
+  toPersistCommand,
+} from './dto/persist-job.dto';
 import { JobDependencyEntity } from './job-dependency.entity';
 import { JobDetailEntity } from './job-detail.entity';
 import { JobHistoryEntity } from './job-history.entity';
@@ -178,24 +186,58 @@ export class JobDefinitionService {
     private readonly plugins: ManagerPlugins,
   ) {}
 
-  /** Validates a raw persistJob body; throws ValidationFailed listing every bad field. */
+  /**
+   * Validates a raw persistJob body. Throws ValidationFailed (400) listing every problem of
+   * the body (an oversized attachment among them), or 413 PAYLOAD_TOO_LARGE when the
+   * attachment is its only problem.
+   */
   validate(body: unknown, fieldPrefix = ''): PersistJobCommand {
-    const parsed = parseBody(persistJobSchema, body);
-    const result = toPersistCommand(parsed, this.config.timeZone, Date.now(), this.plugins.known);
-    if ('problems' in result) {
-      throw new ValidationFailed(
-        result.problems.map((p) => ({ field: fieldPrefix + p.field, reason: p.reason })),
-      );
-    }
-    const size =
-      result.command.attachment === null ? 0 : Buffer.byteLength(result.command.attachment, 'utf8');
-    if (size > this.config.attachmentLimitBytes) {
-      const reason = `is ${size} bytes; the limit is ${this.config.attachmentLimitBytes} (CHACONNE_ATTACHMENT_LIMIT_BYTES)`;
-      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `attachment ${reason}`, 413, [
-        { field: `${fieldPrefix}attachment`, reason },
+    const now = Date.now();
+    const known = this.plugins.known;
+    const zone = this.config.timeZone;
+    const command = validateBody(
+      persistJobSchema,
+      body,
+      (parsed) => {
+        const checked = toPersistCommand(parsed, zone, now, known);
+        if ('value' in checked) return checked;
+        return { problems: [...checked.problems, ...this.attachmentProblems(parsed.attachment)] };
+      },
+      [
+        ...persistJobParts(zone, now, known),
+        partCheck(z.object({ attachment: attachmentSchema }), ({ attachment }) =>
+          this.attachmentProblems(attachment),
+        ),
+      ],
+      fieldPrefix,
+    );
+    this.checkAttachmentSize(command.attachment, `${fieldPrefix}attachment`);
+    return command;
+  }
+
+  /**
+   * Refuses an attachment over CHACONNE_ATTACHMENT_LIMIT_BYTES with 413 PAYLOAD_TOO_LARGE: a
+   * persisted one, and triggerJob's override.
+   */
+  checkAttachmentSize(attachment: string | null | undefined, field = 'attachment'): void {
+    const [problem] = this.attachmentProblems(attachment);
+    if (problem) {
+      throw new AppError(ErrorCode.PAYLOAD_TOO_LARGE, `${field} ${problem.reason}`, 413, [
+        { field, reason: problem.reason },
       ]);
     }
-    return result.command;
+  }
+
+  private attachmentProblems(attachment: string | null | undefined): FieldError[] {
+    const size = attachment ? Buffer.byteLength(attachment, 'utf8') : 0;
+    const limit = this.config.attachmentLimitBytes;
+    if (size <= limit) return [];
+    return [
+      {
+        field: 'attachment',
+        reason: `is ${size} bytes; the limit is ${limit} (CHACONNE_ATTACHMENT_LIMIT_BYTES)`,
+      },
+    ];
   }
 
   /**

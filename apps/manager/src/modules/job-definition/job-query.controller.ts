@@ -13,7 +13,6 @@ import {
   jobHistoryQuerySchema,
   jobKeysQuerySchema,
   jobStateQuerySchema,
-  previewTriggerSchema,
   relationsQuerySchema,
   selectJobDetailSchema,
 } from './dto/job-queries.dto';
@@ -96,7 +95,7 @@ export class JobQueryController {
   @Post('previewTrigger')
   @HttpCode(200)
   previewTrigger(@Body() body: unknown): ApiSuccess<TriggerPreview> {
-    return ok(this.queries.previewTrigger(parseBody(previewTriggerSchema, body)));
+    return ok(this.queries.previewTrigger(body));
   }
 
   @Post('hasRelations')

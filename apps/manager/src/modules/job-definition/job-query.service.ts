@@ -11,11 +11,15 @@ import type {
 } from '@chaconne/contracts';
 import { DataSource, In } from 'typeorm';
 import type { z } from 'zod';
-import { ValidationFailed } from '../../common/app-error';
+import { validateBody } from '../../common/validation';
 import { previewFireTimes } from '../trigger/trigger-preview';
 import { planFromTrigger } from '../trigger/trigger-plan';
-import type { jobKeysQuerySchema, previewTriggerSchema, selectJobDetailSchema } from './dto/job-queries.dto';
-import { toTriggerCommand } from './dto/persist-job.dto';
+import {
+  type jobKeysQuerySchema,
+  previewTriggerSchema,
+  type selectJobDetailSchema,
+} from './dto/job-queries.dto';
+import { toTriggerCommand, triggerPart } from './dto/trigger.dto';
 import { JobDefinitionService } from './job-definition.service';
 import { JobDetailEntity } from './job-detail.entity';
 import { toJobDetail } from './job-detail.mapper';
@@ -33,17 +37,22 @@ export class JobQueryService {
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
-  /** The next fire times of a trigger, in its zone and in UTC, or the validation errors. */
-  previewTrigger(query: z.output<typeof previewTriggerSchema>, now = Date.now()): TriggerPreview {
-    const checked = toTriggerCommand(query.trigger, this.config.timeZone, now);
-    if ('problems' in checked) throw new ValidationFailed(checked.problems);
-    const trigger = checked.trigger;
-    const times = previewFireTimes(
-      planFromTrigger(trigger),
-      now,
-      query.count,
-      trigger.endDate?.getTime() ?? null,
+  /**
+   * The next fire times of a previewTrigger body's trigger, in its zone and in UTC; or every
+   * problem of the body (its shape and the trigger's cron, zone and dates together).
+   */
+  previewTrigger(body: unknown, now = Date.now()): TriggerPreview {
+    const zone = this.config.timeZone;
+    const { trigger, count } = validateBody(
+      previewTriggerSchema,
+      body,
+      (query) => {
+        const checked = toTriggerCommand(query.trigger, zone, now);
+        return 'value' in checked ? { value: { trigger: checked.value, count: query.count } } : checked;
+      },
+      [triggerPart(zone, now)],
     );
+    const times = previewFireTimes(planFromTrigger(trigger), now, count, trigger.endDate?.getTime() ?? null);
     return {
       timeZone: trigger.timeZone,
       fireTimes: times.map((t) => ({

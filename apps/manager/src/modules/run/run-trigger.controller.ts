@@ -17,6 +17,7 @@ export class RunTriggerController {
   @HttpCode(200)
   async triggerJob(@Body() body: unknown): Promise<ApiSuccess<number>> {
     const request = parseBody(triggerJobSchema, body);
+    this.jobs.checkAttachmentSize(request.attachment);
     const jobId = await this.jobs.getJobId(request.jobKey);
     return ok(await this.fire.runNow(jobId, request.attachment, request.force ?? false));
   }

@@ -176,6 +176,10 @@ export class FireQueue implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.worker?.close();
+    // A queue closed while it still connects forgets its listeners, then reports the closed
+    // connection as an 'error' nobody handles: let it finish connecting first (a manager that
+    // refuses to start closes within milliseconds).
+    await this.queue.waitUntilReady().catch(() => undefined);
     await this.queue.close();
     for (const connection of [this.workerConnection, this.connection]) {
       if (connection)

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { type ApiSuccess, ok, type Page } from '@chaconne/contracts';
-import { parseBody } from '../../common/validation';
+import { checked, parseBody, partCheck, validateBody } from '../../common/validation';
 import {
   jobStatPageQuerySchema,
   jobStatQuerySchema,
   jobStateCountQuerySchema,
+  statRangeSchema,
 } from './dto/statistics-query.dto';
 import { StatisticsService } from './statistics.service';
 import type { JobStat, JobStatByJob, JobStatDetail, JobStateCount } from '@chaconne/contracts';
@@ -32,7 +33,13 @@ export class StatisticsController {
   @Post('selectJobStatById')
   @HttpCode(200)
   async selectJobStatById(@Body() body: unknown): Promise<ApiSuccess<Page<JobStatByJob>>> {
-    return ok(await this.statistics.byJob(parseBody(jobStatPageQuerySchema, body)));
+    const query = validateBody(
+      jobStatPageQuerySchema,
+      body,
+      (q) => checked(q, this.statistics.rangeProblems(q)),
+      [partCheck(statRangeSchema, (range) => this.statistics.rangeProblems(range))],
+    );
+    return ok(await this.statistics.byJob(query));
   }
 
   @Post('selectJobStateCount')

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { enumName, JobState, type Page } from '@chaconne/contracts';
+import { enumName, type FieldError, JobState, type Page } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
-import { ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
 import type {
@@ -9,6 +8,7 @@ import type {
   JobStatQuery,
   JobStateCountQuery,
   StatDayInput,
+  StatRange,
 } from './dto/statistics-query.dto';
 import { dayWindow, monthWindow, statDay } from './stat-window';
 import type { JobStat, JobStatByJob, JobStatCounts, JobStatDetail, JobStateCount } from '@chaconne/contracts';
@@ -139,9 +139,6 @@ export class StatisticsService {
   async byJob(query: JobStatPageQuery): Promise<Page<JobStatByJob>> {
     const from = this.dayOf(query.startDate);
     const to = this.dayOf(query.endDate);
-    if (from !== undefined && to !== undefined && to < from) {
-      throw ValidationFailed.of('endDate', 'must not be before startDate');
-    }
     const scope = rollupScope(query, from, to);
     const [countRows, rows] = await Promise.all([
       this.dataSource.query<{ total: string | number }[]>(
@@ -256,6 +253,15 @@ export class StatisticsService {
       params.push(filter.jobId);
     }
     return { where: whereOf(conditions), params };
+  }
+
+  /** A range whose end falls on a day before its start's, in the manager's zone, is refused. */
+  rangeProblems(range: StatRange): FieldError[] {
+    const from = this.dayOf(range.startDate);
+    const to = this.dayOf(range.endDate);
+    return from !== undefined && to !== undefined && to < from
+      ? [{ field: 'endDate', reason: 'must not be before startDate' }]
+      : [];
   }
 
   private dayOf(input: StatDayInput | undefined): string | undefined {

@@ -1,6 +1,8 @@
-import { DependencyType, JobState, TriggerType } from '@chaconne/contracts';
+import { DependencyType, JOB_KEY_MAX_LENGTH, JobState, TriggerType } from '@chaconne/contracts';
 import { z } from 'zod';
-import { jobKeySchema, triggerSchema } from './persist-job.dto';
+import { nameFilter, pageAnswerFields, pageNumber, pageSize } from '../../../common/field-schemas';
+import { jobKeySchema } from './persist-job.dto';
+import { triggerSchema } from './trigger.dto';
 
 const codeOf = <T extends Record<string, number>>(enumObject: T, label: string) => {
   const codes = Object.values(enumObject);
@@ -20,46 +22,60 @@ export const jobStateCode = codeOf(JobState, 'JobState');
 export const triggerTypeCode = codeOf(TriggerType, 'TriggerType');
 
 /** Chaconne's `{ jobKey, jobState }`. */
-export const jobStateQuerySchema = z.object({ jobKey: jobKeySchema, jobState: jobStateCode });
+export const jobStateQuerySchema = z.strictObject({ jobKey: jobKeySchema, jobState: jobStateCode });
+
+const MAX_FILTER_NAMES = 1000;
+const nameList = (max: number) =>
+  z
+    .array(nameFilter(max))
+    .max(MAX_FILTER_NAMES, `at most ${MAX_FILTER_NAMES} names`)
+    .nullish()
+    .transform((names) => names?.filter((n): n is string => n !== undefined));
 
 /** Chaconne's JobKeyQuery: the keys of jobs with a trigger type, optionally in clusters/groups. */
-export const jobKeysQuerySchema = z.object({
-  clusterName: z.string().max(64).nullish(),
-  groupName: z.string().max(64).nullish(),
-  clusterNames: z.array(z.string().max(64)).max(1000).nullish(),
-  groupNames: z.array(z.string().max(64)).max(1000).nullish(),
+export const jobKeysQuerySchema = z.strictObject({
+  clusterName: nameFilter(JOB_KEY_MAX_LENGTH.clusterName),
+  groupName: nameFilter(JOB_KEY_MAX_LENGTH.groupName),
+  clusterNames: nameList(JOB_KEY_MAX_LENGTH.clusterName),
+  groupNames: nameList(JOB_KEY_MAX_LENGTH.groupName),
   triggerType: triggerTypeCode,
 });
 
 /** The job list: Chaconne's PageQuery plus filters and sorting. */
-export const selectJobDetailSchema = z.object({
-  clusterName: z.string().max(64).nullish(),
-  groupName: z.string().max(64).nullish(),
+export const selectJobDetailSchema = z.strictObject({
+  clusterName: nameFilter(JOB_KEY_MAX_LENGTH.clusterName),
+  groupName: nameFilter(JOB_KEY_MAX_LENGTH.groupName),
   /** Part of the job name. */
-  jobName: z.string().max(191).nullish(),
+  jobName: nameFilter(JOB_KEY_MAX_LENGTH.jobName),
   jobState: jobStateCode.nullish(),
   triggerType: triggerTypeCode.nullish(),
-  page: z.number().int().min(1).default(1),
-  size: z.number().int().min(1).max(1000).default(10),
+  page: pageNumber,
+  size: pageSize(10),
   sort: z.enum(['jobId', 'jobName', 'createDate']).default('createDate'),
   order: z.enum(['asc', 'desc']).default('desc'),
+  ...pageAnswerFields,
 });
 
 /** Chaconne's `{ jobKey, dependencyType }`. */
-export const relationsQuerySchema = z.object({
+export const relationsQuerySchema = z.strictObject({
   jobKey: jobKeySchema,
   dependencyType: codeOf(DependencyType, 'DependencyType'),
 });
 
 /** previewTrigger: the next fire times of a trigger that need not belong to a job. */
-export const previewTriggerSchema = z.object({
+export const previewTriggerSchema = z.strictObject({
   trigger: triggerSchema,
-  count: z.number().int().min(1).max(100).default(10),
+  count: z
+    .number()
+    .int()
+    .min(1, 'must be between 1 and 100')
+    .max(100, 'must be between 1 and 100')
+    .default(10),
 });
 
 /** selectJobHistory: a job's definition changes, paged. */
-export const jobHistoryQuerySchema = z.object({
+export const jobHistoryQuerySchema = z.strictObject({
   jobKey: jobKeySchema,
-  page: z.number().int().min(1).default(1),
-  size: z.number().int().min(1).max(1000).default(20),
+  page: pageNumber,
+  size: pageSize(20),
 });

@@ -1,84 +1,89 @@
-import { type ResolvedRunPolicy, SchedulingUnit, TriggerType } from '@chaconne/contracts';
-import { DateTime } from 'luxon';
+import {
+  type FieldError,
+  identifierCharacterProblem,
+  JOB_DEFINITION_LIMITS,
+  JOB_KEY_MAX_LENGTH,
+  type ResolvedRunPolicy,
+} from '@chaconne/contracts';
 import { z } from 'zod';
-import { CronExpression, CronSyntaxError, isValidTimeZone } from '../../trigger/cron/cron-expression';
+import { freeText, identifier } from '../../../common/field-schemas';
+import { type Checked, partCheck, type PartCheck } from '../../../common/validation';
 import { type KnownExtensions, resolveRunPolicy, runPolicyFields } from './run-policy.dto';
+import { type TriggerCommand, toTriggerCommand, triggerPart, triggerSchema } from './trigger.dto';
 
-const name = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+const LIMITS = JOB_DEFINITION_LIMITS;
 
-export const jobKeySchema = z.object({
-  clusterName: name(64),
-  groupName: name(64),
-  jobName: name(191),
-  jobClassName: name(255),
+export const jobKeySchema = z.strictObject({
+  clusterName: identifier(JOB_KEY_MAX_LENGTH.clusterName),
+  groupName: identifier(JOB_KEY_MAX_LENGTH.groupName),
+  jobName: identifier(JOB_KEY_MAX_LENGTH.jobName),
+  jobClassName: identifier(JOB_KEY_MAX_LENGTH.jobClassName),
 });
 
-const wireDate = z.union([z.number().int().nonnegative(), z.string().trim().min(1)]).nullish();
+const keyList = (field: string) =>
+  z
+    .array(jobKeySchema)
+    .max(LIMITS.maxDependencyKeys, `at most ${LIMITS.maxDependencyKeys} ${field}`)
+    .nullish();
 
-const triggerTypeCodes = Object.values(TriggerType) as number[];
-const unitCodes = Object.values(SchedulingUnit) as number[];
+/** Alert recipients: comma-separated addresses, each without spaces, commas or control characters. */
+const emailList = z
+  .string()
+  .max(LIMITS.maxEmailLength, `must be at most ${LIMITS.maxEmailLength} characters`)
+  .superRefine((value, ctx) => {
+    const characters = identifierCharacterProblem(value);
+    if (characters) ctx.addIssue({ code: 'custom', message: characters });
+    else if (value.trim() !== '' && !value.split(',').every((a) => /^[^\s@,]+@[^\s@,]+$/.test(a.trim())))
+      ctx.addIssue({ code: 'custom', message: 'must be a comma-separated list of e-mail addresses' });
+  });
 
-export const triggerSchema = z.object({
-  triggerType: z
-    .number({ error: 'must be an integer trigger type' })
-    .int()
-    .refine(
-      (v) => triggerTypeCodes.includes(v),
-      'must be 0 (SIMPLE), 1 (CRON), 2 (PERIODIC) or 3 (DEPENDENT)',
-    ),
-  triggerDescription: z
-    .object({
-      cron: z.object({ expression: z.string().trim().min(1, 'must not be empty') }).nullish(),
-      periodic: z
-        .object({
-          period: z.number().int().positive('must be a positive integer'),
-          schedulingUnit: z
-            .number()
-            .int()
-            .refine((v) => unitCodes.includes(v), 'must be 0 (SECONDS), 1 (MINUTES), 2 (HOURS) or 3 (DAYS)'),
-          fixedRate: z.boolean().default(false),
-        })
-        .nullish(),
-    })
-    .loose()
-    .nullish(),
-  startDate: wireDate,
-  endDate: wireDate,
-  repeatCount: z
+/**
+ * A job's attachment: Chaconne sends a string; a JSON object or array is accepted too and
+ * stored as its JSON text (the request parser has already bounded its nesting).
+ */
+export const attachmentSchema = z
+  .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], {
+    error: 'must be a string, a JSON object or an array',
+  })
+  .nullish()
+  .transform((v) =>
+    v === undefined ? undefined : v === null ? null : typeof v === 'string' ? v : JSON.stringify(v),
+  );
+
+/**
+ * The body of persistJob: Chaconne's JobPersistParameter, accepted verbatim, plus the run
+ * policy. Unknown fields are refused.
+ */
+export const persistJobSchema = z.strictObject({
+  jobKey: jobKeySchema,
+  description: freeText(LIMITS.maxDescriptionLength).nullish(),
+  email: emailList.nullish(),
+  retries: z
     .number()
     .int()
-    .refine((v) => v === -1 || v >= 1, 'must be -1 (unlimited) or at least 1')
+    .min(0, 'must be 0 or more')
+    .max(LIMITS.maxRetries, `must be at most ${LIMITS.maxRetries}`)
     .nullish(),
-  timeZone: z.string().trim().nullish(),
-});
-
-const keyList = z.array(jobKeySchema).nullish();
-
-/** The body of persistJob: Chaconne's JobPersistParameter, accepted verbatim. */
-export const persistJobSchema = z.object({
-  jobKey: jobKeySchema,
-  description: z.string().max(1024, 'must be at most 1024 characters').nullish(),
-  email: z
-    .string()
-    .max(1024, 'must be at most 1024 characters')
-    .refine(
-      (v) => v.trim() === '' || v.split(',').every((a) => /^[^\s@,]+@[^\s@,]+$/.test(a.trim())),
-      'must be a comma-separated list of e-mail addresses',
-    )
+  timeout: z
+    .number()
+    .int()
+    .min(-1, 'must be -1 (none) or a number of milliseconds')
+    .max(LIMITS.maxTimeoutMs, `must be at most ${LIMITS.maxTimeoutMs} ms (7 days); -1 for no timeout`)
     .nullish(),
-  retries: z.number().int().min(0, 'must be 0 or more').max(100, 'must be at most 100').nullish(),
-  timeout: z.number().int().min(-1, 'must be -1 (none) or a number of milliseconds').nullish(),
-  weight: z.number().int().min(0, 'must be 0 or more').max(1_000_000).nullish(),
-  dependentKeys: keyList,
-  forkKeys: keyList,
-  completionRate: z.number().min(-1).max(1, 'is a fraction between 0 and 1, or -1').nullish(),
+  weight: z
+    .number()
+    .int()
+    .min(0, 'must be 0 or more')
+    .max(LIMITS.maxWeight, `must be at most ${LIMITS.maxWeight}`)
+    .nullish(),
+  dependentKeys: keyList('dependentKeys'),
+  forkKeys: keyList('forkKeys'),
+  completionRate: z
+    .number()
+    .refine((v) => v === -1 || (v >= 0 && v <= 1), 'is a fraction between 0 and 1, or -1')
+    .nullish(),
   trigger: triggerSchema,
-  // Chaconne sends a string; a JSON object is accepted too and stored as its JSON text.
-  attachment: z
-    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
-    .nullish()
-    .transform((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+  attachment: attachmentSchema.transform((v) => v ?? null),
   ...runPolicyFields,
 });
 
@@ -102,124 +107,36 @@ export interface PersistJobCommand {
   weight: number;
   attachment: string | null;
   runPolicy: ResolvedRunPolicy;
-  trigger: {
-    triggerType: number;
-    triggerDescription: string;
-    startDate: Date | null;
-    endDate: Date | null;
-    repeatCount: number;
-    timeZone: string;
-  };
+  trigger: TriggerCommand;
 }
 
-export interface FieldProblem {
-  field: string;
-  reason: string;
-}
-
-const WALL_CLOCK_FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd'];
-
-/** Reads a wire date: epoch ms, ISO-8601, or Chaconne's `yyyy-MM-dd HH:mm:ss` in `zone`. */
-export function parseWireDate(value: number | string, zone: string): Date | null {
-  if (typeof value === 'number') return new Date(value);
-  for (const format of WALL_CLOCK_FORMATS) {
-    const parsed = DateTime.fromFormat(value, format, { zone });
-    if (parsed.isValid) return parsed.toJSDate();
-  }
-  const iso = DateTime.fromISO(value, { zone });
-  return iso.isValid ? iso.toJSDate() : null;
-}
-
-export type TriggerCommand = PersistJobCommand['trigger'];
-type TriggerBody = PersistJobBody['trigger'];
-
-/**
- * Checks what the schema cannot check in a trigger (cron syntax and that it ever fires,
- * time zone, dates, description matching the type) and normalises it.
- */
-export function toTriggerCommand(
-  trigger: TriggerBody,
-  defaultTimeZone: string,
-  now: number = Date.now(),
-  allowDependent = false,
-): { trigger: TriggerCommand } | { problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const zoneValid = isValidTimeZone(trigger.timeZone ?? defaultTimeZone);
-  const timeZone = zoneValid ? (trigger.timeZone ?? defaultTimeZone) : 'UTC';
-  if (!zoneValid) {
-    problems.push({
-      field: 'trigger.timeZone',
-      reason: `'${trigger.timeZone ?? ''}' is not an IANA time zone`,
-    });
-  }
-  if (trigger.triggerType === TriggerType.DEPENDENT && !allowDependent) {
-    problems.push({
-      field: 'trigger.triggerType',
-      reason: 'a DEPENDENT trigger needs dependentKeys or forkKeys',
-    });
-  }
-
-  let triggerDescription: Record<string, unknown> = {};
-  if (trigger.triggerType === TriggerType.CRON) {
-    const expression = trigger.triggerDescription?.cron?.expression;
-    const field = 'trigger.triggerDescription.cron.expression';
-    if (!expression) {
-      problems.push({ field, reason: 'is required for a CRON trigger' });
-    } else {
-      try {
-        if (CronExpression.parse(expression).next(now, timeZone) === null) {
-          problems.push({ field, reason: 'never fires: no time after now matches it' });
-        }
-        triggerDescription = { cron: { expression } };
-      } catch (error) {
-        problems.push({ field, reason: error instanceof CronSyntaxError ? error.message : String(error) });
-      }
-    }
-  } else if (trigger.triggerType === TriggerType.PERIODIC) {
-    const periodic = trigger.triggerDescription?.periodic;
-    if (!periodic) {
-      problems.push({
-        field: 'trigger.triggerDescription.periodic',
-        reason: 'is required for a PERIODIC trigger',
-      });
-    } else triggerDescription = { periodic };
-  }
-
-  const dates: { startDate: Date | null; endDate: Date | null } = { startDate: null, endDate: null };
-  for (const key of ['startDate', 'endDate'] as const) {
-    const raw = trigger[key];
-    if (raw === null || raw === undefined) continue;
-    const parsed = parseWireDate(raw, timeZone);
-    if (!parsed) {
-      problems.push({
-        field: `trigger.${key}`,
-        reason: 'must be epoch milliseconds, ISO-8601 or yyyy-MM-dd HH:mm:ss',
-      });
-    } else dates[key] = parsed;
-  }
-  if (dates.startDate && dates.endDate && dates.endDate <= dates.startDate) {
-    problems.push({ field: 'trigger.endDate', reason: 'must be after startDate' });
-  }
-  if (dates.endDate && dates.endDate.getTime() <= now) {
-    problems.push({ field: 'trigger.endDate', reason: 'is in the past: the job could never run' });
-  }
-  // Chaconne: a start date in the past is dropped (a past one-shot becomes on-demand).
-  if (dates.startDate && dates.startDate.getTime() <= now) dates.startDate = null;
-
-  if (problems.length > 0) return { problems };
-  return {
-    trigger: {
-      triggerType: trigger.triggerType,
-      triggerDescription: JSON.stringify(triggerDescription),
-      startDate: dates.startDate,
-      endDate: dates.endDate,
-      repeatCount: trigger.repeatCount ?? -1,
-      timeZone,
-    },
-  };
-}
+export type FieldProblem = FieldError;
 
 const NO_EXTENSIONS: KnownExtensions = { loadBalancers: new Set(), terminationStrategies: new Set() };
+
+const sameKey = (a: JobKeyBody, b: JobKeyBody): boolean =>
+  a.clusterName === b.clusterName &&
+  a.groupName === b.groupName &&
+  a.jobName === b.jobName &&
+  a.jobClassName === b.jobClassName;
+
+/** A job depending on itself, and a key listed twice, in dependentKeys and forkKeys. */
+function dependencyProblems(
+  key: JobKeyBody | undefined,
+  lists: { dependentKeys?: JobKeyBody[] | null; forkKeys?: JobKeyBody[] | null },
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  for (const field of ['dependentKeys', 'forkKeys'] as const) {
+    const keys = lists[field] ?? [];
+    keys.forEach((k, i) => {
+      if (key && sameKey(k, key))
+        problems.push({ field: `${field}.${i}`, reason: 'a job cannot depend on itself' });
+      const first = keys.findIndex((other) => sameKey(other, k));
+      if (first < i) problems.push({ field: `${field}.${i}`, reason: `repeats ${field}.${first}` });
+    });
+  }
+  return problems;
+}
 
 /** Checks and normalises a whole persistJob body; answers every problem found, or the command. */
 export function toPersistCommand(
@@ -227,21 +144,8 @@ export function toPersistCommand(
   defaultTimeZone: string,
   now: number = Date.now(),
   known: KnownExtensions = NO_EXTENSIONS,
-): { command: PersistJobCommand } | { problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const key = body.jobKey;
-  const sameKey = (k: JobKeyBody): boolean =>
-    k.clusterName === key.clusterName &&
-    k.groupName === key.groupName &&
-    k.jobName === key.jobName &&
-    k.jobClassName === key.jobClassName;
-  for (const [field, keys] of [
-    ['dependentKeys', body.dependentKeys],
-    ['forkKeys', body.forkKeys],
-  ] as const) {
-    const self = (keys ?? []).findIndex(sameKey);
-    if (self >= 0) problems.push({ field: `${field}.${self}`, reason: 'a job cannot depend on itself' });
-  }
+): Checked<PersistJobCommand> {
+  const problems = dependencyProblems(body.jobKey, body);
   const dependentKeys = body.dependentKeys ?? [];
   const forkKeys = body.forkKeys ?? [];
   const trigger = toTriggerCommand(
@@ -253,9 +157,9 @@ export function toPersistCommand(
   if ('problems' in trigger) problems.push(...trigger.problems);
   const policy = resolveRunPolicy(body, known);
   if ('problems' in policy) problems.push(...policy.problems);
-  if (problems.length > 0 || !('trigger' in trigger) || !('policy' in policy)) return { problems };
+  if (problems.length > 0 || !('value' in trigger) || !('policy' in policy)) return { problems };
   return {
-    command: {
+    value: {
       jobKey: body.jobKey,
       executor: 'worker',
       dependentKeys,
@@ -273,7 +177,29 @@ export function toPersistCommand(
       weight: body.weight ?? 100,
       attachment: body.attachment,
       runPolicy: policy.policy,
-      trigger: trigger.trigger,
+      trigger: trigger.value,
     },
   };
+}
+
+/**
+ * The checks of {@link toPersistCommand} on the parts of a body the schema refused elsewhere:
+ * a well-formed trigger is still checked (cron, zone, dates) when, say, the JobKey is bad.
+ */
+export function persistJobParts(defaultTimeZone: string, now: number, known: KnownExtensions): PartCheck[] {
+  return [
+    triggerPart(defaultTimeZone, now),
+    partCheck(z.object(runPolicyFields), (policy) => {
+      const resolved = resolveRunPolicy(policy, known);
+      return 'problems' in resolved ? resolved.problems : [];
+    }),
+    partCheck(
+      z.object({
+        jobKey: jobKeySchema.optional().catch(undefined),
+        dependentKeys: keyList(''),
+        forkKeys: keyList(''),
+      }),
+      ({ jobKey, ...lists }) => dependencyProblems(jobKey, lists),
+    ),
+  ];
 }

@@ -1,5 +1,6 @@
 import {
   BackoffPolicy,
+  IDENTIFIER_MAX_LENGTH,
   ClusterMode,
   DEFAULT_RUN_POLICY,
   LoadBalancerName,
@@ -9,6 +10,7 @@ import {
   type RunPolicy,
 } from '@chaconne/contracts';
 import { z } from 'zod';
+import { identifier } from '../../../common/field-schemas';
 import type { FieldProblem } from './persist-job.dto';
 
 const names = <T extends Record<string, string>>(values: T) => {
@@ -20,18 +22,19 @@ const names = <T extends Record<string, string>>(values: T) => {
 };
 
 const DAY_MS = 86_400_000;
+const MAX_LABELS = 32;
 
 /** The run-policy fields of persistJob (all optional; defaults in DEFAULT_RUN_POLICY). */
 export const runPolicyFields = {
   clusterMode: names(ClusterMode).nullish(),
-  loadBalancer: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
-  hashKey: z.string().trim().min(1, 'must not be empty').max(191).nullish(),
+  loadBalancer: identifier(IDENTIFIER_MAX_LENGTH.pluginName).nullish(),
+  hashKey: identifier(IDENTIFIER_MAX_LENGTH.hashKey).nullish(),
   labels: z
-    .record(z.string().trim().min(1, 'a label name must not be empty').max(64), z.string().max(256))
-    .refine((v) => Object.keys(v).length <= 32, 'at most 32 labels')
+    .record(identifier(IDENTIFIER_MAX_LENGTH.labelName), identifier(IDENTIFIER_MAX_LENGTH.labelValue))
+    .refine((v) => Object.keys(v).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`)
     .nullish(),
   retryBackoff: z
-    .object({
+    .strictObject({
       policy: names(BackoffPolicy),
       delayMs: z.number().int().min(0, 'must be 0 or more').max(DAY_MS, 'must be at most a day'),
       maxDelayMs: z.number().int().min(0).max(DAY_MS, 'must be at most a day').optional(),
@@ -47,7 +50,7 @@ export const runPolicyFields = {
     .max(366 * 86_400)
     .nullish(),
   maxConsecutiveFailures: z.number().int().min(0, 'must be 0 (never) or more').max(100_000).nullish(),
-  terminationStrategy: z.string().trim().min(1, 'must not be empty').max(64).nullish(),
+  terminationStrategy: identifier(IDENTIFIER_MAX_LENGTH.pluginName).nullish(),
   freezeAfterTimeouts: z.number().int().min(0, 'must be 0 (never) or more').max(1_000).nullish(),
 };
 

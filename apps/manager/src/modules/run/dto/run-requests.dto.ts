@@ -1,6 +1,15 @@
-import { LogLevel, ProtocolLimits, RunningState, type RunOutcome } from '@chaconne/contracts';
+import { JOB_DEFINITION_LIMITS, LogLevel, ProtocolLimits, RunningState, type RunOutcome } from '@chaconne/contracts';
 import { z } from 'zod';
-import { jobKeySchema } from '../../job-definition/dto/persist-job.dto';
+import {
+  dateText,
+  epochMillis,
+  inDateRange,
+  pageAnswerFields,
+  pageNumber,
+  pageSize,
+  runId,
+} from '../../../common/field-schemas';
+import { attachmentSchema, jobKeySchema } from '../../job-definition/dto/persist-job.dto';
 import { instanceIdSchema } from '../../worker-registry/dto/worker-requests.dto';
 
 const levels = Object.values(LogLevel) as number[];
@@ -73,8 +82,14 @@ export const runReportBatchSchema = z.strictObject({
   reports: z.array(z.unknown()).min(1).max(REPORT_BATCH_LIMIT),
 });
 
+/**
+ * A bound of a date range: epoch milliseconds or an ISO-8601 date, within the dates the
+ * manager stores; blank or null means no bound.
+ */
 const optionalDate = z
-  .union([z.number(), z.string()])
+  .union([epochMillis, dateText.or(z.literal(''))], {
+    error: 'must be epoch milliseconds or an ISO-8601 date',
+  })
   .nullish()
   .transform((v, ctx) => {
     if (v === null || v === undefined || v === '') return null;
@@ -83,40 +98,48 @@ const optionalDate = z
       ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 date' });
       return z.NEVER;
     }
-    return date;
+    return inDateRange(date, ctx);
   });
 
 /** Chaconne's JobTracePageQuery. */
-export const selectJobTraceSchema = z.object({
-  jobKey: jobKeySchema,
-  page: z.number().int().min(1).default(1),
-  size: z.number().int().min(1).max(1000).default(10),
-  startDate: optionalDate,
-  endDate: optionalDate,
-  runningState: z
-    .number()
-    .int()
-    .refine((v) => [...outcomes, RunningState.RUNNING].includes(v), 'must be a RunningState code')
-    .nullish(),
-});
+export const selectJobTraceSchema = z
+  .strictObject({
+    jobKey: jobKeySchema,
+    page: pageNumber,
+    size: pageSize(10),
+    startDate: optionalDate,
+    endDate: optionalDate,
+    runningState: z
+      .number()
+      .int()
+      .refine((v) => [...outcomes, RunningState.RUNNING].includes(v), 'must be a RunningState code')
+      .nullish(),
+    ...pageAnswerFields,
+  })
+  .refine((q) => !q.startDate || !q.endDate || q.startDate <= q.endDate, {
+    message: 'must not be before startDate',
+    path: ['endDate'],
+    // Both bounds read (the value holds what they became: dates or null).
+    when: (payload) =>
+      z.object({ startDate: z.date().nullable(), endDate: z.date().nullable() }).safeParse(payload.value)
+        .success,
+  });
 
 /** Chaconne's JobTraceQuery. */
-export const selectJobLogSchema = z.object({
+export const selectJobLogSchema = z.strictObject({
   jobKey: jobKeySchema,
-  traceId: z.coerce.number().int().positive('must be a run id'),
+  traceId: runId,
 });
 
-/** Chaconne's JobParameter for triggerJob: run now, optionally with another attachment. */
-export const triggerJobSchema = z.object({
+/**
+ * Chaconne's JobParameter for triggerJob: run now, optionally with another attachment (held
+ * to the same size limit as a persisted one, CHACONNE_ATTACHMENT_LIMIT_BYTES).
+ */
+export const triggerJobSchema = z.strictObject({
   jobKey: jobKeySchema,
-  attachment: z
-    .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())])
-    .nullish()
-    .transform((v) =>
-      v === undefined ? undefined : v === null ? null : typeof v === 'string' ? v : JSON.stringify(v),
-    ),
-  /** Accepted for Chaconne clients; retries come from the job definition. */
-  retries: z.number().int().min(0).nullish(),
+  attachment: attachmentSchema,
+  /** Accepted for Chaconne clients (the attempt counter of its JobParameter); retries come from the job definition. */
+  retries: z.number().int().min(0).max(JOB_DEFINITION_LIMITS.maxRetries).nullish(),
   /** true: run even if the job's overlap policy would skip or queue it. */
   force: z.boolean().nullish(),
 });

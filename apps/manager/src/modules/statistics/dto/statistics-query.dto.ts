@@ -1,16 +1,23 @@
+import { JOB_KEY_MAX_LENGTH } from '@chaconne/contracts';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import {
+  dateText,
+  epochMillis,
+  inDateRange,
+  jobId,
+  nameFilter,
+  pageAnswerFields,
+  pageNumber,
+  pageSize,
+} from '../../../common/field-schemas';
 
 /**
  * Chaconne treats a blank filter as no filter (`StringUtils.isNotBlank`), and its console
  * sends empty strings and nulls for unset fields: both mean "any".
  */
-const optionalName = z
-  .string()
-  .trim()
-  .max(64, 'must be at most 64 characters')
-  .nullish()
-  .transform((v) => (v === null || v === undefined || v === '' ? undefined : v));
+const clusterFilter = nameFilter(JOB_KEY_MAX_LENGTH.clusterName);
+const groupFilter = nameFilter(JOB_KEY_MAX_LENGTH.groupName);
 
 /**
  * Chaconne can filter by worker `address`; the daily roll-up has no address dimension, so a
@@ -18,37 +25,39 @@ const optionalName = z
  */
 const unsupportedAddress = z
   .string()
+  .max(512)
   .nullish()
   .refine((v) => !v?.trim(), 'is not supported: statistics are kept per job and day, not per worker');
 
-const groupFilter = {
-  clusterName: optionalName,
-  groupName: optionalName,
+const groupFilters = {
+  clusterName: clusterFilter,
+  groupName: groupFilter,
   /** Chaconne's name for the group. */
-  applicationName: optionalName,
+  applicationName: groupFilter,
   address: unsupportedAddress,
 };
 
-/** One group filter out of `groupName` and Chaconne's `applicationName`; they must agree. */
-function mergeGroup(
-  value: { groupName?: string | undefined; applicationName?: string | undefined },
-  ctx: z.RefinementCtx,
-): void {
-  if (value.groupName && value.applicationName && value.groupName !== value.applicationName) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['applicationName'],
-      message: 'is another name for groupName; give one, or the same value in both',
-    });
-  }
-}
+/**
+ * `groupName` and Chaconne's `applicationName` name the same filter: they must agree. Checked
+ * whenever both are well-formed, whatever the other fields are.
+ */
+const groupsAgree = {
+  check: (value: { groupName?: string | undefined; applicationName?: string | undefined }): boolean =>
+    !value.groupName || !value.applicationName || value.groupName === value.applicationName,
+  params: {
+    path: ['applicationName'],
+    message: 'is another name for groupName; give one, or the same value in both',
+    when: (payload: { value: unknown }): boolean =>
+      z.object({ groupName: groupFilter, applicationName: groupFilter }).safeParse(payload.value).success,
+  },
+};
 
 /** Chaconne's JobStatQuery (selectJobStatByDay, selectJobStatByMonth, selectJobStat). */
 export const jobStatQuerySchema = z
-  .object({
-    ...groupFilter,
+  .strictObject({
+    ...groupFilters,
     // An unknown jobId is not an error: it matches no rows, so every count is zero.
-    jobId: z.number().int().positive('must be a job id').nullish(),
+    jobId: jobId.nullish(),
     lastDays: z
       .number()
       .int()
@@ -56,11 +65,11 @@ export const jobStatQuerySchema = z
       .max(366, 'must be between 1 and 366')
       .default(30),
   })
-  .superRefine(mergeGroup)
-  .transform(({ clusterName, groupName, applicationName, jobId, lastDays }) => ({
+  .refine(groupsAgree.check, groupsAgree.params)
+  .transform(({ clusterName, groupName, applicationName, jobId: id, lastDays }) => ({
     clusterName,
     groupName: groupName ?? applicationName,
-    jobId: jobId ?? undefined,
+    jobId: id ?? undefined,
     lastDays,
   }));
 
@@ -73,19 +82,27 @@ const HAS_OFFSET = /(?:z|[+-]\d{2}:?\d{2})$/i;
 /**
  * A range bound: epoch milliseconds or an ISO-8601 instant (filed under its day in the manager's
  * zone), or a wall-clock date `yyyy-MM-dd[ HH:mm[:ss]]` (already a day there; the time is ignored).
+ * Every form stays within the dates the manager stores.
  */
 const statDay = z
-  .union([z.number().int().nonnegative(), z.string().trim()])
+  .union([epochMillis, dateText.or(z.literal(''))], {
+    error: 'must be yyyy-MM-dd, epoch milliseconds or an ISO-8601 date',
+  })
   .nullish()
   .transform((v, ctx): StatDayInput | undefined => {
     if (v === null || v === undefined || v === '') return undefined;
     if (typeof v === 'number') return new Date(v);
     for (const format of WALL_CLOCK) {
       const wall = DateTime.fromFormat(v, format, { zone: 'UTC' });
-      if (wall.isValid) return wall.toFormat('yyyy-MM-dd');
+      if (!wall.isValid) continue;
+      inDateRange(wall.toJSDate(), ctx);
+      return wall.toFormat('yyyy-MM-dd');
     }
     const iso = DateTime.fromISO(v, { setZone: true });
-    if (iso.isValid) return HAS_OFFSET.test(v) ? iso.toJSDate() : iso.toFormat('yyyy-MM-dd');
+    if (iso.isValid) {
+      const instant = inDateRange(iso.toJSDate(), ctx);
+      return HAS_OFFSET.test(v) ? instant : iso.toFormat('yyyy-MM-dd');
+    }
     ctx.addIssue({
       code: 'custom',
       message: 'must be yyyy-MM-dd, epoch milliseconds or an ISO-8601 date',
@@ -95,19 +112,15 @@ const statDay = z
 
 /** Chaconne's JobStatPageQuery (selectJobStatById). */
 export const jobStatPageQuerySchema = z
-  .object({
-    ...groupFilter,
+  .strictObject({
+    ...groupFilters,
     startDate: statDay,
     endDate: statDay,
-    page: z.number().int().min(1, 'must be 1 or more').default(1),
-    size: z
-      .number()
-      .int()
-      .min(1, 'must be between 1 and 1000')
-      .max(1000, 'must be between 1 and 1000')
-      .default(10),
+    page: pageNumber,
+    size: pageSize(10),
+    ...pageAnswerFields,
   })
-  .superRefine(mergeGroup)
+  .refine(groupsAgree.check, groupsAgree.params)
   .transform(({ clusterName, groupName, applicationName, startDate, endDate, page, size }) => ({
     clusterName,
     groupName: groupName ?? applicationName,
@@ -117,8 +130,15 @@ export const jobStatPageQuerySchema = z
     size,
   }));
 
+/**
+ * The range bounds of a JobStatPageQuery alone: their order is checked in the manager's zone
+ * (an instant's day depends on it), even when other fields are malformed.
+ */
+export const statRangeSchema = z.object({ startDate: statDay, endDate: statDay });
+export type StatRange = z.output<typeof statRangeSchema>;
+
 /** Chaconne's Query (selectJobStateCount). */
-export const jobStateCountQuerySchema = z.object({ clusterName: optionalName });
+export const jobStateCountQuerySchema = z.strictObject({ clusterName: clusterFilter });
 
 export type JobStatQuery = z.output<typeof jobStatQuerySchema>;
 export type JobStatPageQuery = z.output<typeof jobStatPageQuerySchema>;

@@ -1,0 +1,81 @@
+import { ValidationFailed } from '../../../common/app-error';
+import { parseBody } from '../../../common/validation';
+import { selectJobLogSchema, selectJobTraceSchema, triggerJobSchema } from './run-requests.dto';
+
+const jobKey = { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'J' };
+
+function fields(schema: Parameters<typeof parseBody>[0], body: unknown): string[] {
+  try {
+    parseBody(schema, body);
+  } catch (error) {
+    if (error instanceof ValidationFailed) return (error.fieldErrors ?? []).map((e) => e.field).sort();
+    throw error;
+  }
+  return [];
+}
+
+describe('selectJobTrace', () => {
+  it("accepts Chaconne's JobTracePageQuery, PageQuery's answer fields included", () => {
+    expect(
+      parseBody(selectJobTraceSchema, {
+        jobKey,
+        startDate: '2026-01-01T00:00:00Z',
+        endDate: null,
+        page: 2,
+        size: 50,
+        rows: 0,
+        nextPage: null,
+        content: null,
+      }),
+    ).toMatchObject({ page: 2, size: 50, startDate: new Date('2026-01-01T00:00:00Z'), endDate: null });
+  });
+
+  it('bounds paging and dates, refuses unknown fields and an end before the start, all at once', () => {
+    expect(
+      fields(selectJobTraceSchema, {
+        jobKey,
+        page: 0,
+        size: 1_001,
+        startDate: 8_640_000_000_000_001,
+        endDate: '+275760-09-13T00:00:00Z',
+        days: 3,
+      }),
+    ).toEqual(['days', 'endDate', 'page', 'size', 'startDate']);
+    expect(
+      fields(selectJobTraceSchema, { jobKey, page: 100_001, startDate: 2_000, endDate: 1_000, foo: 1 }),
+    ).toEqual(['endDate', 'foo', 'page']);
+  });
+});
+
+describe('selectJobLog', () => {
+  it('takes a trace id as a number or a string of digits, and nothing else', () => {
+    expect(parseBody(selectJobLogSchema, { jobKey, traceId: '42' }).traceId).toBe(42);
+    expect(parseBody(selectJobLogSchema, { jobKey, traceId: 42 }).traceId).toBe(42);
+    for (const traceId of [0, -1, 1.5, 2 ** 60, 'abc', '', true, null]) {
+      expect([traceId, fields(selectJobLogSchema, { jobKey, traceId })]).toEqual([traceId, ['traceId']]);
+    }
+  });
+});
+
+describe('triggerJob', () => {
+  it("accepts Chaconne's JobParameter (retries ignored) and an object attachment as its JSON text", () => {
+    expect(parseBody(triggerJobSchema, { jobKey, attachment: { a: [1] }, retries: 0, force: true })).toEqual({
+      jobKey,
+      attachment: '{"a":[1]}',
+      retries: 0,
+      force: true,
+    });
+    expect(parseBody(triggerJobSchema, { jobKey }).attachment).toBeUndefined();
+  });
+
+  it('refuses unknown fields, a bad key and a bad attachment together', () => {
+    expect(
+      fields(triggerJobSchema, {
+        jobKey: { ...jobKey, jobName: 'a\nb' },
+        attachment: 5,
+        retries: -1,
+        foo: 1,
+      }),
+    ).toEqual(['attachment', 'foo', 'jobKey.jobName', 'retries']);
+  });
+});
