@@ -50,15 +50,20 @@ describe('cron expressions every endpoint refuses', () => {
         },
         '/job/admin/previewTrigger': { trigger: cronTrigger(expression) },
       };
-      for (const [path, body] of Object.entries(bodies)) {
+      const oversized = (path: string, body: unknown) =>
+        Buffer.byteLength(JSON.stringify(body)) > bodyLimitOf(path);
+      const entries = Object.entries(bodies);
+      // Over the route's body limit: refused before it is even read.
+      for (const [path, body] of entries.filter(([p, b]) => oversized(p, b))) {
         const res = await adminPost(baseUrl, config, path, body);
-        const limit = bodyLimitOf(path);
-        if (Buffer.byteLength(JSON.stringify(body)) > limit) {
-          // Over the route's body limit: refused before it is even read.
-          expect(res.status).toBe(413);
-          expect(res.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { limitBytes: limit } });
-          continue;
-        }
+        expect(res.status).toBe(413);
+        expect(res.body).toMatchObject({
+          code: 'PAYLOAD_TOO_LARGE',
+          details: { limitBytes: bodyLimitOf(path) },
+        });
+      }
+      for (const [path, body] of entries.filter(([p, b]) => !oversized(p, b))) {
+        const res = await adminPost(baseUrl, config, path, body);
         expect(res.status).toBe(400);
         expect(res.body).toMatchObject({ success: false, code: 'VALIDATION_FAILED', data: null });
         expect(res.body.errors?.map((e) => e.field)).toEqual([FIELD]);
