@@ -1,11 +1,10 @@
 /** `chaconne-manager migrate` (`npm run migrate`): creates the database if missing and applies pending migrations, then exits. */
 import 'reflect-metadata';
-import { loadConfig } from './config/manager-config';
+import { loadConfigWithoutSecret } from './config/manager-config';
 import { DependencyUnreachable, prepareDatabase } from './preflight';
 
 async function main(): Promise<void> {
-  // The signing secret is irrelevant here; only the database settings are needed.
-  const loaded = loadConfig({ CHACONNE_SECRET: 'x'.repeat(64), ...process.env });
+  const loaded = loadConfigWithoutSecret(process.env);
   if (!loaded.ok) {
     console.error(`Invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`);
     process.exit(1);

@@ -3,10 +3,9 @@
  * the manager's database. A created token is printed once; only its hash is stored.
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { IDENTIFIER_MAX_LENGTH, identifierProblem } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
-import { loadConfig } from './config/manager-config';
+import { loadConfigWithoutSecret } from './config/manager-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { ApiTokenService } from './modules/auth/api-token.service';
 import { DependencyUnreachable, prepareDatabase } from './preflight';
@@ -26,8 +25,7 @@ async function main(args: readonly string[]): Promise<void> {
     console.error(`the token name ${nameProblem}`);
     process.exit(2);
   }
-  // Only the database settings matter here: a throw-away secret stands in for a missing one.
-  const loaded = loadConfig({ CHACONNE_SECRET: randomBytes(32).toString('hex'), ...process.env });
+  const loaded = loadConfigWithoutSecret(process.env);
   if (!loaded.ok) {
     console.error(`Invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}`);
     process.exit(1);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   MIN_SECRET_ENTROPY_BITS,
   MIN_SECRET_LENGTH,
@@ -377,6 +378,16 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
   }
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, config: config as ManagerConfig };
+}
+
+/**
+ * The configuration of a command that never signs a request (`migrate`, `token`): without
+ * CHACONNE_SECRET a random stand-in fills it, so operators need not hand the secret to a
+ * database task; a secret that is set is still checked.
+ */
+export function loadConfigWithoutSecret(env: NodeJS.ProcessEnv): ConfigResult {
+  const secret = env.CHACONNE_SECRET?.trim() ? env.CHACONNE_SECRET : randomBytes(32).toString('hex');
+  return loadConfig({ ...env, CHACONNE_SECRET: secret });
 }
 
 export const MANAGER_CONFIG = Symbol('MANAGER_CONFIG');

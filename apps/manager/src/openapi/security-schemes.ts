@@ -22,7 +22,7 @@ export const SECURITY_SCHEMES: Record<string, SecuritySchemeObject> = {
     scheme: 'bearer',
     description:
       'An admin API token: `Authorization: Bearer <token>`. The bootstrap token is CHACONNE_ADMIN_TOKEN; ' +
-      'more are created with `npm run token -- create <name>` (listed with `list`, revoked with `revoke <name>`). ' +
+      'more are created with `chaconne-manager token create <name>` (listed with `list`, revoked with `revoke <name>`). ' +
       'Requires every admin and xcron route. It is checked before the request body is read: without a valid ' +
       'token the body is never read nor parsed.',
   },

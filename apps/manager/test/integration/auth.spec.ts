@@ -332,7 +332,7 @@ describe('bootstrap admin token rotation', () => {
         'CHACONNE_ADMIN_TOKEN is not the bootstrap admin token stored in this database',
       );
       expect(message).toContain('CHACONNE_ROTATE_ADMIN_TOKEN=true');
-      expect(message).toContain('npm run token -- create <name>');
+      expect(message).toContain('chaconne-manager token create <name>');
       expect(message).not.toContain(other.adminToken ?? '-');
       expect(await hashOf(config)).toEqual(stored);
       expect(await selectClusterNames(first.baseUrl, config.adminToken ?? '')).toBe(200);

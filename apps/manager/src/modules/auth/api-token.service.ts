@@ -62,14 +62,15 @@ export class ApiTokenService implements OnModuleInit {
     if (this.config.production) {
       throw new NoAdminToken(
         'No admin API token is configured. Set CHACONNE_ADMIN_TOKEN (at least 32 characters), or create one\n' +
-          '  with `npm run token -- create <name>` before starting in production.',
+          '  with `chaconne-manager token create <name>` (`npm run token -- create <name>` in the repository)\n' +
+          '  before starting in production.',
       );
     }
     const token = await this.create(DEVELOPMENT_NAME);
     // One line each: the logger writes every message on one line, escaping line breaks.
     this.logger.warn('No admin API token existed, so one was generated. It is shown only this once:');
     this.logger.warn(`    ${token}`);
-    this.logger.warn('Send it as "Authorization: Bearer <token>". More: npm run token -- create <name>');
+    this.logger.warn('Send it as "Authorization: Bearer <token>". More: chaconne-manager token create <name>');
   }
 
   /**
@@ -208,6 +209,6 @@ function conflictMessage(revoked: boolean): string {
     `${why}\n` +
     '  To replace the stored token on purpose, start once with CHACONNE_ROTATE_ADMIN_TOKEN=true and give every\n' +
     '  manager the new token. To keep the stored one, set CHACONNE_ADMIN_TOKEN to it, or unset CHACONNE_ADMIN_TOKEN\n' +
-    '  and use tokens made with `npm run token -- create <name>` (`npm run token -- list` shows them).'
+    '  and use tokens made with `chaconne-manager token create <name>` (`chaconne-manager token list` shows them).'
   );
 }
