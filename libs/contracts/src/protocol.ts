@@ -36,10 +36,8 @@ export const RUN_REQUEST_CONTENT_TYPE = `application/vnd.chaconne.v${PROTOCOL_VE
 export const ProtocolLimits = {
   /** Characters of an instance id (letters, digits and `_ . : @ -`). */
   instanceIdChars: 128,
-  /** Labels of one instance; a label name has 1-64 characters, a value up to 256. */
+  /** Labels of one instance or job (names and values follow the identifier rule). */
   labels: 32,
-  labelNameChars: 64,
-  labelValueChars: 256,
   /** Jobs one instance registers. */
   jobsPerRegistration: 1_000,
   /** Lines of one `POST /worker/runs/:runId/logs`. */

@@ -2,8 +2,10 @@ import {
   dateRangeProblem,
   EARLIEST_DATE_MS,
   freeTextCharacterProblem,
+  IDENTIFIER_MAX_LENGTH,
   identifierCharacterProblem,
   LATEST_DATE_MS,
+  ProtocolLimits,
 } from '@chaconne/contracts';
 import { z } from 'zod';
 
@@ -31,6 +33,14 @@ export function identifier(max: number) {
     .max(max, `must be at most ${max} characters`)
     .meta({ description: IDENTIFIER_RULE });
 }
+
+/** Labels (of a worker instance, or those a job requires): names and values are identifiers. */
+export const labelsSchema = z
+  .record(identifier(IDENTIFIER_MAX_LENGTH.labelName), identifier(IDENTIFIER_MAX_LENGTH.labelValue))
+  .refine(
+    (labels) => Object.keys(labels).length <= ProtocolLimits.labels,
+    `must have at most ${ProtocolLimits.labels} labels`,
+  );
 
 /**
  * A name used as a query filter: the identifier rule, but blank (or null) means "any", as in

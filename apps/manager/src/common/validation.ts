@@ -61,6 +61,11 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown, prefix 
   throw new ValidationFailed(uniqueProblems(fieldErrorsOf(result.error.issues, prefix)));
 }
 
+/** Parses a path parameter, naming it as the field at fault (`runId`). */
+export function parseParam<S extends z.ZodType>(schema: S, value: unknown, name: string): z.output<S> {
+  return parseBody(schema, value, `${name}.`);
+}
+
 /** The outcome of a check that needs the whole, well-formed body: a value, or what is wrong. */
 export type Checked<T> = { value: T } | { problems: FieldError[] };
 

@@ -213,7 +213,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     env: 'CHACONNE_ADMIN_TOKEN',
     default: '',
-    description: `Bootstrap admin API token (the same rule as CHACONNE_SECRET), stored hashed at start as the token \`bootstrap\`. Required in production unless tokens were created with \`npm run token\`; in development a token is generated and printed once when none exists. A manager given another token than the stored one refuses to start unless CHACONNE_ROTATE_ADMIN_TOKEN is true`,
+    description: `Bootstrap admin API token (the same rule as CHACONNE_SECRET), stored hashed at start as the token \`bootstrap\`. Required in production unless tokens were created with \`chaconne-manager token create\`; in development a token is generated and printed once when none exists. A manager given another token than the stored one refuses to start unless CHACONNE_ROTATE_ADMIN_TOKEN is true`,
     apply: (value, config) => {
       const problem = value === '' ? undefined : secretProblem(value);
       if (problem) return problem;

@@ -224,8 +224,8 @@ describe('worker routes: the signature over the raw bytes before parsing', () =>
       cpu: 0.5,
     });
     expect(beat.status).toBe(400);
-    expect(beat.body.errors?.map((e) => e.field)).toEqual(['activeRuns', '(body)']);
-    expect(beat.body.errors?.[1]?.reason).toContain('"cpu"');
+    expect(beat.body.errors?.map((e) => e.field)).toEqual(['activeRuns', 'cpu']);
+    expect(beat.body.errors?.[1]?.reason).toBe('unknown field');
 
     const labels = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`l${i}`, 'v']));
     const register = await signedPost(baseUrl, config.secret, '/worker/register', {
@@ -236,7 +236,7 @@ describe('worker routes: the signature over the raw bytes before parsing', () =>
     expect(register.body.errors).toEqual(
       expect.arrayContaining([
         { field: 'labels', reason: 'must have at most 32 labels' },
-        { field: 'jobs.0', reason: expect.stringContaining('"schedule"') as unknown },
+        { field: 'jobs.0.schedule', reason: 'unknown field' },
       ]),
     );
 

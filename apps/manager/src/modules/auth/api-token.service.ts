@@ -70,7 +70,9 @@ export class ApiTokenService implements OnModuleInit {
     // One line each: the logger writes every message on one line, escaping line breaks.
     this.logger.warn('No admin API token existed, so one was generated. It is shown only this once:');
     this.logger.warn(`    ${token}`);
-    this.logger.warn('Send it as "Authorization: Bearer <token>". More: chaconne-manager token create <name>');
+    this.logger.warn(
+      'Send it as "Authorization: Bearer <token>". More: chaconne-manager token create <name>',
+    );
   }
 
   /**

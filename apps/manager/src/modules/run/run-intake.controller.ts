@@ -8,7 +8,7 @@ import {
 } from '@chaconne/contracts';
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
-import { parseBody } from '../../common/validation';
+import { parseBody, parseParam } from '../../common/validation';
 import { WorkerAuth } from '../auth/auth.decorators';
 import {
   batchedRunReportSchema,
@@ -35,9 +35,10 @@ export class RunIntakeController {
   @Post('runs/:runId/logs')
   @HttpCode(200)
   async logs(@Param('runId') runId: string, @Body() body: unknown): Promise<ApiSuccess<{ stored: number }>> {
+    const id = parseParam(runIdParam, runId, 'runId');
     const batch = parseBody(logBatchSchema, body);
     return ok({
-      stored: await this.runs.appendLogs(parseBody(runIdParam, runId), batch.lines, batch.dropped),
+      stored: await this.runs.appendLogs(id, batch.lines, batch.dropped),
     });
   }
 
@@ -47,8 +48,8 @@ export class RunIntakeController {
     @Param('runId') runId: string,
     @Body() body: unknown,
   ): Promise<ApiSuccess<{ accepted: boolean }>> {
-    const report = parseBody(runReportSchema, body);
-    return ok(await this.record(parseBody(runIdParam, runId), report));
+    const id = parseParam(runIdParam, runId, 'runId');
+    return ok(await this.record(id, parseBody(runReportSchema, body)));
   }
 
   /**

@@ -10,7 +10,7 @@ import {
   type RunPolicy,
 } from '@chaconne/contracts';
 import { z } from 'zod';
-import { identifier } from '../../../common/field-schemas';
+import { identifier, labelsSchema } from '../../../common/field-schemas';
 import type { FieldProblem } from './persist-job.dto';
 
 const names = <T extends Record<string, string>>(values: T) => {
@@ -22,17 +22,13 @@ const names = <T extends Record<string, string>>(values: T) => {
 };
 
 const DAY_MS = 86_400_000;
-const MAX_LABELS = 32;
 
 /** The run-policy fields of persistJob (all optional; defaults in DEFAULT_RUN_POLICY). */
 export const runPolicyFields = {
   clusterMode: names(ClusterMode).nullish(),
   loadBalancer: identifier(IDENTIFIER_MAX_LENGTH.pluginName).nullish(),
   hashKey: identifier(IDENTIFIER_MAX_LENGTH.hashKey).nullish(),
-  labels: z
-    .record(identifier(IDENTIFIER_MAX_LENGTH.labelName), identifier(IDENTIFIER_MAX_LENGTH.labelValue))
-    .refine((v) => Object.keys(v).length <= MAX_LABELS, `at most ${MAX_LABELS} labels`)
-    .nullish(),
+  labels: labelsSchema.nullish(),
   retryBackoff: z
     .strictObject({
       policy: names(BackoffPolicy),

@@ -1,4 +1,10 @@
-import { JOB_DEFINITION_LIMITS, LogLevel, ProtocolLimits, RunningState, type RunOutcome } from '@chaconne/contracts';
+import {
+  JOB_DEFINITION_LIMITS,
+  LogLevel,
+  ProtocolLimits,
+  RunningState,
+  type RunOutcome,
+} from '@chaconne/contracts';
 import { z } from 'zod';
 import {
   dateText,

@@ -1,4 +1,5 @@
-import { ProtocolLimits } from '@chaconne/contracts';
+import { JOB_KEY_MAX_LENGTH, ProtocolLimits } from '@chaconne/contracts';
+import { identifier, labelsSchema } from '../../../common/field-schemas';
 import { z } from 'zod';
 
 /*
@@ -15,30 +16,22 @@ export const instanceIdSchema = z
 
 export const registerSchema = z.strictObject({
   instanceId: instanceIdSchema,
-  clusterName: z.string().trim().min(1).max(64),
-  groupName: z.string().trim().min(1).max(64),
+  clusterName: identifier(JOB_KEY_MAX_LENGTH.clusterName),
+  groupName: identifier(JOB_KEY_MAX_LENGTH.groupName),
   baseUrl: z
     .string()
     .max(512)
     .refine((v) => /^https?:\/\/[^/]+/.test(v), 'must be an http(s) URL'),
   baseUrlSource: z.enum(['configured', 'detected']),
   weight: z.number().int().min(1).max(1000),
-  labels: z
-    .record(
-      z.string().min(1).max(ProtocolLimits.labelNameChars),
-      z.string().max(ProtocolLimits.labelValueChars),
-    )
-    .refine(
-      (labels) => Object.keys(labels).length <= ProtocolLimits.labels,
-      `must have at most ${ProtocolLimits.labels} labels`,
-    ),
+  labels: labelsSchema,
   sdkVersion: z.string().min(1).max(32),
   protocolVersion: z.number().int(),
   startedAt: z.iso.datetime({ offset: true }),
   jobs: z
     .array(
       z.strictObject({
-        jobClassName: z.string().trim().min(1).max(255),
+        jobClassName: identifier(JOB_KEY_MAX_LENGTH.jobClassName),
         // Validated as a persistJob body, with its field paths under jobs.<i>.definition.
         definition: z.unknown().optional(),
       }),

@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import { ManagerRoutes, PROTOCOL_VERSION, ProtocolHeader } from '@chaconne/contracts';
+import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/contracts/signing';
+import type { Envelope } from '@chaconne/testing';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import {
+  cleanUp,
+  registration,
+  signedPost,
+  startManagerApp,
+  testConfig,
+  workerHeaders,
+} from '../support/test-env';
+import { WORKER_BAD_INPUTS, type WorkerBadInput } from './worker-bad-input.cases';
+
+jest.setTimeout(120_000);
+
+const config = testConfig();
+let app: NestFastifyApplication;
+let baseUrl: string;
+let dataSource: DataSource;
+let tables: string[];
+
+/** A checksum of every row of every table but the token table: equal before and after means nothing changed. */
+async function snapshot(): Promise<string> {
+  const rows = await dataSource.query<{ Table: string; Checksum: string | number | null }[]>(
+    `CHECKSUM TABLE ${tables.join(', ')}`,
+  );
+  return rows.map((r) => `${r.Table}=${String(r.Checksum)}`).join(' ');
+}
+
+/** The headers of a case: signed as it says, with its protocol header. */
+function headersOf(c: WorkerBadInput, text: string): Record<string, string> {
+  const now = Date.now();
+  const signing = c.signing ?? 'valid';
+  const signed = (() => {
+    switch (signing) {
+      case 'valid':
+        return workerHeaders(config.secret, c.path, text, now);
+      case 'none':
+        return {};
+      case 'stale':
+        return workerHeaders(config.secret, c.path, text, now - 10 * 60_000);
+      case 'other-path': {
+        const other = c.path === ManagerRoutes.heartbeat ? ManagerRoutes.register : ManagerRoutes.heartbeat;
+        return workerHeaders(config.secret, other, text, now);
+      }
+      case 'other-secret':
+        return workerHeaders(randomBytes(32).toString('hex'), c.path, text, now);
+      case 'other-direction':
+        return signRequest(
+          config.secret,
+          {
+            direction: SignatureDirection.MANAGER_TO_WORKER,
+            method: 'POST',
+            path: c.path,
+            recipient: MANAGER_RECIPIENT,
+          },
+          text,
+          now,
+        );
+    }
+  })();
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...signed,
+    [ProtocolHeader.PROTOCOL]: c.protocol ?? String(PROTOCOL_VERSION),
+  };
+  if (headers[ProtocolHeader.PROTOCOL] === '') delete headers[ProtocolHeader.PROTOCOL];
+  return headers;
+}
+
+async function send(c: WorkerBadInput): Promise<{ status: number; body: Envelope<unknown> }> {
+  const text = typeof c.body === 'string' ? c.body : JSON.stringify(c.body);
+  const response = await fetch(baseUrl + c.path, { method: 'POST', headers: headersOf(c, text), body: text });
+  return { status: response.status, body: (await response.json()) as Envelope<unknown> };
+}
+
+beforeAll(async () => {
+  ({ app, baseUrl } = await startManagerApp(config));
+  dataSource = app.get(DataSource);
+  const found = await dataSource.query<{ name: string }[]>(
+    `SELECT table_name AS name FROM information_schema.tables
+      WHERE table_schema = DATABASE() AND table_name LIKE 'chac\\_%' AND table_name <> 'chac_api_token'
+      ORDER BY table_name`,
+  );
+  tables = found.map((t) => t.name);
+  // A live instance, so that a refused deregistration or heartbeat has something to leave alone.
+  const registered = await signedPost(
+    baseUrl,
+    config.secret,
+    ManagerRoutes.register,
+    registration('corpus-worker-1'),
+  );
+  if (registered.status !== 200)
+    throw new Error(`the corpus worker did not register: ${registered.body.msg}`);
+});
+
+afterAll(async () => {
+  await app.close();
+  await cleanUp(config);
+});
+
+describe('bad worker-protocol input on the manager: 4xx, a stable code, every field named, nothing stored', () => {
+  it('has a table of cases across every worker route', () => {
+    expect(tables).toEqual(expect.arrayContaining(['chac_worker_instance', 'chac_job_run', 'chac_job_log']));
+    const routes = new Set(WORKER_BAD_INPUTS.map((c) => c.path.replace(/\/runs\/[^/]+\//, '/runs/:runId/')));
+    expect([...routes].sort()).toEqual(
+      [
+        ManagerRoutes.register,
+        ManagerRoutes.heartbeat,
+        ManagerRoutes.deregister,
+        '/worker/runs/:runId/logs',
+        '/worker/runs/:runId/report',
+        ManagerRoutes.reports,
+      ].sort(),
+    );
+    expect(new Set(WORKER_BAD_INPUTS.map((c) => c.name)).size).toBe(WORKER_BAD_INPUTS.length);
+  });
+
+  it.each(WORKER_BAD_INPUTS.map((c) => [`${c.path}: ${c.name}`, c] as const))('%s', async (_name, c) => {
+    const before = await snapshot();
+    const res = await send(c);
+    const fields = [...new Set((res.body.errors ?? []).map((e) => e.field))].sort();
+    expect({ status: res.status, code: res.body.code, success: res.body.success, fields }).toEqual({
+      status: c.status,
+      code: c.code,
+      success: false,
+      fields: c.fields,
+    });
+    // The message names the fields too (a body-level problem is said in words).
+    for (const field of c.fields.filter((f) => f !== '(body)')) expect(res.body.msg).toContain(field);
+    expect(await snapshot()).toBe(before);
+  });
+});
