@@ -58,12 +58,12 @@ function headersOf(c: SdkBadInput, text: string): Record<string, string> {
         };
     }
   })();
-  const headers: Record<string, string> = {
-    ...signed,
-    [ProtocolHeader.PROTOCOL]: c.protocol ?? String(PROTOCOL_VERSION),
-  };
-  if (headers[ProtocolHeader.PROTOCOL] === '') delete headers[ProtocolHeader.PROTOCOL];
-  return headers;
+  // The case's protocol header replaces any the signing helper set; '' leaves it out.
+  const unversioned = Object.fromEntries(
+    Object.entries(signed).filter(([name]) => name !== ProtocolHeader.PROTOCOL),
+  );
+  const protocol = c.protocol ?? String(PROTOCOL_VERSION);
+  return { ...unversioned, ...(protocol === '' ? {} : { [ProtocolHeader.PROTOCOL]: protocol }) };
 }
 
 async function send(c: SdkBadInput): Promise<{ status: number; body: Envelope<unknown> }> {

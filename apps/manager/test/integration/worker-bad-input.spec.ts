@@ -62,13 +62,16 @@ function headersOf(c: WorkerBadInput, text: string): Record<string, string> {
         );
     }
   })();
-  const headers: Record<string, string> = {
+  // The case's protocol header replaces any the signing helper set; '' leaves it out.
+  const unversioned = Object.fromEntries(
+    Object.entries(signed).filter(([name]) => name !== ProtocolHeader.PROTOCOL),
+  );
+  const protocol = c.protocol ?? String(PROTOCOL_VERSION);
+  return {
     'content-type': 'application/json',
-    ...signed,
-    [ProtocolHeader.PROTOCOL]: c.protocol ?? String(PROTOCOL_VERSION),
+    ...unversioned,
+    ...(protocol === '' ? {} : { [ProtocolHeader.PROTOCOL]: protocol }),
   };
-  if (headers[ProtocolHeader.PROTOCOL] === '') delete headers[ProtocolHeader.PROTOCOL];
-  return headers;
 }
 
 async function send(c: WorkerBadInput): Promise<{ status: number; body: Envelope<unknown> }> {
