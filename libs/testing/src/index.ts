@@ -4,6 +4,8 @@ export { waitFor, sleep } from './wait-for';
 export { freePort } from './ports';
 export { dropDatabase, queryDatabase, deleteRedisPrefix, mysqlConnectionOptions } from './stores';
 export { chaconneBody } from './chaconne-body';
+export { captureOutput, outputOf } from './output';
+export type { CapturedOutput } from './output';
 export {
   FakeManager,
   SECRET,

@@ -17,6 +17,12 @@ import { z } from 'zod';
 const IDENTIFIER_RULE =
   'No control characters (CR, LF, NUL, ...), bidirectional controls, invisible format characters or lone surrogates';
 
+/** The shared identifier rule of @chaconne/contracts as a zod refinement. */
+function identifierCharacters(value: string, ctx: z.RefinementCtx): void {
+  const problem = identifierCharacterProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}
+
 /**
  * A name (cluster, group, job, job class, label, plugin): the shared identifier rule of
  * @chaconne/contracts on the raw value, then trimmed, not blank, at most `max` characters.
@@ -24,10 +30,7 @@ const IDENTIFIER_RULE =
 export function identifier(max: number) {
   return z
     .string()
-    .superRefine((value, ctx) => {
-      const problem = identifierCharacterProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
+    .superRefine(identifierCharacters)
     .trim()
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`)
@@ -49,10 +52,7 @@ export const labelsSchema = z
 export function nameFilter(max: number) {
   return z
     .string()
-    .superRefine((value, ctx) => {
-      const problem = identifierCharacterProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    })
+    .superRefine(identifierCharacters)
     .trim()
     .max(max, `must be at most ${max} characters`)
     .nullish()

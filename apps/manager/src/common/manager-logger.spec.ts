@@ -1,26 +1,9 @@
+import { outputOf } from '@chaconne/testing';
 import { Logger } from '@nestjs/common';
 import { escapeLogText, ManagerLogger } from './manager-logger';
 
-/** What the logger writes to stdout and stderr while `run` runs, as lines. */
-function written(run: () => void): string[] {
-  const chunks: string[] = [];
-  const capture = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return chunks
-    .join('')
-    .split('\n')
-    .filter((line) => line !== '');
-}
+/** The lines the logger writes to stdout and stderr while `run` runs. */
+const written = async (run: () => void): Promise<string[]> => (await outputOf(run)).lines();
 
 describe('escapeLogText', () => {
   it('escapes line breaks, tabs, ESC, C1, separators, bidi controls and lone surrogates', () => {
@@ -39,10 +22,10 @@ describe('ManagerLogger', () => {
     Logger.overrideLogger(false);
   });
 
-  it('writes a job name holding a forged log line as one escaped line, through Nest Logger', () => {
+  it('writes a job name holding a forged log line as one escaped line, through Nest Logger', async () => {
     Logger.overrideLogger(logger);
     const forged = 'etl\n[Nest] 1  - 01/01/2026, 0:00:00 AM     LOG [ApiTokenService] token rotated';
-    const lines = written(() => {
+    const lines = await written(() => {
       new Logger('JobLifecycleService').log(`job ${forged}: pause -> PAUSED`);
     });
     expect(lines).toHaveLength(1);
@@ -51,10 +34,10 @@ describe('ManagerLogger', () => {
     );
   });
 
-  it('escapes a reason in a warning, a context, an object message and an error stack', () => {
+  it('escapes a reason in a warning, a context, an object message and an error stack', async () => {
     Logger.overrideLogger(logger);
     const error = new Error('dispatch failed:\nHTTP 500 \u202Eevil');
-    const lines = written(() => {
+    const lines = await written(() => {
       new Logger('RunLauncher').warn('run 7: no worker available (HTTP 500 boom\r\nfake)');
       new Logger('Ctx\nForged').warn('x');
       new Logger('Obj').log({ reason: 'a\nb', nested: { list: [1, 2, 3] } });
@@ -68,7 +51,7 @@ describe('ManagerLogger', () => {
     expect(lines[4]).toMatch(/^Error: dispatch failed:\\nHTTP 500 \\u202eevil\\n {4}at /);
   });
 
-  it("writes Nest's module and route mapping lines at debug level only", () => {
+  it("writes Nest's module and route mapping lines at debug level only", async () => {
     const mapping = () => {
       new Logger('RouterExplorer').log('Mapped {/job/admin/persistJob, POST} route');
       new Logger('RoutesResolver').log('JobDefinitionController {/job/admin}:');
@@ -76,11 +59,11 @@ describe('ManagerLogger', () => {
       new Logger('NestApplication').log('Nest application successfully started');
     };
     Logger.overrideLogger(logger);
-    expect(written(mapping)).toEqual([
+    expect(await written(mapping)).toEqual([
       expect.stringMatching(/LOG \[NestApplication\] Nest application successfully started$/),
     ]);
     Logger.overrideLogger(new ManagerLogger({ colors: false, logLevels: ['log', 'debug'] }));
-    const debug = written(mapping);
+    const debug = await written(mapping);
     expect(debug).toHaveLength(4);
     expect(debug[0]).toMatch(/DEBUG \[RouterExplorer\] Mapped \{\/job\/admin\/persistJob, POST\} route$/);
   });

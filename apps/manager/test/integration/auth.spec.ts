@@ -1,5 +1,5 @@
 import { ErrorCode } from '@chaconne/contracts';
-import { bearer, queryDatabase, sleep } from '@chaconne/testing';
+import { bearer, outputOf, queryDatabase, sleep } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -277,24 +277,6 @@ describe('bootstrap admin token rotation', () => {
       ...env,
     });
 
-  /** What the manager logger writes to stdout and stderr while `run` runs. */
-  async function written(run: () => Promise<void>): Promise<string> {
-    const chunks: string[] = [];
-    const capture = (chunk: string | Uint8Array): boolean => {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    };
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-    try {
-      await run();
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-    return chunks.join('');
-  }
-
   it('lets several managers start together with the same token: one row, every manager answers', async () => {
     const config = testConfig();
     try {
@@ -350,9 +332,11 @@ describe('bootstrap admin token rotation', () => {
     const rotated = sibling(config, { CHACONNE_ROTATE_ADMIN_TOKEN: 'true' });
     try {
       let manager: Awaited<ReturnType<typeof startManagerApp>> | undefined;
-      const log = await written(async () => {
-        manager = await startManagerApp(rotated);
-      });
+      const log = (
+        await outputOf(async () => {
+          manager = await startManagerApp(rotated);
+        })
+      ).text();
       try {
         expect(log).toContain('The bootstrap admin token was replaced by CHACONNE_ADMIN_TOKEN');
         expect(log).not.toContain(rotated.adminToken ?? '-');
@@ -370,9 +354,11 @@ describe('bootstrap admin token rotation', () => {
       await app.close();
       const again = sibling(config, { CHACONNE_ADMIN_TOKEN: rotated.adminToken ?? '' });
       let restarted: Awaited<ReturnType<typeof startManagerApp>> | undefined;
-      const quiet = await written(async () => {
-        restarted = await startManagerApp(again);
-      });
+      const quiet = (
+        await outputOf(async () => {
+          restarted = await startManagerApp(again);
+        })
+      ).text();
       await restarted?.app.close();
       expect(quiet).not.toContain('was replaced');
     } finally {

@@ -2,7 +2,7 @@ import { chaconneBody } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { bodyLimitOf } from '../../src/body-limits';
-import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, cleanUp, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
 import { CRON_BAD_EXPRESSIONS } from './cron-bad-expressions';
 
 /*
@@ -20,15 +20,6 @@ const cronTrigger = (expression: string) => ({
   triggerDescription: { cron: { expression } },
 });
 
-/** Row counts and checksums of the job tables: unchanged means nothing was stored. */
-async function jobTables(): Promise<unknown> {
-  return app
-    .get(DataSource)
-    .query(
-      'CHECKSUM TABLE chac_job_detail, chac_job_trigger_detail, chac_job_runtime_detail, chac_job_history',
-    );
-}
-
 beforeAll(async () => {
   ({ app, baseUrl } = await startManagerApp(config));
 });
@@ -42,7 +33,7 @@ describe('cron expressions every endpoint refuses', () => {
   it.each(CRON_BAD_EXPRESSIONS.map((c) => [c.name, c] as const))(
     'persistJob and previewTrigger refuse %s, naming the field, and store nothing',
     async (_name, { expression, messageContains }) => {
-      const before = await jobTables();
+      const before = await tablesChecksum(app.get(DataSource));
       const bodies = {
         '/job/admin/persistJob': {
           ...chaconneBody('cron-limits'),
@@ -69,7 +60,7 @@ describe('cron expressions every endpoint refuses', () => {
         expect(res.body.errors?.map((e) => e.field)).toEqual([FIELD]);
         expect(res.body.errors?.[0]?.reason).toContain(messageContains);
       }
-      expect(await jobTables()).toEqual(before);
+      expect(await tablesChecksum(app.get(DataSource))).toEqual(before);
     },
   );
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { waitFor } from '@chaconne/testing';
+import { captureOutput, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   cleanUp,
@@ -11,29 +11,6 @@ import {
 } from '../support/test-env';
 
 jest.setTimeout(60_000);
-
-/** Everything written to stdout and stderr from now on, until `stop()`. */
-function captureOutput(): { text: () => string; lines: () => string[]; stop: () => void } {
-  const chunks: string[] = [];
-  const capture = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(capture);
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation(capture);
-  return {
-    text: () => chunks.join(''),
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line !== ''),
-    stop: () => {
-      out.mockRestore();
-      err.mockRestore();
-    },
-  };
-}
 
 describe('start-up output of a manager at the default log level', () => {
   it('keeps the generated token and the start in view: routes and modules are debug lines', async () => {

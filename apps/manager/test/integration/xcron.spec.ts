@@ -10,7 +10,7 @@ import { CallbackClient } from '../../src/modules/xcron/callback-client';
 import { CallbackPolicy } from '../../src/modules/xcron/callback-policy';
 import type { XcronResponse } from '../../src/modules/xcron/xcron-codes';
 import type { XcronTask } from '@chaconne/contracts';
-import { cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
+import { cleanUp, queuedTicks, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
 import { XCRON_README_BODY, xcronBadInputs, type XcronBadInput } from './xcron-bad-inputs';
 
 jest.setTimeout(30_000);
@@ -127,14 +127,6 @@ class Manager {
     return this.post(input.path, input.body);
   }
 
-  /** A checksum of every job table: equal before and after means nothing was stored or changed. */
-  async jobTablesChecksum(): Promise<string> {
-    const rows = await this.sql<{ Table: string; Checksum: number | string | null }>(
-      `CHECKSUM TABLE ${JOB_TABLES.join(', ')}`,
-    );
-    return rows.map((r) => `${r.Table.split('.').pop() ?? ''}=${String(r.Checksum)}`).join(' ');
-  }
-
   async sql<T>(query: string, params: unknown[] = []): Promise<T[]> {
     return this.app.get(DataSource).query<T[]>(query, params);
   }
@@ -161,17 +153,6 @@ class Manager {
     );
   }
 }
-
-const JOB_TABLES = [
-  'chac_job_detail',
-  'chac_job_trigger_detail',
-  'chac_job_runtime_detail',
-  'chac_job_dependency',
-  'chac_job_run',
-  'chac_job_log',
-  'chac_job_history',
-  'chac_job_stat_daily',
-];
 
 interface RunRow {
   running_state: number;
@@ -452,7 +433,7 @@ describe('xcron SSRF policy (no allowlist)', () => {
   it('answers every bad input of the table with its status, code and fields, and changes no table', async () => {
     const cases = xcronBadInputs(Date.now(), manager.config.attachmentLimitBytes);
     expect(cases.length).toBeGreaterThanOrEqual(60);
-    const before = await manager.jobTablesChecksum();
+    const before = await tablesChecksum(manager.app.get(DataSource));
     for (const input of cases) {
       const res = await manager.send(input);
       const { name, status, code, error, fields } = input;
@@ -466,7 +447,7 @@ describe('xcron SSRF policy (no allowlist)', () => {
       expect(res.body.uuid).toMatch(/^[0-9a-f-]{36}$/);
       expect(res.body.message).toEqual(expect.any(String));
       expect(res.body.message).toContain(input.messageContains ?? '');
-      expect(await manager.jobTablesChecksum()).toBe(before);
+      expect(await tablesChecksum(manager.app.get(DataSource))).toBe(before);
     }
     expect(receiver.requests.filter((r) => r.path === '/hook')).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { PROTOCOL_VERSION, ProtocolHeader, type RegisterRequest } from '@chaconn
 import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/contracts/signing';
 import { bearer, deleteRedisPrefix, dropDatabase, type Envelope, postJson } from '@chaconne/testing';
 import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { ManagerLogger } from '../../src/common/manager-logger';
 import { fireJobIdPrefix } from '../../src/modules/schedule/fire-queue.service';
@@ -40,6 +41,23 @@ export function testConfig(overrides: Record<string, string> = {}): ManagerConfi
 export async function cleanUp(config: ManagerConfig): Promise<void> {
   await dropDatabase(config.mysqlUrl);
   await deleteRedisPrefix(config.redisUrl, config.prefix);
+}
+
+/**
+ * A checksum of every row of every manager table but the token table (whose `last_used_at`
+ * any authenticated request may touch): equal before and after a request means it stored
+ * and changed nothing.
+ */
+export async function tablesChecksum(dataSource: DataSource): Promise<string> {
+  const tables = await dataSource.query<{ name: string }[]>(
+    `SELECT table_name AS name FROM information_schema.tables
+      WHERE table_schema = DATABASE() AND table_name LIKE 'chac\\_%' AND table_name <> 'chac_api_token'
+      ORDER BY table_name`,
+  );
+  const rows = await dataSource.query<{ Table: string; Checksum: string | number | null }[]>(
+    `CHECKSUM TABLE ${tables.map((t) => t.name).join(', ')}`,
+  );
+  return rows.map((r) => `${r.Table.split('.').pop() ?? ''}=${String(r.Checksum)}`).join(' ');
 }
 
 /** The occurrences (epoch ms) of a recurring job whose ticks wait in Redis, in order. */

@@ -1,4 +1,4 @@
-import { ValidationFailed } from '../../../common/app-error';
+import { refusedFields } from '../../../../test/support/refused-fields';
 import { parseBody } from '../../../common/validation';
 import {
   jobHistoryQuerySchema,
@@ -10,21 +10,11 @@ import { jobKeySchema } from './persist-job.dto';
 
 const jobKey = { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'J' };
 
-function fields(schema: Parameters<typeof parseBody>[0], body: unknown): string[] {
-  try {
-    parseBody(schema, body);
-  } catch (error) {
-    if (error instanceof ValidationFailed) return (error.fieldErrors ?? []).map((e) => e.field).sort();
-    throw error;
-  }
-  return [];
-}
-
 describe('job queries', () => {
   it('take a JobKey of exactly four parts, trimmed', () => {
     expect(parseBody(jobKeySchema, { ...jobKey, jobName: ' j ' })).toEqual(jobKey);
-    expect(fields(jobKeySchema, { ...jobKey, identifier: 'Yy5nLmpASg==' })).toEqual(['identifier']);
-    expect(fields(jobKeySchema, { ...jobKey, jobName: 'j\n' })).toEqual(['jobName']);
+    expect(refusedFields(jobKeySchema, { ...jobKey, identifier: 'Yy5nLmpASg==' })).toEqual(['identifier']);
+    expect(refusedFields(jobKeySchema, { ...jobKey, jobName: 'j\n' })).toEqual(['jobName']);
   });
 
   it("bound selectJobDetail's paging, accept Chaconne's PageQuery and refuse unknown fields", () => {
@@ -35,18 +25,18 @@ describe('job queries', () => {
       page: 1,
       size: 10,
     });
-    expect(fields(selectJobDetailSchema, { page: 0, size: 0, foo: 1, jobName: 'a\u202Eb' })).toEqual([
+    expect(refusedFields(selectJobDetailSchema, { page: 0, size: 0, foo: 1, jobName: 'a\u202Eb' })).toEqual([
       'foo',
       'jobName',
       'page',
       'size',
     ]);
-    expect(fields(jobHistoryQuerySchema, { jobKey, page: 1_000_000 })).toEqual(['page']);
+    expect(refusedFields(jobHistoryQuerySchema, { jobKey, page: 1_000_000 })).toEqual(['page']);
   });
 
   it('bound the name lists of getJobKeys and require the trigger type', () => {
     const many = Array.from({ length: 1_001 }, (_, i) => `c${i}`);
-    expect(fields(jobKeysQuerySchema, { clusterNames: many, groupNames: ['g\u0000'] })).toEqual([
+    expect(refusedFields(jobKeysQuerySchema, { clusterNames: many, groupNames: ['g\u0000'] })).toEqual([
       'clusterNames',
       'groupNames.0',
       'triggerType',
@@ -57,7 +47,7 @@ describe('job queries', () => {
   });
 
   it('name both a bad state and an unknown field of the key', () => {
-    expect(fields(jobStateQuerySchema, { jobKey: { ...jobKey, x: 1 }, jobState: 99 })).toEqual([
+    expect(refusedFields(jobStateQuerySchema, { jobKey: { ...jobKey, x: 1 }, jobState: 99 })).toEqual([
       'jobKey.x',
       'jobState',
     ]);

@@ -1,18 +1,8 @@
-import { ValidationFailed } from '../../../common/app-error';
+import { refusedFields } from '../../../../test/support/refused-fields';
 import { parseBody } from '../../../common/validation';
 import { selectJobLogSchema, selectJobTraceSchema, triggerJobSchema } from './run-requests.dto';
 
 const jobKey = { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'J' };
-
-function fields(schema: Parameters<typeof parseBody>[0], body: unknown): string[] {
-  try {
-    parseBody(schema, body);
-  } catch (error) {
-    if (error instanceof ValidationFailed) return (error.fieldErrors ?? []).map((e) => e.field).sort();
-    throw error;
-  }
-  return [];
-}
 
 describe('selectJobTrace', () => {
   it("accepts Chaconne's JobTracePageQuery, PageQuery's answer fields included", () => {
@@ -32,7 +22,7 @@ describe('selectJobTrace', () => {
 
   it('bounds paging and dates, refuses unknown fields and an end before the start, all at once', () => {
     expect(
-      fields(selectJobTraceSchema, {
+      refusedFields(selectJobTraceSchema, {
         jobKey,
         page: 0,
         size: 1_001,
@@ -42,7 +32,13 @@ describe('selectJobTrace', () => {
       }),
     ).toEqual(['days', 'endDate', 'page', 'size', 'startDate']);
     expect(
-      fields(selectJobTraceSchema, { jobKey, page: 100_001, startDate: 2_000, endDate: 1_000, foo: 1 }),
+      refusedFields(selectJobTraceSchema, {
+        jobKey,
+        page: 100_001,
+        startDate: 2_000,
+        endDate: 1_000,
+        foo: 1,
+      }),
     ).toEqual(['endDate', 'foo', 'page']);
   });
 });
@@ -52,7 +48,10 @@ describe('selectJobLog', () => {
     expect(parseBody(selectJobLogSchema, { jobKey, traceId: '42' }).traceId).toBe(42);
     expect(parseBody(selectJobLogSchema, { jobKey, traceId: 42 }).traceId).toBe(42);
     for (const traceId of [0, -1, 1.5, 2 ** 60, 'abc', '', true, null]) {
-      expect([traceId, fields(selectJobLogSchema, { jobKey, traceId })]).toEqual([traceId, ['traceId']]);
+      expect([traceId, refusedFields(selectJobLogSchema, { jobKey, traceId })]).toEqual([
+        traceId,
+        ['traceId'],
+      ]);
     }
   });
 });
@@ -70,7 +69,7 @@ describe('triggerJob', () => {
 
   it('refuses unknown fields, a bad key and a bad attachment together', () => {
     expect(
-      fields(triggerJobSchema, {
+      refusedFields(triggerJobSchema, {
         jobKey: { ...jobKey, jobName: 'a\nb' },
         attachment: 5,
         retries: -1,

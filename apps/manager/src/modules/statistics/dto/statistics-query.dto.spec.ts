@@ -1,21 +1,13 @@
-import { ValidationFailed } from '../../../common/app-error';
+import { refusedFields } from '../../../../test/support/refused-fields';
 import { parseBody } from '../../../common/validation';
 import { jobStatPageQuerySchema, jobStatQuerySchema, jobStateCountQuerySchema } from './statistics-query.dto';
 
-function fields(schema: Parameters<typeof parseBody>[0], body: unknown): string[] {
-  try {
-    parseBody(schema, body);
-  } catch (error) {
-    if (error instanceof ValidationFailed) return (error.fieldErrors ?? []).map((e) => e.field).sort();
-    throw error;
-  }
-  return [];
-}
-
 describe('statistics queries', () => {
   it('refuses unknown fields: {"days": 3} is not lastDays', () => {
-    expect(fields(jobStatQuerySchema, { days: 3 })).toEqual(['days']);
-    expect(fields(jobStateCountQuerySchema, { clusterName: 'c', groupName: 'g' })).toEqual(['groupName']);
+    expect(refusedFields(jobStatQuerySchema, { days: 3 })).toEqual(['days']);
+    expect(refusedFields(jobStateCountQuerySchema, { clusterName: 'c', groupName: 'g' })).toEqual([
+      'groupName',
+    ]);
   });
 
   it("accepts Chaconne's JobStatQuery with blank filters meaning any", () => {
@@ -31,15 +23,13 @@ describe('statistics queries', () => {
   });
 
   it('bounds lastDays, job ids and names', () => {
-    expect(fields(jobStatQuerySchema, { lastDays: 367, jobId: 2 ** 31, clusterName: 'c\nx' })).toEqual([
-      'clusterName',
-      'jobId',
-      'lastDays',
-    ]);
+    expect(refusedFields(jobStatQuerySchema, { lastDays: 367, jobId: 2 ** 31, clusterName: 'c\nx' })).toEqual(
+      ['clusterName', 'jobId', 'lastDays'],
+    );
   });
 
   it('reports a groupName/applicationName mismatch together with the other problems', () => {
-    expect(fields(jobStatQuerySchema, { groupName: 'a', applicationName: 'b', lastDays: 0 })).toEqual([
+    expect(refusedFields(jobStatQuerySchema, { groupName: 'a', applicationName: 'b', lastDays: 0 })).toEqual([
       'applicationName',
       'lastDays',
     ]);
@@ -47,14 +37,14 @@ describe('statistics queries', () => {
 
   it('bounds the dates and the paging of selectJobStatById', () => {
     expect(
-      fields(jobStatPageQuerySchema, {
+      refusedFields(jobStatPageQuerySchema, {
         startDate: 8_640_000_000_000_001,
         endDate: '+275760-09-13T00:00:00Z',
         page: 100_001,
         size: 1_001,
       }),
     ).toEqual(['endDate', 'page', 'size', 'startDate']);
-    expect(fields(jobStatPageQuerySchema, { startDate: '10000-01-01' })).toEqual(['startDate']);
+    expect(refusedFields(jobStatPageQuerySchema, { startDate: '10000-01-01' })).toEqual(['startDate']);
     expect(
       parseBody(jobStatPageQuerySchema, { startDate: '9999-12-31', endDate: 0, rows: 0, content: [] }),
     ).toMatchObject({
