@@ -122,17 +122,8 @@ export class WorkerRegistryService {
       return command;
     });
     if (problems.length > 0) throw new ValidationFailed(problems);
-    const jobIds: RegisterResponse['jobs'] = [];
-    for (const [i, command] of commands.entries()) {
-      const jobClassName = body.jobs[i]?.jobClassName ?? '';
-      jobIds.push({
-        jobClassName,
-        jobId: command
-          ? (await this.jobs.persist(command, { source: 'worker', actor: body.instanceId })).jobId
-          : null,
-      });
-    }
-
+    // The instance is live before its code-defined jobs are armed: otherwise a job due at once
+    // (every second, say) fires into a registry without it and fails "no worker available".
     const now = new Date();
     const instance = this.dataSource.getRepository(WorkerInstanceEntity).create({
       instanceId: body.instanceId,
@@ -152,6 +143,17 @@ export class WorkerRegistryService {
     });
     await this.dataSource.getRepository(WorkerInstanceEntity).save(instance);
     await this.publish(instance, false);
+    const jobIds: RegisterResponse['jobs'] = [];
+    for (const [i, command] of commands.entries()) {
+      const jobClassName = body.jobs[i]?.jobClassName ?? '';
+      jobIds.push({
+        jobClassName,
+        jobId: command
+          ? (await this.jobs.persist(command, { source: 'worker', actor: body.instanceId })).jobId
+          : null,
+      });
+    }
+
     this.logger.log(
       `registered ${instance.instanceId} (${instance.clusterName}/${instance.groupName}) at ${instance.baseUrl} [${instance.baseUrlSource}], ${body.jobs.length} job(s)`,
     );
