@@ -29,3 +29,26 @@ export async function postJson<T = unknown>(
   });
   return { status: response.status, body: (await response.json()) as Envelope<T> };
 }
+
+/** A refusal as the bad-input tables describe one. */
+export interface Refusal {
+  status: number;
+  code: string | undefined;
+  success: boolean;
+  /** Every field named in `errors`, once each, sorted. */
+  fields: string[];
+  /** Fields the message fails to name (the body itself is said in words, so it is not asked for). */
+  unnamedInMessage: string[];
+}
+
+/** What an answer says, to compare with a table's `{ status, code, success: false, fields, unnamedInMessage: [] }`. */
+export function refusal(res: { status: number; body: Envelope<unknown> }): Refusal {
+  const fields = [...new Set((res.body.errors ?? []).map((e) => e.field))].sort();
+  return {
+    status: res.status,
+    code: res.body.code,
+    success: res.body.success,
+    fields,
+    unnamedInMessage: fields.filter((field) => field !== '(body)' && !res.body.msg.includes(field)),
+  };
+}

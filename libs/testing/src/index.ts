@@ -1,5 +1,5 @@
-export { bearer, postJson } from './http';
-export type { Envelope } from './http';
+export { bearer, postJson, refusal } from './http';
+export type { Envelope, Refusal } from './http';
 export { waitFor, sleep } from './wait-for';
 export { freePort } from './ports';
 export { dropDatabase, queryDatabase, deleteRedisPrefix, mysqlConnectionOptions } from './stores';

@@ -6,7 +6,14 @@ import {
   WorkerRoutes,
 } from '@chaconne/contracts';
 import { SignatureDirection, signRequest } from '@chaconne/contracts/signing';
-import { FakeManager, recordingLogger, SECRET, signedHeaders, type Envelope } from '@chaconne/testing';
+import {
+  FakeManager,
+  recordingLogger,
+  refusal,
+  SECRET,
+  signedHeaders,
+  type Envelope,
+} from '@chaconne/testing';
 import type { JobContext } from '../src/core/job';
 import { onDemandTrigger } from '../src/core/trigger';
 import { createWorker, type ChaconneHttpWorker } from '../src/http';
@@ -109,15 +116,13 @@ describe("bad input on the worker SDK's endpoints: 4xx, a stable code, every fie
 
   it.each(SDK_BAD_INPUTS.map((c) => [`${c.path}: ${c.name}`, c] as const))('%s', async (_name, c) => {
     const res = await send(c);
-    const fields = [...new Set((res.body.errors ?? []).map((e) => e.field))].sort();
-    expect({ status: res.status, code: res.body.code, success: res.body.success, fields }).toEqual({
+    expect(refusal(res)).toEqual({
       status: c.status,
       code: c.code,
       success: false,
       fields: c.fields,
+      unnamedInMessage: [],
     });
-    // The message names the fields too (a body-level problem is said in words).
-    for (const field of c.fields.filter((f) => f !== '(body)')) expect(res.body.msg).toContain(field);
     // Nothing ran and nothing was reported.
     expect(handler).not.toHaveBeenCalled();
     expect(reported()).toEqual([]);

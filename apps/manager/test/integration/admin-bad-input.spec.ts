@@ -1,4 +1,4 @@
-import { chaconneBody } from '@chaconne/testing';
+import { chaconneBody, refusal } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { adminPost, cleanUp, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
@@ -44,15 +44,13 @@ describe('bad admin input: 4xx, a stable code, every field named, nothing stored
     async (_name, c) => {
       const before = await tablesChecksum(dataSource);
       const res = await adminPost(baseUrl, config, `/job/admin/${c.endpoint}`, c.body);
-      const fields = [...new Set((res.body.errors ?? []).map((e) => e.field))].sort();
-      expect({ status: res.status, code: res.body.code, success: res.body.success, fields }).toEqual({
+      expect(refusal(res)).toEqual({
         status: c.status,
         code: c.code,
         success: false,
         fields: c.fields,
+        unnamedInMessage: [],
       });
-      // The message names the fields too, and every reason says something.
-      for (const field of c.fields) expect(res.body.msg).toContain(field);
       expect((res.body.errors ?? []).every((e) => e.reason.length > 3)).toBe(true);
       expect(await tablesChecksum(dataSource)).toBe(before);
     },
