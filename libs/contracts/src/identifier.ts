@@ -42,9 +42,14 @@ function kindOf(char: string): string {
   return 'an invisible format character';
 }
 
-/** `U+000A`: a code unit as the Unicode notation (never the raw character, which may be unprintable). */
-function codePoint(char: string): string {
+/** `U+000A`: a character as the Unicode notation (never the raw character, which may be unprintable). */
+export function codePoint(char: string): string {
   return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** `text` with every character outside printable ASCII written as `\u{…}`: safe to quote in an answer or a log line. */
+export function printableAscii(text: string): string {
+  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
 function forbiddenCharacterProblem(value: string, rule: RegExp): string | undefined {

@@ -56,6 +56,8 @@ export type { XcronResponse, XcronTask } from './xcron';
 export { MAX_JSON_DEPTH, parseJsonText } from './json-text';
 export {
   identifierProblem,
+  codePoint,
+  printableAscii,
   identifierCharacterProblem,
   freeTextCharacterProblem,
   jobKeyProblems,

@@ -1,4 +1,4 @@
-import { parseJsonText } from '@chaconne/contracts';
+import { parseJsonText, printableAscii } from '@chaconne/contracts';
 import { CronExpression, CronSyntaxError } from '../trigger/cron/cron-expression';
 import type { UrlVerdict } from './callback-policy';
 import { XcronCode, XcronError, type XcronProblem, XcronType } from './xcron-codes';
@@ -59,8 +59,7 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 
 /** A key as it may be shown in an answer: printable ASCII kept, the rest escaped, long keys cut. */
 function printableKey(key: string): string {
-  const cut = key.length > 64 ? `${key.slice(0, 64)}…` : key;
-  return cut.replace(/[^\x20-\x7e…]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+  return key.length > 64 ? `${printableAscii(key.slice(0, 64))}…` : printableAscii(key);
 }
 
 /**

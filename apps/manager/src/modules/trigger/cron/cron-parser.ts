@@ -7,6 +7,7 @@
  * - 5 fields: Unix/Vixie cron (`min hour day-of-month month day-of-week`), seconds = 0, day-of-week 0-7 with
  *   both 0 and 7 meaning Sunday, and Vixie's "either day field matches" rule.
  */
+import { codePoint, printableAscii } from '@chaconne/contracts';
 import {
   type CronDialect,
   type CronFieldName,
@@ -73,15 +74,10 @@ export function parseCron(expression: string): ParsedCron {
     return { dialect: 'quartz', schedule: parseQuartz(f0, f1, f2, f3, f4, f5, f6) };
   }
   throw new CronSyntaxError(
-    `cron expression '${printable(trimmed)}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5 ` +
+    `cron expression '${printableAscii(trimmed)}' has ${fields.length} field${fields.length === 1 ? '' : 's'}; expected 5 ` +
       '(Unix: minute hour day-of-month month day-of-week) or 6-7 ' +
       '(Quartz: second minute hour day-of-month month day-of-week [year])',
   );
-}
-
-/** `text` with every character outside printable ASCII written as \u{…}, safe to quote in a message or log. */
-function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
 }
 
 /**
@@ -95,8 +91,7 @@ function rejectUnprintable(fields: readonly FieldText[], specs: Record<string, C
   fields.forEach((field, i) => {
     const bad = /[^\x21-\x7e]/u.exec(field.raw);
     if (bad) {
-      const code = (bad[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0');
-      fail(names[i] ?? 'year', `unexpected character U+${code} in '${printable(field.raw)}'`);
+      fail(names[i] ?? 'year', `unexpected character ${codePoint(bad[0])} in '${printableAscii(field.raw)}'`);
     }
   });
 }
