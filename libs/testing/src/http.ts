@@ -1,4 +1,4 @@
-import type { FieldError } from '@chaconne/contracts';
+import { PROTOCOL_VERSION, ProtocolHeader, type FieldError } from '@chaconne/contracts';
 
 /** The manager's response envelope as a test reads it. */
 export interface Envelope<T> {
@@ -51,4 +51,18 @@ export function refusal(res: { status: number; body: Envelope<unknown> }): Refus
     fields,
     unnamedInMessage: fields.filter((field) => field !== '(body)' && !res.body.msg.includes(field)),
   };
+}
+
+/**
+ * `headers` with the protocol header set to `protocol` (the current version by default),
+ * replacing any it had; `''` leaves the header out.
+ */
+export function withProtocol(
+  headers: Record<string, string>,
+  protocol = String(PROTOCOL_VERSION),
+): Record<string, string> {
+  const rest = Object.fromEntries(
+    Object.entries(headers).filter(([name]) => name !== ProtocolHeader.PROTOCOL),
+  );
+  return protocol === '' ? rest : { ...rest, [ProtocolHeader.PROTOCOL]: protocol };
 }

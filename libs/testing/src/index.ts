@@ -1,4 +1,4 @@
-export { bearer, postJson, refusal } from './http';
+export { bearer, postJson, refusal, withProtocol } from './http';
 export type { Envelope, Refusal } from './http';
 export { waitFor, sleep } from './wait-for';
 export { freePort } from './ports';

@@ -1,15 +1,10 @@
-import {
-  ManagerRoutes,
-  PROTOCOL_VERSION,
-  ProtocolHeader,
-  RUN_REQUEST_CONTENT_TYPE,
-  WorkerRoutes,
-} from '@chaconne/contracts';
+import { ManagerRoutes, RUN_REQUEST_CONTENT_TYPE, WorkerRoutes } from '@chaconne/contracts';
 import { SignatureDirection, signRequest } from '@chaconne/contracts/signing';
 import {
   FakeManager,
   recordingLogger,
   refusal,
+  withProtocol,
   SECRET,
   signedHeaders,
   type Envelope,
@@ -65,12 +60,7 @@ function headersOf(c: SdkBadInput, text: string): Record<string, string> {
         };
     }
   })();
-  // The case's protocol header replaces any the signing helper set; '' leaves it out.
-  const unversioned = Object.fromEntries(
-    Object.entries(signed).filter(([name]) => name !== ProtocolHeader.PROTOCOL),
-  );
-  const protocol = c.protocol ?? String(PROTOCOL_VERSION);
-  return { ...unversioned, ...(protocol === '' ? {} : { [ProtocolHeader.PROTOCOL]: protocol }) };
+  return withProtocol(signed, c.protocol);
 }
 
 async function send(c: SdkBadInput): Promise<{ status: number; body: Envelope<unknown> }> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { ManagerRoutes, PROTOCOL_VERSION, ProtocolHeader } from '@chaconne/contracts';
+import { ManagerRoutes } from '@chaconne/contracts';
 import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/contracts/signing';
-import { refusal, type Envelope } from '@chaconne/testing';
+import { refusal, withProtocol, type Envelope } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import {
@@ -54,16 +54,7 @@ function headersOf(c: WorkerBadInput, text: string): Record<string, string> {
         );
     }
   })();
-  // The case's protocol header replaces any the signing helper set; '' leaves it out.
-  const unversioned = Object.fromEntries(
-    Object.entries(signed).filter(([name]) => name !== ProtocolHeader.PROTOCOL),
-  );
-  const protocol = c.protocol ?? String(PROTOCOL_VERSION);
-  return {
-    'content-type': 'application/json',
-    ...unversioned,
-    ...(protocol === '' ? {} : { [ProtocolHeader.PROTOCOL]: protocol }),
-  };
+  return withProtocol({ 'content-type': 'application/json', ...signed }, c.protocol);
 }
 
 async function send(c: WorkerBadInput): Promise<{ status: number; body: Envelope<unknown> }> {
