@@ -11,7 +11,7 @@ export default tseslint.config(
       '**/node_modules/**',
       '**/coverage/**',
       '.nx/**',
-      'apps/console/public/**',
+      'apps/console/dist/**',
       'apps/manager/console/**',
       'bench/results/**',
     ],
@@ -120,6 +120,14 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The console is a browser app with its own tsconfig (DOM, JSX, bundler resolution).
+    files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
+    languageOptions: {
+      parserOptions: { project: './apps/console/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+      globals: { ...globals.browser },
     },
   },
   {

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
- * Puts the web console's files where the manager serves them from: apps/manager/console/, inside the
- * @chaconne/manager package (so `npm pack` ships them; the folder is git-ignored build output). Today
- * the console is the static placeholder in apps/console/public; a console build (Vite) replaces this
- * copy by writing its output to the same folder. Run by `npm run build` and by the manager's prepack.
+ * Builds the web console (Vite: apps/console -> apps/console/dist) and puts its files where the
+ * manager serves them from: apps/manager/console/, inside the @chaconne/manager package (so `npm pack`
+ * ships them; the folder is git-ignored build output). Run by `npm run build` and by the manager's
+ * prepack.
  *
  * It syncs rather than recreates the folder: unchanged files are left alone and changed ones replaced
  * by a rename, because the packaging test packs the manager while other tests' managers read the folder.
@@ -20,13 +20,28 @@ const {
   writeFileSync,
 } = require('node:fs');
 const { join } = require('node:path');
+const { execFileSync } = require('node:child_process');
 
 const root = join(__dirname, '..');
-const source = join(root, 'apps', 'console', 'public');
+const consoleDir = join(root, 'apps', 'console');
+const source = join(consoleDir, 'dist');
 const target = join(root, 'apps', 'manager', 'console');
 
+execFileSync(
+  process.execPath,
+  [
+    join(require.resolve('vite/package.json', { paths: [consoleDir] }), '..', 'bin', 'vite.js'),
+    'build',
+    '--logLevel',
+    'warn',
+  ],
+  {
+    cwd: consoleDir,
+    stdio: 'inherit',
+  },
+);
 if (!existsSync(join(source, 'index.html'))) {
-  console.error(`build-console: ${join(source, 'index.html')} is missing`);
+  console.error(`build-console: the Vite build left no ${join(source, 'index.html')}`);
   process.exit(1);
 }
 
