@@ -43,6 +43,16 @@ export type {
   XcronCallback,
   XcronCreateTaskRequest,
   XcronTask,
+  XcronTaskPageQuery,
+  RunPageQuery,
+  WorkerQuery,
+  TailOptions,
+  JobTraceDetail,
+  JobTraceWithKey,
+  JobLogTailEvent,
+  WorkerInstanceInfo,
+  LostWorkerInstance,
+  WorkerOverview,
 } from './types';
 export type {
   ErrorCode,

@@ -1,20 +1,25 @@
-import type {
-  ErrorCode,
-  JobDetail,
-  JobKey,
-  JobLog,
-  JobPersistParameter,
-  JobRuntimeDetail,
-  JobStackTrace,
-  JobTrace,
-  JobTriggerDetail,
-  Page,
-  TriggerDefinition,
+import {
+  type ErrorCode,
+  type JobDetail,
+  type JobKey,
+  type JobLog,
+  type JobLogTailEvent,
+  type JobPersistParameter,
+  type JobRuntimeDetail,
+  type JobStackTrace,
+  type JobTrace,
+  type JobTraceDetail,
+  type JobTraceWithKey,
+  type JobTriggerDetail,
+  type Page,
+  type TriggerDefinition,
+  type WorkerOverview,
 } from '@chaconne/contracts';
 import { ChaconneApiError } from './chaconne-api-error';
-import type { DependencyType, JobState } from './enums';
+import type { DependencyType, JobState, RunningState } from './enums';
 import { attachmentText, JobDefinitionBuilder } from './generic-job-definition';
 import { TriggerBuilder } from './generic-trigger';
+import { readEventStream } from './event-stream';
 import { type ClientOptions, fieldErrorsOf, isRecord, Transport } from './transport';
 import type {
   Attachment,
@@ -29,8 +34,11 @@ import type {
   JobStateCountQuery,
   JobTracePageQuery,
   JobHistoryRecord,
+  RunPageQuery,
+  TailOptions,
   TriggerJobOptions,
   TriggerPreview,
+  WorkerQuery,
 } from './types';
 import { XcronClient } from './xcron-client';
 
@@ -236,6 +244,65 @@ export class JobManager {
     return this.call('selectJobStackTrace', { jobKey, traceId });
   }
 
+  /** One run with every timing, its job's key, retries and timeout, and its error message. */
+  getJobTraceDetail(traceId: number): Promise<JobTraceDetail> {
+    return this.call('getJobTraceDetail', { traceId });
+  }
+
+  /** Runs of every job, newest first, filtered (e.g. the latest FAILED ones). */
+  selectRuns(query: RunPageQuery = {}): Promise<Page<JobTraceWithKey>> {
+    return this.call('selectRuns', query);
+  }
+
+  /**
+   * Cancels a run in flight: its worker is told to abort the handler and the run ends FAILED
+   * with the reason (`cancelled by an operator` when none is given); it is not retried.
+   * Answers the run's outcome; 409 RUN_FINISHED when it already had one.
+   */
+  cancelRun(traceId: number, reason?: string): Promise<RunningState> {
+    return this.call('cancelRun', reason === undefined ? { traceId } : { traceId, reason });
+  }
+
+  /**
+   * The log lines of a run as they arrive (server-sent events): first the lines stored so far,
+   * then each new one, then one `end` event with the outcome, after which the iterator returns.
+   * A run that already has an outcome gives its lines and `end` at once.
+   *
+   * @example
+   * for await (const event of jobManager.tailJobLog(traceId)) {
+   *   if (event.type === 'log') console.log(event.log.level, event.log.log);
+   *   else console.log('run ended', event.runningState, event.reason);
+   * }
+   */
+  async *tailJobLog(traceId: number, options: TailOptions = {}): AsyncGenerator<JobLogTailEvent> {
+    const opened = await this.transport.openStream(
+      '/job/admin/tailJobLog',
+      { traceId: String(traceId) },
+      options.signal,
+    );
+    if ('failure' in opened) throw envelopeError('tailJobLog', opened.failure.status, opened.failure.body);
+    try {
+      for await (const { event, data } of readEventStream(opened.body)) {
+        if (event === 'log') yield { type: 'log', log: JSON.parse(data) as JobLog };
+        else if (event === 'end') {
+          const end = JSON.parse(data) as { runningState: RunningState; reason: string | null };
+          yield { type: 'end', runningState: end.runningState, reason: end.reason };
+          return;
+        }
+      }
+    } catch (error) {
+      if (options.signal?.aborted) return;
+      throw error;
+    }
+  }
+
+  // Workers
+
+  /** The live worker instances (heartbeat, runs in flight, draining) and those lost in the last hour. */
+  selectWorkers(query: WorkerQuery = {}): Promise<WorkerOverview> {
+    return this.call('selectWorkers', query);
+  }
+
   // Statistics
 
   /** Counters per day (`yyyy-MM-dd`) over the last `lastDays` days, zero-filled, oldest first. */
@@ -270,20 +337,25 @@ export class JobManager {
       path: `/job/admin/${endpoint}`,
       body,
     });
-    if (!isRecord(result) || typeof result.success !== 'boolean') {
-      throw new ChaconneApiError(
-        `${endpoint}: HTTP ${status} without Chaconne's envelope`,
-        status,
-        'BAD_RESPONSE',
-      );
-    }
-    if (result.success) return result.data as T;
-    throw new ChaconneApiError(
-      typeof result.msg === 'string' ? result.msg : `${endpoint}: HTTP ${status}`,
+    if (isRecord(result) && result.success === true) return result.data as T;
+    throw envelopeError(endpoint, status, result);
+  }
+}
+
+/** The error of an answer that is not a success in Chaconne's envelope. */
+function envelopeError(endpoint: string, status: number, result: unknown): ChaconneApiError {
+  if (!isRecord(result) || typeof result.success !== 'boolean') {
+    return new ChaconneApiError(
+      `${endpoint}: HTTP ${status} without Chaconne's envelope`,
       status,
-      typeof result.code === 'string' ? (result.code as ErrorCode) : 'BAD_RESPONSE',
-      fieldErrorsOf(result.errors),
-      isRecord(result.details) ? result.details : {},
+      'BAD_RESPONSE',
     );
   }
+  return new ChaconneApiError(
+    typeof result.msg === 'string' ? result.msg : `${endpoint}: HTTP ${status}`,
+    status,
+    typeof result.code === 'string' ? (result.code as ErrorCode) : 'BAD_RESPONSE',
+    fieldErrorsOf(result.errors),
+    isRecord(result.details) ? result.details : {},
+  );
 }

@@ -90,6 +90,52 @@ export class Transport {
       );
     }
   }
+
+  /**
+   * Opens a long-lived GET (a server-sent-events stream): the timeout covers the answer's
+   * headers only, `signal` ends it at any time. A non-2xx answer is read as JSON and handed
+   * back as `failure` for the caller to decode.
+   */
+  async openStream(
+    path: string,
+    query: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ body: ReadableStream<Uint8Array> } | { failure: JsonAnswer }> {
+    const url = `${this.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
+    const headers = new Headers(this.headers);
+    headers.set('accept', 'text/event-stream');
+    const connect = new AbortController();
+    const timer = setTimeout(() => {
+      connect.abort(new DOMException('no answer', 'TimeoutError'));
+    }, this.timeoutMs);
+    const signals = signal ? [connect.signal, signal] : [connect.signal];
+    let response: Response;
+    try {
+      response = await this.fetchFn(url, { method: 'GET', headers, signal: AbortSignal.any(signals) });
+    } catch (error) {
+      throw new ChaconneApiError(
+        `GET ${url}: manager unreachable: ${describeFailure(connect.signal.aborted ? connect.signal.reason : error, this.timeoutMs)}`,
+        0,
+        'NETWORK_ERROR',
+        [],
+        {},
+        { cause: error },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    if (response.ok && response.body) return { body: response.body };
+    const text = await response.text();
+    try {
+      return { failure: { status: response.status, body: JSON.parse(text) as unknown } };
+    } catch {
+      throw new ChaconneApiError(
+        `GET ${url}: HTTP ${response.status} without a JSON body`,
+        response.status,
+        'BAD_RESPONSE',
+      );
+    }
+  }
 }
 
 /** Why a request failed, in words: a timeout, or the network error and its system code. */

@@ -46,8 +46,12 @@ export interface JobDetailPageQuery {
   page?: number;
   /** 1-1000. @defaultValue 10 */
   size?: number;
+  /** Only jobs due to fire at or after this instant. */
+  nextFireFrom?: DateInput | null;
+  /** Only jobs due to fire before this instant. */
+  nextFireTo?: DateInput | null;
   /** @defaultValue 'createDate' */
-  sort?: 'jobId' | 'jobName' | 'createDate';
+  sort?: 'jobId' | 'jobName' | 'createDate' | 'nextFireTime';
   /** @defaultValue 'desc' */
   order?: 'asc' | 'desc';
 }
@@ -63,6 +67,44 @@ export interface JobTracePageQuery {
   endDate?: DateInput | null;
   /** Only runs with this outcome. */
   runningState?: RunningState | null;
+}
+
+/** selectRuns: runs of every job, newest first (e.g. the latest failures). */
+export interface RunPageQuery {
+  clusterName?: string | null;
+  groupName?: string | null;
+  /** Only runs with this outcome (RUNNING: the runs in flight). */
+  runningState?: RunningState | null;
+  /** Runs planned at or after this instant. */
+  startDate?: DateInput | null;
+  /** Runs planned before this instant. */
+  endDate?: DateInput | null;
+  /** @defaultValue 1 */
+  page?: number;
+  /** 1-1000. @defaultValue 10 */
+  size?: number;
+}
+
+/** selectWorkers: the instances of some cluster or group only. */
+export interface WorkerQuery {
+  clusterName?: string | null;
+  groupName?: string | null;
+}
+
+/** tailJobLog's options. */
+export interface TailOptions {
+  /** Ends the stream when aborted (the iterator then returns). */
+  signal?: AbortSignal;
+}
+
+/** xcron's listTasks (not in xcron's README; the console's task list). */
+export interface XcronTaskPageQuery {
+  /** @defaultValue 1 */
+  page?: number;
+  /** 1-1000. @defaultValue 20 */
+  size?: number;
+  /** @defaultValue false */
+  includeDeleted?: boolean;
 }
 
 /** Chaconne's JobStatQuery (selectJobStatByDay, selectJobStatByMonth, selectJobStat). */
@@ -124,4 +166,10 @@ export type {
   JobHistoryRecord,
   TriggerPreview,
   XcronTask,
+  JobTraceDetail,
+  JobTraceWithKey,
+  JobLogTailEvent,
+  WorkerInstanceInfo,
+  LostWorkerInstance,
+  WorkerOverview,
 } from '@chaconne/contracts';

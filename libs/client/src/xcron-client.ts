@@ -1,7 +1,7 @@
-import type { ErrorCode } from '@chaconne/contracts';
+import type { ErrorCode, Page } from '@chaconne/contracts';
 import { ChaconneApiError, XcronApiError } from './chaconne-api-error';
 import { type ClientOptions, fieldErrorsOf, isRecord, type JsonRequest, Transport } from './transport';
-import type { XcronCreateTaskRequest, XcronTask } from './types';
+import type { XcronCreateTaskRequest, XcronTask, XcronTaskPageQuery } from './types';
 
 /**
  * Client of the manager's xcron-compatible API: HTTP callback tasks that the manager POSTs
@@ -57,6 +57,19 @@ export class XcronClient {
   async queryTask(taskId: string): Promise<XcronTask> {
     const answer = await this.call({ method: 'GET', path: '/xcron/queryTask', query: { task_id: taskId } });
     return answer.data as XcronTask;
+  }
+
+  /**
+   * A page of tasks, newest first (not in xcron's README: the console's list). Deleted tasks
+   * are left out unless `includeDeleted`.
+   */
+  async listTasks(query: XcronTaskPageQuery = {}): Promise<Page<XcronTask>> {
+    const params: Record<string, string> = {};
+    if (query.page !== undefined) params.page = String(query.page);
+    if (query.size !== undefined) params.size = String(query.size);
+    if (query.includeDeleted !== undefined) params.include_deleted = String(query.includeDeleted);
+    const answer = await this.call({ method: 'GET', path: '/xcron/listTasks', query: params });
+    return answer.data as Page<XcronTask>;
   }
 
   /** xcron's one request path: the `{ uuid, code, data, warnings? }` of a zero code, a non-zero code thrown. */

@@ -49,6 +49,12 @@ export type {
   JobHistoryRecord,
   TriggerPreview,
   Page,
+  JobTraceDetail,
+  JobTraceWithKey,
+  JobLogTailEvent,
+  WorkerInstanceInfo,
+  LostWorkerInstance,
+  WorkerOverview,
 } from './read-models';
 export type { JobStatCounts, JobStatDetail, JobStatByJob, JobStateCount, JobStat } from './statistics';
 export { XcronCode, XcronType } from './xcron';

@@ -112,3 +112,74 @@ export interface Page<T> {
   nextPage: number | null;
   content: T[];
 }
+
+/** getJobTraceDetail: one run with every timing, its job and its error . */
+export interface JobTraceDetail extends JobTrace {
+  jobKey: JobKey;
+  /** The job's retries: the attempt numbered `jobRetries` is the last. */
+  jobRetries: number;
+  /** The job's timeout in milliseconds; -1 = none. */
+  timeout: number;
+  /** When the run row was made (the occurrence fired, or triggerJob was called). */
+  createdTime: string;
+  /** When the run was handed to a worker; null before. */
+  dispatchedTime: string | null;
+  /** When the manager cancels the run if it is still going; null without a timeout. */
+  deadlineTime: string | null;
+  /** executionTime - plannedTime in milliseconds; null before the run starts. */
+  latenessMs: number | null;
+  /** The error message of a failed run; null otherwise. */
+  errorMessage: string | null;
+}
+
+/** selectRuns: runs of every job, newest first, each with its job's key. */
+export interface JobTraceWithKey extends JobTrace {
+  jobKey: JobKey;
+}
+
+/** One line of tailJobLog's stream: a log line, or the end of the run. */
+export type JobLogTailEvent =
+  { type: 'log'; log: JobLog } | { type: 'end'; runningState: RunningState; reason: string | null };
+
+/** A live worker instance (selectWorkers). */
+export interface WorkerInstanceInfo {
+  instanceId: string;
+  clusterName: string;
+  groupName: string;
+  /** The base URL the manager dispatches to. */
+  address: string;
+  weight: number;
+  labels: Record<string, string>;
+  sdkVersion: string;
+  protocolVersion: number;
+  /** The job classes the instance can run. */
+  jobs: string[];
+  startedAt: string;
+  registeredAt: string;
+  lastHeartbeatAt: string | null;
+  /** Milliseconds since the last heartbeat, on the manager's clock when it answered. */
+  heartbeatAgeMs: number | null;
+  /** Runs in flight on the instance, as its last heartbeat said. */
+  activeRuns: number;
+  /** Runs the instance takes at once; null when it sets no limit. */
+  capacity: number | null;
+  draining: boolean;
+}
+
+/** An instance that left or was declared lost (selectWorkers' `lost`). */
+export interface LostWorkerInstance {
+  instanceId: string;
+  clusterName: string;
+  groupName: string;
+  address: string;
+  sdkVersion: string;
+  lostAt: string;
+  /** `deregistered`: it said goodbye; `heartbeat-lost`: it stopped answering. */
+  reason: 'deregistered' | 'heartbeat-lost';
+}
+
+/** selectWorkers: the live instances by cluster and group, and the ones lost in the last hour. */
+export interface WorkerOverview {
+  live: WorkerInstanceInfo[];
+  lost: LostWorkerInstance[];
+}
