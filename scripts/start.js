@@ -115,7 +115,8 @@ async function main() {
       `[start]   Demo worker  http://127.0.0.1:${workerPort}  (cluster demo-cluster, group demo-worker)`,
       `[start]   API docs     ${managerUrl}/docs`,
       generatedToken
-        ? `[start] Admin token for this run (shown once):\n[start]   export CHACONNE_TOKEN=${env.CHACONNE_ADMIN_TOKEN}\n` +
+        ? `[start] Admin token for this run (shown once; sign in to the console with it, or export it for curl):\n` +
+          `[start]   export CHACONNE_TOKEN=${env.CHACONNE_ADMIN_TOKEN}\n` +
           `[start]   curl -s -H "Authorization: Bearer $CHACONNE_TOKEN" ${managerUrl}/job/admin/selectClusterNames`
         : '[start] Admin API token: the CHACONNE_ADMIN_TOKEN you set',
       '[start] Press Ctrl+C to stop.',
