@@ -66,6 +66,8 @@ export async function openConsolePage(
     );
   });`);
   const page = await context.newPage();
+  // Fail within a test's time with Playwright's own message (what it waited for), not Jest's.
+  page.setDefaultTimeout(10_000);
   page.on('console', (message) => {
     if (message.type() === 'error') problems.consoleErrors.push(message.text());
   });
