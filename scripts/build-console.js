@@ -44,6 +44,13 @@ if (!existsSync(join(source, 'index.html'))) {
   console.error(`build-console: the Vite build left no ${join(source, 'index.html')}`);
   process.exit(1);
 }
+// The manager replaces it with each answer's CSP nonce (apps/manager/src/modules/console/console-files.ts).
+if (!readFileSync(join(source, 'index.html'), 'utf8').includes('__CSP_NONCE__')) {
+  console.error(
+    'build-console: index.html lost its <meta name="csp-nonce" content="__CSP_NONCE__"> placeholder',
+  );
+  process.exit(1);
+}
 
 function sync(from, to) {
   mkdirSync(to, { recursive: true });

@@ -8,6 +8,8 @@ import { routes } from './routes';
 import { SignInPage } from './pages/sign-in';
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
+/** The page's CSP nonce (the manager sets it per answer): Mantine's <style> elements need it. */
+const styleNonce = document.querySelector<HTMLMetaElement>('meta[name="csp-nonce"]')?.content ?? '';
 
 /** Routes under it need a session; without one the user goes to sign-in and comes back after. */
 function RequireSession() {
@@ -34,7 +36,7 @@ const router = createBrowserRouter(
 
 export function App() {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} getStyleNonce={() => styleNonce}>
       <Notifications position="top-right" />
       <ApiProvider>
         <ModalsProvider>

@@ -63,6 +63,23 @@ describe('the demo jobs', () => {
     ]);
   });
 
+  it('SlowJob logs its progress every second and works for the time it was given', async () => {
+    const slept: number[] = [];
+    const job = new SlowJob((ms) => {
+      slept.push(ms);
+      return Promise.resolve();
+    });
+    const ctx = context('{"ms": 2500}');
+    expect(await job.execute(ctx)).toEqual({ workedMs: 2500 });
+    expect(slept).toEqual([1000, 1000, 500]);
+    expect(ctx.lines).toEqual([
+      'SlowJob: working for 2500 ms',
+      'SlowJob: 1000 of 2500 ms done',
+      'SlowJob: 2000 of 2500 ms done',
+      expect.stringMatching(/^SlowJob: done after \d+ ms$/),
+    ]);
+  });
+
   it('FlakyJob fails while the attempt is below failUntilAttempt, then reports the attempt and the instance', () => {
     const job = new FlakyJob();
     const attachment = '{"failUntilAttempt": 2}';

@@ -18,11 +18,12 @@ export const APP_OPTIONS = { bodyParser: false } as const;
 
 /**
  * Everything applied to the app before it listens (and before its routes are registered):
- * the error body, JSON-only admin requests, authentication before any body is read, and the
+ * the error body, hardening headers, JSON-only admin requests, authentication before any body is read, and the
  * OpenAPI docs.
  */
 export function configureApp(app: NestFastifyApplication): void {
   app.useGlobalFilters(new ApiExceptionFilter());
+  hardenAnswers(app);
   requireJsonForAdminApi(app);
   authenticateBeforeReadingBodies(app);
   setupOpenApi(app);
@@ -54,5 +55,27 @@ function requireJsonForAdminApi(app: NestFastifyApplication): void {
         return;
       }
       done();
+    });
+}
+
+/**
+ * Headers on every answer: no content sniffing, no referrer. A JSON answer (the API) also gets
+ * a policy that lets it load, run or frame nothing if a browser opens it; the console's routes
+ * set their own policy (console-security.ts), which this leaves alone.
+ */
+function hardenAnswers(app: NestFastifyApplication): void {
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onSend', (_request, reply, payload, done) => {
+      void reply.header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer');
+      const type = reply.getHeader('content-type');
+      if (
+        !reply.hasHeader('content-security-policy') &&
+        typeof type === 'string' &&
+        type.startsWith('application/json')
+      )
+        void reply.header('content-security-policy', "default-src 'none'; frame-ancestors 'none'");
+      done(null, payload);
     });
 }

@@ -1,7 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   RunningState,
   type JobDetail,
@@ -346,4 +347,24 @@ export function isoMs(iso: string | null): number {
 export async function dropStack(stack: Stack): Promise<void> {
   await dropDatabase(stack.mysqlUrl);
   await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+}
+
+/** Runs `chaconne-manager <args>` (the built CLI) against the stack's database; answers its stdout. */
+export async function managerCli(stack: Stack, args: readonly string[]): Promise<string> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [join(REPO_ROOT, 'apps/manager/dist/cli.js'), ...args],
+    {
+      cwd: REPO_ROOT,
+      timeout: 30_000,
+      env: {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        CHACONNE_MYSQL_URL: stack.mysqlUrl,
+        CHACONNE_REDIS_URL: stack.redisUrl,
+        CHACONNE_PREFIX: stack.prefix,
+      },
+    },
+  );
+  return stdout;
 }
