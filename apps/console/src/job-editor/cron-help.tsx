@@ -23,8 +23,9 @@ export function CronDescription({ expression }: { expression: string }) {
   );
 }
 
-/** `2026-03-06T12:00:00+01:00` -> `2026-03-06 12:00:00 +01:00`. */
-const localText = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 19)} ${iso.slice(19)}`;
+/** `2026-03-06T12:00:00+01:00` -> `2026-03-06 12:00:00 +01:00` (and `Z` -> `+00:00`). */
+const localText = (iso: string) =>
+  `${iso.slice(0, 10)} ${iso.slice(11, 19)} ${iso.slice(19) === 'Z' ? '+00:00' : iso.slice(19)}`;
 
 /**
  * The next five fire times in the trigger's zone, from the manager. A refusal with field errors

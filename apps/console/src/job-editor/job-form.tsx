@@ -15,6 +15,7 @@ import { DependencyFields, PlacementFields, RetryFields } from './policy-fields'
 import type { SectionProps } from './section-props';
 import { TriggerFields } from './trigger-fields';
 import { useTriggerPreview } from './use-trigger-preview';
+import { MONOSPACE_INPUT } from '../components/monospace';
 
 const pretty = (body: unknown) => JSON.stringify(body, null, 2);
 const KEY_PARTS = ['clusterName', 'groupName', 'jobName', 'jobClassName'] as const;
@@ -130,7 +131,7 @@ export function JobEditorForm({ initial, editKey }: { initial: JobForm; editKey:
                 autosize
                 minRows={3}
                 maxRows={16}
-                ff="monospace"
+                styles={MONOSPACE_INPUT}
                 spellCheck={false}
                 value={form.attachment}
                 onChange={(e) => {

@@ -1,4 +1,5 @@
 import { Textarea } from '@mantine/core';
+import { MONOSPACE_INPUT } from '../components/monospace';
 
 /**
  * Chaconne's "Show JSON": the persistJob body the form makes. Edits flow back into the form while
@@ -20,7 +21,7 @@ export function JsonView({
       autosize
       minRows={16}
       maxRows={40}
-      ff="monospace"
+      styles={MONOSPACE_INPUT}
       spellCheck={false}
       value={text}
       onChange={(e) => {

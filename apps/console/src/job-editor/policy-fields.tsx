@@ -10,6 +10,7 @@ import {
   TextInput,
 } from '@mantine/core';
 import { nameOptions, type SectionProps } from './section-props';
+import { MONOSPACE_INPUT } from '../components/monospace';
 
 /** Retries and their backoff, the timeout and what repeated failures or timeouts do. */
 export function RetryFields({ form, set, errorAt }: SectionProps) {
@@ -198,7 +199,7 @@ export function PlacementFields({ form, set, errorAt }: SectionProps) {
           description="One name=value per line; instances must carry them all"
           autosize
           minRows={2}
-          ff="monospace"
+          styles={MONOSPACE_INPUT}
           value={form.labels}
           onChange={(e) => {
             set({ labels: e.currentTarget.value });
@@ -223,7 +224,7 @@ export function DependencyFields({ form, set, errorAt }: SectionProps) {
           autosize
           minRows={2}
           maxRows={10}
-          ff="monospace"
+          styles={MONOSPACE_INPUT}
           value={form.dependentKeys}
           onChange={(e) => {
             set({ dependentKeys: e.currentTarget.value });
@@ -237,7 +238,7 @@ export function DependencyFields({ form, set, errorAt }: SectionProps) {
           autosize
           minRows={2}
           maxRows={10}
-          ff="monospace"
+          styles={MONOSPACE_INPUT}
           value={form.forkKeys}
           onChange={(e) => {
             set({ forkKeys: e.currentTarget.value });

@@ -16,6 +16,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import { enumOptions } from '../components/enum-names';
 import { CronDescription, NextFireTimes } from './cron-help';
 import type { SectionProps } from './section-props';
+import { MONOSPACE_INPUT } from '../components/monospace';
 
 const CRON_FIELD = 'trigger.triggerDescription.cron.expression';
 const PERIODIC_FIELD = 'trigger.triggerDescription.periodic';
@@ -66,7 +67,7 @@ export function TriggerFields({
             <TextInput
               label="Cron expression"
               description="Quartz (6 or 7 fields, seconds first) or Unix (5 fields)"
-              ff="monospace"
+              styles={MONOSPACE_INPUT}
               value={form.cron}
               onChange={(e) => {
                 set({ cron: e.currentTarget.value });

@@ -1,5 +1,5 @@
 import { JobState, TriggerType } from '@chaconne/client';
-import { Button, Group, Select, TextInput } from '@mantine/core';
+import { Button, Select, SimpleGrid, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -40,7 +40,6 @@ function DebouncedInput({
     <TextInput
       label={label}
       value={text}
-      w={{ base: '100%', xs: 160 }}
       onChange={(e) => {
         setText(e.currentTarget.value);
         commit(e.currentTarget.value.trim());
@@ -60,9 +59,8 @@ export function JobFilters({
   const jobManager = useJobManager();
   const clusters = useQuery({ queryKey: ['clusterNames'], queryFn: () => jobManager.selectClusterNames() });
   const filtered = FILTER_KEYS.some((k) => view[k] !== '');
-  const width = { base: '100%', xs: 160 };
   return (
-    <Group gap="sm" align="flex-end" wrap="wrap">
+    <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }} spacing="sm" verticalSpacing="xs">
       <Select
         label="Cluster"
         data={clusters.data ?? []}
@@ -73,7 +71,6 @@ export function JobFilters({
         searchable
         clearable
         nothingFoundMessage={clusters.isError ? 'Could not load the clusters' : 'No cluster'}
-        w={width}
       />
       <DebouncedInput
         label="Group"
@@ -97,7 +94,6 @@ export function JobFilters({
           onChange({ state: v ?? '' });
         }}
         clearable
-        w={width}
       />
       <Select
         label="Trigger type"
@@ -107,7 +103,6 @@ export function JobFilters({
           onChange({ trigger: v ?? '' });
         }}
         clearable
-        w={width}
       />
       <TextInput
         label="Next fire from"
@@ -116,7 +111,6 @@ export function JobFilters({
         onChange={(e) => {
           onChange({ fireFrom: e.currentTarget.value });
         }}
-        w={{ base: '100%', xs: 200 }}
       />
       <TextInput
         label="Next fire to"
@@ -125,10 +119,10 @@ export function JobFilters({
         onChange={(e) => {
           onChange({ fireTo: e.currentTarget.value });
         }}
-        w={{ base: '100%', xs: 200 }}
       />
       {filtered && (
         <Button
+          mt={{ base: 0, sm: 24 }}
           variant="subtle"
           onClick={() => {
             onChange(NO_FILTERS);
@@ -137,6 +131,6 @@ export function JobFilters({
           Clear filters
         </Button>
       )}
-    </Group>
+    </SimpleGrid>
   );
 }

@@ -64,19 +64,14 @@ export function JobRow({
         />
       </Table.Td>
       <Table.Td>
-        <Text size="sm" c="dimmed">
-          {job.jobId}
-        </Text>
-      </Table.Td>
-      <Table.Td>
         <Anchor component={Link} to={paths.job(jobKey)} fw={600}>
           {name}
         </Anchor>
         <Text size="xs" c="dimmed">
-          {jobKey.clusterName} / {jobKey.groupName} · {jobKey.jobClassName}
+          #{job.jobId} · {jobKey.clusterName} / {jobKey.groupName} · {jobKey.jobClassName}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td miw={130}>
         <JobStateBadge state={state} />
       </Table.Td>
       <Table.Td>
@@ -97,7 +92,7 @@ export function JobRow({
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td miw={120}>
         <RunningStateBadge state={jobRuntime.lastRunningState} />
       </Table.Td>
       <Table.Td>

@@ -57,7 +57,7 @@ export function JobTable({
   const all = jobs.length > 0 && jobs.every((j) => selected.has(j.jobId));
   const some = jobs.some((j) => selected.has(j.jobId));
   return (
-    <Table.ScrollContainer minWidth={1100}>
+    <Table.ScrollContainer minWidth={1000}>
       <Table striped highlightOnHover verticalSpacing="xs">
         <Table.Thead>
           <Table.Tr>
@@ -74,9 +74,6 @@ export function JobTable({
                 }}
               />
             </Table.Th>
-            <SortHeader column="jobId" view={view} onSort={onSort}>
-              ID
-            </SortHeader>
             <SortHeader column="jobName" view={view} onSort={onSort}>
               Job
             </SortHeader>

@@ -71,23 +71,21 @@ export function writeView(view: JobListView): URLSearchParams {
   return params;
 }
 
-const numberOrNull = (text: string): number | null => (text === '' ? null : Number(text));
-const dateOrNull = (text: string): Date | null => {
-  if (text === '') return null;
+const localDate = (text: string): Date | undefined => {
   const parsed = dayjs(text);
-  return parsed.isValid() ? parsed.toDate() : null;
+  return parsed.isValid() ? parsed.toDate() : undefined;
 };
 
-/** The selectJobDetail query of a view. */
+/** The selectJobDetail query of a view; filters left blank are left out. */
 export function toPageQuery(view: JobListView): JobDetailPageQuery {
   return {
-    clusterName: view.cluster || null,
-    groupName: view.group || null,
-    jobName: view.name || null,
-    jobState: numberOrNull(view.state) as JobState | null,
-    triggerType: numberOrNull(view.trigger) as TriggerType | null,
-    nextFireFrom: dateOrNull(view.fireFrom),
-    nextFireTo: dateOrNull(view.fireTo),
+    ...(view.cluster && { clusterName: view.cluster }),
+    ...(view.group && { groupName: view.group }),
+    ...(view.name && { jobName: view.name }),
+    ...(view.state && { jobState: Number(view.state) as JobState }),
+    ...(view.trigger && { triggerType: Number(view.trigger) as TriggerType }),
+    ...(view.fireFrom && { nextFireFrom: localDate(view.fireFrom) }),
+    ...(view.fireTo && { nextFireTo: localDate(view.fireTo) }),
     sort: view.sort,
     order: view.order,
     page: view.page,
