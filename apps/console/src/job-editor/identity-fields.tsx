@@ -1,6 +1,7 @@
-import { Autocomplete, Fieldset, SimpleGrid, Textarea, TextInput } from '@mantine/core';
+import { Fieldset, SimpleGrid, Textarea, TextInput } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useJobManager } from '../api/api-context';
+import { SuggestInput } from '../components/suggest-input';
 import type { SectionProps } from './section-props';
 
 /** The job key (fixed once the job exists: another key is another job), description and alert e-mail. */
@@ -13,13 +14,14 @@ export function IdentityFields({ form, set, errorAt, editing }: SectionProps) {
   return (
     <Fieldset legend="Job">
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
-        <Autocomplete
+        <SuggestInput
           label="Cluster"
           required
-          data={clusters.data ?? []}
+          withAsterisk={false}
+          suggestions={clusters.data ?? []}
           value={form.clusterName}
-          onChange={(clusterName) => {
-            set({ clusterName });
+          onChange={(e) => {
+            set({ clusterName: e.currentTarget.value });
           }}
           readOnly={editing}
           error={errorAt('jobKey.clusterName')}
@@ -27,6 +29,7 @@ export function IdentityFields({ form, set, errorAt, editing }: SectionProps) {
         <TextInput
           label="Group"
           required
+          withAsterisk={false}
           description={editing ? undefined : 'The worker application that runs it'}
           value={form.groupName}
           onChange={(e) => {
@@ -38,6 +41,7 @@ export function IdentityFields({ form, set, errorAt, editing }: SectionProps) {
         <TextInput
           label="Job name"
           required
+          withAsterisk={false}
           value={form.jobName}
           onChange={(e) => {
             set({ jobName: e.currentTarget.value });
@@ -48,6 +52,7 @@ export function IdentityFields({ form, set, errorAt, editing }: SectionProps) {
         <TextInput
           label="Job class"
           required
+          withAsterisk={false}
           description={keyHint ?? 'The handler the worker registered'}
           value={form.jobClassName}
           onChange={(e) => {

@@ -1,14 +1,6 @@
 import { BackoffPolicy, ClusterMode, LoadBalancerName, MisfirePolicy, OverlapPolicy } from '@chaconne/client';
-import {
-  Autocomplete,
-  Checkbox,
-  Fieldset,
-  NumberInput,
-  Select,
-  SimpleGrid,
-  Textarea,
-  TextInput,
-} from '@mantine/core';
+import { Checkbox, Fieldset, NumberInput, Select, SimpleGrid, Textarea, TextInput } from '@mantine/core';
+import { SuggestInput } from '../components/suggest-input';
 import { nameOptions, type SectionProps } from './section-props';
 import { MONOSPACE_INPUT } from '../components/monospace';
 
@@ -121,13 +113,13 @@ export function PlacementFields({ form, set, errorAt }: SectionProps) {
           placeholder="Manager default"
           error={errorAt('clusterMode')}
         />
-        <Autocomplete
+        <SuggestInput
           label="Load balancer"
           description="Built-in, or one a manager plugin registers"
-          data={nameOptions(LoadBalancerName)}
+          suggestions={nameOptions(LoadBalancerName)}
           value={form.loadBalancer}
-          onChange={(loadBalancer) => {
-            set({ loadBalancer });
+          onChange={(e) => {
+            set({ loadBalancer: e.currentTarget.value });
           }}
           error={errorAt('loadBalancer')}
         />

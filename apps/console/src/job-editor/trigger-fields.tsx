@@ -1,7 +1,6 @@
 import { SchedulingUnit, TriggerType } from '@chaconne/client';
 import type { TriggerPreview } from '@chaconne/contracts';
 import {
-  Autocomplete,
   Checkbox,
   Fieldset,
   Group,
@@ -14,6 +13,7 @@ import {
 } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { enumOptions } from '../components/enum-names';
+import { SuggestInput } from '../components/suggest-input';
 import { CronDescription, NextFireTimes } from './cron-help';
 import type { SectionProps } from './section-props';
 import { MONOSPACE_INPUT } from '../components/monospace';
@@ -50,14 +50,13 @@ export function TriggerFields({
             allowDeselect={false}
             error={errorAt('trigger.triggerType')}
           />
-          <Autocomplete
+          <SuggestInput
             label="Time zone"
             description="IANA zone of the cron fields and the dates; empty: the manager's"
-            data={TIME_ZONES}
-            limit={50}
+            suggestions={TIME_ZONES}
             value={form.timeZone}
-            onChange={(timeZone) => {
-              set({ timeZone });
+            onChange={(e) => {
+              set({ timeZone: e.currentTarget.value });
             }}
             error={errorAt('trigger.timeZone')}
           />
