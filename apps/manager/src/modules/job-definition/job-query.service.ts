@@ -26,7 +26,13 @@ import { toJobDetail } from './job-detail.mapper';
 import { JobRuntimeEntity } from './job-runtime.entity';
 import { JobTriggerEntity } from './job-trigger.entity';
 
-const SORT_COLUMNS = { jobId: 'd.job_id', jobName: 'd.job_name', createDate: 'd.create_date' } as const;
+const SORT_COLUMNS = {
+  jobId: 'd.job_id',
+  jobName: 'd.job_name',
+  createDate: 'd.create_date',
+  // The runtime's next execution time: ix_runtime_next.
+  nextFireTime: 'r.next_execution_time',
+} as const;
 
 /** Read-only questions about jobs (Chaconne's JobManager queries). */
 @Injectable()
@@ -123,6 +129,8 @@ export class JobQueryService {
     if (query.jobState !== null && query.jobState !== undefined) filter('r.job_state = ?', query.jobState);
     if (query.triggerType !== null && query.triggerType !== undefined)
       filter('t.trigger_type = ?', query.triggerType);
+    if (query.nextFireFrom) filter('r.next_execution_time >= ?', query.nextFireFrom);
+    if (query.nextFireTo) filter('r.next_execution_time < ?', query.nextFireTo);
     const from = `FROM chac_job_detail d
       JOIN chac_job_runtime_detail r ON r.job_id = d.job_id
       JOIN chac_job_trigger_detail t ON t.job_id = d.job_id
