@@ -70,7 +70,7 @@ export class RunQueryController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const { traceId } = parseBody(tailJobLogQuerySchema, query);
-    const after = parseParam(lastEventIdSchema, lastEventId, 'Last-Event-ID') ?? 0;
+    const after = lastEventId === undefined ? 0 : parseParam(lastEventIdSchema, lastEventId, 'Last-Event-ID');
     await this.tails.open(traceId, after, reply);
   }
 

@@ -175,5 +175,4 @@ export const tailJobLogQuerySchema = z.strictObject({ traceId: runId });
 export const lastEventIdSchema = z
   .string()
   .regex(/^\d{1,16}$/, 'must be the id of a log line (digits)')
-  .transform(Number)
-  .optional();
+  .transform(Number);
