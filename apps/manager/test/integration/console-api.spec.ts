@@ -254,6 +254,18 @@ describe('tailJobLog: the log lines of a run as server-sent events', () => {
     await until('every tail to stop', () => (tails.openTails === 0 ? true : undefined));
     control.finish();
   });
+
+  it('ends every open stream when the manager shuts down (before its HTTP server closes)', async () => {
+    const tails = app.get(LogTailService);
+    const { runId, control } = await startRun();
+    const tail = follow(jobs, runId);
+    await until('the tail to open', () => (tails.openTails === 1 ? true : undefined));
+    await tails.beforeApplicationShutdown();
+    // The stream ended without an `end` event: the client's iterator simply returns.
+    await tail.done;
+    expect([tails.openTails, tail.events.some((e) => e.type === 'end')]).toEqual([0, false]);
+    control.finish();
+  });
 });
 
 describe('cancelRun: an operator stops a run in flight', () => {
