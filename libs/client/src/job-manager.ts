@@ -249,7 +249,10 @@ export class JobManager {
     return this.call('getJobTraceDetail', { traceId });
   }
 
-  /** Runs of every job, newest first, filtered (e.g. the latest FAILED ones). */
+  /**
+   * Runs of every job, newest (planned) first, filtered (e.g. the latest FAILED ones). The
+   * page's `rows` counts matching runs up to 100,000 (more answer 100,000); `nextPage` is exact.
+   */
   selectRuns(query: RunPageQuery = {}): Promise<Page<JobTraceWithKey>> {
     return this.call('selectRuns', query);
   }

@@ -7,6 +7,8 @@ export const ErrorCode = {
   STATE_CONFLICT: 'STATE_CONFLICT',
   /** triggerJob refused by the job's overlap policy: a run is in flight (pass `force`). */
   RUN_IN_PROGRESS: 'RUN_IN_PROGRESS',
+  /** cancelRun: the run already has an outcome (`details.runningState`). */
+  RUN_FINISHED: 'RUN_FINISHED',
   UNAUTHORIZED: 'UNAUTHORIZED',
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   STALE_REQUEST: 'STALE_REQUEST',

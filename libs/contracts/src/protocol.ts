@@ -11,7 +11,8 @@ import type { JobKey } from './job-key';
  *
  * Version 2: signatures bind the method, path, recipient and direction; a worker refuses runs
  * for a cluster or group it does not serve; every field of every body is required or refused
- * by name (no optional fields for older peers: version 1 was never released).
+ * by name (no optional fields for older peers: version 1 was never released), but for a
+ * heartbeat's `capacity`, which is only shown to operators.
  */
 export const PROTOCOL_VERSION = 2;
 
@@ -110,6 +111,12 @@ export interface HeartbeatRequest {
   instanceId: string;
   activeRuns: number;
   draining: boolean;
+  /**
+   * The most runs the instance takes at once (the sum of its jobs' concurrency limits), or
+   * null when some job has no limit. Shown in the console; absent means unknown (a peer
+   * that speaks the protocol by hand).
+   */
+  capacity?: number | null;
 }
 
 export interface HeartbeatResponse {

@@ -100,6 +100,25 @@ export function inDateRange(date: Date, ctx: z.RefinementCtx): Date {
   return date;
 }
 
+/**
+ * A bound of a date range: epoch milliseconds or an ISO-8601 date, within the dates the
+ * manager stores; blank or null means no bound.
+ */
+export const optionalDate = z
+  .union([epochMillis, dateText.or(z.literal(''))], {
+    error: 'must be epoch milliseconds or an ISO-8601 date',
+  })
+  .nullish()
+  .transform((v, ctx) => {
+    if (v === null || v === undefined || v === '') return null;
+    const date = new Date(v);
+    if (Number.isNaN(date.getTime())) {
+      ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 date' });
+      return z.NEVER;
+    }
+    return inDateRange(date, ctx);
+  });
+
 /** Largest id of a row keyed by a MySQL INT (jobs). */
 export const MAX_INT_ID = 2_147_483_647;
 

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
         adminToken: null,
         rotateAdminToken: false,
         rateLimitPerSecond: 0,
+        logTailLimit: 100,
         attachmentLimitBytes: 65_536,
         callbackTimeoutMs: 10_000,
         callbackRetries: 2,

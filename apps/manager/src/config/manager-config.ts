@@ -33,6 +33,8 @@ export interface ManagerConfig {
   rotateAdminToken: boolean;
   /** Admin requests per second allowed per token; 0 = unlimited. */
   rateLimitPerSecond: number;
+  /** Log tails (tailJobLog streams) one manager serves at once. */
+  logTailLimit: number;
   attachmentLimitBytes: number;
   callbackTimeoutMs: number;
   callbackRetries: number;
@@ -237,6 +239,12 @@ export const SETTINGS: readonly Setting[] = [
     default: '0',
     description: 'Admin API requests per second allowed per token (0 = no limit)',
     apply: integer('rateLimitPerSecond', 0, 1_000_000),
+  },
+  {
+    env: 'CHACONNE_LOG_TAIL_LIMIT',
+    default: '100',
+    description: 'Live log tails (tailJobLog streams) one manager serves at once; more are answered 429',
+    apply: integer('logTailLimit', 1, 10_000),
   },
   {
     env: 'CHACONNE_ATTACHMENT_LIMIT_BYTES',

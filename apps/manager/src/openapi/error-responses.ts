@@ -121,6 +121,25 @@ const CHACONNE_ERROR_KINDS = {
       { details: { runningTraceId: 42 } },
     ),
   ),
+  RUN_FINISHED: kind(
+    409,
+    'cancelRun: the run already has an outcome; `details.runningState` is it.',
+    failure(ErrorCode.RUN_FINISHED, 'run 42 already ended (RunningState 1)', {
+      details: { runningState: 1 },
+    }),
+  ),
+  LOG_TAILS_FULL: {
+    status: 429,
+    label: 'RATE_LIMITED (log tails)',
+    description:
+      'This manager already serves CHACONNE_LOG_TAIL_LIMIT log tails; `details.limit` is that limit.',
+    body: 'chaconne',
+    example: failure(
+      ErrorCode.RATE_LIMITED,
+      'this manager already serves 100 log tails (CHACONNE_LOG_TAIL_LIMIT); try again later',
+      { details: { limit: 100 } },
+    ),
+  },
   PAYLOAD_TOO_LARGE: kind(
     413,
     "The body is larger than the route's limit (`details.limitBytes`, refused before it is read when its length is declared), or the attachment larger than CHACONNE_ATTACHMENT_LIMIT_BYTES.",

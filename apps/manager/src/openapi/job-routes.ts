@@ -226,7 +226,7 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
     tag: QUERIES,
     summary: 'List jobs',
     description:
-      "The job list: Chaconne's PageQuery with filters (cluster, group, part of the job name, state, trigger type) and sorting.",
+      "The job list: Chaconne's PageQuery with filters (cluster, group, part of the job name, state, trigger type, next fire time in [nextFireFrom, nextFireTo)) and sorting (`jobId`, `jobName`, `createDate`, `nextFireTime`).",
     auth: 'bearer',
     body: {
       component: 'SelectJobDetailQuery',
@@ -236,6 +236,15 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
         paused: {
           summary: 'Paused jobs of a cluster by name',
           value: { clusterName: 'yourCluster', jobState: JobState.PAUSED, sort: 'jobName', order: 'asc' },
+        },
+        dueSoon: {
+          summary: 'Jobs due in the next hour, soonest first',
+          value: {
+            nextFireFrom: '2025-01-01T08:00:00Z',
+            nextFireTo: '2025-01-01T09:00:00Z',
+            sort: 'nextFireTime',
+            order: 'asc',
+          },
         },
       },
     },

@@ -88,6 +88,8 @@ function successResponse(route: RouteDoc, components: ComponentSchemas): Respons
   const data = components.add(route.response.schema, RESPONSE_SCHEMAS[route.response.schema]);
   let schema: SchemaObject;
   switch (route.response.envelope) {
+    case 'event-stream':
+      return { description: route.response.description, content: { 'text/event-stream': { schema: data } } };
     case 'bare':
       schema = data;
       break;

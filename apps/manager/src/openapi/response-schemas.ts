@@ -12,7 +12,12 @@ import {
   type JobRuntimeDetail,
   type JobStackTrace,
   type JobTrace,
+  type JobTraceDetail,
+  type JobTraceWithKey,
   type JobTriggerDetail,
+  type LostWorkerInstance,
+  type WorkerInstanceInfo,
+  type WorkerOverview,
   JobState,
   LogLevel,
   type Page,
@@ -164,6 +169,76 @@ const jobTrace = typed<JobTrace>()(
     .describe("One run of a job (Chaconne's JobTrace)"),
 );
 
+const jobTraceDetail = typed<JobTraceDetail>()(
+  jobTrace
+    .extend({
+      jobKey,
+      jobRetries: z.number().int().describe("The job's retries: the attempt numbered jobRetries is the last"),
+      timeout: z.number().int().describe("The job's timeout in milliseconds; -1 = none"),
+      createdTime: isoDate.describe(
+        'When the run row was made (the occurrence fired, or triggerJob was called)',
+      ),
+      dispatchedTime: isoDateOrNull.describe('When the run was handed to a worker'),
+      deadlineTime: isoDateOrNull.describe('When the manager cancels the run if it is still going'),
+      latenessMs: z
+        .number()
+        .int()
+        .nullable()
+        .describe('executionTime - plannedTime; null before the run starts'),
+      errorMessage: z.string().nullable().describe("A failed run's error message"),
+    })
+    .describe('One run with every timing, its job and its error'),
+);
+
+const jobTraceWithKey = typed<JobTraceWithKey>()(
+  jobTrace.extend({ jobKey }).describe('A run with its job key'),
+);
+
+const workerInstance = typed<WorkerInstanceInfo>()(
+  z.object({
+    instanceId: z.string(),
+    clusterName: z.string(),
+    groupName: z.string(),
+    address: z.string().describe('The base URL the manager dispatches to'),
+    weight: z.number().int(),
+    labels: z.record(z.string(), z.string()),
+    sdkVersion: z.string(),
+    protocolVersion: z.number().int(),
+    jobs: z.array(z.string()).describe('The job classes the instance can run'),
+    startedAt: isoDate,
+    registeredAt: isoDate,
+    lastHeartbeatAt: isoDateOrNull,
+    heartbeatAgeMs: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Milliseconds since the last heartbeat, on the manager's clock"),
+    activeRuns: z.number().int().describe('Runs in flight, as the last heartbeat said'),
+    capacity: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        "Runs the instance takes at once (the sum of its jobs' concurrency limits); null: no limit or unknown",
+      ),
+    draining: z.boolean(),
+  }),
+);
+
+const lostWorker = typed<LostWorkerInstance>()(
+  z.object({
+    instanceId: z.string(),
+    clusterName: z.string(),
+    groupName: z.string(),
+    address: z.string(),
+    sdkVersion: z.string(),
+    lostAt: isoDate,
+    reason: z
+      .enum(['deregistered', 'heartbeat-lost'])
+      .describe('`deregistered`: it said goodbye; `heartbeat-lost`: it missed 3 heartbeats'),
+  }),
+);
+
 const jobLog = typed<JobLog>()(
   z.object({
     traceId: z.number().int(),
@@ -291,6 +366,26 @@ export const RESPONSE_SCHEMAS = {
   JobTrace: jobTrace,
   JobTracePage: typed<Page<JobTrace>>()(page(jobTrace)),
   JobLogList: z.array(jobLog),
+  JobTraceDetail: jobTraceDetail,
+  JobTraceWithKeyPage: typed<Page<JobTraceWithKey>>()(
+    page(jobTraceWithKey).describe(
+      'Runs newest first; `rows` counts matching runs up to 100,000 (more answer 100,000; `nextPage` is exact)',
+    ),
+  ),
+  RunningStateCode: runningStateSchema,
+  LogTailEvents: z
+    .string()
+    .describe(
+      'Server-sent events. `event: log` with `id: <log line id>` and `data: <JobLog JSON>` for each stored line, then each new one; ' +
+        '`event: end` with `data: {"runningState": <RunningState>, "reason": <string|null>}` once the run has an outcome, ' +
+        'after which the stream closes; a `: keep-alive` comment every 15 s while quiet. Send `Last-Event-ID` to resume after a line.',
+    ),
+  WorkerOverview: typed<WorkerOverview>()(
+    z.object({
+      live: z.array(workerInstance).describe('Live instances by cluster, group and start time'),
+      lost: z.array(lostWorker).describe('Instances that left in the last hour, latest first'),
+    }),
+  ),
   JobStackTraceList: z.array(jobStackTrace),
   JobStatDetailList: z.array(jobStatDetail),
   JobStatByJobPage: typed<Page<JobStatByJob>>()(page(jobStatByJob)),
@@ -327,6 +422,7 @@ export const RESPONSE_SCHEMAS = {
   Nothing: z.null(),
   XcronTaskId: z.object({ task_id: z.string().describe('The id of the new task') }),
   XcronTask: xcronTask,
+  XcronTaskPage: typed<Page<XcronTask>>()(page(xcronTask)),
   Health: z.object({
     success: z.boolean(),
     msg: z.enum(['ok', 'degraded']),

@@ -44,9 +44,11 @@ export interface RouteDoc {
     description: string;
     /**
      * `chaconne`: `{ success: true, msg, data: <schema> }`; `xcron`: `{ uuid, code: 0, data?: <schema> }`
-     * (no `data` for `Nothing`), failures in xcron's shape too; `bare`: the schema is the whole body.
+     * (no `data` for `Nothing`), failures in xcron's shape too; `bare`: the schema is the whole body;
+     * `event-stream`: `text/event-stream` whose events the schema describes (failures before the
+     * stream opens are JSON).
      */
-    envelope: 'chaconne' | 'xcron' | 'bare';
+    envelope: 'chaconne' | 'xcron' | 'bare' | 'event-stream';
     schema: ResponseComponent;
     /** Other statuses answered with the same body, e.g. 503 for a degraded health check. */
     alsoStatuses?: number[];

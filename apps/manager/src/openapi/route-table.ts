@@ -4,6 +4,7 @@ import { JOB_ROUTES } from './job-routes';
 import { ALIAS_TAG, type RouteDoc } from './route-doc';
 import { RUN_ROUTES } from './run-routes';
 import { STATISTICS_ROUTES } from './statistics-routes';
+import { WORKER_ADMIN_ROUTES } from './worker-admin-routes';
 import { WORKER_ROUTES } from './worker-routes';
 import { XCRON_ROUTES } from './xcron-routes';
 
@@ -17,6 +18,7 @@ export const ROUTE_TABLE: readonly RouteDoc[] = [
   ...JOB_ROUTES,
   ...RUN_ROUTES,
   ...STATISTICS_ROUTES,
+  ...WORKER_ADMIN_ROUTES,
   ...XCRON_ROUTES,
   ...WORKER_ROUTES,
   ...HEALTH_ROUTES,
@@ -35,9 +37,11 @@ export const TAGS = [
   },
   { name: 'Runs', description: "Run a job now; runs (Chaconne's traces), their logs and stack traces" },
   { name: 'Statistics', description: 'Run counts per day, month and job; jobs per state' },
+  { name: 'Workers', description: 'Live worker instances and those lost in the last hour' },
   {
     name: 'xcron',
-    description: "xcron's HTTP callback tasks (createTask, deleteTask, queryTask), in xcron's response shape",
+    description:
+      "xcron's HTTP callback tasks (createTask, deleteTask, queryTask, and listTasks for the console), in xcron's response shape",
   },
   {
     name: 'Worker protocol',

@@ -1,7 +1,11 @@
 import { RunningState } from '@chaconne/contracts';
 import {
+  cancelRunSchema,
   selectJobLogSchema,
   selectJobTraceSchema,
+  selectRunsSchema,
+  tailJobLogQuerySchema,
+  traceIdSchema,
   triggerJobSchema,
 } from '../modules/run/dto/run-requests.dto';
 import { CHACONNE_JOB_KEY } from './examples';
@@ -96,5 +100,81 @@ export const RUN_ROUTES: readonly RouteDoc[] = withManagerAlias([
     body: traceOfJob,
     response: { description: 'The log lines', envelope: 'chaconne', schema: 'JobLogList' },
     errors: ['VALIDATION_FAILED', 'JOB_NOT_FOUND', 'RUN_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: `${ADMIN_PREFIX}/getJobTraceDetail`,
+    operationId: 'getJobTraceDetail',
+    tag: RUNS,
+    summary: 'One run in full',
+    description:
+      "A run by its id alone: every timing (planned, created, dispatched, started, finished, deadline, lateness), its job's key, retries and timeout, and its error message.",
+    auth: 'bearer',
+    body: {
+      component: 'TraceIdQuery',
+      schema: traceIdSchema,
+      examples: { run: { summary: 'Run 42', value: { traceId: 42 } } },
+    },
+    response: { description: 'The run', envelope: 'chaconne', schema: 'JobTraceDetail' },
+    errors: ['VALIDATION_FAILED', 'RUN_NOT_FOUND'],
+  },
+  {
+    method: 'POST',
+    path: `${ADMIN_PREFIX}/selectRuns`,
+    operationId: 'selectRuns',
+    tag: RUNS,
+    summary: 'Runs of every job',
+    description:
+      'Runs of every job, newest (planned) first, each with its job key: optionally of one cluster or group, with one outcome (RUNNING: the runs in flight), planned in [startDate, endDate). Read by an index at any table size; `rows` counts up to 100,000.',
+    auth: 'bearer',
+    body: {
+      component: 'SelectRunsQuery',
+      schema: selectRunsSchema,
+      examples: {
+        failures: {
+          summary: 'The latest failures',
+          value: { runningState: RunningState.FAILED, page: 1, size: 20 },
+        },
+        inFlight: {
+          summary: "A cluster's runs in flight",
+          value: { clusterName: 'yourCluster', runningState: RunningState.RUNNING },
+        },
+      },
+    },
+    response: { description: 'A page of runs', envelope: 'chaconne', schema: 'JobTraceWithKeyPage' },
+    errors: ['VALIDATION_FAILED'],
+  },
+  {
+    method: 'POST',
+    path: `${ADMIN_PREFIX}/cancelRun`,
+    operationId: 'cancelRun',
+    tag: RUNS,
+    summary: 'Cancel a run in flight',
+    description:
+      'Ends a run in flight: it is recorded FAILED with the reason `cancelled by an operator (token <name>): <reason>`, then its worker is told to abort the handler (its AbortSignal fires). It is not retried; it counts as failed in the statistics but not toward maxConsecutiveFailures, and sends no failure alert. Answers the outcome (0 FAILED); 409 RUN_FINISHED when the run already had one.',
+    auth: 'bearer',
+    body: {
+      component: 'CancelRunRequest',
+      schema: cancelRunSchema,
+      examples: {
+        reason: { summary: 'With a reason', value: { traceId: 42, reason: 'stuck on a lock' } },
+        plain: { summary: 'Without one', value: { traceId: 42 } },
+      },
+    },
+    response: { description: 'The run ended FAILED', envelope: 'chaconne', schema: 'RunningStateCode' },
+    errors: ['VALIDATION_FAILED', 'RUN_NOT_FOUND', 'RUN_FINISHED'],
+  },
+  {
+    method: 'GET',
+    path: `${ADMIN_PREFIX}/tailJobLog`,
+    operationId: 'tailJobLog',
+    tag: RUNS,
+    summary: "Follow a run's log live",
+    description:
+      "Server-sent events (`text/event-stream`): the run's stored log lines, then each new one as workers ship it (to any manager), then `end` with the outcome, and the stream closes. A run that already ended gives its lines and `end` at once. Authenticated like every admin route (`Authorization: Bearer`); failures before the stream opens are JSON: 400, 401, 404, and 429 when this manager already serves CHACONNE_LOG_TAIL_LIMIT tails. `Last-Event-ID: <log line id>` resumes after that line.",
+    auth: 'bearer',
+    query: tailJobLogQuerySchema,
+    response: { description: 'The event stream', envelope: 'event-stream', schema: 'LogTailEvents' },
+    errors: ['VALIDATION_FAILED', 'RUN_NOT_FOUND', 'LOG_TAILS_FULL'],
   },
 ]);

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { MAX_CRON_LENGTH } from '../modules/trigger/cron/cron-fields';
 import { XcronType } from '../modules/xcron/xcron-codes';
-import { MAX_CALLBACK_URL_LENGTH, TASK_ID_PATTERN } from '../modules/xcron/xcron-task.dto';
+import { MAX_PAGE, MAX_PAGE_SIZE } from '../common/field-schemas';
+import {
+  DEFAULT_TASK_PAGE_SIZE,
+  MAX_CALLBACK_URL_LENGTH,
+  TASK_ID_PATTERN,
+} from '../modules/xcron/xcron-task.dto';
 import { XCRON_BENCHMARK_BODY } from './examples';
 import type { RouteDoc } from './route-doc';
 
@@ -50,6 +55,19 @@ export const xcronCreateTaskSchema = z.strictObject({
 export const xcronDeleteTaskSchema = z.strictObject({ task_id: taskId });
 
 export const xcronQueryTaskSchema = z.strictObject({ task_id: taskId });
+
+/** listTasks' query string as documented (read by readTaskListQuery, which names xcron's codes). */
+export const xcronListTasksSchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(MAX_PAGE).optional().describe('From 1; default 1'),
+  size: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_SIZE)
+    .optional()
+    .describe(`Tasks per page; default ${DEFAULT_TASK_PAGE_SIZE}`),
+  include_deleted: z.enum(['true', 'false']).optional().describe('true: deleted tasks too; default false'),
+});
 
 const FUTURE_ONE_SHOT = String(Math.floor(Date.UTC(2030, 0, 1, 8, 0, 0) / 1000));
 
@@ -134,5 +152,18 @@ export const XCRON_ROUTES: readonly RouteDoc[] = [
     query: xcronQueryTaskSchema,
     response: { description: 'The task', envelope: 'xcron', schema: 'XcronTask' },
     errors: ['XCRON_BAD_TASK_ID', 'XCRON_TASK_NOT_FOUND'],
+  },
+  {
+    method: 'GET',
+    path: '/xcron/listTasks',
+    operationId: 'xcronListTasks',
+    tag: XCRON,
+    summary: 'List tasks',
+    description:
+      "Not in xcron's README (the console's task list): a page of tasks, newest first, each as queryTask answers it; deleted tasks only with `include_deleted=true`. A bad or unknown parameter is answered 1000 naming it.",
+    auth: 'bearer',
+    query: xcronListTasksSchema,
+    response: { description: 'A page of tasks', envelope: 'xcron', schema: 'XcronTaskPage' },
+    errors: ['XCRON_BAD_JSON'],
   },
 ];

@@ -575,6 +575,65 @@ const OTHER_ENDPOINTS: BadInputCase[] = [
     body: { jobKey: TARGET_KEY, dependencyType: 9 },
     fields: ['dependencyType'],
   },
+  // The console's endpoints.
+  {
+    endpoint: 'selectJobDetail',
+    name: 'nextFireTo before nextFireFrom',
+    body: { nextFireFrom: '2026-03-02T00:00:00Z', nextFireTo: '2026-03-01T00:00:00Z' },
+    fields: ['nextFireTo'],
+  },
+  {
+    endpoint: 'selectJobDetail',
+    name: 'nextFireFrom not a date and sort nextFire',
+    body: { nextFireFrom: 'soon', sort: 'nextFire' },
+    fields: ['nextFireFrom', 'sort'],
+  },
+  { endpoint: 'getJobTraceDetail', name: 'traceId 0', body: { traceId: 0 }, fields: ['traceId'] },
+  { endpoint: 'getJobTraceDetail', name: 'no traceId', body: {}, fields: ['traceId'] },
+  {
+    endpoint: 'getJobTraceDetail',
+    name: 'a jobKey (not a field here)',
+    body: { traceId: 1, jobKey: TARGET_KEY },
+    fields: ['jobKey'],
+  },
+  {
+    endpoint: 'selectRuns',
+    name: 'runningState 9, size 1,001 and a clusterName with LF',
+    body: { runningState: 9, size: 1001, clusterName: 'demo\ncluster' },
+    fields: ['clusterName', 'runningState', 'size'],
+  },
+  {
+    endpoint: 'selectRuns',
+    name: 'an endDate before the startDate and an unknown field',
+    body: { startDate: 2_000_000, endDate: 1_000_000, jobName: 'x' },
+    fields: ['endDate', 'jobName'],
+  },
+  {
+    endpoint: 'selectRuns',
+    name: 'a startDate in year 275760 and page 0',
+    body: { startDate: '+275760-09-13T00:00:00Z', page: 0 },
+    fields: ['page', 'startDate'],
+  },
+  { endpoint: 'cancelRun', name: 'traceId "abc"', body: { traceId: 'abc' }, fields: ['traceId'] },
+  {
+    endpoint: 'cancelRun',
+    name: 'a reason of 501 characters with no traceId',
+    body: { reason: 'r'.repeat(501) },
+    fields: ['reason', 'traceId'],
+  },
+  {
+    endpoint: 'cancelRun',
+    name: 'a reason with NUL and RLO, and an unknown field',
+    body: { traceId: 1, reason: 'a\u0000b\u202Ec', force: true },
+    fields: ['force', 'reason'],
+  },
+  {
+    endpoint: 'selectWorkers',
+    name: 'a groupName with LF and an unknown field',
+    body: { groupName: 'a\nb', instanceId: 'x' },
+    fields: ['groupName', 'instanceId'],
+  },
+  { endpoint: 'selectWorkers', name: 'clusterName 42', body: { clusterName: 42 }, fields: ['clusterName'] },
 ].map((c) => ({ status: 400, code: VALIDATION, ...c }));
 
 export const ADMIN_BAD_INPUT_CASES: readonly BadInputCase[] = [...PERSIST_JOB, ...OTHER_ENDPOINTS];

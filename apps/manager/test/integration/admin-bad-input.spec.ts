@@ -138,6 +138,12 @@ describe('what must still be accepted', () => {
       ['selectJobStatByDay', { lastDays: 366, applicationName: 'validation', clusterName: '', address: '' }],
       ['selectJobDetail', { clusterName: 'bad-input', page: 100_000, size: 1000 }],
       ['selectJobHistory', { jobKey: body.jobKey, page: 100_000, size: 1000 }],
+      ['selectRuns', { page: 100_000, size: 1000, startDate: 0, endDate: '9999-12-31T23:59:59.999Z' }],
+      [
+        'selectJobDetail',
+        { nextFireFrom: 0, nextFireTo: '9999-12-31T23:59:59.999Z', sort: 'nextFireTime', order: 'asc' },
+      ],
+      ['selectWorkers', { clusterName: 'bad-input', groupName: '' }],
     ] as const;
     for (const [endpoint, query] of paged) {
       const res = await adminPost(baseUrl, config, `/job/admin/${endpoint}`, query);

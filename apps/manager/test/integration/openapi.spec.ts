@@ -147,7 +147,10 @@ describe('the OpenAPI document', () => {
           ? []
           : [`${name}: summary/tag/operationId`]),
         ...(Array.isArray(op.security) ? [] : [`${name}: no security`]),
-        ...(ok?.description && ok.content?.['application/json']?.schema ? [] : [`${name}: no 200 schema`]),
+        // JSON, or the events of a server-sent-events route (tailJobLog).
+        ...(ok?.description && (ok.content?.['application/json'] ?? ok.content?.['text/event-stream'])?.schema
+          ? []
+          : [`${name}: no 200 schema`]),
         ...(Object.keys(op.responses).some((status) => status.startsWith('4') || status.startsWith('5'))
           ? []
           : [`${name}: no error answers`]),

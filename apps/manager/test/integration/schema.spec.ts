@@ -27,6 +27,7 @@ describe('schema migrations', () => {
       'AdminApi1795245070712',
       'JobDependenciesAndHistory1795247889520',
       'RunPolicies1795252657825',
+      'ConsoleIndexes1796664444073',
     ]);
 
     const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, flavor));

@@ -13,7 +13,7 @@ import { CRON_BAD_EXPRESSIONS } from './cron-bad-expressions';
 export interface XcronBadInput {
   name: string;
   method: 'POST' | 'GET';
-  path: '/xcron/createTask' | '/xcron/deleteTask' | '/xcron/queryTask';
+  path: '/xcron/createTask' | '/xcron/deleteTask' | '/xcron/queryTask' | '/xcron/listTasks';
   /** POST: the body. */
   body?: unknown;
   /** GET: the query string, without `?`. */
@@ -39,6 +39,7 @@ export const XCRON_README_BODY = {
 const CREATE = { method: 'POST', path: '/xcron/createTask' } as const;
 const DELETE = { method: 'POST', path: '/xcron/deleteTask' } as const;
 const QUERY = { method: 'GET', path: '/xcron/queryTask' } as const;
+const LIST = { method: 'GET', path: '/xcron/listTasks' } as const;
 const INVALID = { status: 400, error: 'VALIDATION_FAILED' } as const;
 const REFUSED = { status: 400, code: 1005, error: 'CALLBACK_NOT_ALLOWED', fields: ['callback.url'] } as const;
 
@@ -420,6 +421,47 @@ export function xcronBadInputs(nowMs: number, limitBytes: number): XcronBadInput
       code: 1040,
       error: 'JOB_NOT_FOUND',
       fields: ['task_id'],
+    },
+    { name: 'listTasks: page 0', ...LIST, query: 'page=0', ...INVALID, code: 1000, fields: ['page'] },
+    {
+      name: 'listTasks: size 1001 and page not a number',
+      ...LIST,
+      query: 'size=1001&page=two',
+      ...INVALID,
+      code: 1000,
+      fields: ['page', 'size'],
+    },
+    {
+      name: 'listTasks: page 100,001',
+      ...LIST,
+      query: 'page=100001',
+      ...INVALID,
+      code: 1000,
+      fields: ['page'],
+    },
+    {
+      name: 'listTasks: page given twice',
+      ...LIST,
+      query: 'page=1&page=2',
+      ...INVALID,
+      code: 1000,
+      fields: ['page'],
+    },
+    {
+      name: 'listTasks: include_deleted yes',
+      ...LIST,
+      query: 'include_deleted=yes',
+      ...INVALID,
+      code: 1000,
+      fields: ['include_deleted'],
+    },
+    {
+      name: 'listTasks: an unknown parameter and a negative size',
+      ...LIST,
+      query: 'limit=5&size=-1',
+      ...INVALID,
+      code: 1000,
+      fields: ['limit', 'size'],
     },
   ];
 }

@@ -48,6 +48,21 @@ describe('JobRegistry', () => {
     );
   });
 
+  it("answers its capacity: the sum of the jobs' concurrency limits, null while one has none", () => {
+    const registry = new JobRegistry('c', 'g');
+    expect(registry.capacity()).toBeNull();
+    registry.addDynamic('EtlJob', EtlJob, { concurrency: 2 });
+    registry.addCodeDefined({
+      jobClassName: 'Loader',
+      trigger: onDemandTrigger(),
+      concurrency: 3,
+      execute: () => 1,
+    });
+    expect(registry.capacity()).toBe(5);
+    registry.addDynamic('Unbounded', () => 'x');
+    expect(registry.capacity()).toBeNull();
+  });
+
   it('finds a job by exact class name, else by simple name', () => {
     const registry = new JobRegistry('c', 'g');
     const etl = registry.addDynamic('EtlJob', EtlJob);

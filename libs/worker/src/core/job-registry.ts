@@ -372,6 +372,16 @@ export class JobRegistry {
     return this.byClassName.size;
   }
 
+  /**
+   * The most runs this process takes at once: the sum of its jobs' concurrency limits, or
+   * null when some job has none (or there are no jobs).
+   */
+  capacity(): number | null {
+    let total = 0;
+    for (const job of this.byClassName.values()) total += job.concurrency;
+    return this.byClassName.size > 0 && Number.isFinite(total) ? total : null;
+  }
+
   /** How this process runs the job's runs, from the options every job style takes. */
   private execution(
     options: DynamicJobOptions,

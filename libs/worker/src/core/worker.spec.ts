@@ -267,6 +267,7 @@ describe('ChaconneWorker', () => {
         instanceId: 'worker-1',
         activeRuns: 0,
         draining: false,
+        capacity: null,
       });
       expect(w.isRegistered).toBe(true);
     });
@@ -524,6 +525,7 @@ describe('ChaconneWorker', () => {
         instanceId: 'worker-1',
         activeRuns: 1,
         draining: true,
+        capacity: null,
       });
       expect(report(311)).toBeUndefined();
       const refused = await w.handle(signedRun(w.instanceId, runRequest({ runId: 312 })));

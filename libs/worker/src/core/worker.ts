@@ -404,7 +404,12 @@ export class ChaconneWorker {
   }
 
   private heartbeatBody(): HeartbeatRequest {
-    return { instanceId: this.instanceId, activeRuns: this.runs.size, draining: this.draining };
+    return {
+      instanceId: this.instanceId,
+      activeRuns: this.runs.size,
+      draining: this.draining,
+      capacity: this.registry.capacity(),
+    };
   }
 
   private async heartbeat(): Promise<void> {

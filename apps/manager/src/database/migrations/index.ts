@@ -2,6 +2,7 @@ import { InitialSchema1795243498069 } from './1795243498069-initial-schema';
 import { AdminApi1795245070712 } from './1795245070712-admin-api';
 import { JobDependenciesAndHistory1795247889520 } from './1795247889520-job-dependencies-and-history';
 import { RunPolicies1795252657825 } from './1795252657825-run-policies';
+import { ConsoleIndexes1796664444073 } from './1796664444073-console-indexes';
 
 /** Every migration, oldest first. Listed explicitly so dist/ and the tests see the same set. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   AdminApi1795245070712,
   JobDependenciesAndHistory1795247889520,
   RunPolicies1795252657825,
+  ConsoleIndexes1796664444073,
 ];

@@ -5,6 +5,9 @@ import { bigintAsNumber, TIMESTAMP } from '../../database/column-types';
 @Entity('chac_job_detail')
 @Index('uq_job_key', ['clusterName', 'groupName', 'jobName', 'jobClassName'], { unique: true })
 @Index('ix_job_created', ['createDate'])
+// A cluster's or group's jobs newest first (the job list, xcron's listTasks); the list by name.
+@Index('ix_job_group_created', ['clusterName', 'groupName', 'createDate'])
+@Index('ix_job_name', ['jobName'])
 export class JobDetailEntity {
   @PrimaryGeneratedColumn({ name: 'job_id' })
   jobId!: number;

@@ -5,6 +5,8 @@ import { JobDetailEntity } from './job-detail.entity';
 /** A job's runtime state (Chaconne's chac_job_runtime_detail), one per job. */
 @Entity('chac_job_runtime_detail')
 @Index('ix_runtime_state', ['jobState'])
+// The job list by next fire time (filter and sort).
+@Index('ix_runtime_next', ['nextExecutionTime'])
 export class JobRuntimeEntity {
   @PrimaryColumn({ name: 'job_id', type: 'int' })
   jobId!: number;

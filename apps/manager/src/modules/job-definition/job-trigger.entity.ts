@@ -1,9 +1,11 @@
-import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, OneToOne, PrimaryColumn } from 'typeorm';
 import { TIMESTAMP } from '../../database/column-types';
 import { JobDetailEntity } from './job-detail.entity';
 
 /** A job's trigger (Chaconne's chac_job_trigger_detail), one per job. */
 @Entity('chac_job_trigger_detail')
+// The job list and getJobKeys by trigger type.
+@Index('ix_trigger_type', ['triggerType'])
 export class JobTriggerEntity {
   @PrimaryColumn({ name: 'job_id', type: 'int' })
   jobId!: number;

@@ -10,6 +10,9 @@ import { JobDetailEntity } from '../job-definition/job-detail.entity';
 @Index('uq_run_occurrence', ['jobId', 'plannedAt', 'attempt'], { unique: true })
 @Index('ix_run_state', ['runningState', 'createdAt'])
 @Index('ix_run_job_state', ['jobId', 'runningState'])
+// Runs of every job newest first (selectRuns), all or by outcome; InnoDB appends run_id.
+@Index('ix_run_planned', ['plannedAt'])
+@Index('ix_run_state_planned', ['runningState', 'plannedAt'])
 export class JobRunEntity {
   @Column({
     name: 'run_id',

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  ErrorCode,
   JobState,
   LoadBalancerName,
   OverlapPolicy,
@@ -7,6 +8,7 @@ import {
   RunningState,
   TriggerType,
 } from '@chaconne/contracts';
+import { Conflict, NotFound } from '../../common/app-error';
 import { AlertService, type RunAlert } from '../alert/alert.service';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { retryDelayMs } from '../policy/backoff';
@@ -37,7 +39,13 @@ export type FailureKind =
   /** No instance took the run. */
   | 'dispatch'
   /** REPLACE: a newer occurrence cancelled it. Not retried, not counted as a failure. */
-  | 'replaced';
+  | 'replaced'
+  /**
+   * An operator cancelled it (cancelRun). Not retried; FAILED in the statistics like every
+   * failed run, but not a failure of the job: no failure alert, and it does not count toward
+   * maxConsecutiveFailures (the operator chose to stop it).
+   */
+  | 'operator';
 
 export interface RecordOptions {
   /** The reporting instance: a report from another one is kept as a late report only. */
@@ -100,16 +108,27 @@ export class RunOutcomes {
   }
 
   /**
-   * Stops a run: the worker is told to abort its handler (best effort; it may be gone),
-   * and the run ends FAILED with the reason.
+   * Stops a run: it ends FAILED with the reason, then its worker is told to abort the
+   * handler (best effort; it may be gone). The outcome comes first, so the worker's own
+   * report of the aborted handler arrives as a late report and cannot start a retry.
    */
-  async cancel(runId: number, reason: string, failure: 'timeout' | 'replaced'): Promise<boolean> {
+  async cancel(
+    runId: number,
+    reason: string,
+    failure: 'timeout' | 'replaced' | 'operator',
+  ): Promise<boolean> {
     const rows = await this.sql.query<{ address: string | null; instance_id: string | null }[]>(
       'SELECT address, instance_id FROM chac_job_run WHERE run_id = ? AND running_state = ?',
       [runId, RunningState.RUNNING],
     );
     const run = rows[0];
     if (!run) return false;
+    const { accepted } = await this.record(
+      runId,
+      { runningState: RunningState.FAILED, reason, finishedAt: new Date() },
+      { failure },
+    );
+    if (!accepted) return false;
     if (run.address && run.instance_id && run.instance_id !== MANAGER_INSTANCE) {
       const sent = await this.dispatcher.cancel(
         { instanceId: run.instance_id, baseUrl: run.address },
@@ -119,12 +138,30 @@ export class RunOutcomes {
       if (!sent.ok)
         this.logger.warn(`cancel of run ${runId} at ${run.address} not delivered: ${sent.reason}`);
     }
-    const { accepted } = await this.record(
-      runId,
-      { runningState: RunningState.FAILED, reason, finishedAt: new Date() },
-      { failure },
+    return true;
+  }
+
+  /**
+   * cancelRun: an operator stops a run in flight. It ends FAILED with `cancelled by an
+   * operator (<token>)` and the operator's reason, and is not retried. 404 for an unknown
+   * run, 409 RUN_FINISHED when it already has an outcome.
+   */
+  async cancelByOperator(runId: number, actor: string, why: string | null): Promise<RunningState> {
+    const reason = `cancelled by an operator (token ${actor})${why ? `: ${why}` : ''}`;
+    if (await this.cancel(runId, reason, 'operator')) return RunningState.FAILED;
+    const rows = await this.sql.query<{ running_state: number }[]>(
+      'SELECT running_state FROM chac_job_run WHERE run_id = ?',
+      [runId],
     );
-    return accepted;
+    const row = rows[0];
+    if (!row) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
+    throw new Conflict(
+      ErrorCode.RUN_FINISHED,
+      `run ${runId} already ended (RunningState ${row.running_state})`,
+      {
+        runningState: row.running_state,
+      },
+    );
   }
 
   /**
@@ -139,7 +176,7 @@ export class RunOutcomes {
     const failed = state === RunningState.FAILED;
     const completed = state === RunningState.COMPLETED;
     const timedOut = failed && failure === 'timeout';
-    const countsAsFailure = failed && failure !== 'replaced';
+    const countsAsFailure = failed && failure !== 'replaced' && failure !== 'operator';
     const timeoutMs = job.timeoutMs;
     const timeoutsInARow = timedOut ? job.consecutiveTimeouts + 1 : completed ? 0 : job.consecutiveTimeouts;
     const freeze =

@@ -122,7 +122,7 @@ interface SettlingRow {
   freeze_count: number;
 }
 
-interface RunRow {
+export interface RunRow {
   run_id: number | string;
   job_id: number;
   planned_at: Date;
@@ -516,7 +516,7 @@ export class RunStore {
   }
 }
 
-function toTrace(row: RunRow): JobTrace {
+export function toTrace(row: RunRow): JobTrace {
   const state = row.running_state as RunningState;
   return {
     traceId: Number(row.run_id),

@@ -6,6 +6,8 @@ import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
 import { XcronModule } from '../xcron/xcron.module';
 import { FireService } from './fire.service';
+import { LogTailService } from './log-tail.service';
+import { RunQueryService } from './run-query.service';
 import { RunDispatcher } from './run-dispatcher.service';
 import { RunLauncher } from './run-launcher.service';
 import { RunOutcomes } from './run-outcomes.service';
@@ -26,6 +28,16 @@ import { RunSweeper } from './run-sweeper.service';
     XcronModule,
   ],
   controllers: [RunIntakeController, RunQueryController, RunTriggerController],
-  providers: [RunStore, RunSlots, RunDispatcher, RunOutcomes, RunLauncher, FireService, RunSweeper],
+  providers: [
+    RunStore,
+    RunQueryService,
+    LogTailService,
+    RunSlots,
+    RunDispatcher,
+    RunOutcomes,
+    RunLauncher,
+    FireService,
+    RunSweeper,
+  ],
 })
 export class RunModule {}

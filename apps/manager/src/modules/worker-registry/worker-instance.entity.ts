@@ -14,6 +14,7 @@ export type WorkerInstanceState = (typeof WorkerInstanceState)[keyof typeof Work
  */
 @Entity('chac_worker_instance')
 @Index('ix_worker_group', ['clusterName', 'groupName', 'state'])
+@Index('ix_worker_left', ['deregisteredAt'])
 export class WorkerInstanceEntity {
   @PrimaryColumn({ name: 'instance_id', type: 'varchar', length: 128 })
   instanceId!: string;

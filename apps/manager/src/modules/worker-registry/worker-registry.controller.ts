@@ -21,7 +21,7 @@ export class WorkerRegistryController {
   @HttpCode(200)
   async heartbeat(@Body() body: unknown): Promise<ApiSuccess<HeartbeatResponse>> {
     const beat = parseBody(heartbeatSchema, body);
-    return ok(await this.registry.heartbeat(beat.instanceId, beat.draining, beat.activeRuns));
+    return ok(await this.registry.heartbeat(beat.instanceId, beat));
   }
 
   @Post('deregister')

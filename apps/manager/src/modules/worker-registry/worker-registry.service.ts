@@ -20,6 +20,23 @@ import { ManagerPresence } from './manager-presence.service';
 import { WorkerInstanceEntity, WorkerInstanceState } from './worker-instance.entity';
 import { REPORT_BATCH_LIMIT } from '../run/dto/run-requests.dto';
 
+/** What a heartbeat says about its instance. */
+export interface HeartbeatBeat {
+  draining: boolean;
+  activeRuns: number;
+  /** null: no limit; undefined: not said. */
+  capacity?: number | null;
+}
+
+/** An instance's last heartbeat (epoch ms) and what it said. */
+export interface InstanceBeat {
+  instanceId: string;
+  lastBeatAt: number;
+  draining: boolean;
+  activeRuns: number;
+  capacity: number | null;
+}
+
 /** A live instance that may receive a run. */
 export type WorkerCandidate = BalancerCandidate;
 
@@ -48,10 +65,11 @@ end
 return {redis.call('INCR', KEYS[2]), out}`;
 const CANDIDATE_FIELDS = 7;
 
-// Refreshes liveness only for instances whose details are still in Redis.
+// Refreshes liveness only for instances whose details are still in Redis. The beat's own
+// numbers are kept for the console; the active hash is also counted up by dispatches.
 const HEARTBEAT_SCRIPT = `
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
-redis.call('HSET', KEYS[2], 'draining', ARGV[3])
+redis.call('HSET', KEYS[2], 'draining', ARGV[3], 'beatActiveRuns', ARGV[4], 'capacity', ARGV[5])
 redis.call('HSET', KEYS[3], ARGV[2], ARGV[4])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
@@ -142,7 +160,7 @@ export class WorkerRegistryService {
       deregisteredAt: null,
     });
     await this.dataSource.getRepository(WorkerInstanceEntity).save(instance);
-    await this.publish(instance, false);
+    await this.publish(instance, { draining: false, activeRuns: 0 });
     const jobIds: RegisterResponse['jobs'] = [];
     for (const [i, command] of commands.entries()) {
       const jobClassName = body.jobs[i]?.jobClassName ?? '';
@@ -165,7 +183,8 @@ export class WorkerRegistryService {
     };
   }
 
-  async heartbeat(instanceId: string, draining: boolean, activeRuns = 0): Promise<HeartbeatResponse> {
+  async heartbeat(instanceId: string, beat: HeartbeatBeat): Promise<HeartbeatResponse> {
+    const { draining, activeRuns } = beat;
     const live = await this.redis.eval(
       HEARTBEAT_SCRIPT,
       3,
@@ -176,12 +195,13 @@ export class WorkerRegistryService {
       instanceId,
       draining ? '1' : '0',
       Math.max(0, Math.floor(activeRuns)),
+      beat.capacity === null || beat.capacity === undefined ? '' : String(beat.capacity),
     );
     if (live === 1) return { known: true };
     // Redis lost the instance (flush or restart): rebuild it from MySQL.
     const instance = await this.dataSource.getRepository(WorkerInstanceEntity).findOneBy({ instanceId });
     if (!instance || instance.state === WorkerInstanceState.DEREGISTERED) return { known: false };
-    await this.publish(instance, draining);
+    await this.publish(instance, beat);
     return { known: true };
   }
 
@@ -287,6 +307,41 @@ export class WorkerRegistryService {
     return lost;
   }
 
+  /**
+   * The instances of a group whose last heartbeat is at or after `since`, with that time,
+   * and what their last beat said (draining, runs in flight, capacity).
+   */
+  async beatsSince(clusterName: string, groupName: string, since: number): Promise<InstanceBeat[]> {
+    const flat = await this.redis.zrangebyscore(
+      this.liveKey(clusterName, groupName),
+      since,
+      '+inf',
+      'WITHSCORES',
+    );
+    const beats: InstanceBeat[] = [];
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      beats.push({
+        instanceId: flat[i] ?? '',
+        lastBeatAt: Number(flat[i + 1]),
+        draining: false,
+        activeRuns: 0,
+        capacity: null,
+      });
+    }
+    const details = await Promise.all(
+      beats.map((b) =>
+        this.redis.hmget(this.instanceKey(b.instanceId), 'draining', 'beatActiveRuns', 'capacity'),
+      ),
+    );
+    beats.forEach((beat, i) => {
+      const [draining, activeRuns, capacity] = details[i] ?? [];
+      beat.draining = draining === '1';
+      beat.activeRuns = Math.max(0, Number(activeRuns) || 0);
+      beat.capacity = capacity ? Number(capacity) : null;
+    });
+    return beats;
+  }
+
   private labelsOf(json: string): Record<string, string> {
     try {
       const parsed = JSON.parse(json) as unknown;
@@ -307,13 +362,15 @@ export class WorkerRegistryService {
     return set;
   }
 
-  private async publish(instance: WorkerInstanceEntity, draining: boolean): Promise<void> {
+  private async publish(instance: WorkerInstanceEntity, beat: HeartbeatBeat): Promise<void> {
     await this.redis
       .multi()
       .hset(this.instanceKey(instance.instanceId), {
         baseUrl: instance.baseUrl,
         jobs: instance.jobs,
-        draining: draining ? '1' : '0',
+        draining: beat.draining ? '1' : '0',
+        beatActiveRuns: String(beat.activeRuns),
+        capacity: beat.capacity === null || beat.capacity === undefined ? '' : String(beat.capacity),
         clusterName: instance.clusterName,
         groupName: instance.groupName,
         weight: String(instance.weight),

@@ -1,4 +1,5 @@
 import { parseJsonText, printableAscii } from '@chaconne/contracts';
+import { MAX_PAGE, MAX_PAGE_SIZE } from '../../common/field-schemas';
 import { CronExpression, CronSyntaxError } from '../trigger/cron/cron-expression';
 import type { UrlVerdict } from './callback-policy';
 import { XcronCode, XcronError, type XcronProblem, XcronType } from './xcron-codes';
@@ -315,4 +316,42 @@ export function readTaskId(request: Record<string, unknown>): string {
   else taskId = id.trim();
   if (problems.length > 0 || taskId === null) throw XcronError.invalid(problems);
   return taskId;
+}
+
+/** A listTasks query: a page of tasks, newest first. */
+export interface TaskListQuery {
+  page: number;
+  size: number;
+  includeDeleted: boolean;
+}
+
+const LIST_TASKS_FIELDS = ['page', 'size', 'include_deleted'] as const;
+/** listTasks' page size when none is given. */
+export const DEFAULT_TASK_PAGE_SIZE = 20;
+
+/**
+ * listTasks' query string (`page`, `size`, `include_deleted`), every problem named with
+ * xcron's code 1000, like a field of the wrong type in a body.
+ */
+export function readTaskListQuery(request: Record<string, unknown>): TaskListQuery {
+  const problems = unknownFieldProblems(request, LIST_TASKS_FIELDS, '', 'this request');
+  const bad = (field: string, reason: string): void => {
+    problems.push({ code: XcronCode.BAD_JSON, field, reason });
+  };
+  const whole = (field: string, max: number, fallback: number): number => {
+    const value = request[field];
+    if (value === undefined) return fallback;
+    if (typeof value !== 'string' || !/^\d{1,9}$/.test(value) || Number(value) < 1 || Number(value) > max) {
+      bad(field, Array.isArray(value) ? 'must be given once' : `must be a whole number from 1 to ${max}`);
+      return fallback;
+    }
+    return Number(value);
+  };
+  const page = whole('page', MAX_PAGE, 1);
+  const size = whole('size', MAX_PAGE_SIZE, DEFAULT_TASK_PAGE_SIZE);
+  const flag = request.include_deleted;
+  if (flag !== undefined && flag !== 'true' && flag !== 'false')
+    bad('include_deleted', 'must be true or false');
+  if (problems.length > 0) throw XcronError.invalid(problems);
+  return { page, size, includeDeleted: flag === 'true' };
 }

@@ -1,4 +1,4 @@
-import type { XcronTask } from '@chaconne/contracts';
+import type { Page, XcronTask } from '@chaconne/contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   DEFAULT_RUN_POLICY,
@@ -16,7 +16,12 @@ import { JobDefinitionService } from '../job-definition/job-definition.service';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { CallbackPolicy } from './callback-policy';
 import { XcronCode, XcronError, XcronType } from './xcron-codes';
-import { type CreateTaskCommand, parseTaskCallback, validateCreateTask } from './xcron-task.dto';
+import {
+  type CreateTaskCommand,
+  parseTaskCallback,
+  type TaskListQuery,
+  validateCreateTask,
+} from './xcron-task.dto';
 
 /** Every xcron task is a job under this cluster and group, named by its task id. */
 export const XCRON_CLUSTER = 'xcron';
@@ -25,6 +30,7 @@ export const XCRON_JOB_CLASS = 'HttpCallback';
 
 interface TaskRow {
   job_id: number;
+  job_name: string;
   attachment: string | null;
   create_date: Date;
   trigger_type: number;
@@ -32,6 +38,28 @@ interface TaskRow {
   start_date: Date | null;
   job_state: number;
   run_count: number | string;
+}
+
+/** A task's columns; the run count (fired occurrences, skipped ones not counted) reads ix_run_job_state. */
+const TASK_COLUMNS = `d.job_id, d.job_name, d.attachment, d.create_date, t.trigger_type, t.trigger_description,
+  t.start_date, r.job_state,
+  (SELECT COUNT(*) FROM chac_job_run x WHERE x.job_id = d.job_id AND x.running_state <> ?) AS run_count`;
+
+/** A stored task as xcron's queryTask answers it. */
+function toTask(row: TaskRow): XcronTask {
+  const once = row.trigger_type === TriggerType.SIMPLE;
+  const description = JSON.parse(row.trigger_description) as { cron?: { expression?: string } };
+  return {
+    task_id: row.job_name,
+    create_time: String(Math.floor(row.create_date.getTime() / 1000)),
+    type: once ? XcronType.ONE_SHOT : XcronType.PERIODIC,
+    format: once
+      ? String(Math.floor((row.start_date?.getTime() ?? 0) / 1000))
+      : (description.cron?.expression ?? ''),
+    run_count: Number(row.run_count),
+    callback: parseTaskCallback(row.attachment) ?? { url: '', body: {} },
+    deleted: row.job_state === JobState.FINISHED,
+  };
 }
 
 /**
@@ -91,19 +119,39 @@ export class XcronTaskService {
   }
 
   async query(taskId: string): Promise<XcronTask> {
-    const row = await this.find(taskId);
-    const once = row.trigger_type === TriggerType.SIMPLE;
-    const description = JSON.parse(row.trigger_description) as { cron?: { expression?: string } };
+    return toTask(await this.find(taskId));
+  }
+
+  /** A page of tasks, newest first (ix_job_group_created), without deleted ones unless asked. */
+  async list(query: TaskListQuery): Promise<Page<XcronTask>> {
+    const deleted = query.includeDeleted ? '' : 'AND r.job_state <> ?';
+    const params = [
+      XCRON_CLUSTER,
+      XCRON_GROUP,
+      XCRON_JOB_CLASS,
+      ...(query.includeDeleted ? [] : [JobState.FINISHED]),
+    ];
+    const from = `FROM chac_job_detail d JOIN chac_job_runtime_detail r ON r.job_id = d.job_id
+      WHERE d.cluster_name = ? AND d.group_name = ? AND d.job_class_name = ? AND d.executor = 'http' ${deleted}`;
+    const [counted, rows] = await Promise.all([
+      this.dataSource.query<{ total: number | string }[]>(`SELECT COUNT(*) AS total ${from}`, params),
+      this.dataSource.query<TaskRow[]>(
+        `SELECT ${TASK_COLUMNS} FROM chac_job_detail d
+           JOIN chac_job_trigger_detail t ON t.job_id = d.job_id
+           JOIN chac_job_runtime_detail r ON r.job_id = d.job_id
+          WHERE d.job_id IN (SELECT job_id FROM (
+                  SELECT d.job_id ${from} ORDER BY d.create_date DESC, d.job_id DESC LIMIT ? OFFSET ?) page)
+          ORDER BY d.create_date DESC, d.job_id DESC`,
+        [RunningState.SKIPPED, ...params, query.size, (query.page - 1) * query.size],
+      ),
+    ]);
+    const total = Number(counted[0]?.total ?? 0);
     return {
-      task_id: taskId,
-      create_time: String(Math.floor(row.create_date.getTime() / 1000)),
-      type: once ? XcronType.ONE_SHOT : XcronType.PERIODIC,
-      format: once
-        ? String(Math.floor((row.start_date?.getTime() ?? 0) / 1000))
-        : (description.cron?.expression ?? ''),
-      run_count: Number(row.run_count),
-      callback: parseTaskCallback(row.attachment) ?? { url: '', body: {} },
-      deleted: row.job_state === JobState.FINISHED,
+      page: query.page,
+      size: query.size,
+      rows: total,
+      nextPage: query.page * query.size < total ? query.page + 1 : null,
+      content: rows.map(toTask),
     };
   }
 
@@ -147,9 +195,7 @@ export class XcronTaskService {
 
   private async find(taskId: string): Promise<TaskRow> {
     const rows = await this.dataSource.query<TaskRow[]>(
-      `SELECT d.job_id, d.attachment, d.create_date, t.trigger_type, t.trigger_description, t.start_date,
-              r.job_state,
-              (SELECT COUNT(*) FROM chac_job_run x WHERE x.job_id = d.job_id AND x.running_state <> ?) AS run_count
+      `SELECT ${TASK_COLUMNS}
          FROM chac_job_detail d
          JOIN chac_job_trigger_detail t ON t.job_id = d.job_id
          JOIN chac_job_runtime_detail r ON r.job_id = d.job_id

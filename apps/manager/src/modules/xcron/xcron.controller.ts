@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Query, UseFilters } from '@nestjs/common';
 import { xcronOk, type XcronResponse } from './xcron-codes';
 import { XcronExceptionFilter } from './xcron-exception.filter';
-import { readJsonBody, readTaskId } from './xcron-task.dto';
-import type { XcronTask } from '@chaconne/contracts';
+import { readJsonBody, readTaskId, readTaskListQuery } from './xcron-task.dto';
+import type { Page, XcronTask } from '@chaconne/contracts';
 import { XcronTaskService } from './xcron-task.service';
 
 /**
@@ -32,5 +32,11 @@ export class XcronController {
   @Get('queryTask')
   async queryTask(@Query() query: Record<string, unknown>): Promise<XcronResponse<XcronTask>> {
     return xcronOk(await this.tasks.query(readTaskId(query)));
+  }
+
+  /** Not in xcron's README: a page of tasks, newest first, for the console. */
+  @Get('listTasks')
+  async listTasks(@Query() query: Record<string, unknown>): Promise<XcronResponse<Page<XcronTask>>> {
+    return xcronOk(await this.tasks.list(readTaskListQuery(query)));
   }
 }

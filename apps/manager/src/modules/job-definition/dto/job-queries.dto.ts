@@ -1,6 +1,12 @@
 import { DependencyType, JOB_KEY_MAX_LENGTH, JobState, TriggerType } from '@chaconne/contracts';
 import { z } from 'zod';
-import { nameFilter, pageAnswerFields, pageNumber, pageSize } from '../../../common/field-schemas';
+import {
+  nameFilter,
+  optionalDate,
+  pageAnswerFields,
+  pageNumber,
+  pageSize,
+} from '../../../common/field-schemas';
 import { jobKeySchema } from './persist-job.dto';
 import { triggerSchema } from './trigger.dto';
 
@@ -42,19 +48,32 @@ export const jobKeysQuerySchema = z.strictObject({
 });
 
 /** The job list: Chaconne's PageQuery plus filters and sorting. */
-export const selectJobDetailSchema = z.strictObject({
-  clusterName: nameFilter(JOB_KEY_MAX_LENGTH.clusterName),
-  groupName: nameFilter(JOB_KEY_MAX_LENGTH.groupName),
-  /** Part of the job name. */
-  jobName: nameFilter(JOB_KEY_MAX_LENGTH.jobName),
-  jobState: jobStateCode.nullish(),
-  triggerType: triggerTypeCode.nullish(),
-  page: pageNumber,
-  size: pageSize(10),
-  sort: z.enum(['jobId', 'jobName', 'createDate']).default('createDate'),
-  order: z.enum(['asc', 'desc']).default('desc'),
-  ...pageAnswerFields,
-});
+export const selectJobDetailSchema = z
+  .strictObject({
+    clusterName: nameFilter(JOB_KEY_MAX_LENGTH.clusterName),
+    groupName: nameFilter(JOB_KEY_MAX_LENGTH.groupName),
+    /** Part of the job name. */
+    jobName: nameFilter(JOB_KEY_MAX_LENGTH.jobName),
+    jobState: jobStateCode.nullish(),
+    triggerType: triggerTypeCode.nullish(),
+    /** Only jobs due to fire at or after this instant. */
+    nextFireFrom: optionalDate,
+    /** Only jobs due to fire before this instant. */
+    nextFireTo: optionalDate,
+    page: pageNumber,
+    size: pageSize(10),
+    sort: z.enum(['jobId', 'jobName', 'createDate', 'nextFireTime']).default('createDate'),
+    order: z.enum(['asc', 'desc']).default('desc'),
+    ...pageAnswerFields,
+  })
+  .refine((q) => !q.nextFireFrom || !q.nextFireTo || q.nextFireFrom <= q.nextFireTo, {
+    message: 'must not be before nextFireFrom',
+    path: ['nextFireTo'],
+    when: (payload) =>
+      z
+        .object({ nextFireFrom: z.date().nullable(), nextFireTo: z.date().nullable() })
+        .safeParse(payload.value).success,
+  });
 
 /** Chaconne's `{ jobKey, dependencyType }`. */
 export const relationsQuerySchema = z.strictObject({

@@ -1,5 +1,6 @@
 import {
   JOB_DEFINITION_LIMITS,
+  JOB_KEY_MAX_LENGTH,
   LogLevel,
   ProtocolLimits,
   RunningState,
@@ -7,9 +8,9 @@ import {
 } from '@chaconne/contracts';
 import { z } from 'zod';
 import {
-  dateText,
-  epochMillis,
-  inDateRange,
+  freeText,
+  nameFilter,
+  optionalDate,
   pageAnswerFields,
   pageNumber,
   pageSize,
@@ -88,24 +89,27 @@ export const runReportBatchSchema = z.strictObject({
   reports: z.array(z.unknown()).min(1).max(REPORT_BATCH_LIMIT),
 });
 
-/**
- * A bound of a date range: epoch milliseconds or an ISO-8601 date, within the dates the
- * manager stores; blank or null means no bound.
- */
-const optionalDate = z
-  .union([epochMillis, dateText.or(z.literal(''))], {
-    error: 'must be epoch milliseconds or an ISO-8601 date',
-  })
-  .nullish()
-  .transform((v, ctx) => {
-    if (v === null || v === undefined || v === '') return null;
-    const date = new Date(v);
-    if (Number.isNaN(date.getTime())) {
-      ctx.addIssue({ code: 'custom', message: 'must be epoch milliseconds or an ISO-8601 date' });
-      return z.NEVER;
-    }
-    return inDateRange(date, ctx);
-  });
+/** An outcome to filter runs by (RUNNING: the runs in flight); null means any. */
+const runningStateFilter = z
+  .number()
+  .int()
+  .refine((v) => [...outcomes, RunningState.RUNNING].includes(v), 'must be a RunningState code')
+  .nullish();
+
+/** endDate not before startDate, checked once both bounds were read (dates or null). */
+const dateRangeOrder: [
+  (q: { startDate: Date | null; endDate: Date | null }) => boolean,
+  { message: string; path: string[]; when: (payload: z.core.ParsePayload) => boolean },
+] = [
+  (q) => !q.startDate || !q.endDate || q.startDate <= q.endDate,
+  {
+    message: 'must not be before startDate',
+    path: ['endDate'],
+    when: (payload) =>
+      z.object({ startDate: z.date().nullable(), endDate: z.date().nullable() }).safeParse(payload.value)
+        .success,
+  },
+];
 
 /** Chaconne's JobTracePageQuery. */
 export const selectJobTraceSchema = z
@@ -115,21 +119,10 @@ export const selectJobTraceSchema = z
     size: pageSize(10),
     startDate: optionalDate,
     endDate: optionalDate,
-    runningState: z
-      .number()
-      .int()
-      .refine((v) => [...outcomes, RunningState.RUNNING].includes(v), 'must be a RunningState code')
-      .nullish(),
+    runningState: runningStateFilter,
     ...pageAnswerFields,
   })
-  .refine((q) => !q.startDate || !q.endDate || q.startDate <= q.endDate, {
-    message: 'must not be before startDate',
-    path: ['endDate'],
-    // Both bounds read (the value holds what they became: dates or null).
-    when: (payload) =>
-      z.object({ startDate: z.date().nullable(), endDate: z.date().nullable() }).safeParse(payload.value)
-        .success,
-  });
+  .refine(...dateRangeOrder);
 
 /** Chaconne's JobTraceQuery. */
 export const selectJobLogSchema = z.strictObject({
@@ -149,3 +142,37 @@ export const triggerJobSchema = z.strictObject({
   /** true: run even if the job's overlap policy would skip or queue it. */
   force: z.boolean().nullish(),
 });
+
+/** getJobTraceDetail: one run by its id. */
+export const traceIdSchema = z.strictObject({ traceId: runId });
+
+/** selectRuns: runs of every job, newest first, filtered. */
+export const selectRunsSchema = z
+  .strictObject({
+    clusterName: nameFilter(JOB_KEY_MAX_LENGTH.clusterName),
+    groupName: nameFilter(JOB_KEY_MAX_LENGTH.groupName),
+    runningState: runningStateFilter,
+    startDate: optionalDate,
+    endDate: optionalDate,
+    page: pageNumber,
+    size: pageSize(10),
+  })
+  .refine(...dateRangeOrder);
+
+/** The longest reason an operator may give when cancelling a run (the stored reason has room for it). */
+export const CANCEL_REASON_CHARS = 500;
+
+/** cancelRun: a run in flight and, optionally, why. */
+export const cancelRunSchema = z.strictObject({
+  traceId: runId,
+  reason: freeText(CANCEL_REASON_CHARS).nullish(),
+});
+
+/** tailJobLog's query string: the run (its id as digits). */
+export const tailJobLogQuerySchema = z.strictObject({ traceId: runId });
+
+/** A `Last-Event-ID` header: the id of the last log line the client saw (digits). */
+export const lastEventIdSchema = z
+  .string()
+  .regex(/^\d{1,16}$/, 'must be the id of a log line (digits)')
+  .transform(Number);

@@ -1,5 +1,5 @@
 import { JOB_KEY_MAX_LENGTH, ProtocolLimits } from '@chaconne/contracts';
-import { identifier, labelsSchema } from '../../../common/field-schemas';
+import { identifier, labelsSchema, nameFilter } from '../../../common/field-schemas';
 import { z } from 'zod';
 
 /*
@@ -44,6 +44,15 @@ export const heartbeatSchema = z.strictObject({
   instanceId: instanceIdSchema,
   activeRuns: z.number().int().min(0).max(1_000_000),
   draining: z.boolean(),
+  /** The most runs the instance takes at once; null: no limit; absent: unknown. */
+  capacity: z.number().int().min(1).max(1_000_000_000).nullish(),
 });
 
 export const deregisterSchema = z.strictObject({ instanceId: instanceIdSchema });
+
+/** selectWorkers (admin): the instances of some cluster or group only. */
+export const selectWorkersSchema = z.strictObject({
+  clusterName: nameFilter(JOB_KEY_MAX_LENGTH.clusterName),
+  groupName: nameFilter(JOB_KEY_MAX_LENGTH.groupName),
+});
+export type WorkerQuery = z.output<typeof selectWorkersSchema>;
