@@ -1,0 +1,14 @@
+import { useQuery } from '@tanstack/react-query';
+import { useJobManager } from '../api/api-context';
+
+/** The query-key prefix of one run (its detail, logs and stack trace). */
+export const runQueryKey = (traceId: number) => ['run', traceId];
+
+export function useRunDetail(traceId: number) {
+  const jobManager = useJobManager();
+  return useQuery({
+    queryKey: [...runQueryKey(traceId), 'detail'],
+    queryFn: () => jobManager.getJobTraceDetail(traceId),
+    enabled: Number.isSafeInteger(traceId) && traceId > 0,
+  });
+}
