@@ -1,74 +1,69 @@
-import type { JobKey } from '@chaconne/client';
+import type { JobKey } from '@chaconne/contracts';
 import { Button, Group, Modal, Stack, Text, Textarea } from '@mantine/core';
-import { useMutation } from '@tanstack/react-query';
-import { type SyntheticEvent, useState } from 'react';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useJobManager } from '../api/api-context';
 import { ApiErrorAlert } from './api-error';
+import { jsonProblem } from './json-text';
+import { notifySuccess } from './notify';
 
 /**
- * "Run now" for one job: an optional attachment (JSON) instead of the job's own; `onStarted`
- * gets the new run's trace id.
+ * "Run now": runs a job outside its schedule, with an optional attachment (JSON, checked here
+ * before it is sent) instead of the job's own. The manager's refusal is shown in the modal.
  */
-export function RunNowModal({
-  jobKey,
-  opened,
-  onClose,
-  onStarted,
-}: {
-  jobKey: JobKey;
-  opened: boolean;
-  onClose: () => void;
-  onStarted: (traceId: number) => void;
-}) {
+export function RunNowModal({ jobKey, onClose }: { jobKey: JobKey | null; onClose: () => void }) {
   const jobManager = useJobManager();
+  const queryClient = useQueryClient();
   const [attachment, setAttachment] = useState('');
-  const [jsonError, setJsonError] = useState<string | null>(null);
+  const [touched, setTouched] = useState(false);
   const run = useMutation({
-    mutationFn: (text: string) => jobManager.triggerJob(jobKey, text === '' ? undefined : text),
-    onSuccess: (traceId) => {
-      setAttachment('');
-      onStarted(traceId);
+    mutationFn: (key: JobKey) =>
+      jobManager.triggerJob(key, attachment.trim() === '' ? undefined : attachment),
+    onSuccess: (traceId, key) => {
+      notifySuccess(`${key.jobName}: run #${traceId} started`);
+      close();
     },
+    onSettled: () => queryClient.invalidateQueries(),
   });
-
-  const submit = (event: SyntheticEvent) => {
-    event.preventDefault();
-    const text = attachment.trim();
-    if (text !== '') {
-      try {
-        JSON.parse(text);
-      } catch (e) {
-        setJsonError(`Not JSON: ${e instanceof Error ? e.message : String(e)}`);
-        return;
-      }
-    }
-    setJsonError(null);
-    run.mutate(text);
-  };
-
+  const problem = jsonProblem(attachment);
+  function close() {
+    setAttachment('');
+    setTouched(false);
+    run.reset();
+    onClose();
+  }
   return (
-    <Modal opened={opened} onClose={onClose} title={`Run ${jobKey.jobName} now`}>
-      <form onSubmit={submit}>
+    <Modal opened={jobKey !== null} onClose={close} title={jobKey ? `Run ${jobKey.jobName} now` : ''}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          setTouched(true);
+          if (jobKey && !problem) run.mutate(jobKey);
+        }}
+      >
         <Stack>
           <Text size="sm">
-            Starts a run outside the schedule. Leave the attachment empty to use the job&apos;s own.
+            Runs the job once now, outside its schedule. Leave the attachment empty to use the job&apos;s own.
           </Text>
-          <ApiErrorAlert error={run.error} />
           <Textarea
             label="Attachment (JSON)"
-            value={attachment}
-            onChange={(e) => {
-              setAttachment(e.currentTarget.value);
-            }}
-            error={jsonError ?? undefined}
+            placeholder='{"key": "value"}'
             autosize
             minRows={3}
             maxRows={12}
             ff="monospace"
-            data-autofocus
+            value={attachment}
+            onChange={(e) => {
+              setAttachment(e.currentTarget.value);
+            }}
+            onBlur={() => {
+              setTouched(true);
+            }}
+            error={touched ? problem : undefined}
           />
+          <ApiErrorAlert error={run.error} />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button type="submit" loading={run.isPending}>

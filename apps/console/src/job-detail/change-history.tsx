@@ -37,7 +37,7 @@ function Change({ record }: { record: JobHistoryRecord }) {
           <Table withTableBorder layout="fixed" verticalSpacing={4}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w="25%">Field</Table.Th>
+                <Table.Th w="30%">Field</Table.Th>
                 <Table.Th>Before</Table.Th>
                 <Table.Th>After</Table.Th>
               </Table.Tr>
@@ -46,7 +46,7 @@ function Change({ record }: { record: JobHistoryRecord }) {
               {fields.map(([field, { from, to }]) => (
                 <Table.Tr key={field}>
                   <Table.Td>
-                    <Text ff="monospace" size="sm">
+                    <Text ff="monospace" size="sm" style={{ overflowWrap: 'anywhere' }}>
                       {field}
                     </Text>
                   </Table.Td>

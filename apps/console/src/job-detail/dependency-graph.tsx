@@ -87,7 +87,7 @@ function Graph({ jobKey, relations }: { jobKey: JobKey; relations: Relation[] })
         nodesDraggable={false}
         zoomOnScroll={false}
         preventScrolling={false}
-        proOptions={{ hideAttribution: true }}
+        fitViewOptions={{ maxZoom: 1 }}
       >
         <Background />
         <Controls showInteractive={false} />

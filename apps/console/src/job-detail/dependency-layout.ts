@@ -32,17 +32,20 @@ export function layoutRelations(
   for (const r of relations) keys.set(keyId(r.jobKey), r.jobKey);
   for (const id of keys.keys()) graph.setNode(id, { width: NODE_WIDTH, height: NODE_HEIGHT, x: 0, y: 0 });
 
-  const edges: Edge[] = relations.map((r) => {
+  // One edge per related job and direction, labelled with every dependency type that links them
+  // (a job may be found under several, e.g. SERIAL and MIXED).
+  const types = new Map<string, { source: string; target: string; names: string[] }>();
+  for (const r of relations) {
     const [source, target] =
       r.direction === 'upstream' ? [keyId(r.jobKey), keyId(self)] : [keyId(self), keyId(r.jobKey)];
+    const id = `${source}->${target}`;
+    const edge = types.get(id) ?? { source, target, names: [] };
+    edge.names.push(enumName(DependencyType, r.dependencyType) ?? String(r.dependencyType));
+    types.set(id, edge);
+  }
+  const edges: Edge[] = [...types].map(([id, { source, target, names }]) => {
     graph.setEdge(source, target);
-    return {
-      id: `${r.direction}:${r.dependencyType}:${keyId(r.jobKey)}`,
-      source,
-      target,
-      label: enumName(DependencyType, r.dependencyType),
-      animated: r.dependencyType === DependencyType.PARALLEL,
-    };
+    return { id, source, target, label: names.join(' · ') };
   });
   dagre.layout(graph);
 

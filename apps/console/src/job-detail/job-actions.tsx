@@ -1,7 +1,7 @@
 import { type JobDetail, type JobKey, JobState } from '@chaconne/client';
 import { Button, Group } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
 import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { useJobManager } from '../api/api-context';
 import { confirmAction } from '../components/confirm';
@@ -69,7 +69,7 @@ export function JobActions({ job }: { job: JobDetail }) {
   const jobManager = useJobManager();
   const refresh = useRefreshAfterChange();
   const navigate = useNavigate();
-  const [runOpened, runModal] = useDisclosure(false);
+  const [running, setRunning] = useState<JobKey | null>(null);
   const key: JobKey = job.jobKey;
   const state = job.jobRuntime.jobState;
 
@@ -132,7 +132,12 @@ export function JobActions({ job }: { job: JobDetail }) {
       {button('pause')}
       {button('resume')}
       {state !== JobState.FINISHED && (
-        <Button size="xs" onClick={runModal.open}>
+        <Button
+          size="xs"
+          onClick={() => {
+            setRunning(key);
+          }}
+        >
           Run now
         </Button>
       )}
@@ -150,13 +155,9 @@ export function JobActions({ job }: { job: JobDetail }) {
       {button('finish', 'red')}
       {button('delete', 'red')}
       <RunNowModal
-        jobKey={key}
-        opened={runOpened}
-        onClose={runModal.close}
-        onStarted={(traceId) => {
-          runModal.close();
-          notifySuccess(`Run #${traceId} of ${key.jobName} started.`);
-          void refresh();
+        jobKey={running}
+        onClose={() => {
+          setRunning(null);
         }}
       />
     </Group>

@@ -29,7 +29,7 @@ function RunRow({ run }: { run: JobTrace }) {
   return (
     <Table.Tr data-testid="run-row">
       <Table.Td>
-        <Anchor component={Link} to={paths.run(run.traceId)}>
+        <Anchor size="sm" component={Link} to={paths.run(run.traceId)}>
           #{run.traceId}
         </Anchor>
       </Table.Td>

@@ -1,8 +1,7 @@
-import { type JobTriggerDetail, SchedulingUnit, type TriggerDefinition, TriggerType } from '@chaconne/client';
-import { enumName, type TriggerDescription } from '@chaconne/contracts';
+import { type JobTriggerDetail, type TriggerDefinition, TriggerType } from '@chaconne/client';
+import type { TriggerDescription } from '@chaconne/contracts';
 import { List, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import cronstrue from 'cronstrue';
 import type { ReactNode } from 'react';
 import { useJobManager } from '../api/api-context';
 import { FieldTable } from '../components/field-table';
@@ -11,28 +10,20 @@ import { JsonBlock } from '../components/json-block';
 import { QueryState } from '../components/query-state';
 import { Section } from '../components/section';
 import { triggerTypeName } from '../components/enum-names';
+import { describeCron, describePeriod, parseTriggerDescription } from '../components/trigger-text';
 
-/** The trigger's description, parsed from the JSON string the manager answers (null if unreadable). */
-function parseDescription(text: string): TriggerDescription | null {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
+/** A cron expression in words, or why it cannot be read. */
 function cronInWords(expression: string): string {
   try {
-    return cronstrue.toString(expression, { use24HourTimeFormat: true });
+    return describeCron(expression);
   } catch {
     return 'not readable as cron';
   }
 }
 
 /** The schedule in words: the cron expression and what it means, or the period. */
-function scheduleRows(description: TriggerDescription | null): [string, ReactNode][] {
-  if (description?.cron) {
+function scheduleRows(description: TriggerDescription): [string, ReactNode][] {
+  if (description.cron) {
     const { expression } = description.cron;
     return [
       [
@@ -44,10 +35,9 @@ function scheduleRows(description: TriggerDescription | null): [string, ReactNod
       ['Means', cronInWords(expression)],
     ];
   }
-  if (description?.periodic) {
+  if (description.periodic) {
     const { period, schedulingUnit, fixedRate } = description.periodic;
-    const unit = enumName(SchedulingUnit, schedulingUnit) ?? String(schedulingUnit);
-    return [['Period', `every ${period} ${unit.toLowerCase()}, ${fixedRate ? 'fixed rate' : 'fixed delay'}`]];
+    return [['Period', describePeriod(period, schedulingUnit, fixedRate)]];
   }
   return [];
 }
@@ -56,7 +46,7 @@ function NextFireTimes({ trigger }: { trigger: JobTriggerDetail }) {
   const jobManager = useJobManager();
   const definition: TriggerDefinition = {
     triggerType: trigger.triggerType,
-    triggerDescription: parseDescription(trigger.triggerDescription),
+    triggerDescription: parseTriggerDescription(trigger.triggerDescription),
     startDate: trigger.startDate,
     endDate: trigger.endDate,
     repeatCount: trigger.repeatCount,
@@ -86,7 +76,7 @@ function NextFireTimes({ trigger }: { trigger: JobTriggerDetail }) {
 
 /** The trigger: type, schedule, bounds and time zone, and its next five fire times. */
 export function TriggerSection({ trigger }: { trigger: JobTriggerDetail }) {
-  const description = parseDescription(trigger.triggerDescription);
+  const description = parseTriggerDescription(trigger.triggerDescription);
   return (
     <Section title="Trigger">
       <Stack gap="sm">

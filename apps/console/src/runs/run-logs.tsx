@@ -17,7 +17,7 @@ function LiveLog({ run }: { run: JobTraceDetail }) {
   });
   const badge =
     tail.status === 'live' ? (
-      <Badge color="green" variant="dot" data-testid="live-tail">
+      <Badge color="green" variant="dot" tt="none" data-testid="live-tail">
         Live
       </Badge>
     ) : (

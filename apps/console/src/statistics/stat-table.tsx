@@ -25,7 +25,7 @@ export function StatTable({ rows }: { rows: JobStatByJob[] }) {
           {rows.map((row) => (
             <Table.Tr key={row.jobId} data-testid="stat-row">
               <Table.Td>
-                <Anchor component={Link} to={paths.job(row.jobKey)}>
+                <Anchor size="sm" component={Link} to={paths.job(row.jobKey)}>
                   {row.jobKey.jobName}
                 </Anchor>
               </Table.Td>

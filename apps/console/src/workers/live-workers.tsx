@@ -39,12 +39,10 @@ function WorkerRow({ worker }: { worker: WorkerInstanceInfo }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-          {worker.address}
-        </Text>
+        <Text size="sm">{worker.address}</Text>
       </Table.Td>
       <Table.Td>{worker.weight}</Table.Td>
-      <Table.Td>
+      <Table.Td style={{ whiteSpace: 'normal' }} miw={140}>
         {labels.length === 0 ? (
           '—'
         ) : (
@@ -77,8 +75,13 @@ function WorkerRow({ worker }: { worker: WorkerInstanceInfo }) {
           </Badge>
         )}
       </Table.Td>
-      <Table.Td>
-        <Spoiler maxHeight={44} showLabel={`all ${worker.jobs.length}`} hideLabel="fewer">
+      <Table.Td style={{ whiteSpace: 'normal' }}>
+        <Spoiler
+          maxHeight={40}
+          showLabel={`Show all ${worker.jobs.length}`}
+          hideLabel="Show fewer"
+          styles={{ control: { fontSize: 'var(--mantine-font-size-xs)' } }}
+        >
           <Text size="xs" ff="monospace">
             {worker.jobs.length === 0 ? '—' : worker.jobs.join(', ')}
           </Text>
@@ -98,8 +101,8 @@ function GroupTable({ name, workers }: { name: string; workers: WorkerInstanceIn
           ({workers.length} {workers.length === 1 ? 'instance' : 'instances'})
         </Text>
       </Title>
-      <Table.ScrollContainer minWidth={1000}>
-        <Table striped>
+      <Table.ScrollContainer minWidth={1100}>
+        <Table striped style={{ whiteSpace: 'nowrap' }}>
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Instance</Table.Th>
@@ -108,9 +111,9 @@ function GroupTable({ name, workers }: { name: string; workers: WorkerInstanceIn
               <Table.Th>Labels</Table.Th>
               <Table.Th>SDK · protocol</Table.Th>
               <Table.Th>Heartbeat</Table.Th>
-              <Table.Th>Runs / capacity</Table.Th>
+              <Table.Th>Runs / cap.</Table.Th>
               <Table.Th>Status</Table.Th>
-              <Table.Th w={220}>Jobs it runs</Table.Th>
+              <Table.Th miw={200}>Jobs it runs</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>

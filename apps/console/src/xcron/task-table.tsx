@@ -59,8 +59,10 @@ export function TaskTable({ tasks, onDelete }: { tasks: XcronTask[]; onDelete: (
                 </Text>
               </Table.Td>
               <Table.Td ta="right">{task.run_count}</Table.Td>
-              <Table.Td>{formatTime(fromUnixSeconds(task.create_time))}</Table.Td>
-              <Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                {formatTime(fromUnixSeconds(task.create_time))}
+              </Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 {task.deleted ? (
                   <Badge color="gray" variant="light">
                     deleted
