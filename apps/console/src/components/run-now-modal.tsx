@@ -6,6 +6,7 @@ import { useJobManager } from '../api/api-context';
 import { ApiErrorAlert } from './api-error';
 import { jsonProblem } from './json-text';
 import { notifySuccess } from './notify';
+import { MONOSPACE_INPUT } from './monospace';
 
 /**
  * "Run now": runs a job outside its schedule, with an optional attachment (JSON, checked here
@@ -51,7 +52,7 @@ export function RunNowModal({ jobKey, onClose }: { jobKey: JobKey | null; onClos
             autosize
             minRows={3}
             maxRows={12}
-            ff="monospace"
+            styles={MONOSPACE_INPUT}
             value={attachment}
             onChange={(e) => {
               setAttachment(e.currentTarget.value);

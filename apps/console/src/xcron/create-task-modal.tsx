@@ -6,6 +6,7 @@ import dayjs from 'dayjs';
 import { type SyntheticEvent, useState } from 'react';
 import { useJobManager } from '../api/api-context';
 import { ApiErrorAlert, fieldErrors } from '../components/api-error';
+import { MONOSPACE_INPUT } from '../components/monospace';
 
 interface Form {
   type: string;
@@ -117,7 +118,7 @@ export function CreateTaskModal({
                 set({ cron: e.currentTarget.value });
               }}
               error={errors.format}
-              ff="monospace"
+              styles={MONOSPACE_INPUT}
               required
             />
           )}
@@ -142,7 +143,7 @@ export function CreateTaskModal({
             autosize
             minRows={3}
             maxRows={12}
-            ff="monospace"
+            styles={MONOSPACE_INPUT}
           />
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
