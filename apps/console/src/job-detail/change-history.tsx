@@ -90,7 +90,7 @@ export function ChangeHistory({ jobKey }: { jobKey: JobKey }) {
                 </Timeline.Item>
               ))}
             </Timeline>
-            <Pager page={p} onChange={setPage} label="Change history pages" />
+            <Pager page={p} onChange={setPage} label="Change pages" />
           </>
         )}
       </QueryState>

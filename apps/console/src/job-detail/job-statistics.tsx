@@ -26,7 +26,7 @@ export function JobStatistics({ jobKey, jobId }: { jobKey: JobKey; jobId: number
             By day (last 30 days)
           </Text>
           <QueryState query={byDay}>
-            {(days) => <StatChart data={days} label="Runs of this job per day by outcome" />}
+            {(days) => <StatChart data={days} label="Daily runs chart" />}
           </QueryState>
         </Stack>
         <Stack gap={4}>
@@ -34,9 +34,7 @@ export function JobStatistics({ jobKey, jobId }: { jobKey: JobKey; jobId: number
             By month
           </Text>
           <QueryState query={byMonth}>
-            {(months) => (
-              <StatChart data={months} kind="line" label="Runs of this job per month by outcome" />
-            )}
+            {(months) => <StatChart data={months} kind="line" label="Monthly runs chart" />}
           </QueryState>
         </Stack>
       </SimpleGrid>

@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useJobManager } from '../api/api-context';
 import { enumOptions } from '../components/enum-names';
+import { UNMOUNT_CLOSED_OPTIONS } from '../components/select-options';
 import { between, formatDuration, formatTime } from '../components/format';
 import { Pager } from '../components/pager';
 import { QueryState } from '../components/query-state';
@@ -33,7 +34,7 @@ function RunRow({ run }: { run: JobTrace }) {
           #{run.traceId}
         </Anchor>
       </Table.Td>
-      <Table.Td>
+      <Table.Td miw={120}>
         <RunningStateBadge state={run.runningState} />
       </Table.Td>
       <Table.Td>{run.attempt === 0 ? 'first' : `retry ${run.attempt}`}</Table.Td>
@@ -77,6 +78,7 @@ export function RunHistory({ jobKey }: { jobKey: JobKey }) {
     <Section title="Runs">
       <Group gap="sm" mb="sm" align="flex-end">
         <Select
+          comboboxProps={UNMOUNT_CLOSED_OPTIONS}
           label="Outcome"
           placeholder="Any"
           data={enumOptions(RunningState)}

@@ -59,7 +59,7 @@ export function StatisticsPage() {
       <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
         <Section title="Runs by day">
           <QueryState query={byDay}>
-            {(days) => <StatChart data={days} label="Runs per day by outcome over the range" />}
+            {(days) => <StatChart data={days} label="Daily runs chart" />}
           </QueryState>
         </Section>
         <Section title="Most failures (jobs on this page)">

@@ -18,7 +18,7 @@ export function FailingChart({ rows }: { rows: JobStatByJob[] }) {
       </Text>
     );
   return (
-    <Box h={40 + 28 * top.length} role="img" aria-label="Jobs with the most failures">
+    <Box h={40 + 28 * top.length} role="img" aria-label="Failing jobs chart">
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={top} layout="vertical" margin={{ left: 8, right: 16 }}>
           <CartesianGrid strokeDasharray="3 3" horizontal={false} />

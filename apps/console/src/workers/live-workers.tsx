@@ -64,7 +64,7 @@ function WorkerRow({ worker }: { worker: WorkerInstanceInfo }) {
       <Table.Td>
         {worker.activeRuns} / {worker.capacity ?? '∞'}
       </Table.Td>
-      <Table.Td>
+      <Table.Td miw={100}>
         {worker.draining ? (
           <Badge color="orange" variant="light">
             draining
@@ -75,7 +75,7 @@ function WorkerRow({ worker }: { worker: WorkerInstanceInfo }) {
           </Badge>
         )}
       </Table.Td>
-      <Table.Td style={{ whiteSpace: 'normal' }}>
+      <Table.Td style={{ whiteSpace: 'normal' }} miw={220}>
         <Spoiler
           maxHeight={40}
           showLabel={`Show all ${worker.jobs.length}`}

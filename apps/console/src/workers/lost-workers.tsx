@@ -36,7 +36,7 @@ export function LostWorkers({ workers }: { workers: LostWorkerInstance[] }) {
               <Table.Td>{w.address}</Table.Td>
               <Table.Td>{w.sdkVersion}</Table.Td>
               <Table.Td title={formatTime(w.lostAt)}>{fromNow(w.lostAt)}</Table.Td>
-              <Table.Td>
+              <Table.Td miw={140}>
                 {w.reason === 'deregistered' ? (
                   <Badge color="gray" variant="light">
                     deregistered

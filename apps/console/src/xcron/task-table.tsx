@@ -62,7 +62,7 @@ export function TaskTable({ tasks, onDelete }: { tasks: XcronTask[]; onDelete: (
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
                 {formatTime(fromUnixSeconds(task.create_time))}
               </Table.Td>
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              <Table.Td miw={90}>
                 {task.deleted ? (
                   <Badge color="gray" variant="light">
                     deleted
