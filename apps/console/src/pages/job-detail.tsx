@@ -15,46 +15,50 @@ import { paths, useJobKeyParam } from '../paths';
 
 /** One job: its definition, trigger and state, lifecycle actions, runs, statistics, changes and relations. */
 export function JobDetailPage() {
-  const detail = useJobDetail(useJobKeyParam());
+  const key = useJobKeyParam();
+  const detail = useJobDetail(key);
+  const job = detail.data;
   return (
-    <QueryState query={detail}>
-      {(job) => (
-        <Stack gap="md">
-          <Breadcrumbs>
-            <Anchor component={Link} to={paths.jobs()} size="sm">
-              Jobs
-            </Anchor>
-            <Text size="sm">
-              {job.jobKey.clusterName} / {job.jobKey.groupName}
-            </Text>
-          </Breadcrumbs>
-          <Group justify="space-between" align="flex-start" gap="sm">
-            <Stack gap={4} miw={0}>
-              <Group gap="sm">
-                <Title order={2} style={{ overflowWrap: 'anywhere' }}>
-                  {job.jobKey.jobName}
-                </Title>
-                <JobStateBadge state={job.jobRuntime.jobState} />
-              </Group>
-              <Text size="sm" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
-                {job.jobKey.jobClassName}
-              </Text>
-            </Stack>
-            <JobActions job={job} />
+    <Stack gap="md">
+      <Breadcrumbs>
+        <Anchor component={Link} to={paths.jobs()} size="sm">
+          Jobs
+        </Anchor>
+        <Text size="sm">
+          {key.clusterName} / {key.groupName}
+        </Text>
+      </Breadcrumbs>
+      <Group justify="space-between" align="flex-start" gap="sm">
+        <Stack gap={4} miw={0}>
+          <Group gap="sm">
+            <Title order={2} style={{ overflowWrap: 'anywhere' }}>
+              {key.jobName}
+            </Title>
+            {job && <JobStateBadge state={job.jobRuntime.jobState} />}
           </Group>
-          <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
-            <DefinitionSection job={job} />
-            <Stack gap="md">
-              <TriggerSection trigger={job.jobTriggerDetail} />
-              <RuntimeSection runtime={job.jobRuntime} />
-            </Stack>
-          </SimpleGrid>
-          <RunHistory jobKey={job.jobKey} />
-          <JobStatistics jobKey={job.jobKey} jobId={job.jobId} />
-          <ChangeHistory jobKey={job.jobKey} />
-          <DependencyGraph jobKey={job.jobKey} />
+          <Text size="sm" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
+            {key.jobClassName}
+          </Text>
         </Stack>
-      )}
-    </QueryState>
+        {job && <JobActions job={job} />}
+      </Group>
+      <QueryState query={detail}>
+        {(loaded) => (
+          <>
+            <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="md">
+              <DefinitionSection job={loaded} />
+              <Stack gap="md">
+                <TriggerSection trigger={loaded.jobTriggerDetail} />
+                <RuntimeSection runtime={loaded.jobRuntime} />
+              </Stack>
+            </SimpleGrid>
+            <RunHistory jobKey={loaded.jobKey} />
+            <JobStatistics jobKey={loaded.jobKey} jobId={loaded.jobId} />
+            <ChangeHistory jobKey={loaded.jobKey} />
+            <DependencyGraph jobKey={loaded.jobKey} />
+          </>
+        )}
+      </QueryState>
+    </Stack>
   );
 }
