@@ -13,16 +13,21 @@ import { runQueryKey } from './run-queries';
 export function CancelRunButton({ run }: { run: JobTraceDetail }) {
   const jobManager = useJobManager();
   const queryClient = useQueryClient();
-  const [opened, { open, close }] = useDisclosure(false);
+  const [opened, modal] = useDisclosure(false);
   const [reason, setReason] = useState('');
   const cancel = useMutation({
     mutationFn: () => jobManager.cancelRun(run.traceId, reason.trim() === '' ? undefined : reason.trim()),
     onSuccess: (state) => {
-      close();
+      modal.close();
       notifySuccess(`Run #${run.traceId} cancelled: it ended ${runningStateName(state)}.`);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: runQueryKey(run.traceId) }),
   });
+  const close = () => {
+    modal.close();
+    setReason('');
+    cancel.reset();
+  };
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
     cancel.mutate();
@@ -30,7 +35,7 @@ export function CancelRunButton({ run }: { run: JobTraceDetail }) {
 
   return (
     <>
-      <Button color="red" variant="light" size="xs" onClick={open}>
+      <Button color="red" variant="light" size="xs" onClick={modal.open}>
         Cancel run
       </Button>
       <Modal opened={opened} onClose={close} title={`Cancel run #${run.traceId}?`}>

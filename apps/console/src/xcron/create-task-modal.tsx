@@ -66,6 +66,12 @@ export function CreateTaskModal({
     setForm((f) => ({ ...f, ...next }));
   };
   const oneShot = form.type === String(XcronType.ONE_SHOT);
+  const close = () => {
+    setForm(EMPTY);
+    setBodyError(null);
+    create.reset();
+    onClose();
+  };
 
   const submit = (event: SyntheticEvent) => {
     event.preventDefault();
@@ -79,7 +85,7 @@ export function CreateTaskModal({
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title="New xcron task" size="lg">
+    <Modal opened={opened} onClose={close} title="New xcron task" size="lg">
       <form onSubmit={submit}>
         <Stack>
           <ApiErrorAlert error={create.error} />
@@ -92,7 +98,9 @@ export function CreateTaskModal({
             ]}
             value={form.type}
             onChange={(type) => {
-              if (type) set({ type });
+              if (!type) return;
+              set({ type });
+              create.reset();
             }}
             allowDeselect={false}
             error={errors.type}
@@ -148,7 +156,7 @@ export function CreateTaskModal({
             styles={MONOSPACE_INPUT}
           />
           <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
+            <Button variant="default" onClick={close}>
               Cancel
             </Button>
             <Button type="submit" loading={create.isPending}>
