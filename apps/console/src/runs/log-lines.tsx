@@ -101,7 +101,7 @@ export function LogLines({ lines, follow = false }: { lines: JobLog[]; follow?: 
             No log lines yet.
           </Text>
         ) : (
-          shown.map((line, i) => <Line key={`${i}:${logLineKey(line)}`} line={line} />)
+          shown.map((line, i) => <Line key={hidden + i} line={line} />)
         )}
       </Box>
     </>
