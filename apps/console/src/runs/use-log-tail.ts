@@ -1,0 +1,81 @@
+import type { JobLog, RunningState } from '@chaconne/client';
+import { useEffect, useRef, useState } from 'react';
+import { useJobManager } from '../api/api-context';
+import { logLineKey } from './log-lines';
+
+export type TailStatus = 'live' | 'ended' | 'failed';
+
+/** New lines are rendered together at most this often, not one render per line. */
+const FLUSH_MS = 100;
+
+/**
+ * The live tail of a run's log (server-sent events): the stored lines, then each new one,
+ * de-duplicated. `onEnd` runs when the run ends. The stream is closed on unmount; `retry`
+ * opens it again after a failure.
+ */
+export function useLogTail(traceId: number, onEnd: (runningState: RunningState) => void) {
+  const jobManager = useJobManager();
+  const [lines, setLines] = useState<JobLog[]>([]);
+  const [status, setStatus] = useState<TailStatus>('live');
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  const onEndRef = useRef(onEnd);
+  useEffect(() => {
+    onEndRef.current = onEnd;
+  }, [onEnd]);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const seen = new Set<string>();
+    let pending: JobLog[] = [];
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const flush = () => {
+      timer = null;
+      const batch = pending;
+      pending = [];
+      setLines((current) => [...current, ...batch]);
+    };
+    setLines([]);
+    setStatus('live');
+    setError(null);
+
+    const follow = async () => {
+      try {
+        for await (const event of jobManager.tailJobLog(traceId, { signal: controller.signal })) {
+          if (event.type === 'log') {
+            const key = logLineKey(event.log);
+            if (seen.has(key)) continue;
+            seen.add(key);
+            pending.push(event.log);
+            timer ??= setTimeout(flush, FLUSH_MS);
+          } else {
+            if (timer) clearTimeout(timer);
+            flush();
+            setStatus('ended');
+            onEndRef.current(event.runningState);
+            return;
+          }
+        }
+        if (!controller.signal.aborted) throw new Error('The log stream closed before the run ended.');
+      } catch (e) {
+        if (controller.signal.aborted) return;
+        setError(e);
+        setStatus('failed');
+      }
+    };
+    void follow();
+    return () => {
+      controller.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [jobManager, traceId, attempt]);
+
+  return {
+    lines,
+    status,
+    error,
+    retry: () => {
+      setAttempt((a) => a + 1);
+    },
+  };
+}
