@@ -103,7 +103,11 @@ export default tseslint.config(
               sourceTag: 'type:console',
               onlyDependOnLibsWithTags: ['type:contracts', 'type:client', 'type:testing'],
             },
-            { sourceTag: 'type:manager', onlyDependOnLibsWithTags: ['type:contracts', 'type:testing'] },
+            // The manager's integration tests may drive it with the real client and SDK as its peers.
+            {
+              sourceTag: 'type:manager',
+              onlyDependOnLibsWithTags: ['type:contracts', 'type:testing', 'type:client', 'type:sdk'],
+            },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts'] },
             {
               sourceTag: 'type:demo',

@@ -1,25 +1,38 @@
 import type { RouteObject } from 'react-router';
-import { JobDetailPage } from './pages/job-detail';
-import { JobEditorPage } from './pages/job-editor';
-import { JobsPage } from './pages/jobs';
 import { NotFoundPage } from './pages/not-found';
-import { OverviewPage } from './pages/overview';
-import { RunDetailPage } from './pages/run-detail';
-import { StatisticsPage } from './pages/statistics';
-import { WorkersPage } from './pages/workers';
-import { XcronPage } from './pages/xcron';
 import { JOB_ROUTE } from './paths';
 
-/** The pages behind sign-in. */
+/**
+ * The pages behind sign-in, each its own chunk: a page's libraries (charts, the graph, the date
+ * pickers) load with the first page that needs them.
+ */
 export const routes: RouteObject[] = [
-  { index: true, element: <OverviewPage /> },
-  { path: 'jobs', element: <JobsPage /> },
-  { path: 'jobs/new', element: <JobEditorPage mode="create" /> },
-  { path: JOB_ROUTE, element: <JobDetailPage /> },
-  { path: `${JOB_ROUTE}/edit`, element: <JobEditorPage mode="edit" /> },
-  { path: 'runs/:traceId', element: <RunDetailPage /> },
-  { path: 'workers', element: <WorkersPage /> },
-  { path: 'statistics', element: <StatisticsPage /> },
-  { path: 'xcron', element: <XcronPage /> },
+  { index: true, lazy: async () => ({ Component: (await import('./pages/overview')).OverviewPage }) },
+  { path: 'jobs', lazy: async () => ({ Component: (await import('./pages/jobs')).JobsPage }) },
+  {
+    path: 'jobs/new',
+    lazy: async () => {
+      const { JobEditorPage } = await import('./pages/job-editor');
+      return { element: <JobEditorPage mode="create" /> };
+    },
+  },
+  { path: JOB_ROUTE, lazy: async () => ({ Component: (await import('./pages/job-detail')).JobDetailPage }) },
+  {
+    path: `${JOB_ROUTE}/edit`,
+    lazy: async () => {
+      const { JobEditorPage } = await import('./pages/job-editor');
+      return { element: <JobEditorPage mode="edit" /> };
+    },
+  },
+  {
+    path: 'runs/:traceId',
+    lazy: async () => ({ Component: (await import('./pages/run-detail')).RunDetailPage }),
+  },
+  { path: 'workers', lazy: async () => ({ Component: (await import('./pages/workers')).WorkersPage }) },
+  {
+    path: 'statistics',
+    lazy: async () => ({ Component: (await import('./pages/statistics')).StatisticsPage }),
+  },
+  { path: 'xcron', lazy: async () => ({ Component: (await import('./pages/xcron')).XcronPage }) },
   { path: '*', element: <NotFoundPage /> },
 ];

@@ -32,6 +32,10 @@ function clientFor(token: string): JobManager {
 
 const isUnauthorized = (error: unknown): boolean => error instanceof ChaconneApiError && error.status === 401;
 
+/** Worth asking again: the manager was unreachable or failed (5xx); a 4xx answer will not change. */
+const isTransient = (error: unknown): boolean =>
+  !(error instanceof ChaconneApiError) || error.status === 0 || error.status >= 500;
+
 /**
  * Holds the session (token -> JobManager) and the query cache. Any answer 401 (token revoked or
  * wrong) ends the session: the token is forgotten and the sign-in page says why.
@@ -49,7 +53,7 @@ export function ApiProvider({ children }: { children: ReactNode }) {
       queryCache: new QueryCache({ onError }),
       mutationCache: new MutationCache({ onError }),
       defaultOptions: {
-        queries: { retry: (count, error) => !isUnauthorized(error) && count < 2, staleTime: 5_000 },
+        queries: { retry: (count, error) => isTransient(error) && count < 2, staleTime: 5_000 },
       },
     });
   });

@@ -12,7 +12,7 @@ export function Section({
   children: ReactNode;
 }) {
   return (
-    <Paper withBorder p="md" component="section" miw={0}>
+    <Paper withBorder p="md" component="section" miw={0} aria-label={title}>
       <Group justify="space-between" mb="sm" gap="xs">
         <Title order={3} size="h4">
           {title}

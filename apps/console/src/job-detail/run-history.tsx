@@ -7,7 +7,6 @@ import { useState } from 'react';
 import { Link } from 'react-router';
 import { useJobManager } from '../api/api-context';
 import { enumOptions } from '../components/enum-names';
-import { UNMOUNT_CLOSED_OPTIONS } from '../components/select-options';
 import { between, formatDuration, formatTime } from '../components/format';
 import { Pager } from '../components/pager';
 import { QueryState } from '../components/query-state';
@@ -78,7 +77,6 @@ export function RunHistory({ jobKey }: { jobKey: JobKey }) {
     <Section title="Runs">
       <Group gap="sm" mb="sm" align="flex-end">
         <Select
-          comboboxProps={UNMOUNT_CLOSED_OPTIONS}
           label="Outcome"
           placeholder="Any"
           data={enumOptions(RunningState)}

@@ -3,7 +3,6 @@ import dayjs from 'dayjs';
 
 export type SortColumn = NonNullable<JobDetailPageQuery['sort']>;
 export const SORT_COLUMNS: readonly SortColumn[] = ['jobId', 'jobName', 'createDate', 'nextFireTime'];
-export const PAGE_SIZES = ['10', '20', '50', '100'];
 
 /**
  * What the job list shows, as the URL query holds it (so a view can be shared): the filters,

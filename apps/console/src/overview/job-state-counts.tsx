@@ -5,7 +5,8 @@ import { useJobManager } from '../api/api-context';
 import { QueryState } from '../components/query-state';
 import { JobStateBadge } from '../components/state-badges';
 import { paths } from '../paths';
-import { OVERVIEW_REFRESH_MS, Section } from './section';
+import { Section } from '../components/section';
+import { OVERVIEW_REFRESH_MS } from './refresh';
 
 /** How many jobs are in each state; each count links to the job list filtered by that state. */
 export function JobStateCounts() {

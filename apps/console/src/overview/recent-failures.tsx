@@ -6,7 +6,8 @@ import { useJobManager } from '../api/api-context';
 import { formatTime, fromNow } from '../components/format';
 import { QueryState } from '../components/query-state';
 import { paths } from '../paths';
-import { OVERVIEW_REFRESH_MS, Section } from './section';
+import { Section } from '../components/section';
+import { OVERVIEW_REFRESH_MS } from './refresh';
 
 /** The ten latest failed runs of any job, each linking to its run page. */
 export function RecentFailures() {

@@ -3,7 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useJobManager } from '../api/api-context';
 import { QueryState } from '../components/query-state';
-import { OVERVIEW_REFRESH_MS, Section } from './section';
+import { Section } from '../components/section';
+import { OVERVIEW_REFRESH_MS } from './refresh';
 
 const SERIES = [
   { key: 'completedCount', name: 'Completed', color: 'var(--mantine-color-green-6)' },

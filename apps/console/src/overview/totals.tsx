@@ -3,7 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useJobManager } from '../api/api-context';
 import { fromNow } from '../components/format';
 import { QueryState } from '../components/query-state';
-import { OVERVIEW_REFRESH_MS, Section } from './section';
+import { Section } from '../components/section';
+import { OVERVIEW_REFRESH_MS } from './refresh';
 
 function Figure({ label, value }: { label: string; value: string | number }) {
   return (

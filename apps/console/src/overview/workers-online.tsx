@@ -5,7 +5,8 @@ import { Link } from 'react-router';
 import { useJobManager } from '../api/api-context';
 import { QueryState } from '../components/query-state';
 import { paths } from '../paths';
-import { OVERVIEW_REFRESH_MS, Section } from './section';
+import { Section } from '../components/section';
+import { OVERVIEW_REFRESH_MS } from './refresh';
 
 interface GroupSummary {
   clusterName: string;

@@ -9,7 +9,7 @@ import { RunNowModal } from '../components/run-now-modal';
 import { BulkActions } from '../jobs-list/bulk-actions';
 import { JobFilters } from '../jobs-list/job-filters';
 import { JobTable } from '../jobs-list/job-table';
-import { ListPager } from '../jobs-list/list-pager';
+import { Pager } from '../components/pager';
 import { type JobListView, readView, toPageQuery, writeView } from '../jobs-list/list-view';
 import { useJobActions } from '../jobs-list/use-job-actions';
 import { paths } from '../paths';
@@ -81,10 +81,10 @@ export function JobsPage() {
               actions={{ ...actions, runNow: setRunKey }}
               busy={actions.pending}
             />
-            <ListPager
-              total={page.rows}
-              view={view}
-              onPage={(p) => {
+            <Pager
+              page={{ page: view.page, size: view.size, rows: page.rows }}
+              noun={page.rows === 1 ? 'job' : 'jobs'}
+              onChange={(p) => {
                 update({ page: p }, true);
               }}
               onSize={(size) => {

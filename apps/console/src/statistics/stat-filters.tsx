@@ -3,7 +3,6 @@ import { DatePickerInput } from '@mantine/dates';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useJobManager } from '../api/api-context';
-import { UNMOUNT_CLOSED_OPTIONS } from '../components/select-options';
 
 /** The statistics page's filters: days `yyyy-MM-dd` (both ends included), cluster and group. */
 export interface StatFilters {
@@ -63,7 +62,6 @@ export function StatFilterBar({
         w={150}
       />
       <Select
-        comboboxProps={UNMOUNT_CLOSED_OPTIONS}
         label="Cluster"
         placeholder={clusters.isError ? 'Could not load clusters' : 'All clusters'}
         data={clusters.data ?? []}

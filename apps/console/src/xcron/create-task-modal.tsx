@@ -6,7 +6,6 @@ import dayjs from 'dayjs';
 import { type SyntheticEvent, useState } from 'react';
 import { useJobManager } from '../api/api-context';
 import { ApiErrorAlert, fieldErrors } from '../components/api-error';
-import { UNMOUNT_CLOSED_OPTIONS } from '../components/select-options';
 import { MONOSPACE_INPUT } from '../components/monospace';
 
 interface Form {
@@ -90,7 +89,6 @@ export function CreateTaskModal({
         <Stack>
           <ApiErrorAlert error={create.error} />
           <Select
-            comboboxProps={UNMOUNT_CLOSED_OPTIONS}
             label="Type"
             data={[
               { value: String(XcronType.PERIODIC), label: 'Periodic (crontab)' },

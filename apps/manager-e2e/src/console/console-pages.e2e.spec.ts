@@ -103,11 +103,18 @@ describe('the console pages', () => {
   }, 30_000);
 
   it('Workers lists the demo worker', async () => {
-    await page.getByRole('link', { name: 'Workers' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Workers', exact: true })
+      .click();
     await page.getByRole('heading', { name: 'Workers' }).waitFor();
     const row = page.locator(`[data-testid="worker-row"][data-instance-id="${instanceId}"]`);
     await row.waitFor();
-    await expect(row.textContent()).resolves.toContain('demo-worker');
+    // Listed under its cluster and group, with the job classes it runs and a fresh heartbeat.
+    await page.getByRole('heading', { name: 'demo-cluster / demo-worker' }).waitFor();
+    const text = await row.textContent();
+    expect(text).toContain('SlowJob');
+    expect(text).toMatch(/\d+(\.\d)? (ms|s) ago/);
     await screenshots('workers', true);
     expectNoProblems();
   }, 30_000);
@@ -295,12 +302,18 @@ describe('the console pages', () => {
     await page.locator('a[href^="/console/runs/"]').first().waitFor();
     await screenshot(page, 'readme-overview');
 
-    await page.getByRole('link', { name: 'Statistics' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Statistics', exact: true })
+      .click();
     await page.getByRole('heading', { name: 'Statistics' }).waitFor();
     await page.getByTestId('stat-row').first().waitFor();
     await screenshots('statistics', true);
 
-    await page.getByRole('link', { name: 'xcron tasks' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'xcron tasks', exact: true })
+      .click();
     await page.getByRole('heading', { name: 'xcron tasks' }).waitFor();
     await page.getByRole('button', { name: 'New task' }).waitFor();
     await screenshots('xcron', true);

@@ -78,7 +78,10 @@ describe('signing in to the console', () => {
     const consolePage = await open();
     const { page, context, problems } = consolePage;
     await signIn(page, manager.url, stack.adminToken);
-    await page.getByRole('link', { name: 'Jobs' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Jobs', exact: true })
+      .click();
     await page.getByRole('heading', { name: 'Jobs' }).waitFor();
 
     const kept = await stored(consolePage);
@@ -106,7 +109,10 @@ describe('signing in to the console', () => {
     await signIn(page, manager.url, stack.adminToken);
     await screenshot(page, 'phone-overview');
     await page.getByRole('button', { name: 'Navigation' }).click();
-    await page.getByRole('link', { name: 'Workers' }).click();
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Workers', exact: true })
+      .click();
     await page.getByRole('heading', { name: 'Workers' }).waitFor();
     await screenshot(page, 'phone-workers');
     expectNoProblems(consolePage);
