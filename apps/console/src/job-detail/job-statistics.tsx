@@ -4,7 +4,7 @@ import type { JobKey } from '@chaconne/client';
 import { useJobManager } from '../api/api-context';
 import { QueryState } from '../components/query-state';
 import { Section } from '../components/section';
-import { StatChart } from '../statistics/stat-chart';
+import { StatChart } from '../components/stat-chart';
 import { jobQueryKey } from './job-queries';
 
 /** The job's runs by outcome per day (last 30 days) and per month (the last three). */

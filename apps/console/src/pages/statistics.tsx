@@ -8,7 +8,7 @@ import { Pager } from '../components/pager';
 import { QueryState } from '../components/query-state';
 import { Section } from '../components/section';
 import { FailingChart } from '../statistics/failing-chart';
-import { StatChart } from '../statistics/stat-chart';
+import { StatChart } from '../components/stat-chart';
 import { defaultStatFilters, MAX_DAYS, StatFilterBar, type StatFilters } from '../statistics/stat-filters';
 import { StatTable } from '../statistics/stat-table';
 

@@ -1,11 +1,27 @@
 import { type JobTraceDetail, RunningState } from '@chaconne/client';
 import { Alert, Anchor, SimpleGrid, Text } from '@mantine/core';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { FieldTable } from '../components/field-table';
 import { between, formatDuration, formatTime, fromNow } from '../components/format';
 import { JsonBlock } from '../components/json-block';
 import { Section } from '../components/section';
 import { paths } from '../paths';
+
+/** The current instant (ISO-8601), ticking every second while `ticking`. */
+function useNow(ticking: boolean): string {
+  const [now, setNow] = useState(() => new Date().toISOString());
+  useEffect(() => {
+    if (!ticking) return undefined;
+    const timer = setInterval(() => {
+      setNow(new Date().toISOString());
+    }, 1000);
+    return () => {
+      clearInterval(timer);
+    };
+  }, [ticking]);
+  return now;
+}
 
 const at = (iso: string | null) => (iso ? `${formatTime(iso)} (${fromNow(iso)})` : '—');
 
@@ -32,10 +48,8 @@ function Attempt({ run }: { run: JobTraceDetail }) {
 /** When the run was planned, made, handed over, started and ended; lateness and duration. */
 function Timings({ run }: { run: JobTraceDetail }) {
   const inFlight = run.runningState === RunningState.RUNNING;
-  const duration = between(
-    run.executionTime,
-    run.completionTime ?? (inFlight ? new Date().toISOString() : null),
-  );
+  const now = useNow(inFlight);
+  const duration = between(run.executionTime, run.completionTime ?? (inFlight ? now : null));
   return (
     <Section title="Timings">
       <FieldTable

@@ -25,7 +25,7 @@ export function FailingChart({ rows }: { rows: JobStatByJob[] }) {
           <XAxis type="number" allowDecimals={false} fontSize={12} />
           <YAxis type="category" dataKey="name" width={120} fontSize={12} />
           <Tooltip />
-          <Bar dataKey="failed" name="Failed" fill="var(--mantine-color-red-6)" />
+          <Bar dataKey="failed" name="Failed" fill="var(--mantine-color-red-6)" isAnimationActive={false} />
         </BarChart>
       </ResponsiveContainer>
     </Box>

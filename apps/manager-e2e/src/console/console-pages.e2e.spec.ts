@@ -83,13 +83,30 @@ async function jobState(jobKey: typeof cronKey): Promise<number> {
   return (await waitForJobDetail(stack, manager.url, jobKey)).jobRuntime.jobState;
 }
 
+/** Waits until the navigation's slide (a transition when the width changes) has ended. */
+async function navigationSettled(inView: boolean): Promise<void> {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await waitFor(
+    inView ? 'the navigation in view' : 'the navigation out of view at phone width',
+    async () => {
+      const box = await nav.boundingBox();
+      if (box === null) return undefined;
+      return (inView ? box.x >= 0 : box.x + box.width <= 0) ? true : undefined;
+    },
+    5_000,
+    50,
+  );
+}
+
 /** Takes one screenshot at desktop size, and optionally one at phone width. */
 async function screenshots(name: string, phone = false): Promise<void> {
   await screenshot(page, name);
   if (!phone) return;
   await page.setViewportSize(PHONE);
+  await navigationSettled(false);
   await screenshot(page, `phone-${name}`);
   await page.setViewportSize(DESKTOP);
+  await navigationSettled(true);
 }
 
 describe('the console pages', () => {

@@ -23,7 +23,7 @@ const SERIES = [
 ] as const;
 
 /**
- * Runs per day or month by outcome: stacked bars, or lines (one per counter). Labels are the
+ * Runs per day or month by outcome (not animated: a refresh redraws at once): stacked bars, or lines (one per counter). Labels are the
  * days (`yyyy-MM-dd`, shown as MM-dd) or months (`yyyy-MM`).
  */
 export function StatChart({
@@ -54,14 +54,29 @@ export function StatChart({
           <BarChart data={data}>
             {axes}
             {SERIES.filter((s) => s.key !== 'retryCount').map((s) => (
-              <Bar key={s.key} dataKey={s.key} name={s.name} stackId="runs" fill={s.color} />
+              <Bar
+                key={s.key}
+                dataKey={s.key}
+                name={s.name}
+                stackId="runs"
+                fill={s.color}
+                isAnimationActive={false}
+              />
             ))}
           </BarChart>
         ) : (
           <LineChart data={data}>
             {axes}
             {SERIES.map((s) => (
-              <Line key={s.key} dataKey={s.key} name={s.name} stroke={s.color} dot={false} type="monotone" />
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.name}
+                stroke={s.color}
+                dot={false}
+                type="monotone"
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         )}
