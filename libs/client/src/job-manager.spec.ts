@@ -46,6 +46,7 @@ const detail: JobDetail = {
   retries: 0,
   weight: 100,
   timeout: -1,
+  completionRate: -1,
   createDate: '2026-01-01T00:00:00.000Z',
   jobRuntime: runtime,
   jobTriggerDetail: triggerDetail,

@@ -40,6 +40,8 @@ export interface JobDetail extends ResolvedRunPolicy {
   retries: number;
   weight: number;
   timeout: number;
+  /** Fork/join: the share (0-1) of fork jobs that must complete; -1 = all. */
+  completionRate: number;
   createDate: string;
   jobRuntime: JobRuntimeDetail;
   jobTriggerDetail: JobTriggerDetail;

@@ -24,7 +24,7 @@ export function detailToBody(
     timeout: detail.timeout,
     weight: detail.weight,
     ...(dependentKeys.length > 0 ? { dependentKeys } : {}),
-    ...(forkKeys.length > 0 ? { forkKeys } : {}),
+    ...(forkKeys.length > 0 ? { forkKeys, completionRate: detail.completionRate } : {}),
     trigger: {
       triggerType: t.triggerType,
       triggerDescription: cron ? { cron } : periodic ? { periodic } : null,

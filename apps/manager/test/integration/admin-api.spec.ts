@@ -280,6 +280,14 @@ describe('dependencies and history', () => {
       [res.body.data],
     );
     expect(rows[0]?.completion_rate).toBe(0.5);
+    // getJobDetail answers it, so an editor can send the job back unchanged.
+    const detail = await adminPost<{ completionRate: number }>(
+      baseUrl,
+      config,
+      '/job/admin/getJobDetail',
+      parent,
+    );
+    expect(detail.body.data?.completionRate).toBe(0.5);
     // A DEPENDENT trigger without keys has nothing to depend on.
     const refused = await adminPost(
       baseUrl,

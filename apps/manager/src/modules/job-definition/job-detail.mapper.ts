@@ -26,6 +26,7 @@ export function toJobDetail(
     retries: detail.retries,
     weight: detail.weight,
     timeout: detail.timeout,
+    completionRate: detail.completionRate,
     createDate: detail.createDate.toISOString(),
     ...storedRunPolicy(detail.runPolicy),
     jobRuntime: {
