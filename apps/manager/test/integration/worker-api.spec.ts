@@ -399,3 +399,66 @@ describe('report batches', () => {
     expect(unsigned.status).toBe(401);
   });
 });
+
+describe('a report that overtakes its dispatch', () => {
+  /** A worker so fast that it reports the run COMPLETED before it answers the run request. */
+  let eager: Server;
+  let eagerUrl: string;
+  const eagerKey = { ...jobKey, groupName: 'eager', jobName: 'eager' };
+
+  beforeAll(async () => {
+    eager = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const { runId } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { runId: number };
+        const now = new Date().toISOString();
+        void signedPost(`/worker/runs/${runId}/report`, {
+          instanceId: 'eager',
+          runningState: RunningState.COMPLETED,
+          startedAt: now,
+          finishedAt: now,
+        }).then(() => {
+          response.writeHead(202, { 'content-type': 'application/json' });
+          response.end(JSON.stringify({ accepted: true, duplicate: false }));
+        });
+      });
+    });
+    await new Promise<void>((resolve) => eager.listen(0, '127.0.0.1', resolve));
+    eagerUrl = `http://127.0.0.1:${(eager.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => eager.close(resolve));
+  });
+
+  it('still records which instance ran it, and where', async () => {
+    await signedPost(
+      '/worker/register',
+      registration('eager', { groupName: eagerKey.groupName, baseUrl: eagerUrl }),
+    );
+    await adminPost(baseUrl, config, '/job/admin/persistJob', {
+      ...chaconneBody(eagerKey.jobName),
+      jobKey: eagerKey,
+      trigger: { triggerType: TriggerType.SIMPLE },
+    });
+    const fired = await adminPost<number>(baseUrl, config, '/job/admin/triggerJob', { jobKey: eagerKey });
+    expect(fired.status).toBe(200);
+    const run = await waitFor(
+      `run ${fired.body.data} completed with its instance`,
+      async () => {
+        const rows = await queryDatabase<{
+          running_state: number;
+          instance_id: string | null;
+          address: string | null;
+        }>(config.mysqlUrl, 'SELECT running_state, instance_id, address FROM chac_job_run WHERE run_id = ?', [
+          fired.body.data,
+        ]);
+        return rows[0]?.instance_id ? rows[0] : undefined;
+      },
+      5_000,
+      50,
+    );
+    expect(run).toEqual({ running_state: RunningState.COMPLETED, instance_id: 'eager', address: eagerUrl });
+  });
+});

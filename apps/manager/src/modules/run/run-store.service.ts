@@ -246,7 +246,8 @@ export class RunStore {
   /**
    * Records where a run went and, with a timeout, when the manager cancels it (timeout +
    * grace). A first attempt of an occurrence also stamps the job's execution times, in the
-   * same statement.
+   * same statement. A fast worker's report may settle the run before this is written: the
+   * instance and address are recorded then too (the deadline only while the run is open).
    */
   async markDispatched(
     runId: number,
@@ -259,18 +260,31 @@ export class RunStore {
     const deadline = timeoutMs > 0 ? new Date(now.getTime() + timeoutMs + DEADLINE_GRACE_MS) : null;
     if (!execution) {
       await this.sql.query(
-        `UPDATE chac_job_run SET dispatched_at = ?, instance_id = ?, address = ?, deadline_at = ?
-          WHERE run_id = ? AND running_state = ?`,
-        [now, instanceId, address, deadline, runId, RunningState.RUNNING],
+        `UPDATE chac_job_run
+            SET dispatched_at = ?, instance_id = ?, address = ?,
+                deadline_at = IF(running_state = ?, ?, deadline_at)
+          WHERE run_id = ? AND (running_state = ? OR instance_id IS NULL)`,
+        [now, instanceId, address, RunningState.RUNNING, deadline, runId, RunningState.RUNNING],
       );
       return;
     }
     await this.sql.query(
       `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id
-          SET r.dispatched_at = ?, r.instance_id = ?, r.address = ?, r.deadline_at = ?,
+          SET r.dispatched_at = ?, r.instance_id = ?, r.address = ?,
+              r.deadline_at = IF(r.running_state = ?, ?, r.deadline_at),
               x.last_execution_time = ?, x.next_execution_time = ?
-        WHERE r.run_id = ? AND r.running_state = ?`,
-      [now, instanceId, address, deadline, now, execution.nextExecution, runId, RunningState.RUNNING],
+        WHERE r.run_id = ? AND (r.running_state = ? OR r.instance_id IS NULL)`,
+      [
+        now,
+        instanceId,
+        address,
+        RunningState.RUNNING,
+        deadline,
+        now,
+        execution.nextExecution,
+        runId,
+        RunningState.RUNNING,
+      ],
     );
   }
 
