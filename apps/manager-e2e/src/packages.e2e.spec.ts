@@ -455,10 +455,17 @@ describe('the chaconne-manager bin', () => {
     });
     expect(listed.stdout).toMatch(/^packaging-client\t.*\tlive$/m);
     const console = await fetch(`${manager!.url}/console/`);
-    expect([console.status, await console.text()]).toEqual([
+    const page = await console.text();
+    expect([console.status, page]).toEqual([200, expect.stringContaining('<title>Chaconne console</title>')]);
+    // The bundle the page loads ships in the package too.
+    const script = /<script type="module" crossorigin src="(\/console\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+    expect(script).toBeDefined();
+    const bundle = await fetch(`${manager!.url}${script ?? ''}`);
+    expect([bundle.status, bundle.headers.get('content-type')]).toEqual([
       200,
-      expect.stringContaining('<title>Chaconne console</title>'),
+      expect.stringMatching(/javascript/),
     ]);
+    await bundle.arrayBuffer();
     const docs = await fetch(`${manager!.url}/docs/swagger-ui-bundle.js`);
     expect(docs.status).toBe(200);
     await docs.arrayBuffer();

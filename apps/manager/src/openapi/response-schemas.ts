@@ -132,7 +132,9 @@ const jobDetail = typed<JobDetail>()(
     retries: z.number().int(),
     weight: z.number().int(),
     timeout: z.number().int().describe('Milliseconds; -1 = no timeout'),
-    completionRate: z.number().describe('Fork/join: the share (0-1) of fork jobs that must complete; -1 = all'),
+    completionRate: z
+      .number()
+      .describe('Fork/join: the share (0-1) of fork jobs that must complete; -1 = all'),
     createDate: isoDate,
     jobRuntime: jobRuntimeDetail,
     jobTriggerDetail,

@@ -287,7 +287,7 @@ describe('dependencies and history', () => {
       '/job/admin/getJobDetail',
       parent,
     );
-    expect(detail.body.data?.completionRate).toBe(0.5);
+    expect(detail.body.data.completionRate).toBe(0.5);
     // A DEPENDENT trigger without keys has nothing to depend on.
     const refused = await adminPost(
       baseUrl,

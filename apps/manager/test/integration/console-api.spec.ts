@@ -200,6 +200,7 @@ describe('tailJobLog: the log lines of a run as server-sent events', () => {
     const headers = { authorization: `Bearer ${config.adminToken ?? ''}` };
     const full = await fetch(`${baseUrl}/job/admin/tailJobLog?traceId=${runId}`, { headers });
     expect(full.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(full.headers.get('x-content-type-options')).toBe('nosniff');
     const text = await full.text();
     const ids = [...text.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]);
     expect(ids).toHaveLength(2);

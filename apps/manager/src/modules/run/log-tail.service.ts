@@ -65,6 +65,9 @@ export class LogTailService implements BeforeApplicationShutdown {
       connection: 'keep-alive',
       // nginx and similar proxies pass the events on as they come.
       'x-accel-buffering': 'no',
+      // A hijacked reply skips the onSend hook that hardens every other answer (http-app.ts).
+      'x-content-type-options': 'nosniff',
+      'referrer-policy': 'no-referrer',
     });
     raw.flushHeaders();
     const stop = new AbortController();
