@@ -13,7 +13,7 @@ import { QueryState } from '../components/query-state';
 import { Section } from '../components/section';
 import { RunningStateBadge } from '../components/state-badges';
 import { paths } from '../paths';
-import { jobQueryKey } from './job-queries';
+import { JOB_PAGE_REFRESH_MS, jobQueryKey } from './job-queries';
 
 const PAGE_SIZE = 20;
 
@@ -67,6 +67,8 @@ export function RunHistory({ jobKey }: { jobKey: JobKey }) {
         endDate: toDate(filters.to),
       }),
     placeholderData: keepPreviousData,
+    // New runs appear on their own (the first page, where they land).
+    refetchInterval: page === 1 ? JOB_PAGE_REFRESH_MS : false,
   });
   const filter = (next: Partial<Filters>) => {
     setFilters((f) => ({ ...f, ...next }));

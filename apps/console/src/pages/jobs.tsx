@@ -23,6 +23,8 @@ export function JobsPage() {
     queryKey: ['jobs', toPageQuery(view)],
     queryFn: () => jobManager.selectJobDetail(toPageQuery(view)),
     placeholderData: keepPreviousData,
+    // States, next fire times and last outcomes move on their own.
+    refetchInterval: 10_000,
   });
   const actions = useJobActions();
   const [runKey, setRunKey] = useState<JobKey | null>(null);
