@@ -322,8 +322,31 @@ describe('the console pages', () => {
       .getByRole('link', { name: 'xcron tasks', exact: true })
       .click();
     await page.getByRole('heading', { name: 'xcron tasks' }).waitFor();
-    await page.getByRole('button', { name: 'New task' }).waitFor();
+    await page.getByTestId('empty').waitFor();
+
+    // Create: a loopback callback is refused at its field; a host that never resolves is
+    // accepted with the manager's warning shown.
+    await page.getByRole('button', { name: 'New task' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('textbox', { name: 'Format' }).fill('*/5 * * * *');
+    const url = dialog.getByRole('textbox', { name: 'Callback URL' });
+    await url.fill('http://127.0.0.1:9/hook');
+    await dialog.getByRole('button', { name: 'Create task' }).click();
+    await dialog.getByTestId('api-error').waitFor();
+    await expect(url.getAttribute('aria-invalid')).resolves.toBe('true');
+    await url.fill('https://hooks.chaconne.invalid/hook');
+    await dialog.getByRole('button', { name: 'Create task' }).click();
+    await page.getByText(/was created, with warnings/).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    const row = page.getByTestId('xcron-row');
+    await expect(row.count()).resolves.toBe(1);
+    await expect(row.textContent()).resolves.toContain('https://hooks.chaconne.invalid/hook');
     await screenshots('xcron', true);
+
+    // Delete, after confirming: the list is empty again (deleted tasks are listed on request).
+    await row.getByRole('button', { name: /^Delete task / }).click();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByTestId('empty').waitFor();
     expectNoProblems();
   }, 30_000);
 });
