@@ -1,6 +1,6 @@
 import { ChaconneApiError, JobManager } from '@chaconne/client';
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { clearToken, storedToken, storeToken } from '../auth/session';
 
 interface Session {
@@ -58,10 +58,14 @@ export function ApiProvider({ children }: { children: ReactNode }) {
     });
   });
 
+  // Whatever ended the session (sign-out, a 401), nothing of it stays cached for the next one.
+  useEffect(() => {
+    if (!token) queryClient.clear();
+  }, [token, queryClient]);
+
   const session = useMemo<Session>(() => {
     const signOut = (notice?: string) => {
       clearToken(notice);
-      queryClient.clear();
       setToken(null);
     };
     return {

@@ -16,9 +16,6 @@ const LEVEL_COLORS: Record<number, string> = {
   [LogLevel.ERROR]: 'red.7',
 };
 
-/** Identity of a line (lines have no id): same time, level and text is the same line. */
-export const logLineKey = (line: JobLog) => `${line.createDate}|${line.level}|${line.log}`;
-
 function Line({ line }: { line: JobLog }) {
   return (
     <Box data-testid="log-line" style={{ display: 'flex', gap: 8, alignItems: 'baseline' }}>

@@ -1,7 +1,6 @@
 import type { JobLog, RunningState } from '@chaconne/client';
 import { useEffect, useRef, useState } from 'react';
 import { useJobManager } from '../api/api-context';
-import { logLineKey } from './log-lines';
 
 export type TailStatus = 'live' | 'ended' | 'failed';
 
@@ -9,8 +8,8 @@ export type TailStatus = 'live' | 'ended' | 'failed';
 const FLUSH_MS = 100;
 
 /**
- * The live tail of a run's log (server-sent events): the stored lines, then each new one,
- * de-duplicated. `onEnd` runs when the run ends. The stream is closed on unmount; `retry`
+ * The live tail of a run's log (server-sent events): the stored lines, then each new one (the
+ * manager sends each line once, in order: two equal lines are two lines). `onEnd` runs when the run ends. The stream is closed on unmount; `retry`
  * opens it again after a failure.
  */
 export function useLogTail(traceId: number, onEnd: (runningState: RunningState) => void) {
@@ -26,7 +25,6 @@ export function useLogTail(traceId: number, onEnd: (runningState: RunningState) 
 
   useEffect(() => {
     const controller = new AbortController();
-    const seen = new Set<string>();
     let pending: JobLog[] = [];
     let timer: ReturnType<typeof setTimeout> | null = null;
     const flush = () => {
@@ -43,9 +41,6 @@ export function useLogTail(traceId: number, onEnd: (runningState: RunningState) 
       try {
         for await (const event of jobManager.tailJobLog(traceId, { signal: controller.signal })) {
           if (event.type === 'log') {
-            const key = logLineKey(event.log);
-            if (seen.has(key)) continue;
-            seen.add(key);
             pending.push(event.log);
             timer ??= setTimeout(flush, FLUSH_MS);
           } else {
