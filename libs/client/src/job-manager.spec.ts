@@ -310,6 +310,15 @@ const CASES: [string, Case][] = [
     },
   ],
   [
+    'previewTrigger (from an instant)',
+    {
+      call: (m) => m.previewTrigger({ triggerType: TriggerType.SIMPLE }, 1, new Date('2026-10-31T12:00:00Z')),
+      endpoint: 'previewTrigger',
+      body: { trigger: { triggerType: 0 }, count: 1, from: '2026-10-31T12:00:00.000Z' },
+      data: { timeZone: 'UTC', fireTimes: [] },
+    },
+  ],
+  [
     'previewTrigger (plain trigger, default count)',
     {
       call: (m) => m.previewTrigger({ triggerType: TriggerType.SIMPLE, startDate: 1_900_000_000_000 }),

@@ -23,6 +23,7 @@ import { readEventStream } from './event-stream';
 import { type ClientOptions, fieldErrorsOf, isRecord, Transport } from './transport';
 import type {
   Attachment,
+  DateInput,
   JobDetailPageQuery,
   JobKeyQuery,
   JobStat,
@@ -218,12 +219,22 @@ export class JobManager {
 
   /**
    * The next `count` (1-100, default 10) fire times of a trigger that need not belong to a job,
-   * in its time zone and in UTC; 400 VALIDATION_FAILED says why a trigger is invalid.
+   * in its time zone and in UTC, after `from` (now when left out); 400 VALIDATION_FAILED says
+   * why a trigger is invalid.
+   *
+   * @example
+   * // The fall-back night in New York: 01:30 happens twice; the job fires at the first.
+   * await jobManager.previewTrigger(GenericTrigger.Builder.newTrigger('0 30 1 * * ?').setTimeZone('America/New_York'), 3, '2026-10-31T12:00:00Z');
    */
-  previewTrigger(trigger: TriggerDefinition | TriggerBuilder, count?: number): Promise<TriggerPreview> {
+  previewTrigger(
+    trigger: TriggerDefinition | TriggerBuilder,
+    count?: number,
+    from?: DateInput,
+  ): Promise<TriggerPreview> {
     return this.call('previewTrigger', {
       trigger: trigger instanceof TriggerBuilder ? trigger.build() : trigger,
       count,
+      ...(from === undefined ? {} : { from }),
     });
   }
 

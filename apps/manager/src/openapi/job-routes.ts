@@ -286,7 +286,7 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
     tag: QUERIES,
     summary: 'Next fire times of a trigger',
     description:
-      'The next `count` fire times of a trigger (that need not belong to a job) in its time zone and in UTC, or 400 saying why it is invalid.',
+      'The next `count` fire times of a trigger (that need not belong to a job) in its time zone and in UTC, or 400 saying why it is invalid. `from` (epoch milliseconds or ISO-8601) previews the fire times after that instant instead of after now, e.g. across a daylight-saving change.',
     auth: 'bearer',
     body: {
       component: 'PreviewTriggerRequest',
@@ -301,6 +301,18 @@ export const JOB_ROUTES: readonly RouteDoc[] = withManagerAlias([
               timeZone: 'Europe/Berlin',
             },
             count: 5,
+          },
+        },
+        fallBack: {
+          summary: 'Across the fall-back night in New York',
+          value: {
+            trigger: {
+              triggerType: TriggerType.CRON,
+              triggerDescription: { cron: { expression: '0 30 1 * * ?' } },
+              timeZone: 'America/New_York',
+            },
+            count: 3,
+            from: '2026-10-31T12:00:00Z',
           },
         },
       },

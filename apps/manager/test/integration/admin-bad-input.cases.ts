@@ -547,6 +547,12 @@ const OTHER_ENDPOINTS: BadInputCase[] = [
   },
   {
     endpoint: 'previewTrigger',
+    name: 'a from that is not an instant',
+    body: { trigger: { triggerType: 0 }, from: 'soon' },
+    fields: ['from'],
+  },
+  {
+    endpoint: 'previewTrigger',
     name: 'an unknown trigger field',
     body: { trigger: { triggerType: 0, every: 5 } },
     fields: ['trigger.every'],

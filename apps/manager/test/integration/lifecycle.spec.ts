@@ -364,6 +364,33 @@ describe('queries', () => {
       expect(new Date(time.utc).getUTCDay()).toBe(1); // Monday noon in Shanghai is Monday 04:00 UTC
       expect(new Date(time.utc).getUTCHours()).toBe(4);
     }
+    // From any instant: New York's fall-back night, where 01:30 happens twice and fires once (the first).
+    const fallBack = {
+      trigger: {
+        triggerType: 1,
+        triggerDescription: { cron: { expression: '0 30 1 * * ?' } },
+        timeZone: 'America/New_York',
+      },
+      count: 3,
+    };
+    for (const from of ['2026-10-31T12:00:00Z', Date.parse('2026-10-31T12:00:00Z')]) {
+      const across = await adminPost<{ fireTimes: { utc: string; local: string }[] }>(
+        baseUrl,
+        config,
+        '/job/admin/previewTrigger',
+        { ...fallBack, from },
+      );
+      expect(across.body.data.fireTimes).toEqual([
+        { utc: '2026-11-01T05:30:00.000Z', local: '2026-11-01T01:30:00-04:00' },
+        { utc: '2026-11-02T06:30:00.000Z', local: '2026-11-02T01:30:00-05:00' },
+        { utc: '2026-11-03T06:30:00.000Z', local: '2026-11-03T01:30:00-05:00' },
+      ]);
+    }
+    const badFrom = await adminPost(baseUrl, config, '/job/admin/previewTrigger', {
+      ...fallBack,
+      from: 'soon',
+    });
+    expect([badFrom.status, badFrom.body.errors?.[0]?.field]).toEqual([400, 'from']);
     const invalid = await adminPost(baseUrl, config, '/job/admin/previewTrigger', {
       trigger: { triggerType: 1, triggerDescription: { cron: { expression: '0 0 12 * * 2' } } },
     });

@@ -44,21 +44,30 @@ export class JobQueryService {
   ) {}
 
   /**
-   * The next fire times of a previewTrigger body's trigger, in its zone and in UTC; or every
-   * problem of the body (its shape and the trigger's cron, zone and dates together).
+   * The next fire times of a previewTrigger body's trigger after its `from` (now by default),
+   * in its zone and in UTC; or every problem of the body (its shape and the trigger's cron,
+   * zone and dates together).
    */
   previewTrigger(body: unknown, now = Date.now()): TriggerPreview {
     const zone = this.config.timeZone;
-    const { trigger, count } = validateBody(
+    const { trigger, count, from } = validateBody(
       previewTriggerSchema,
       body,
       (query) => {
         const checked = toTriggerCommand(query.trigger, zone, now);
-        return 'value' in checked ? { value: { trigger: checked.value, count: query.count } } : checked;
+        return 'value' in checked
+          ? { value: { trigger: checked.value, count: query.count, from: query.from } }
+          : checked;
       },
       [triggerPart(zone, now)],
     );
-    const times = previewFireTimes(planFromTrigger(trigger), now, count, trigger.endDate?.getTime() ?? null);
+    const after = from?.getTime() ?? now;
+    const times = previewFireTimes(
+      planFromTrigger(trigger),
+      after,
+      count,
+      trigger.endDate?.getTime() ?? null,
+    );
     return {
       timeZone: trigger.timeZone,
       fireTimes: times.map((t) => ({

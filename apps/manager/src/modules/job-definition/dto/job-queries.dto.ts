@@ -90,6 +90,8 @@ export const previewTriggerSchema = z.strictObject({
     .min(1, 'must be between 1 and 100')
     .max(100, 'must be between 1 and 100')
     .default(10),
+  /** The fire times after this instant (epoch milliseconds or ISO-8601); now when left out. */
+  from: optionalDate,
 });
 
 /** selectJobHistory: a job's definition changes, paged. */
