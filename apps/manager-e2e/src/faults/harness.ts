@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RunningState } from '@chaconne/contracts';
+import { Redis } from 'ioredis';
 import { chaconneBody, freePort, queryDatabase, waitFor } from '@chaconne/testing';
 import {
   adminPost,
@@ -110,6 +111,7 @@ export class FaultCluster {
   /** Workers stopped or killed during the test, kept for their ledgers. */
   readonly retiredWorkers: FaultWorkerProcess[] = [];
   readonly jobs = new Map<string, { jobId: number; spec: FaultJobSpec }>();
+  private readonly frozen = new Set<ManagerProcess>();
   private readonly ledgerDir = mkdtempSync(join(tmpdir(), 'chac-faults-'));
   private workerCount = 0;
 
@@ -138,9 +140,9 @@ export class FaultCluster {
     return cluster;
   }
 
-  /** The admin API of the first running manager. */
+  /** The admin API of the first running manager (not frozen). */
   get adminUrl(): string {
-    const manager = this.managers.find((m) => m.handle.running && m.handle.child.signalCode === null);
+    const manager = this.managers.find((m) => m.handle.running && !this.frozen.has(m));
     if (!manager) throw new Error('no manager running');
     return manager.url;
   }
@@ -160,6 +162,18 @@ export class FaultCluster {
     this.managers.splice(this.managers.indexOf(manager), 1);
     this.updateUpstreams();
     return this.startManager();
+  }
+
+  /** SIGSTOP: the manager keeps its sockets, locks and Redis keys, and does nothing. */
+  freeze(manager: ManagerProcess): void {
+    this.frozen.add(manager);
+    manager.handle.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: the frozen manager carries on where it stopped. */
+  thaw(manager: ManagerProcess): void {
+    manager.handle.child.kill('SIGCONT');
+    this.frozen.delete(manager);
   }
 
   /** Starts a fault worker behind its proxies and waits until a manager accepted its registration. */
@@ -293,9 +307,20 @@ export class FaultCluster {
     }
   }
 
+  /** BullMQ's 'stalled' events of the fire queue: fires taken back from a dead or frozen manager. */
+  async stalledFires(): Promise<number> {
+    const redis = new Redis(this.stack.redisUrl);
+    try {
+      const entries = await redis.xrange(`${this.stack.prefix}:fire:events`, '-', '+');
+      return entries.filter(([, fields]) => fields[0] === 'event' && fields[1] === 'stalled').length;
+    } finally {
+      await redis.quit();
+    }
+  }
+
   /** Stops everything it started (a frozen manager is resumed first), drops the database and keys. */
   async stop(): Promise<void> {
-    for (const manager of this.managers) if (manager.handle.running) manager.handle.child.kill('SIGCONT');
+    for (const manager of this.frozen) this.thaw(manager);
     await Promise.all(this.workers.map((w) => w.handle.stop(5_000)));
     await Promise.all([...this.workers].map((w) => this.retire(w)));
     await Promise.all(this.managers.map((m) => m.handle.stop()));
