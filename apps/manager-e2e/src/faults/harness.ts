@@ -170,6 +170,35 @@ export class FaultCluster {
     manager.handle.child.kill('SIGSTOP');
   }
 
+  /**
+   * Freezes `manager` at a moment it holds fires: whenever the fire queue has fires in hand,
+   * SIGSTOP, and if none is still in hand `CHECK_MS` later (they were the other manager's,
+   * and it finished them), SIGCONT and wait for the next chance. Answers how many fires the
+   * frozen manager holds; fails after `timeoutMs` without one.
+   */
+  async freezeHoldingFires(manager: ManagerProcess, timeoutMs: number): Promise<number> {
+    const CHECK_MS = 300;
+    const redis = new Redis(this.stack.redisUrl);
+    const active = (): Promise<number> => redis.llen(`${this.stack.prefix}:fire:active`);
+    try {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if ((await active()) === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          continue;
+        }
+        this.freeze(manager);
+        await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+        const held = await active();
+        if (held > 0) return held;
+        this.thaw(manager);
+      }
+      throw new Error(`${manager.handle.name} held no fire at any moment in ${timeoutMs} ms`);
+    } finally {
+      await redis.quit();
+    }
+  }
+
   /** SIGCONT: the frozen manager carries on where it stopped. */
   thaw(manager: ManagerProcess): void {
     manager.handle.child.kill('SIGCONT');

@@ -269,9 +269,9 @@ it('a manager frozen (SIGSTOP) for 30 s while another runs: no double fire and n
   const [victim] = c.managers;
   if (!victim) throw new Error('no manager');
   const stalledBefore = await c.stalledFires();
-  await untilSecondPlus(15);
+  // Frozen in the middle of handling fires, so that their locks expire while it sleeps.
+  const held = await c.freezeHoldingFires(victim, 20_000);
   const frozenAt = Date.now();
-  c.freeze(victim);
   await sleep(FREEZE_MS);
   c.thaw(victim);
   const resumedAt = Date.now();
@@ -292,7 +292,7 @@ it('a manager frozen (SIGSTOP) for 30 s while another runs: no double fire and n
     FIRES_BACK_WITHIN_MS,
   );
   console.info(
-    `manager freeze: resumed ${((resumedAt - frozenAt) / 1000).toFixed(1)} s after the SIGSTOP; ` +
+    `manager freeze: frozen holding ${held} fire(s), resumed ${((resumedAt - frozenAt) / 1000).toFixed(1)} s later; ` +
       `${(await c.stalledFires()) - stalledBefore} fires held by the frozen manager were taken back`,
   );
   expect(report.handlerStarts).toBeGreaterThan(0);
