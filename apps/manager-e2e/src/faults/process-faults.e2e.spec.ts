@@ -97,14 +97,6 @@ async function expectWindowHolds(
   return report;
 }
 
-/**
- * Sleeps until `ms` after the next whole second: the per-second fires are being handled
- * then, so a manager stopped at that moment most likely holds some.
- */
-async function untilSecondPlus(ms: number): Promise<void> {
-  await sleep(1_000 - (Date.now() % 1_000) + ms);
-}
-
 /** Waits until run `runId` is RUNNING on an instance, and answers it. */
 function dispatched(key: JobKey, runId: number): Promise<JobTrace> {
   const c = faultCluster();
@@ -248,16 +240,18 @@ it('a manager SIGKILLed while another runs: its fires come back to the other, no
   const [victim] = c.managers;
   if (!victim) throw new Error('no manager');
   const stalledBefore = await c.stalledFires();
-  await untilSecondPlus(15);
+  // Killed in the middle of handling fires: stopped while it holds some, then killed.
+  const held = await c.freezeHoldingFires(victim, 20_000);
   const killedAt = Date.now();
   victim.handle.child.kill('SIGKILL');
   expect(await victim.handle.waitForExit(5_000)).toEqual({ code: null, signal: 'SIGKILL' });
+  c.thaw(victim); // no longer frozen: gone
 
   await sleep(FIRES_BACK_WITHIN_MS + 3_000);
   const to = Date.now() - 2_000;
   await expectWindowHolds('manager kill', { from, to, faultAt: killedAt }, FIRES_BACK_WITHIN_MS);
   console.info(
-    `manager kill: ${(await c.stalledFires()) - stalledBefore} fires held by the killed manager were taken back`,
+    `manager kill: killed holding ${held} fire(s); ${(await c.stalledFires()) - stalledBefore} fires taken back`,
   );
   await c.replaceManager(victim);
 }, 120_000);
