@@ -12,10 +12,13 @@ import { MS_PER_DAY, MS_PER_MINUTE, MS_PER_SECOND } from './civil-time';
 const MS_PER_HOUR = 60 * MS_PER_MINUTE;
 /** Bound on the per-zone offset cache; it is simply cleared when full (entries are cheap to recompute). */
 const OFFSET_CACHE_LIMIT = 8192;
-/** Marks an hour bucket that contains an offset change, so it must be resolved per instant. */
-const VARIABLE = Number.NaN;
-/** Bound on the per-zone cache of transitions found; it is cleared when full. */
-const TRANSITION_CACHE_LIMIT = 64;
+
+/** An offset change inside one hour: `before` up to `at` (exclusive), `after` from it. */
+interface OffsetChange {
+  readonly at: number;
+  readonly before: number;
+  readonly after: number;
+}
 
 /**
  * A fall-back change: at `transition` the clock goes back from `transition + offsetBefore` to
@@ -51,14 +54,10 @@ export class ZoneRules {
   /**
    * Offsets by hour bucket (floor(instant / 1h)). Asking luxon (i.e. Intl) for an offset costs microseconds,
    * and the scheduler asks about the same few hours over and over. A bucket whose start and end share an
-   * offset is assumed constant; no real zone changes its offset twice within one hour.
+   * offset is assumed constant; one whose offsets differ holds the change inside it, found once to the second
+   * (no real zone changes its offset twice within one hour), so every answer after the first is a look-up.
    */
-  private readonly offsetCache = new Map<number, number>();
-  /**
-   * Transitions already found. A per-second job asks about the same transition thousands of times in a row;
-   * each search costs a dozen uncached offset look-ups.
-   */
-  private readonly transitions = new Set<number>();
+  private readonly offsetCache = new Map<number, number | OffsetChange>();
 
   private constructor(private readonly zone: IANAZone) {}
 
@@ -83,11 +82,24 @@ export class ZoneRules {
       const start = bucket * MS_PER_HOUR;
       const atStart = this.lookUpOffset(start);
       const atEnd = this.lookUpOffset(start + MS_PER_HOUR - MS_PER_SECOND);
-      cached = atStart === atEnd ? atStart : VARIABLE;
+      cached = atStart === atEnd ? atStart : this.changeWithin(start, atStart, atEnd);
       if (this.offsetCache.size >= OFFSET_CACHE_LIMIT) this.offsetCache.clear();
       this.offsetCache.set(bucket, cached);
     }
-    return Number.isNaN(cached) ? this.lookUpOffset(instant) : cached;
+    if (typeof cached === 'number') return cached;
+    return instant < cached.at ? cached.before : cached.after;
+  }
+
+  /** The one offset change in the hour from `start`, found to the second (transitions are whole seconds). */
+  private changeWithin(start: number, before: number, after: number): OffsetChange {
+    let low = start;
+    let high = start + MS_PER_HOUR - MS_PER_SECOND;
+    while (high - low > MS_PER_SECOND) {
+      const middle = low + Math.floor((high - low) / (2 * MS_PER_SECOND)) * MS_PER_SECOND;
+      if (this.lookUpOffset(middle) === before) low = middle;
+      else high = middle;
+    }
+    return { at: high, before, after };
   }
 
   /**
@@ -170,10 +182,6 @@ export class ZoneRules {
    * guarantee that one offset change lies in that interval. A binary search: ~12 look-ups for a one-hour gap.
    */
   private findTransition(from: number, to: number): number {
-    // Only one change lies in the interval, so a known transition inside it is the one.
-    for (const transition of this.transitions) {
-      if (transition > from && transition <= to) return transition;
-    }
     const offsetFrom = this.offsetAt(from);
     let low = from;
     let high = to;
@@ -182,8 +190,6 @@ export class ZoneRules {
       if (this.offsetAt(middle) === offsetFrom) low = middle;
       else high = middle;
     }
-    if (this.transitions.size >= TRANSITION_CACHE_LIMIT) this.transitions.clear();
-    this.transitions.add(high);
     return high;
   }
 
