@@ -145,6 +145,16 @@ describe('daylight saving time', () => {
         ],
       },
       {
+        name: 'every two hours by the clock: 02:00 is never shown, so 00:00 EST is followed by 04:00 EDT',
+        expressions: ['0 0 */2 * * ?', '0 */2 * * *'],
+        after: '2026-03-08T04:00:00Z', // 23:00 EST on the 7th
+        expected: [
+          '2026-03-08T05:00:00.000Z', // 00:00 EST
+          '2026-03-08T08:00:00.000Z', // 04:00 EDT
+          '2026-03-08T10:00:00.000Z', // 06:00 EDT
+        ],
+      },
+      {
         name: 'the same hours written out are times of day: 02:30 fires at 03:00 EDT',
         expressions: ['0 30 0-23 * * ?', '30 0-23 * * *'],
         after: '2026-03-08T05:00:00Z', // 00:00 EST
@@ -427,6 +437,54 @@ describe('daylight saving time', () => {
         ],
       },
     ]);
+  });
+
+  describe('zones whose midnight does not exist or repeats', () => {
+    const SANTIAGO = 'America/Santiago'; // 2026-09-06 00:00 -04 → 01:00 -03 (04:00Z)
+    const HAVANA = 'America/Havana'; // 2026-11-01 01:00 CDT → 00:00 CST (05:00Z): 00:xx repeats
+
+    describe('Santiago', () => {
+      cronCases(SANTIAGO, [
+        {
+          name: 'daily midnight fires at 01:00 on the Sunday midnight is skipped',
+          expressions: ['0 0 0 * * ?', '0 0 * * *'],
+          after: '2026-09-05T12:00:00Z',
+          expected: [
+            '2026-09-06T04:00:00.000Z', // 01:00 -03, for the missing 00:00
+            '2026-09-07T03:00:00.000Z', // 00:00 -03 the next day
+          ],
+        },
+        {
+          name: 'Sunday midnight still runs on that Sunday, at 01:00',
+          expressions: ['0 0 0 ? * SUN', '0 0 * * 0'],
+          after: '2026-09-05T12:00:00Z',
+          expected: [
+            '2026-09-06T04:00:00.000Z', // 01:00 -03
+            '2026-09-13T03:00:00.000Z', // 00:00 -03 the next Sunday
+          ],
+        },
+      ]);
+    });
+
+    it('Santiago: 0 0 */6 * * ? runs by the clock and skips the 00:00 that is never shown', () => {
+      expectEveryPath(cronPaths('0 0 */6 * * ?', SANTIAGO, '2026-09-05T20:00:00Z', 3), [
+        '2026-09-05T22:00:00.000Z', // 18:00 -04 on Saturday
+        '2026-09-06T09:00:00.000Z', // 06:00 -03 on Sunday
+        '2026-09-06T15:00:00.000Z', // 12:00 -03
+      ]);
+    });
+
+    it('Havana: daily midnight fires once, at 00:00 CDT; by the clock, midnight fires in both passes', () => {
+      expectEveryPath(cronPaths('0 0 0 * * ?', HAVANA, '2026-10-31T12:00:00Z', 2), [
+        '2026-11-01T04:00:00.000Z', // 00:00 CDT
+        '2026-11-02T05:00:00.000Z', // 00:00 CST the next day
+      ]);
+      expectEveryPath(cronPaths('0 0 */6 * * ?', HAVANA, '2026-10-31T23:00:00Z', 3), [
+        '2026-11-01T04:00:00.000Z', // 00:00 CDT
+        '2026-11-01T05:00:00.000Z', // 00:00 CST
+        '2026-11-01T11:00:00.000Z', // 06:00 CST
+      ]);
+    });
   });
 
   describe('PERIODIC plans follow real time', () => {
