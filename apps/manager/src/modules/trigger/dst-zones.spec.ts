@@ -12,7 +12,8 @@ import { CronExpression } from './cron/cron-expression';
  *      times of day (hours written out): every second showing a matching wall time for the first time,
  *      plus the spring-forward transition itself if any wall time of the gap matches.
  * The engine must give exactly those instants, chained from the window's start and asked from arbitrary
- * instants inside it (in the middle of a repeated hour, say).
+ * instants inside it (in the middle of a repeated hour, say). Per-second schedules are checked around the
+ * changes of 2026 and 2027, the others around those of 2025–2028.
  */
 
 const ZONES = [
@@ -112,12 +113,16 @@ interface Case {
    * enough because transitions and offsets are whole minutes (checked below).
    */
   readonly step: number;
-  /** Half the window checked around each transition; per-second schedules use a shorter one. */
+  /**
+   * Half the window checked around each transition. Per-second schedules cost one engine call per second, so
+   * they use a shorter window (still both passes of every overlap) and the changes of PER_SECOND_YEARS only.
+   */
   readonly reach: number;
 }
 
 const WIDE = 3 * HOUR;
 const NARROW = 65 * MINUTE;
+const PER_SECOND_YEARS = [2026, 2027];
 
 const CASES: readonly Case[] = [
   // By the clock: hours with '*' or a step.
@@ -306,7 +311,9 @@ describe('the DST rule in seven zones, both changes of 2025–2028, against an i
     for (const expression of testCase.expressions) {
       it(`${expression} (${testCase.byClock ? 'by the clock' : 'times of day'})`, () => {
         const random = prng(0x5eed);
-        for (const transition of transitions) {
+        const years = testCase.reach === NARROW ? PER_SECOND_YEARS : YEARS;
+        const checked = transitions.filter((t) => years.includes(new Date(t.at).getUTCFullYear()));
+        for (const transition of checked) {
           const from = transition.at - testCase.reach;
           const to = transition.at + testCase.reach;
           const expected = modelFireTimes(transition, testCase, from, to);
