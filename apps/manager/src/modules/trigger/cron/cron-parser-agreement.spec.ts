@@ -12,9 +12,10 @@ import { CronExpression } from './cron-expression';
  *  - DAY_FIELDS_COMBINED_BY_VIXIE_RULE: when both day fields are restricted, a day matches either one; but a
  *    field that starts with `*` and goes on (a step over the whole range) counts as unrestricted in Vixie
  *    cron, and here, while cron-parser only exempts a field that is exactly `*` or `?`.
- *  - WITHIN_THE_HOUR_AFTER_A_DST_CHANGE: the rule of fire-search.ts versus cron-parser's (which moves a
- *    skipped wall time forward by the gap, 02:30 → 03:30, and fires a repeated one once unless the hour field
- *    is `*`). Outside the hour after each change the two must still agree.
+ *  - WITHIN_THE_HOUR_AFTER_A_DST_CHANGE: the rule of fire-search.ts versus cron-parser's, which moves a
+ *    skipped wall time forward by the gap (02:30 → 03:30) and fires a repeated one once or twice depending on
+ *    the expression (it even returns the same instant again for `30 1 * * *` on a fall-back night). Outside
+ *    the hour after each change the two must still agree.
  *  - A list naming a value twice (`1-5,3`) is accepted here, as in Vixie cron and Quartz, and refused by
  *    cron-parser; the generator never writes one, and a separate test pins the difference.
  */
