@@ -35,8 +35,8 @@ export const MAX_CRON_LENGTH = 1024;
 
 /**
  * The most items a field's comma-separated list may have: the number of values the field has (60 seconds,
- * 24 hours, 12 months, 157 years in 2026...). A longer list must repeat itself, so it is refused as a mistake rather
- * than expanded. It follows the field's range, so a wider year range raises the year field's cap with it.
+ * 24 hours, 12 months, 157 years in 2026...). A longer list must repeat itself, so it is refused as a mistake
+ * rather than expanded. It follows the field's range, so a wider year range raises the year field's cap.
  */
 export function maxListItems(spec: CronFieldSpec): number {
   return spec.max - spec.min + 1;
