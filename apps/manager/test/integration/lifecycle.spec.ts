@@ -386,6 +386,26 @@ describe('queries', () => {
         { utc: '2026-11-03T06:30:00.000Z', local: '2026-11-03T01:30:00-05:00' },
       ]);
     }
+    // Every 15 minutes runs by the clock: through both passes of the repeated 01:xx, EDT then EST.
+    const byTheClock = await adminPost<{ fireTimes: { utc: string; local: string }[] }>(
+      baseUrl,
+      config,
+      '/job/admin/previewTrigger',
+      {
+        trigger: { ...fallBack.trigger, triggerDescription: { cron: { expression: '0 */15 * * * ?' } } },
+        count: 9,
+        from: '2026-11-01T04:50:00Z',
+      },
+    );
+    expect(byTheClock.body.data.fireTimes).toEqual([
+      ...['-04:00', '-05:00'].flatMap((offset, pass) =>
+        ['00', '15', '30', '45'].map((minute) => ({
+          utc: `2026-11-01T0${5 + pass}:${minute}:00.000Z`,
+          local: `2026-11-01T01:${minute}:00${offset}`,
+        })),
+      ),
+      { utc: '2026-11-01T07:00:00.000Z', local: '2026-11-01T02:00:00-05:00' },
+    ]);
     const badFrom = await adminPost(baseUrl, config, '/job/admin/previewTrigger', {
       ...fallBack,
       from: 'soon',

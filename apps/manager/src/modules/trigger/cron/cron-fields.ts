@@ -19,9 +19,13 @@ export interface CronFieldSpec {
   readonly maxStep: number;
 }
 
-/** Quartz's documented year range; expressions without a year field are searched up to MAX_YEAR too. */
+/**
+ * Quartz's year range: 1970 to the current year + 100, the upper bound computed once when the code loads, as
+ * org.quartz.CronExpression does (`Calendar.getInstance().get(Calendar.YEAR) + 100`). Expressions without a
+ * year field are searched up to MAX_YEAR too.
+ */
 export const MIN_YEAR = 1970;
-export const MAX_YEAR = 2099;
+export const MAX_YEAR = new Date().getUTCFullYear() + 100;
 
 /**
  * The longest expression accepted, in characters. Real expressions are a few dozen characters; a cap keeps
@@ -31,8 +35,8 @@ export const MAX_CRON_LENGTH = 1024;
 
 /**
  * The most items a field's comma-separated list may have: the number of values the field has (60 seconds,
- * 24 hours, 12 months, 130 years...). A longer list must repeat itself, so it is refused as a mistake rather
- * than expanded. It follows the field's range, so a wider year range raises the year field's cap with it.
+ * 24 hours, 12 months, 157 years in 2026...). A longer list must repeat itself, so it is refused as a mistake
+ * rather than expanded. It follows the field's range, so a wider year range raises the year field's cap.
  */
 export function maxListItems(spec: CronFieldSpec): number {
   return spec.max - spec.min + 1;
