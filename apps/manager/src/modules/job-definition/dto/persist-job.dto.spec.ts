@@ -397,7 +397,7 @@ describe('persistJob: dependency keys', () => {
   it('refuses more than 100 keys in a list, and a key listed twice', () => {
     const many = Array.from({ length: 101 }, (_, i) => upstream(i));
     expect(allProblems(body({ dependentKeys: many }))).toEqual([
-      { field: 'dependentKeys', reason: 'at most 100 dependentKeys' },
+      { field: 'dependentKeys', reason: 'must list at most 100 keys' },
     ]);
     expect(allProblems(body({ forkKeys: [upstream(1), upstream(2), upstream(1)] }))).toEqual([
       { field: 'forkKeys.2', reason: 'repeats forkKeys.0' },
