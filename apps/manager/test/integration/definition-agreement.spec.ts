@@ -152,6 +152,16 @@ async function registrationVerdict(definition: Record<string, unknown>): Promise
   return fields.map((field) => field.slice(prefix.length));
 }
 
+/** What each side answers to a definition: the fields it names, none when it accepts it. */
+async function verdictsOf(definition: Record<string, unknown>): Promise<Record<string, string[]>> {
+  return {
+    sdk: sdkVerdict(definition),
+    client: clientVerdict(definition),
+    persistJob: await persistVerdict(definition),
+    registration: await registrationVerdict(definition),
+  };
+}
+
 describe('one job-definition schema', () => {
   it('has cases that accept and cases that refuse, repeatCount 0 among them', () => {
     const names = DEFINITION_CASES.map((c) => c.name);
@@ -165,13 +175,7 @@ describe('one job-definition schema', () => {
   it.each(DEFINITION_CASES.map((c): [string, DefinitionCase] => [c.name, c]))(
     'gives %s the same verdict everywhere',
     async (_name, c) => {
-      const verdicts = {
-        sdk: sdkVerdict(c.definition),
-        client: clientVerdict(c.definition),
-        persistJob: await persistVerdict(c.definition),
-        registration: await registrationVerdict(c.definition),
-      };
-      expect(verdicts).toEqual({
+      expect(await verdictsOf(c.definition)).toEqual({
         sdk: c.fields,
         client: c.fields,
         persistJob: c.fields,
@@ -183,13 +187,12 @@ describe('one job-definition schema', () => {
   it.each(MANAGER_ONLY_DEFINITION_CASES.map((c): [string, DefinitionCase] => [c.name, c]))(
     'leaves %s to the manager, which needs its own state to refuse it',
     async (_name, c) => {
-      const verdicts = {
-        sdk: sdkVerdict(c.definition),
-        client: clientVerdict(c.definition),
-        persistJob: await persistVerdict(c.definition),
-        registration: await registrationVerdict(c.definition),
-      };
-      expect(verdicts).toEqual({ sdk: [], client: [], persistJob: c.fields, registration: c.fields });
+      expect(await verdictsOf(c.definition)).toEqual({
+        sdk: [],
+        client: [],
+        persistJob: c.fields,
+        registration: c.fields,
+      });
     },
   );
 });

@@ -51,9 +51,13 @@ const periodicSchema = z
 const cronSchema = z.strictObject({
   expression: z
     .string()
+    // Counted before trimming, as the manager's cron parser counts it (in its words).
+    .refine((v) => v.length <= LIMITS.maxCronLength, {
+      error: (issue) =>
+        `cron expression is ${String(issue.input).length} characters long; at most ${LIMITS.maxCronLength} are accepted`,
+    })
     .trim()
-    .min(1, 'must not be empty')
-    .max(LIMITS.maxCronLength, `must be at most ${LIMITS.maxCronLength} characters`),
+    .min(1, 'must not be empty'),
 });
 
 /** The description a trigger type needs, by path and reason, when it is missing. */
