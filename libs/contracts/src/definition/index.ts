@@ -15,7 +15,7 @@ export {
 } from './field-rules';
 export { issueMessage, fieldErrorsOf, uniqueProblems, schemaProblems } from './field-errors';
 export { jobKeySchema } from './job-key-schema';
-export { triggerSchema, WIRE_DATE_FORMS, END_BEFORE_START } from './trigger-schema';
+export { triggerSchema, triggerFieldsSchema, WIRE_DATE_FORMS, END_BEFORE_START } from './trigger-schema';
 export type { TriggerBody } from './trigger-schema';
 export { runPolicyFields } from './run-policy-schema';
 export {

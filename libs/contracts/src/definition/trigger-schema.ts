@@ -72,53 +72,55 @@ const REQUIRED_DESCRIPTION: Partial<Record<number, { path: string[]; reason: str
   },
 };
 
-export const triggerSchema = z
-  .strictObject({
-    triggerType: triggerTypeCode,
-    triggerDescription: z
-      .strictObject({
-        cron: cronSchema.nullish(),
-        periodic: periodicSchema.nullish(),
-        // Chaconne stores a job's dependencies here and its console sends the stored form back
-        // when a job is edited; the dependencies themselves come from dependentKeys and forkKeys.
-        dependency: z.record(z.string(), z.unknown()).nullish().meta({
-          description: "Ignored: Chaconne's stored form of dependentKeys/forkKeys, sent back by its console",
-        }),
-      })
-      .nullish(),
-    startDate: wireDate,
-    endDate: wireDate,
-    repeatCount: z
-      .number()
-      .int()
-      .refine(
-        // 0 is refused: a job limited to no run would never run (and Quartz's repeatCount 0,
-        // "fire once", would be silently misread).
-        (v) => v === -1 || (v >= 1 && v <= LIMITS.maxRepeatCount),
-        `must be -1 (unlimited) or between 1 and ${LIMITS.maxRepeatCount}`,
-      )
-      .nullish(),
-    timeZone: z.string().trim().max(64, 'must be at most 64 characters').nullish(),
-  })
-  .superRefine(
-    (trigger, ctx) => {
-      // Runs even when other fields are malformed, so it reads them with care.
-      const required = REQUIRED_DESCRIPTION[trigger.triggerType];
-      const description: unknown = trigger.triggerDescription;
-      if (required && (description === undefined || description === null || isRecord(description))) {
-        const present = isRecord(description) ? description[required.path[1] ?? ''] : undefined;
-        if (present === undefined || present === null) {
-          ctx.addIssue({ code: 'custom', path: required.path, message: required.reason });
-        }
+/** A trigger's fields, each with its own rules (no rule across fields). */
+export const triggerFieldsSchema = z.strictObject({
+  triggerType: triggerTypeCode,
+  triggerDescription: z
+    .strictObject({
+      cron: cronSchema.nullish(),
+      periodic: periodicSchema.nullish(),
+      // Chaconne stores a job's dependencies here and its console sends the stored form back
+      // when a job is edited; the dependencies themselves come from dependentKeys and forkKeys.
+      dependency: z.record(z.string(), z.unknown()).nullish().meta({
+        description: "Ignored: Chaconne's stored form of dependentKeys/forkKeys, sent back by its console",
+      }),
+    })
+    .nullish(),
+  startDate: wireDate,
+  endDate: wireDate,
+  repeatCount: z
+    .number()
+    .int()
+    .refine(
+      // 0 is refused: a job limited to no run would never run (and Quartz's repeatCount 0,
+      // "fire once", would be silently misread).
+      (v) => v === -1 || (v >= 1 && v <= LIMITS.maxRepeatCount),
+      `must be -1 (unlimited) or between 1 and ${LIMITS.maxRepeatCount}`,
+    )
+    .nullish(),
+  timeZone: z.string().trim().max(64, 'must be at most 64 characters').nullish(),
+});
+
+/** A trigger: its fields, the description its type needs, numeric dates in order. */
+export const triggerSchema = triggerFieldsSchema.superRefine(
+  (trigger, ctx) => {
+    // Runs even when other fields are malformed, so it reads them with care.
+    const required = REQUIRED_DESCRIPTION[trigger.triggerType];
+    const description: unknown = trigger.triggerDescription;
+    if (required && (description === undefined || description === null || isRecord(description))) {
+      const present = isRecord(description) ? description[required.path[1] ?? ''] : undefined;
+      if (present === undefined || present === null) {
+        ctx.addIssue({ code: 'custom', path: required.path, message: required.reason });
       }
-      const { startDate, endDate } = trigger;
-      // Dates as strings are read in the trigger's zone by the manager, which compares them then.
-      if (typeof startDate === 'number' && typeof endDate === 'number' && endDate <= startDate) {
-        ctx.addIssue({ code: 'custom', path: ['endDate'], message: END_BEFORE_START });
-      }
-    },
-    { when: (payload) => isRecord(payload.value) },
-  );
+    }
+    const { startDate, endDate } = trigger;
+    // Dates as strings are read in the trigger's zone by the manager, which compares them then.
+    if (typeof startDate === 'number' && typeof endDate === 'number' && endDate <= startDate) {
+      ctx.addIssue({ code: 'custom', path: ['endDate'], message: END_BEFORE_START });
+    }
+  },
+  { when: (payload) => isRecord(payload.value) },
+);
 
 /** Why an end date is refused when it is not after the start date. */
 export const END_BEFORE_START = 'must be after startDate';

@@ -2,7 +2,7 @@ import { dateRangeProblem, type FieldError, TriggerType } from '@chaconne/contra
 import {
   END_BEFORE_START,
   type TriggerBody,
-  triggerSchema,
+  triggerFieldsSchema,
   WIRE_DATE_FORMS,
 } from '@chaconne/contracts/definition';
 import { DateTime } from 'luxon';
@@ -133,9 +133,12 @@ function fireProblems(command: TriggerCommand, now: number): FieldError[] {
   return [];
 }
 
-/** The checks of {@link toTriggerCommand} on a body's `trigger`, whatever the rest of the body is. */
+/**
+ * The checks of {@link toTriggerCommand} on a body's `trigger`, whatever the rest of the body is
+ * (its fields well-formed: a missing cron expression does not hide a bad time zone).
+ */
 export function triggerPart(defaultTimeZone: string, now: number): PartCheck {
-  return partCheck(z.object({ trigger: triggerSchema }), ({ trigger }) => {
+  return partCheck(z.object({ trigger: triggerFieldsSchema }), ({ trigger }) => {
     const checked = toTriggerCommand(trigger, defaultTimeZone, now);
     return 'problems' in checked ? checked.problems : [];
   });
