@@ -401,6 +401,7 @@ describe('the packed packages', () => {
     expect(Object.keys(report).sort()).toEqual([
       '@chaconne/client',
       '@chaconne/contracts',
+      '@chaconne/contracts/definition',
       '@chaconne/contracts/signing',
       '@chaconne/worker',
       '@chaconne/worker/express',
@@ -412,6 +413,9 @@ describe('the packed packages', () => {
     }
     expect(report['@chaconne/worker']?.names).toEqual(
       expect.arrayContaining(['ChaconneWorker', 'ManagedJob', 'ChacJob', 'TriggerType']),
+    );
+    expect(report['@chaconne/contracts/definition']?.names).toEqual(
+      expect.arrayContaining(['jobDefinitionSchema', 'jobDefinitionProblems', 'triggerSchema']),
     );
   }, 60_000);
 

@@ -26,3 +26,10 @@ export type {
   WorkerLoggerLike,
   WorkerRequestLike,
 } from './fake-manager';
+export {
+  DEFINITION_CASES,
+  MANAGER_ONLY_DEFINITION_CASES,
+  DEFINITION_CLUSTER,
+  DEFINITION_GROUP,
+} from './definition-cases';
+export type { DefinitionCase } from './definition-cases';

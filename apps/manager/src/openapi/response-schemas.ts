@@ -27,7 +27,7 @@ import {
   TriggerType,
 } from '@chaconne/contracts';
 import { z } from 'zod';
-import { jobKeySchema } from '../modules/job-definition/dto/persist-job.dto';
+import { jobKeySchema } from '@chaconne/contracts/definition';
 import type { JobHistoryRecord, TriggerPreview } from '@chaconne/contracts';
 import type { JobStat, JobStatByJob, JobStatDetail, JobStateCount } from '@chaconne/contracts';
 import { XcronType } from '../modules/xcron/xcron-codes';

@@ -11,6 +11,7 @@ import {
   type JobHistoryRecord,
 } from '@chaconne/contracts';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { attachmentSchema, attachmentSizeProblem } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 import { AppError, NotFound } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
@@ -21,7 +22,6 @@ import { planOf, type ScheduledJobRow, ScheduleSyncService } from '../schedule/s
 import { nextFireAfter } from '../trigger/trigger-plan';
 import { storedRunPolicy } from './dto/run-policy.dto';
 import {
-  attachmentSchema,
   type PersistJobCommand,
   persistJobParts,
   persistJobSchema,
@@ -229,15 +229,9 @@ export class JobDefinitionService {
   }
 
   private attachmentProblems(attachment: string | null | undefined): FieldError[] {
-    const size = attachment ? Buffer.byteLength(attachment, 'utf8') : 0;
     const limit = this.config.attachmentLimitBytes;
-    if (size <= limit) return [];
-    return [
-      {
-        field: 'attachment',
-        reason: `is ${size} bytes; the limit is ${limit} (CHACONNE_ATTACHMENT_LIMIT_BYTES)`,
-      },
-    ];
+    const reason = attachmentSizeProblem(attachment, limit, 'CHACONNE_ATTACHMENT_LIMIT_BYTES');
+    return reason ? [{ field: 'attachment', reason }] : [];
   }
 
   /**

@@ -6,9 +6,9 @@ import {
   RunningState,
   type RunOutcome,
 } from '@chaconne/contracts';
+import { attachmentSchema, freeText, jobKeySchema } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 import {
-  freeText,
   nameFilter,
   optionalDate,
   pageAnswerFields,
@@ -16,7 +16,6 @@ import {
   pageSize,
   runId,
 } from '../../../common/field-schemas';
-import { attachmentSchema, jobKeySchema } from '../../job-definition/dto/persist-job.dto';
 import { instanceIdSchema } from '../../worker-registry/dto/worker-requests.dto';
 
 const levels = Object.values(LogLevel) as number[];
