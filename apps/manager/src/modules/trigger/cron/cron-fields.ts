@@ -2,6 +2,8 @@
  * The fields of both cron dialects: their names (used in error messages), legal ranges and symbolic names.
  */
 
+import { JOB_DEFINITION_LIMITS } from '@chaconne/contracts';
+
 export type CronFieldName = 'second' | 'minute' | 'hour' | 'day-of-month' | 'month' | 'day-of-week' | 'year';
 
 export type CronDialect = 'quartz' | 'unix';
@@ -28,10 +30,11 @@ export const MIN_YEAR = 1970;
 export const MAX_YEAR = new Date().getUTCFullYear() + 100;
 
 /**
- * The longest expression accepted, in characters. Real expressions are a few dozen characters; a cap keeps
- * the cost of parsing (and of the error messages that quote the text) small whatever a caller sends.
+ * The longest expression accepted, in characters: the job-definition schema's limit. Real expressions are a
+ * few dozen characters; a cap keeps the cost of parsing (and of the error messages that quote the text) small
+ * whatever a caller sends.
  */
-export const MAX_CRON_LENGTH = 1024;
+export const MAX_CRON_LENGTH = JOB_DEFINITION_LIMITS.maxCronLength;
 
 /**
  * The most items a field's comma-separated list may have: the number of values the field has (60 seconds,
