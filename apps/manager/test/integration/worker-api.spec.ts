@@ -372,6 +372,7 @@ describe('report batches', () => {
         report(second, 'batcher', {
           runningState: RunningState.FAILED,
           error: { name: 'Error', message: 'boom' },
+          retryable: true,
         }),
       ],
     });
