@@ -9,7 +9,7 @@ import { sleep, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   demoJobKey,
-  dropStack,
+  tearDown,
   jobTraces,
   newStack,
   persistOnDemandJob,
@@ -42,12 +42,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  try {
-    await worker?.handle.stop();
-    await manager?.handle.stop();
-  } finally {
-    await dropStack(stack);
-  }
+  await tearDown(stack, worker, manager);
 });
 
 function managerUrl(): string {

@@ -25,7 +25,7 @@ import {
   startManager,
   triggerJob,
   waitForOutcome,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -132,10 +132,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await worker?.handle.stop();
-  await manager?.handle.stop();
-  await smtp.close();
-  await dropStack(stack);
+  await tearDown(stack, worker, manager, smtp);
 });
 
 function managerUrl(): string {

@@ -2,7 +2,7 @@ import { JobState, RunningState, type JobKey, type JobRuntimeDetail } from '@cha
 import { chaconneBody, sleep, waitFor } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { adminPost, cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
 
 const config = testConfig();
 let app: NestFastifyApplication;
@@ -71,10 +71,7 @@ beforeAll(async () => {
   dataSource = app.get(DataSource);
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('state machine', () => {
   const cases = Object.entries(EXPECTED).flatMap(([endpoint, row]) =>
