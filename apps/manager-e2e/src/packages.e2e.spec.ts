@@ -333,10 +333,13 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  await Promise.all(started.map((handle) => handle.stop()));
-  await Promise.all(compilations.values());
-  await dropStack(stack);
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  try {
+    await Promise.all(started.map((handle) => handle.stop()));
+    await Promise.all(compilations.values());
+  } finally {
+    await dropStack(stack);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
 }, 60_000);
 
 describe('the packed packages', () => {

@@ -29,9 +29,15 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const handle of handles) await handle.stop();
-  await redis.handle.stop();
-  await dropDatabase(stack.mysqlUrl);
+  // Undefined when beforeAll failed before they were set. The test's own Redis goes with its
+  // keys; the database is dropped whatever happened.
+  const created = stack as typeof stack | undefined;
+  try {
+    for (const handle of handles) await handle.stop();
+    await (redis as typeof redis | undefined)?.handle.stop();
+  } finally {
+    if (created) await dropDatabase(created.mysqlUrl);
+  }
 });
 
 async function completedAfter(since: Date): Promise<number> {

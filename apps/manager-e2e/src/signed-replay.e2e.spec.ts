@@ -14,7 +14,7 @@ import {
 import { recordingLogger, runRequest, signedHeaders, sleep, waitFor } from '@chaconne/testing';
 import { createWorker, type ChaconneHttpWorker } from '@chaconne/worker/http';
 import {
-  dropStack,
+  tearDown,
   jobTraces,
   newStack,
   persistOnDemandJob,
@@ -298,13 +298,7 @@ async function capture(): Promise<void> {
 }
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await toManager.close();
-  await toWorker.close();
-  await manager.handle.stop();
-  await freshManager?.handle.stop();
-  await dropStack(stack);
-  await dropStack(freshStack);
+  await tearDown([stack, freshStack], workers, toManager, toWorker, manager, freshManager);
 });
 
 interface Target {

@@ -18,7 +18,7 @@ import {
   startManager,
   startWorkerRuntime,
   triggerJob,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -58,9 +58,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.handle.stop()));
-  await manager?.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, workers, manager);
 }, 60_000);
 
 function managerUrl(): string {

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { FireQueue, fireJobId } from '../../src/modules/schedule/fire-queue.service';
 import { ReconcilerService } from '../../src/modules/schedule/reconciler.service';
-import { adminPost, cleanUp, queuedTicks, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, closeAndCleanUp, queuedTicks, startManagerApp, testConfig } from '../support/test-env';
 
 /**
  * The reconciler re-creates one-shot fires only when Redis may have lost them: a full
@@ -23,9 +23,9 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await redis.quit();
-  await app.close();
-  await cleanUp(config);
+  // Undefined when beforeAll failed before it was connected.
+  const connected = redis as Redis | undefined;
+  await closeAndCleanUp(config, connected && { close: () => connected.quit() }, app);
 });
 
 it('puts a one-shot fire back after Redis lost everything, and leaves it alone otherwise', async () => {

@@ -21,7 +21,7 @@ const jobKey = { clusterName: 'demo-cluster', groupName: 'rr', jobName: 'etl', j
 import { chaconneBody, postJson, queryDatabase, waitFor } from '@chaconne/testing';
 import {
   adminPost,
-  cleanUp,
+  closeAndCleanUp,
   registration,
   signedPost as signedPostTo,
   startManagerApp,
@@ -41,10 +41,7 @@ beforeAll(async () => {
   ({ app, baseUrl } = await startManagerApp(config));
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('signed worker traffic', () => {
   it('refuses an unsigned request with 401 and registers nothing', async () => {
@@ -372,6 +369,7 @@ describe('report batches', () => {
         report(second, 'batcher', {
           runningState: RunningState.FAILED,
           error: { name: 'Error', message: 'boom' },
+          retryable: true,
         }),
       ],
     });
