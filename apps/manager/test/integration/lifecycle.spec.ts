@@ -249,6 +249,51 @@ describe('firing semantics', () => {
     expect([refused.status, refused.body.details]).toEqual([409, { jobState: F }]);
   }, 15_000);
 
+  it('schedules a finished one-shot job again when its trigger gets a new start date; a deleted job stays deleted', async () => {
+    const body = chaconneBody(`oneShotAgain${++seq}`);
+    const firstStart = Date.now() + 1_000;
+    const jobId = (
+      await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+        ...body,
+        trigger: { triggerType: 0, startDate: firstStart },
+      })
+    ).body.data;
+    await waitFor(
+      'the one-shot job to finish',
+      async () => ((await stateOf(jobId)) === F ? true : undefined),
+      8_000,
+    );
+    const secondStart = Date.now() + 1_000;
+    const again = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+      ...body,
+      trigger: { triggerType: 0, startDate: secondStart },
+    });
+    expect([again.status, again.body.data]).toEqual([200, jobId]);
+    expect(await runtimeOf(body.jobKey)).toMatchObject({ jobState: S, stateReason: null });
+    await waitFor(
+      'the second occurrence to end the job again',
+      async () => ((await runsOf(jobId)).length === 2 && (await stateOf(jobId)) === F ? true : undefined),
+      8_000,
+    );
+    expect((await runsOf(jobId)).map((r) => r.planned_at.getTime())).toEqual([firstStart, secondStart]);
+
+    // An operator's delete is final: a trigger edit does not bring the job back.
+    const deleted = chaconneBody(`deletedOneShot${++seq}`);
+    const deletedId = (
+      await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+        ...deleted,
+        trigger: { triggerType: 0, startDate: Date.now() + 60_000 },
+      })
+    ).body.data;
+    expect((await adminPost(baseUrl, config, '/job/admin/deleteJob', deleted.jobKey)).status).toBe(200);
+    await adminPost(baseUrl, config, '/job/admin/persistJob', {
+      ...deleted,
+      trigger: { triggerType: 0, startDate: Date.now() + 30_000 },
+    });
+    expect(await stateOf(deletedId)).toBe(F);
+    expect(await scheduled(deletedId)).toBe(false);
+  }, 25_000);
+
   it('finishes a retried one-shot job after its final attempt, not before: the retry still runs', async () => {
     const body = chaconneBody(`oneShotRetried${++seq}`);
     const startDate = Date.now() + 1_500;
