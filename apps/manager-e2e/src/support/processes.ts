@@ -101,7 +101,8 @@ export class ProcessHandle {
 
 export { freePort, sleep } from '@chaconne/testing';
 
-function nodeProcess(name: string, script: string, env: Record<string, string>): ProcessHandle {
+/** Spawns `node <script>` (a built entry point under the repository) with only `env` and PATH. */
+export function nodeProcess(name: string, script: string, env: Record<string, string>): ProcessHandle {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
   const child = spawn(process.execPath, [path], {
