@@ -26,3 +26,16 @@ export type {
   WorkerLoggerLike,
   WorkerRequestLike,
 } from './fake-manager';
+export { checkRuns, describeReport, everyNSeconds } from './fault-checker';
+export type {
+  CheckReport,
+  CheckWindow,
+  PlannedJob,
+  RunRecord,
+  Violation,
+  ViolationKind,
+} from './fault-checker';
+export { appendLedger, readLedgers } from './fault-ledger';
+export type { LedgerEntry } from './fault-ledger';
+export { RUN_ROW_COLUMNS, toRunRecord } from './fault-records';
+export type { RunRow } from './fault-records';
