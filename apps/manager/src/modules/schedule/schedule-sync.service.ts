@@ -121,8 +121,10 @@ export class ScheduleSyncService {
     const next = active ? upcoming : null;
     if (upcoming !== null && (plan.kind === 'cron' || plan.kind === 'fixedRate')) {
       // An inactive job's waiting tick leaves at once (one being handled ends the chain itself).
-      if (active)
-        await this.fireQueue.enqueue('tick', row.job_id, this.chainStart(plan, row, upcoming, resume));
+      const start = this.chainStart(plan, row, upcoming, resume);
+      // A chain resumed in the past restarts at the occurrence whose fire may have failed.
+      if (active && start < upcoming) await this.fireQueue.enqueueAgain('tick', row.job_id, start);
+      else if (active) await this.fireQueue.enqueue('tick', row.job_id, upcoming);
       else await this.fireQueue.drop('tick', row.job_id, upcoming);
     }
     if (active && !intact) {
