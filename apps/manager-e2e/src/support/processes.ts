@@ -215,9 +215,12 @@ export async function startWorkerRuntimes(
   return started;
 }
 
-/** A Redis server of the test's own, so a test may FLUSHALL or stop it. */
-export async function startRedis(): Promise<{ handle: ProcessHandle; url: string }> {
-  const port = await freePort();
+/**
+ * A Redis server of the test's own (without persistence), so a test may FLUSHALL or stop it;
+ * pass the `port` of a stopped one to start it again there, empty.
+ */
+export async function startRedis(port?: number): Promise<{ handle: ProcessHandle; url: string }> {
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
