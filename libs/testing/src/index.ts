@@ -33,3 +33,16 @@ export {
   DEFINITION_GROUP,
 } from './definition-cases';
 export type { DefinitionCase } from './definition-cases';
+export { checkRuns, describeReport, everyNSeconds } from './fault-checker';
+export type {
+  CheckReport,
+  CheckWindow,
+  PlannedJob,
+  RunRecord,
+  Violation,
+  ViolationKind,
+} from './fault-checker';
+export { appendLedger, readLedgers } from './fault-ledger';
+export type { LedgerEntry } from './fault-ledger';
+export { RUN_ROW_COLUMNS, toRunRecord } from './fault-records';
+export type { RunRow } from './fault-records';

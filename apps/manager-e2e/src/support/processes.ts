@@ -101,7 +101,8 @@ export class ProcessHandle {
 
 export { freePort, sleep } from '@chaconne/testing';
 
-function nodeProcess(name: string, script: string, env: Record<string, string>): ProcessHandle {
+/** Spawns `node <script>` (a built entry point under the repository) with only `env` and PATH. */
+export function nodeProcess(name: string, script: string, env: Record<string, string>): ProcessHandle {
   const path = join(REPO_ROOT, script);
   if (!existsSync(path)) throw new Error(`${path} is missing: run \`npm run build\` first (npm test does)`);
   const child = spawn(process.execPath, [path], {
@@ -214,9 +215,12 @@ export async function startWorkerRuntimes(
   return started;
 }
 
-/** A Redis server of the test's own, so a test may FLUSHALL or stop it. */
-export async function startRedis(): Promise<{ handle: ProcessHandle; url: string }> {
-  const port = await freePort();
+/**
+ * A Redis server of the test's own (without persistence), so a test may FLUSHALL or stop it;
+ * pass the `port` of a stopped one to start it again there, empty.
+ */
+export async function startRedis(port?: number): Promise<{ handle: ProcessHandle; url: string }> {
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -41,8 +41,7 @@ interface FireJobRow extends ScheduledJobRow, LaunchableJob {
 const FIRE_SELECT = SCHEDULED_JOB_SELECT.replace(
   'SELECT ',
   `SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.attachment, d.timeout, d.retries,
-          d.executor, d.run_policy, t.end_date, t.repeat_count, r.run_count, r.last_planned_at,
-          r.consecutive_failures, `,
+          d.executor, d.run_policy, t.end_date, t.repeat_count, r.run_count, r.consecutive_failures, `,
 );
 
 /** States in which a waiting run (retry, queued run) may still be sent. */
