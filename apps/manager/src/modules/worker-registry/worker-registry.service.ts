@@ -16,7 +16,7 @@ import type { PersistJobCommand } from '../job-definition/dto/persist-job.dto';
 import { JobDefinitionService } from '../job-definition/job-definition.service';
 import { REDIS, RedisEpoch, RedisKeys } from '../redis/redis.module';
 import type { RegisterBody } from './dto/worker-requests.dto';
-import { ManagerPresence, MISSED_BEATS } from './manager-presence.service';
+import { lossWindowMs, ManagerPresence } from './manager-presence.service';
 import { WorkerInstanceEntity, WorkerInstanceState } from './worker-instance.entity';
 import { REPORT_BATCH_LIMIT } from '../run/dto/run-requests.dto';
 
@@ -46,7 +46,7 @@ export interface CandidateSet {
   counter: number;
 }
 
-export { MISSED_BEATS } from './manager-presence.service';
+export { lossWindowMs, MISSED_BEATS } from './manager-presence.service';
 
 // One round trip per fire: live, non-draining members of a group with what balancers
 // need (weight, labels, runs in flight, start time), plus the job's cluster-wide counter.
@@ -307,8 +307,7 @@ export class WorkerRegistryService {
     );
     const cutoff = await this.presence.liveCutoff(now);
     const unknownIsLost =
-      !beats.includes(null) ||
-      now - (await this.epoch.since()) > MISSED_BEATS * this.config.heartbeatIntervalMs;
+      !beats.includes(null) || now - (await this.epoch.since()) > lossWindowMs(this.config);
     instanceIds.forEach((id, i) => {
       const beat = beats[i];
       if (beat === null || beat === undefined ? unknownIsLost : Number(beat) < cutoff) lost.add(id);
