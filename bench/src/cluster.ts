@@ -45,6 +45,8 @@ export async function dropStack(options: BenchOptions, stack: Stack, redis: Redi
 
 /** A handler start as a bench worker recorded it. */
 export interface Execution {
+  /** The worker (its index) that ran it. */
+  worker: number;
   runId: number;
   jobId: number;
   attempt: number;
@@ -57,6 +59,11 @@ export interface ClusterShape {
   workers: number;
   /** Extra manager settings (e.g. CHACONNE_CALLBACK_ALLOWLIST). */
   managerEnv?: Record<string, string>;
+  /**
+   * Workers write each handler start to their record file before the handler returns
+   * (instead of every 250 ms), so a worker killed with SIGKILL loses none (the soak).
+   */
+  syncRecords?: boolean;
 }
 
 /**
@@ -74,20 +81,23 @@ export class BenchCluster {
   readonly redis: Redis;
   readonly stack = newStack();
 
-  private constructor(private readonly options: BenchOptions) {
+  private readonly managerPorts: number[] = [];
+
+  private constructor(
+    private readonly options: BenchOptions,
+    private readonly shape: ClusterShape,
+  ) {
     this.db = new BenchDatabase(options.mysqlUrl, this.stack.database);
     this.redis = new Redis(options.redisUrl, { maxRetriesPerRequest: 3 });
   }
 
   /** Starts the managers, then the workers, and waits until every worker is registered. */
   static async start(options: BenchOptions, shape: ClusterShape): Promise<BenchCluster> {
-    const cluster = new BenchCluster(options);
+    const cluster = new BenchCluster(options, shape);
     try {
       // The first manager creates the database and runs the migrations; the others then join.
-      await cluster.startManager(shape.managerEnv ?? {});
-      await Promise.all(
-        Array.from({ length: shape.managers - 1 }, () => cluster.startManager(shape.managerEnv ?? {})),
-      );
+      await cluster.startManager(0);
+      await Promise.all(Array.from({ length: shape.managers - 1 }, (_, i) => cluster.startManager(i + 1)));
       await Promise.all(Array.from({ length: shape.workers }, (_, i) => cluster.startWorker(i)));
       return cluster;
     } catch (error) {
@@ -103,8 +113,10 @@ export class BenchCluster {
     return new AdminApi(url, this.stack.adminToken);
   }
 
-  private async startManager(extraEnv: Record<string, string>): Promise<void> {
-    const port = await freePort();
+  /** Starts manager `index`, on the port it had before if it ran already. */
+  private async startManager(index: number): Promise<void> {
+    const port = this.managerPorts[index] ?? (await freePort());
+    this.managerPorts[index] = port;
     const handle = spawnNode(
       `manager:${port}`,
       SCRIPTS.manager,
@@ -118,17 +130,18 @@ export class BenchCluster {
         CHACONNE_ADMIN_TOKEN: this.stack.adminToken,
         CHACONNE_HOST: '127.0.0.1',
         CHACONNE_PORT: String(port),
-        ...extraEnv,
+        ...this.shape.managerEnv,
         ...this.options.managerEnv,
       },
       this.options.verbose,
       this.options.managerNodeArgs,
     );
-    this.managers.push(handle);
+    this.managers[index] = handle;
     await handle.waitForLine(/Chaconne manager ready/, 60_000);
-    this.managerUrls.push(`http://127.0.0.1:${port}`);
+    this.managerUrls[index] = `http://127.0.0.1:${port}`;
   }
 
+  /** Starts worker `index` (again: a new process and instance, the same record file). */
   private async startWorker(index: number): Promise<void> {
     const managerUrl = this.managerUrls[index % this.managerUrls.length];
     if (managerUrl === undefined) throw new Error('start a manager before the workers');
@@ -144,12 +157,28 @@ export class BenchCluster {
         BENCH_WORKER_PORT: String(port),
         CHACONNE_WORKER_BASE_URL: `http://127.0.0.1:${port}`,
         BENCH_RECORD_FILE: recordFile,
+        ...(this.shape.syncRecords ? { BENCH_RECORD_SYNC: '1' } : {}),
       },
       this.options.verbose,
     );
-    this.workers.push(handle);
-    this.recordFiles.push(recordFile);
-    await handle.waitForLine(/\[noop-worker\] registered as/, 30_000);
+    this.workers[index] = handle;
+    this.recordFiles[index] = recordFile;
+    await handle.waitForLine(/\[noop-worker\] registered as/, 60_000);
+  }
+
+  /** Kills manager or worker `index` with `signal` (SIGKILL, or SIGSTOP / SIGCONT to freeze it). */
+  signal(role: 'manager' | 'worker', index: number, signal: NodeJS.Signals): void {
+    const handle = (role === 'manager' ? this.managers : this.workers)[index];
+    if (!handle) throw new Error(`no ${role} ${index}`);
+    handle.child.kill(signal);
+  }
+
+  /** Starts a killed manager again on its port (its workers keep its URL) or a killed worker. */
+  async restart(role: 'manager' | 'worker', index: number): Promise<void> {
+    const handle = (role === 'manager' ? this.managers : this.workers)[index];
+    if (handle?.running) throw new Error(`${role} ${index} is still running`);
+    await handle?.exited;
+    await (role === 'manager' ? this.startManager(index) : this.startWorker(index));
   }
 
   /** pids of the managers, for the process sampler. */
@@ -169,7 +198,7 @@ export class BenchCluster {
   /** Every handler start the workers recorded; call after {@link stopWorkers}. */
   executions(): Execution[] {
     const executions: Execution[] = [];
-    for (const file of this.recordFiles) {
+    for (const [worker, file] of this.recordFiles.entries()) {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
@@ -180,6 +209,7 @@ export class BenchCluster {
         if (!line) continue;
         const [runId, jobId, attempt, plannedAtMs, startedAtMs] = line.split(' ').map(Number);
         executions.push({
+          worker,
           runId: runId ?? 0,
           jobId: jobId ?? 0,
           attempt: attempt ?? 0,
@@ -194,6 +224,9 @@ export class BenchCluster {
   /** Stops every process (workers first), then drops the database and Redis keys unless --keep. */
   async close(): Promise<void> {
     try {
+      // A frozen (SIGSTOPped) process would never act on SIGTERM.
+      for (const handle of [...this.workers, ...this.managers])
+        if (handle.running) handle.child.kill('SIGCONT');
       await this.stopWorkers();
       await Promise.all(this.managers.map((m) => m.stop()));
       await this.db.close();

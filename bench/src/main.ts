@@ -10,6 +10,7 @@ import type { RunResult, Scenario } from './scenario';
 import { burstScenario } from './scenarios/burst';
 import { footprintScenario } from './scenarios/footprint';
 import { ingestScenario } from './scenarios/ingest';
+import { soakScenario } from './scenarios/soak';
 import { substrateScenario } from './scenarios/substrate';
 import { sustainedScenario } from './scenarios/sustained';
 
@@ -19,6 +20,7 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   sustained: sustainedScenario,
   substrate: substrateScenario,
   footprint: footprintScenario,
+  soak: soakScenario,
 };
 
 export interface BenchReport {

@@ -22,6 +22,8 @@ interface NoopWorkerConfig {
   port: number;
   baseUrl: string | undefined;
   recordFile: string | undefined;
+  /** Write each start before the handler returns (BENCH_RECORD_SYNC=1): none lost to a SIGKILL. */
+  syncRecords: boolean;
 }
 
 /** A set-but-empty variable counts as unset. */
@@ -40,22 +42,31 @@ function readConfig(env: NodeJS.ProcessEnv): NoopWorkerConfig {
     port: Number(env.BENCH_WORKER_PORT ?? '0'),
     baseUrl: optional(env.CHACONNE_WORKER_BASE_URL),
     recordFile: optional(env.BENCH_RECORD_FILE),
+    syncRecords: env.BENCH_RECORD_SYNC === '1',
   };
 }
 
-/** Handler starts, buffered and appended to the record file every 250 ms (and at exit). */
+/**
+ * Handler starts, buffered and appended to the record file every 250 ms (and at exit), or
+ * each at once when `sync`.
+ */
 class StartRecorder {
   private buffer: string[] = [];
   private readonly timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly file: string | undefined) {
-    if (file) this.timer = setInterval(() => void this.flush(), 250);
+  constructor(
+    private readonly file: string | undefined,
+    private readonly sync: boolean,
+  ) {
+    if (file && !sync) this.timer = setInterval(() => void this.flush(), 250);
   }
 
   record(ctx: JobContext): void {
     if (!this.file) return;
-    this.buffer.push(`${ctx.runId} ${ctx.jobId} ${ctx.attempt} ${ctx.plannedAt.getTime()} ${Date.now()}\n`);
+    const line = `${ctx.runId} ${ctx.jobId} ${ctx.attempt} ${ctx.plannedAt.getTime()} ${Date.now()}\n`;
+    if (this.sync) appendFileSync(this.file, line);
+    else this.buffer.push(line);
   }
 
   private flush(): Promise<void> {
@@ -77,7 +88,7 @@ class StartRecorder {
 }
 
 const config = readConfig(process.env);
-const recorder = new StartRecorder(config.recordFile);
+const recorder = new StartRecorder(config.recordFile, config.syncRecords);
 
 /** Returns at once; its run's `started_at` is the handler start the bench measures. */
 class NoopJob implements NotManagedJob {

@@ -2,8 +2,15 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './paths';
 
 /** The scenarios, in the order an invocation runs them (substrate after the loads it compares with). */
-export const SCENARIO_NAMES = ['ingest', 'burst', 'sustained', 'substrate', 'footprint'] as const;
+export const SCENARIO_NAMES = ['ingest', 'burst', 'sustained', 'substrate', 'footprint', 'soak'] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
+
+/** What runs when no scenario is named: all but the soak, which is a long fault test of its own. */
+export const DEFAULT_SCENARIOS: readonly ScenarioName[] = SCENARIO_NAMES.filter((name) => name !== 'soak');
+
+/** The faults the soak injects, in turn. */
+export const SOAK_FAULTS = ['worker-kill', 'manager-kill', 'manager-freeze', 'redis-restart'] as const;
+export type SoakFault = (typeof SOAK_FAULTS)[number];
 
 /** The loads the substrate scenario pushes through plain BullMQ. */
 export type SubstrateLoad = 'burst' | 'sustained';
@@ -35,12 +42,24 @@ export interface BenchOptions {
   sustained: { jobs: number; seconds: number; managers: number; workers: number; persistConcurrency: number };
   substrate: { loads: SubstrateLoad[]; burstJobs: number; sustainedJobs: number; seconds: number };
   footprint: { jobs: number; persistConcurrency: number; settleSeconds: number };
+  soak: {
+    jobs: number;
+    seconds: number;
+    /** A fault every this many seconds, the kinds in turn. */
+    faultEverySeconds: number;
+    faults: SoakFault[];
+    /** How long a SIGSTOPped manager stays frozen. */
+    freezeSeconds: number;
+    /** How long a killed process or the stopped Redis stays down before it is started again. */
+    downSeconds: number;
+    persistConcurrency: number;
+  };
 }
 
 /** Full scale, as the issue defines each scenario. */
 export function defaultOptions(): BenchOptions {
   return {
-    scenarios: [...SCENARIO_NAMES],
+    scenarios: [...DEFAULT_SCENARIOS],
     runs: 3,
     mysqlUrl: 'mysql://root@127.0.0.1:3306',
     redisUrl: 'redis://127.0.0.1:6379',
@@ -54,12 +73,21 @@ export function defaultOptions(): BenchOptions {
     sustained: { jobs: 1_000, seconds: 120, managers: 2, workers: 2, persistConcurrency: 100 },
     substrate: { loads: ['burst', 'sustained'], burstJobs: 10_000, sustainedJobs: 1_000, seconds: 120 },
     footprint: { jobs: 100_000, persistConcurrency: 100, settleSeconds: 30 },
+    soak: {
+      jobs: 300,
+      seconds: 600,
+      faultEverySeconds: 60,
+      faults: [...SOAK_FAULTS],
+      freezeSeconds: 30,
+      downSeconds: 5,
+      persistConcurrency: 100,
+    },
   };
 }
 
 export const USAGE = `Usage: node bench/dist/main.js [scenario ...] [options]
 
-Scenarios (default: all, run in this order): ${SCENARIO_NAMES.join(', ')}
+Scenarios (default: all but soak, run in this order): ${SCENARIO_NAMES.join(', ')}
 
 Options (each also as an environment variable, e.g. BENCH_RUNS=1):
   --runs N                  runs of each scenario (default 3)
@@ -76,6 +104,12 @@ Options (each also as an environment variable, e.g. BENCH_RUNS=1):
   --footprint-jobs N        cron jobs defined (default 100000)
   --settle-seconds N        footprint: steady window after the schedules are in Redis (default 30)
   --persist-concurrency N   persistJob requests in flight while setting up (default 100)
+  --soak-jobs N             soak: every-second jobs (default 300)
+  --soak-seconds N          soak: duration (default 600)
+  --fault-every N           soak: seconds between faults (default 60)
+  --soak-faults LIST        soak: ${SOAK_FAULTS.join(',')} (default all, in turn)
+  --freeze-seconds N        soak: how long a manager stays SIGSTOPped (default 30)
+  --down-seconds N          soak: how long a killed process or Redis stays down (default 5)
   --manager-env K=V,...     extra settings of every manager, e.g. CHACONNE_FIRE_CONCURRENCY=128
   --manager-node-args ARGS  Node.js flags of every manager, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
   --mysql-url URL           server only, no database (default mysql://root@127.0.0.1:3306)
@@ -133,8 +167,22 @@ const VALUE_FLAGS: Readonly<Record<string, Apply>> = {
   '--settle-seconds': (o, v) => (o.footprint.settleSeconds = positiveInt('--settle-seconds', v, 0)),
   '--persist-concurrency': (o, v) => {
     const n = positiveInt('--persist-concurrency', v);
-    o.burst.persistConcurrency = o.sustained.persistConcurrency = o.footprint.persistConcurrency = n;
+    o.burst.persistConcurrency = o.sustained.persistConcurrency = n;
+    o.footprint.persistConcurrency = o.soak.persistConcurrency = n;
   },
+  '--soak-jobs': (o, v) => (o.soak.jobs = positiveInt('--soak-jobs', v)),
+  // A warm-up, one fault and the time to see it recover.
+  '--soak-seconds': (o, v) => (o.soak.seconds = positiveInt('--soak-seconds', v, 30)),
+  '--fault-every': (o, v) => (o.soak.faultEverySeconds = positiveInt('--fault-every', v, 10)),
+  '--soak-faults': (o, v) => {
+    const faults = v.split(',').map((f) => f.trim());
+    const bad = faults.filter((f) => !(SOAK_FAULTS as readonly string[]).includes(f));
+    if (bad.length > 0 || faults.length === 0)
+      throw new OptionsError(`--soak-faults takes ${SOAK_FAULTS.join(', ')} (got "${v}")`);
+    o.soak.faults = faults as SoakFault[];
+  },
+  '--freeze-seconds': (o, v) => (o.soak.freezeSeconds = positiveInt('--freeze-seconds', v)),
+  '--down-seconds': (o, v) => (o.soak.downSeconds = positiveInt('--down-seconds', v)),
   '--manager-env': (o, v) => {
     for (const pair of v.split(',')) {
       const match = /^\s*(CHACONNE_[A-Z0-9_]+)=(.*)$/.exec(pair);

@@ -9,7 +9,8 @@ const KEPT_LINES = 5_000;
 /** A child process whose recent output is kept for diagnostics (and echoed with --verbose). */
 export class ProcessHandle {
   private readonly kept: string[] = [];
-  private readonly exited: Promise<void>;
+  /** Settles when the process has exited. */
+  readonly exited: Promise<void>;
 
   constructor(
     readonly name: string,

@@ -16,7 +16,7 @@ import {
   XcronType,
 } from '@chaconne/client';
 import { waitFor } from '@chaconne/testing';
-import { newStack, type ProcessHandle, startManager, dropStack } from './support/processes';
+import { newStack, type ProcessHandle, startManager, tearDown } from './support/processes';
 
 /**
  * @chaconne/client against a real manager process: every JobManager and XcronClient method,
@@ -47,9 +47,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await xcronManager?.handle.stop();
-  await manager.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, xcronManager, manager);
 });
 
 /* Jest's asymmetric matchers are typed `any`; as `unknown` they satisfy the type-aware lint rules. */

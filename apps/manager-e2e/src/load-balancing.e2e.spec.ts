@@ -14,7 +14,7 @@ import {
   triggerJob,
   waitForJobDetail,
   waitForOutcome,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -84,9 +84,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.handle.stop()));
-  await manager?.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, workers, manager);
 });
 
 function managerUrl(): string {

@@ -7,7 +7,7 @@ import {
   type ProcessHandle,
   startManager,
   startWorkerRuntime,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -50,9 +50,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.handle.stop()));
-  await Promise.all([manager1?.handle.stop(), manager2?.handle.stop()]);
-  await dropStack(stack);
+  await tearDown(stack, workers, [manager1, manager2]);
 }, 60_000);
 
 /** BullMQ's 'stalled' events of the fire queue: fires taken back from a dead manager. */

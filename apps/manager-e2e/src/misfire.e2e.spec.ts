@@ -6,7 +6,7 @@ import {
   type ProcessHandle,
   startManager,
   startWorkerRuntime,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -150,8 +150,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const handle of [...handles].reverse()) await handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, ...[...handles].reverse());
 }, 60_000);
 
 const runsOf = (name: string): RunRow[] => seen.runs.filter((r) => r.job_name === name);

@@ -20,7 +20,7 @@ import {
   startManager,
   triggerJob,
   waitForOutcome,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -40,9 +40,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await worker?.handle.stop();
-  await manager?.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, worker, manager);
 });
 
 function managerUrl(): string {

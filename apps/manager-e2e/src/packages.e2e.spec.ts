@@ -333,10 +333,13 @@ beforeAll(async () => {
 }, 420_000);
 
 afterAll(async () => {
-  await Promise.all(started.map((handle) => handle.stop()));
-  await Promise.all(compilations.values());
-  await dropStack(stack);
-  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  try {
+    await Promise.all(started.map((handle) => handle.stop()));
+    await Promise.all(compilations.values());
+  } finally {
+    await dropStack(stack);
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
 }, 60_000);
 
 describe('the packed packages', () => {
@@ -401,6 +404,7 @@ describe('the packed packages', () => {
     expect(Object.keys(report).sort()).toEqual([
       '@chaconne/client',
       '@chaconne/contracts',
+      '@chaconne/contracts/definition',
       '@chaconne/contracts/signing',
       '@chaconne/worker',
       '@chaconne/worker/express',
@@ -412,6 +416,9 @@ describe('the packed packages', () => {
     }
     expect(report['@chaconne/worker']?.names).toEqual(
       expect.arrayContaining(['ChaconneWorker', 'ManagedJob', 'ChacJob', 'TriggerType']),
+    );
+    expect(report['@chaconne/contracts/definition']?.names).toEqual(
+      expect.arrayContaining(['jobDefinitionSchema', 'jobDefinitionProblems', 'triggerSchema']),
     );
   }, 60_000);
 

@@ -13,7 +13,7 @@ import {
   type ProcessHandle,
   startDemoWorker,
   startManager,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -34,9 +34,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await worker.handle.stop();
-  await manager.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, worker, manager);
 });
 
 describe('the first run path', () => {

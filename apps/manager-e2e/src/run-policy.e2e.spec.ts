@@ -25,7 +25,7 @@ import {
   startManager,
   triggerJob,
   waitForOutcome,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -132,10 +132,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await worker?.handle.stop();
-  await manager?.handle.stop();
-  await smtp.close();
-  await dropStack(stack);
+  await tearDown(stack, worker, manager, smtp);
 });
 
 function managerUrl(): string {
@@ -419,7 +416,7 @@ describe('termination', () => {
     const runs = await jobTraces(stack, managerUrl(), body.jobKey);
     const completed = runs.filter((t) => t.runningState === RunningState.COMPLETED);
     expect(completed).toHaveLength(3);
-    // The job ends right after sending its third run: no fourth occurrence is even recorded.
+    // The count is used up with the third run, and the job ends once it is final: no fourth occurrence is even recorded.
     expect(runs.filter((t) => t.runningState !== RunningState.COMPLETED)).toEqual([]);
     // Three consecutive occurrences of the per-second cron.
     const planned = completed.map((t) => ms(t.plannedTime)).sort((a, b) => a - b);

@@ -14,7 +14,7 @@ import {
 import { recordingLogger, runRequest, signedHeaders, sleep, waitFor } from '@chaconne/testing';
 import { createWorker, type ChaconneHttpWorker } from '@chaconne/worker/http';
 import {
-  dropStack,
+  tearDown,
   jobTraces,
   newStack,
   persistOnDemandJob,
@@ -33,7 +33,8 @@ import {
  *    dispatches runs (alone and in a batch) and cancels one. Each captured request was
  *    accepted (2xx) where it was meant to go.
  * 2. Replay, against fresh receivers (a second manager on its own database and Redis prefix,
- *    and two new workers, `worker-a` again and `worker-b`), so no nonce was ever seen there:
+ *    started before the capture, and two new workers, `worker-a` again and `worker-b`), so no
+ *    nonce was ever seen there:
  *    each captured request, its body and signature headers unchanged (the content type
  *    adapted to the target, as an attacker would), is sent to every other route of both
  *    sides and to the other instance. Every one must be 401 BAD_SIGNATURE.
@@ -189,7 +190,9 @@ beforeAll(async () => {
 }, 150_000);
 
 async function capture(): Promise<void> {
-  manager = await startManager(stack);
+  // Both managers first: the fresh one's replay protection (its Redis epoch) must predate the
+  // captured requests, or it refuses them all as signed before it began, whatever they bind.
+  [manager, freshManager] = await Promise.all([startManager(stack), startManager(freshStack)]);
   await toManager.start();
   await toWorker.start();
   toManager.target = manager.url;
@@ -298,13 +301,7 @@ async function capture(): Promise<void> {
 }
 
 afterAll(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  await toManager.close();
-  await toWorker.close();
-  await manager.handle.stop();
-  await freshManager?.handle.stop();
-  await dropStack(stack);
-  await dropStack(freshStack);
+  await tearDown([stack, freshStack], workers, toManager, toWorker, manager, freshManager);
 });
 
 interface Target {
@@ -349,7 +346,7 @@ it('captured an accepted request of every route in both directions', () => {
 });
 
 it('refuses every captured request on every other route, at another instance and in the other direction, and takes it where it was meant to go', async () => {
-  freshManager = await startManager(freshStack);
+  if (!freshManager) throw new Error('the fresh manager did not start');
   const workerA = worker(freshManager.url, INSTANCE);
   const workerB = worker(freshManager.url, OTHER_INSTANCE);
   const urlOf = async (w: ChaconneHttpWorker) => `http://127.0.0.1:${(await w.listen(0, '127.0.0.1')).port}`;

@@ -6,7 +6,7 @@ import {
   type ProcessHandle,
   startDemoWorker,
   startManager,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -27,8 +27,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const handle of handles.reverse()) await handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, ...handles.reverse());
 });
 
 it('fires a */1 job for 20 s across two managers with no duplicate and no missing second', async () => {

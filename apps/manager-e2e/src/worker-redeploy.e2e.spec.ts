@@ -5,7 +5,7 @@ import {
   type ProcessHandle,
   startManager,
   startWorkerRuntime,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -56,8 +56,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await manager.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, manager);
 });
 
 it('follows the code after a restart with a changed definition, and audits both changes', async () => {

@@ -14,7 +14,7 @@ import {
   type WorkerRuntime,
   waitForJobDetail,
   waitForOutcome,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -54,9 +54,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([...workers.values()].map((w) => w.handle.stop()));
-  await manager?.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, [...workers.values()], manager);
 });
 
 /** The manager of this file's stack (started in beforeAll). */

@@ -13,7 +13,7 @@ import {
   WORKER_RUNTIMES,
   type WorkerRuntime,
   waitForOutcome,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -43,9 +43,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await Promise.all([...workers.values()].map((w) => w.handle.stop()));
-  await manager?.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, [...workers.values()], manager);
 });
 
 /** The manager of this file's stack (started in beforeAll). */

@@ -13,7 +13,7 @@ import {
   triggerJob,
   waitForJobDetail,
   waitForOutcome,
-  dropStack,
+  tearDown,
 } from './support/processes';
 
 /**
@@ -33,9 +33,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await worker?.handle.stop();
-  await manager?.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, worker, manager);
 });
 
 /** The manager of this file's stack (started in beforeAll). */

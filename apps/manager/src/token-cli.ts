@@ -3,11 +3,10 @@
  * the manager's database. A created token is printed once; only its hash is stored.
  */
 import 'reflect-metadata';
-import { IDENTIFIER_MAX_LENGTH, identifierProblem } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { loadConfigWithoutSecret } from './config/manager-config';
 import { dataSourceOptions } from './database/data-source-options';
-import { ApiTokenService } from './modules/auth/api-token.service';
+import { ApiTokenService, tokenNameProblem } from './modules/auth/api-token.service';
 import { DependencyUnreachable, prepareDatabase } from './preflight';
 
 const USAGE = 'usage: chaconne-manager token create <name> | list | revoke <name>';
@@ -19,8 +18,7 @@ async function main(args: readonly string[]): Promise<void> {
     console.error(USAGE);
     process.exit(2);
   }
-  const nameProblem =
-    name === undefined ? undefined : identifierProblem(name, IDENTIFIER_MAX_LENGTH.tokenName);
+  const nameProblem = name === undefined ? undefined : tokenNameProblem(name);
   if (nameProblem) {
     console.error(`the token name ${nameProblem}`);
     process.exit(2);

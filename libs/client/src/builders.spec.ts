@@ -214,14 +214,11 @@ describe('GenericJobDefinition', () => {
       .setTrigger(GenericTrigger.Builder.newTrigger(0, SchedulingUnit.MINUTES));
     expect(problemsOf(() => builder.build())).toEqual([
       { field: 'jobKey.groupName', reason: 'must not be empty' },
-      { field: 'retries', reason: 'must be an integer from 0 to 100' },
-      {
-        field: 'timeout',
-        reason: 'must be -1 (none) or a number of milliseconds up to 604800000 (7 days)',
-      },
-      { field: 'weight', reason: 'must be an integer from 0 to 1000000' },
-      { field: 'completionRate', reason: 'is a fraction between 0 and 1, or -1' },
+      { field: 'retries', reason: 'must be 0 or more' },
+      { field: 'timeout', reason: 'must be -1 (none) or a number of milliseconds' },
+      { field: 'weight', reason: 'must be an integer' },
       { field: 'forkKeys.0.jobClassName', reason: 'must not be empty' },
+      { field: 'completionRate', reason: 'is a fraction between 0 and 1, or -1' },
       { field: 'trigger.triggerDescription.periodic.period', reason: 'must be a positive integer' },
     ]);
   });
@@ -239,16 +236,20 @@ describe('GenericJobDefinition', () => {
     expect(problemsOf(() => builder.build())).toEqual([
       { field: 'jobKey.jobName', reason: 'contains a line feed (U+000A) at position 8' },
       { field: 'description', reason: 'contains a bidirectional control character (U+202E) at position 12' },
-      { field: 'retries', reason: 'must be an integer from 0 to 100' },
-      {
-        field: 'timeout',
-        reason: 'must be -1 (none) or a number of milliseconds up to 604800000 (7 days)',
-      },
-      { field: 'dependentKeys', reason: 'at most 100 dependentKeys' },
-      { field: 'forkKeys.1', reason: 'repeats forkKeys.0' },
+      { field: 'retries', reason: 'must be at most 100' },
+      { field: 'timeout', reason: 'must be at most 604800000 ms (7 days); -1 for no timeout' },
+      // An oversized list stops the checks across fields, as at the manager: the repeated fork key waits.
+      { field: 'dependentKeys', reason: 'must list at most 100 keys' },
       { field: 'loadBalancer', reason: 'contains a tab (U+0009) at position 6' },
       { field: 'labels.region', reason: 'contains a carriage return (U+000D) at position 3' },
     ]);
+    expect(
+      problemsOf(() =>
+        GenericJobDefinition.newJob(KEY)
+          .setForkKeys([JobKey.by('c', 'g', 'a', 'A'), JobKey.by('c', 'g', 'a', 'A')])
+          .build(),
+      ),
+    ).toEqual([{ field: 'forkKeys.1', reason: 'repeats forkKeys.0' }]);
     expect(() => JobKey.by('c', 'g\u0000', 'j', 'J')).toThrow(
       'invalid definition: groupName: contains a NUL character (U+0000) at position 2',
     );
@@ -403,17 +404,20 @@ describe('GenericTrigger.Builder', () => {
     ],
     [
       'trigger.timeZone',
-      "'Nowhere/Land' is not an IANA time zone",
-      () => GenericTrigger.Builder.newSimple().setTimeZone('Nowhere/Land'),
+      'must be at most 64 characters',
+      () => GenericTrigger.Builder.newSimple().setTimeZone(`Europe/${'x'.repeat(64)}`),
     ],
   ])('build() refuses %s: %s (case %#)', (field, reason, make) => {
     const builder = make();
     expect(problemsOf(() => builder.build())).toEqual([{ field, reason }]);
   });
 
-  it('leaves the cron syntax to the manager', () => {
+  it('leaves the cron syntax and the time zone names to the manager (they need its state)', () => {
     expect(GenericTrigger.Builder.newTrigger('0 0 12 ? * 8').build().triggerDescription).toEqual({
       cron: { expression: '0 0 12 ? * 8' },
     });
+    expect(GenericTrigger.Builder.newSimple().setTimeZone(' Nowhere/Land ').build().timeZone).toBe(
+      'Nowhere/Land',
+    );
   });
 });

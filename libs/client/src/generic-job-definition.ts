@@ -1,20 +1,16 @@
-import {
-  type ClusterMode,
-  freeTextCharacterProblem,
-  IDENTIFIER_MAX_LENGTH,
-  JOB_DEFINITION_LIMITS,
-  type JobKey,
-  type JobPersistParameter,
-  labelProblems,
-  type MisfirePolicy,
-  type OverlapPolicy,
-  type RetryBackoff,
-  type RunPolicy,
-  type TriggerDefinition,
+import type {
+  ClusterMode,
+  JobKey,
+  JobPersistParameter,
+  MisfirePolicy,
+  OverlapPolicy,
+  RetryBackoff,
+  RunPolicy,
+  TriggerDefinition,
 } from '@chaconne/contracts';
+import { jobDefinitionProblems, uniqueProblems } from '@chaconne/contracts/definition';
 import { TriggerBuilder } from './generic-trigger';
-import { InvalidDefinitionError, Problems } from './invalid-definition-error';
-import { JobKey as JobKeys, jobKeyProblems } from './job-key';
+import { throwIfAny } from './invalid-definition-error';
 import type { Attachment } from './types';
 
 /** An attachment as it goes on the wire: JSON values as their JSON text. */
@@ -31,11 +27,13 @@ export function attachmentText(attachment: Attachment | null): string | null {
  * `setOverlapPolicy`, ...) add their field to the body; fields left unset, or set to null, take
  * the manager's defaults (`DEFAULT_RUN_POLICY`).
  *
- * `build()` throws {@link InvalidDefinitionError} listing everything the manager would refuse
- * that can be known here (a key part that is empty, too long or holds a control character,
- * retries, timeout or weight out of range, a completion rate outside [-1, 1], more than 100 or
- * repeated dependency keys, a job depending on itself, an invalid trigger); the manager checks
- * the rest (cron syntax, plugin names it knows).
+ * `build()` checks the body with the job-definition schema the manager applies
+ * (`@chaconne/contracts/definition`) and throws {@link InvalidDefinitionError} listing everything
+ * it would refuse that can be known here (a key part that is empty, too long or holds a control
+ * character, retries, timeout or weight out of range, a completion rate outside [-1, 1], more
+ * than 100 or repeated dependency keys, a job depending on itself, an invalid trigger, an
+ * attachment larger than any manager takes); the manager checks the rest (cron syntax, time
+ * zones, plugin names it knows, its own attachment limit).
  *
  * @example
  * const jobKey = JobKey.by('yourCluster', 'yourGroup', 'yourJob', 'com.yourcompany.yourapp.YourJob');
@@ -194,64 +192,16 @@ export class JobDefinitionBuilder {
     return this;
   }
 
-  /** The persistJob body; a fresh object on every call. */
+  /**
+   * The persistJob body; a fresh object on every call. Throws {@link InvalidDefinitionError}
+   * with everything the manager would refuse that can be known here.
+   */
   build(): JobPersistParameter {
-    const limits = JOB_DEFINITION_LIMITS;
-    const problems = new Problems();
-    const keyProblems = jobKeyProblems(this.jobKey);
-    problems.addAll('jobKey', keyProblems.list);
-    const description = freeTextCharacterProblem(this.description);
-    if (description) problems.add('description', description);
-    if (this.description.length > limits.maxDescriptionLength) {
-      problems.add('description', `must be at most ${limits.maxDescriptionLength} characters`);
-    }
-    if (this.email.length > limits.maxEmailLength) {
-      problems.add('email', `must be at most ${limits.maxEmailLength} characters`);
-    }
-    problems.integer('retries', this.retries, 0, limits.maxRetries);
-    problems.integer(
-      'timeout',
-      this.timeout,
-      -1,
-      limits.maxTimeoutMs,
-      `must be -1 (none) or a number of milliseconds up to ${limits.maxTimeoutMs} (7 days)`,
-    );
-    problems.integer('weight', this.weight, 0, limits.maxWeight);
-    if (
-      !Number.isFinite(this.completionRate) ||
-      (this.completionRate !== -1 && (this.completionRate < 0 || this.completionRate > 1))
-    ) {
-      problems.add('completionRate', 'is a fraction between 0 and 1, or -1');
-    }
-    for (const [field, keys] of [
-      ['dependentKeys', this.dependentKeys],
-      ['forkKeys', this.forkKeys],
-    ] as const) {
-      if ((keys ?? []).length > limits.maxDependencyKeys) {
-        problems.add(field, `at most ${limits.maxDependencyKeys} ${field}`);
-        continue;
-      }
-      (keys ?? []).forEach((key, i) => {
-        const found = jobKeyProblems(key);
-        problems.addAll(`${field}.${i}`, found.list);
-        if (found.list.length > 0) return;
-        if (keyProblems.list.length === 0 && JobKeys.equals(key, this.jobKey)) {
-          problems.add(`${field}.${i}`, 'a job cannot depend on itself');
-        }
-        const first = (keys ?? []).findIndex((other) => JobKeys.equals(other, key));
-        if (first < i) problems.add(`${field}.${i}`, `repeats ${field}.${first}`);
-      });
-    }
-    this.runPolicyProblems(problems);
-    let trigger: TriggerDefinition | null = null;
-    try {
-      trigger = this.trigger instanceof TriggerBuilder ? this.trigger.build() : structuredClone(this.trigger);
-    } catch (error) {
-      if (!(error instanceof InvalidDefinitionError)) throw error;
-      for (const p of error.problems) problems.add(p.field, p.reason);
-    }
-    if (trigger === null || problems.list.length > 0) throw new InvalidDefinitionError(problems.list);
-    return {
+    const built =
+      this.trigger instanceof TriggerBuilder
+        ? this.trigger.check()
+        : { trigger: structuredClone(this.trigger), problems: [] };
+    const body: JobPersistParameter = {
       jobKey: { ...this.jobKey },
       description: this.description,
       email: this.email,
@@ -261,21 +211,13 @@ export class JobDefinitionBuilder {
       dependentKeys: this.dependentKeys?.map((k) => ({ ...k })) ?? null,
       forkKeys: this.forkKeys?.map((k) => ({ ...k })) ?? null,
       completionRate: this.completionRate,
-      trigger,
+      trigger: built.trigger,
       attachment: this.attachment,
       ...structuredClone(this.runPolicy),
     };
-  }
-
-  /** The names of the run policy that were set: the manager's identifier rule. */
-  private runPolicyProblems(problems: Problems): void {
-    const { loadBalancer, terminationStrategy, hashKey, labels } = this.runPolicy;
-    if (loadBalancer != null)
-      problems.identifier('loadBalancer', loadBalancer, IDENTIFIER_MAX_LENGTH.pluginName);
-    if (terminationStrategy != null)
-      problems.identifier('terminationStrategy', terminationStrategy, IDENTIFIER_MAX_LENGTH.pluginName);
-    if (hashKey != null) problems.identifier('hashKey', hashKey, IDENTIFIER_MAX_LENGTH.hashKey);
-    for (const p of labelProblems(labels ?? {})) problems.add(p.field, p.reason);
+    // The trigger's own check and the definition's name its problems alike: each once.
+    throwIfAny(uniqueProblems([...jobDefinitionProblems(body), ...built.problems]));
+    return body;
   }
 }
 

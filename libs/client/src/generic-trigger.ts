@@ -1,16 +1,8 @@
-import {
-  dateRangeProblem,
-  JOB_DEFINITION_LIMITS,
-  SCHEDULING_UNIT_MS,
-  type TriggerDefinition,
-  type TriggerDescription,
-  type WireDate,
-} from '@chaconne/contracts';
-import { SchedulingUnit, TriggerType } from './enums';
-import { Problems } from './invalid-definition-error';
+import type { FieldError, TriggerDefinition, TriggerDescription, WireDate } from '@chaconne/contracts';
+import { schemaProblems, triggerSchema } from '@chaconne/contracts/definition';
+import { type SchedulingUnit, TriggerType } from './enums';
+import { throwIfAny } from './invalid-definition-error';
 import type { DateInput } from './types';
-
-const UNIT_CODES: readonly number[] = Object.values(SchedulingUnit);
 
 type Schedule =
   | { kind: 'simple' }
@@ -27,9 +19,10 @@ type Schedule =
  *
  * Dates may be `Date`s (sent as epoch milliseconds, as Chaconne's Jackson does), epoch
  * milliseconds, ISO-8601 or `yyyy-MM-dd HH:mm:ss` strings (read in the trigger's time zone).
- * `build()` checks what is obviously wrong (an empty expression, a period that is not a
- * positive integer, an end before the start, an unknown time zone) and throws
- * {@link InvalidDefinitionError}; the manager checks the cron syntax.
+ * `build()` checks it with the job-definition schema the manager applies (an empty expression,
+ * a period that is not a positive integer, an end before the start, a repeat count of 0, ...)
+ * and throws {@link InvalidDefinitionError}; the manager checks the cron syntax and the time
+ * zone, which need its state.
  *
  * @example
  * const everyFiveSeconds = GenericTrigger.Builder.newTrigger('0/5 * * * * ?')
@@ -91,79 +84,47 @@ export class TriggerBuilder {
     return this;
   }
 
-  /** The `trigger` of a persistJob body; throws {@link InvalidDefinitionError} on obviously wrong input. */
-  build(): TriggerDefinition {
-    const problems = new Problems();
+  /**
+   * The `trigger` of a persistJob body and everything the manager would refuse in it (the
+   * job-definition schema's problems, an invalid `Date`), without throwing.
+   */
+  check(): { trigger: TriggerDefinition; problems: FieldError[] } {
+    const problems: FieldError[] = [];
     const triggerDescription: TriggerDescription = {};
     let triggerType: TriggerType = TriggerType.SIMPLE;
     const schedule = this.schedule;
     if (schedule.kind === 'cron') {
       triggerType = TriggerType.CRON;
-      problems.text('trigger.triggerDescription.cron.expression', schedule.expression);
-      triggerDescription.cron = { expression: String(schedule.expression).trim() };
+      const { expression } = schedule;
+      triggerDescription.cron = {
+        expression: (typeof expression === 'string' ? expression.trim() : expression) as string,
+      };
     } else if (schedule.kind === 'periodic') {
       triggerType = TriggerType.PERIODIC;
-      const { period, schedulingUnit, fixedRate } = schedule;
-      if (typeof period !== 'number' || !Number.isSafeInteger(period) || period <= 0) {
-        problems.add('trigger.triggerDescription.periodic.period', 'must be a positive integer');
-      }
-      if (typeof schedulingUnit !== 'number' || !UNIT_CODES.includes(schedulingUnit)) {
-        problems.add(
-          'trigger.triggerDescription.periodic.schedulingUnit',
-          'must be 0 (SECONDS), 1 (MINUTES), 2 (HOURS) or 3 (DAYS)',
-        );
-      }
-      const periodMs =
-        typeof period === 'number' &&
-        typeof schedulingUnit === 'number' &&
-        UNIT_CODES.includes(schedulingUnit)
-          ? period * SCHEDULING_UNIT_MS[schedulingUnit as SchedulingUnit]
-          : 0;
-      if (periodMs > JOB_DEFINITION_LIMITS.maxPeriodMs) {
-        problems.add(
-          'trigger.triggerDescription.periodic.period',
-          `period × schedulingUnit must be at most ${JOB_DEFINITION_LIMITS.maxPeriodMs / 86_400_000} days; use a cron expression or a SIMPLE trigger for rarer runs`,
-        );
-      }
-      if (typeof fixedRate !== 'boolean') {
-        problems.add('trigger.triggerDescription.periodic.fixedRate', 'must be true or false');
-      }
       triggerDescription.periodic = {
-        period: period as number,
-        schedulingUnit: schedulingUnit as SchedulingUnit,
-        fixedRate: fixedRate as boolean,
+        period: schedule.period as number,
+        schedulingUnit: schedule.schedulingUnit as SchedulingUnit,
+        fixedRate: schedule.fixedRate as boolean,
       };
     }
-    const startDate = wireDate(problems, 'trigger.startDate', this.startDate);
-    const endDate = wireDate(problems, 'trigger.endDate', this.endDate);
-    if (typeof startDate === 'number' && typeof endDate === 'number' && endDate <= startDate) {
-      problems.add('trigger.endDate', 'must be after startDate');
-    }
-    if (this.repeatCount !== -1) {
-      problems.integer(
-        'trigger.repeatCount',
-        this.repeatCount,
-        1,
-        JOB_DEFINITION_LIMITS.maxRepeatCount,
-        `must be -1 (unlimited) or between 1 and ${JOB_DEFINITION_LIMITS.maxRepeatCount}`,
-      );
-    }
-    if (this.timeZone !== null) {
-      problems.text('trigger.timeZone', this.timeZone);
-      if (this.timeZone.trim().length > 64) problems.add('trigger.timeZone', 'must be at most 64 characters');
-      if (this.timeZone.trim() !== '' && !isTimeZone(this.timeZone.trim())) {
-        problems.add('trigger.timeZone', `'${this.timeZone}' is not an IANA time zone`);
-      }
-    }
-    problems.throwIfAny();
     const trigger: TriggerDefinition = {
       triggerType,
       triggerDescription,
-      startDate,
-      endDate,
+      startDate: wireDate(problems, 'trigger.startDate', this.startDate),
+      endDate: wireDate(problems, 'trigger.endDate', this.endDate),
       repeatCount: this.repeatCount,
     };
-    if (this.timeZone !== null) trigger.timeZone = this.timeZone.trim();
+    if (this.timeZone !== null) {
+      trigger.timeZone = typeof this.timeZone === 'string' ? this.timeZone.trim() : this.timeZone;
+    }
+    problems.push(...schemaProblems(triggerSchema, trigger, 'trigger.'));
+    return { trigger, problems };
+  }
+
+  /** The `trigger` of a persistJob body; throws {@link InvalidDefinitionError} with what the manager would refuse. */
+  build(): TriggerDefinition {
+    const { trigger, problems } = this.check();
+    throwIfAny(problems);
     return trigger;
   }
 }
@@ -176,28 +137,12 @@ export const GenericTrigger = { Builder: TriggerBuilder } as const;
 export type GenericTrigger = TriggerDefinition;
 
 /** A date as it goes on the wire: `Date`s become epoch milliseconds, as Chaconne sends them. */
-function wireDate(problems: Problems, field: string, value: DateInput | null): WireDate | null {
-  if (value === null) return null;
+function wireDate(problems: FieldError[], field: string, value: DateInput | null): WireDate | null {
   if (value instanceof Date) {
     const ms = value.getTime();
-    const problem = Number.isNaN(ms) ? 'is an invalid Date' : dateRangeProblem(ms);
-    if (problem) problems.add(field, problem);
-    return ms;
+    if (!Number.isNaN(ms)) return ms;
+    problems.push({ field, reason: 'is an invalid Date' });
+    return null;
   }
-  if (typeof value === 'number') {
-    const problem = Number.isInteger(value) ? dateRangeProblem(value) : 'must be whole epoch milliseconds';
-    if (problem) problems.add(field, problem);
-    return value;
-  }
-  problems.text(field, value);
   return typeof value === 'string' ? value.trim() : value;
-}
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
 }

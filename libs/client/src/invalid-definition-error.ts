@@ -1,10 +1,12 @@
-import { type FieldError, identifierProblem } from '@chaconne/contracts';
+import type { FieldError } from '@chaconne/contracts';
 
 /**
  * Thrown by the builders (`JobKey.by`, `GenericJobDefinition...build()`,
- * `GenericTrigger.Builder...build()`) for input that is obviously wrong, before anything is
- * sent. Field paths are the manager's, e.g. `trigger.triggerDescription.periodic.period`.
- * The manager stays the authority on everything else (cron syntax, time zones it knows, limits).
+ * `GenericTrigger.Builder...build()`) for a definition the manager would refuse, before anything
+ * is sent: they check it with the job-definition schema the manager applies
+ * (`@chaconne/contracts/definition`). Field paths are the manager's, e.g.
+ * `trigger.triggerDescription.periodic.period`. The manager stays the authority on what needs
+ * its state (cron syntax, time zones it knows, plugins, its attachment limit).
  */
 export class InvalidDefinitionError extends Error {
   constructor(readonly problems: readonly FieldError[]) {
@@ -13,45 +15,7 @@ export class InvalidDefinitionError extends Error {
   }
 }
 
-/** Collects the problems of one build; throws them all at once. */
-export class Problems {
-  private readonly found: FieldError[] = [];
-
-  add(field: string, reason: string): void {
-    this.found.push({ field, reason });
-  }
-
-  addAll(prefix: string, problems: readonly FieldError[]): void {
-    for (const p of problems) this.add(`${prefix}.${p.field}`, p.reason);
-  }
-
-  /** A non-blank string. */
-  text(field: string, value: unknown): void {
-    if (typeof value !== 'string') this.add(field, 'must be a string');
-    else if (value.trim() === '') this.add(field, 'must not be empty');
-  }
-
-  /** A name (the manager's identifier rule): no control or bidi characters, not blank, at most `max` characters. */
-  identifier(field: string, value: unknown, max: number): void {
-    const problem = identifierProblem(value, max);
-    if (problem) this.add(field, problem);
-  }
-
-  /** An integer in [min, max]. */
-  integer(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER, hint = ''): void {
-    if (!Number.isInteger(value) || value < min || value > max) {
-      this.add(
-        field,
-        hint || `must be an integer from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`,
-      );
-    }
-  }
-
-  throwIfAny(): void {
-    if (this.found.length > 0) throw new InvalidDefinitionError(this.found);
-  }
-
-  get list(): readonly FieldError[] {
-    return this.found;
-  }
+/** Throws the problems, if any, as one {@link InvalidDefinitionError}. */
+export function throwIfAny(problems: readonly FieldError[]): void {
+  if (problems.length > 0) throw new InvalidDefinitionError(problems);
 }

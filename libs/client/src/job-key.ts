@@ -1,14 +1,8 @@
-import { type JobKey as JobKeyShape, jobKeyProblems as keyPartProblems } from '@chaconne/contracts';
-import { Problems } from './invalid-definition-error';
+import type { JobKey as JobKeyShape } from '@chaconne/contracts';
+import { jobKeySchema, schemaProblems } from '@chaconne/contracts/definition';
+import { throwIfAny } from './invalid-definition-error';
 
 const PARTS = ['clusterName', 'groupName', 'jobName', 'jobClassName'] as const;
-
-/** The problems of a JobKey (the manager's rule for each part), with field paths relative to it. */
-export function jobKeyProblems(key: unknown): Problems {
-  const problems = new Problems();
-  for (const p of keyPartProblems(key)) problems.add(p.field, p.reason);
-  return problems;
-}
 
 /**
  * A job's identity (Chaconne's JobKey): cluster, group, job name and job class name, all
@@ -25,7 +19,7 @@ export function jobKey(
   jobClassName: string,
 ): JobKeyShape {
   const key = { clusterName, groupName, jobName, jobClassName };
-  jobKeyProblems(key).throwIfAny();
+  throwIfAny(schemaProblems(jobKeySchema, key));
   return key;
 }
 

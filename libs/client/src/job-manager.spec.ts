@@ -27,6 +27,7 @@ const runtime: JobRuntimeDetail = {
   consecutiveTimeouts: 0,
   freezeCount: 0,
   frozenUntil: null,
+  stateReason: null,
 };
 const triggerDetail: JobTriggerDetail = {
   jobId: 7,

@@ -52,4 +52,11 @@ export const JOB_DEFINITION_LIMITS = {
   /** Characters of a description and of an e-mail list. */
   maxDescriptionLength: 1024,
   maxEmailLength: 1024,
+  /** Characters of a cron expression: real ones take a few dozen; the cap bounds the cost of parsing it. */
+  maxCronLength: 1024,
+  /**
+   * UTF-8 bytes of an attachment: the largest CHACONNE_ATTACHMENT_LIMIT_BYTES a manager takes.
+   * A manager may be configured with less (64 KiB by default) and refuses more with 413.
+   */
+  maxAttachmentBytes: 1_048_576,
 } as const;

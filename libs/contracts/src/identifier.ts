@@ -1,7 +1,7 @@
 /**
- * The text rules every side applies to names and free text: the manager's request schemas,
- * the worker SDK's checks of the jobs it registers, and the client's builders, so a worker or
- * a client is refused early with the words the manager would answer.
+ * The character rules of names and free text, which the job-definition schema
+ * (`@chaconne/contracts/definition`) applies for the manager, the worker SDK and the client, so
+ * a worker or a client is refused early with the words the manager would answer.
  *
  * An identifier (cluster, group, job and job class names, label names and values, plugin
  * names, token names) is shown in logs, mails, the console and other tools: it may hold any
@@ -73,21 +73,6 @@ export function freeTextCharacterProblem(value: string): string | undefined {
   return forbiddenCharacterProblem(value, NOT_IN_FREE_TEXT);
 }
 
-/**
- * Everything wrong with an identifier, in the manager's words, or undefined: a string, with
- * no forbidden character, not blank, at most `maxLength` characters once trimmed (the manager
- * trims names before storing them).
- */
-export function identifierProblem(value: unknown, maxLength: number): string | undefined {
-  if (typeof value !== 'string') return 'must be a string';
-  const characters = identifierCharacterProblem(value);
-  if (characters) return characters;
-  const trimmed = value.trim();
-  if (trimmed === '') return 'must not be empty';
-  if (trimmed.length > maxLength) return `must be at most ${maxLength} characters`;
-  return undefined;
-}
-
 /** Longest part of a JobKey (the manager's column widths). */
 export const JOB_KEY_MAX_LENGTH = {
   clusterName: 64,
@@ -104,32 +89,3 @@ export const IDENTIFIER_MAX_LENGTH = {
   hashKey: 191,
   tokenName: 64,
 } as const;
-
-/** The problems of a JobKey, each with its part as `field` (`clusterName`, ...); empty when it is valid. */
-export function jobKeyProblems(key: unknown): { field: string; reason: string }[] {
-  if (typeof key !== 'object' || key === null || Array.isArray(key)) {
-    return [
-      { field: '(jobKey)', reason: 'must be an object { clusterName, groupName, jobName, jobClassName }' },
-    ];
-  }
-  const record = key as Record<string, unknown>;
-  return (Object.keys(JOB_KEY_MAX_LENGTH) as (keyof typeof JOB_KEY_MAX_LENGTH)[]).flatMap((part) => {
-    const reason = identifierProblem(record[part], JOB_KEY_MAX_LENGTH[part]);
-    return reason ? [{ field: part, reason }] : [];
-  });
-}
-
-/**
- * The problems of a set of labels (a worker's, or those a job requires), each with its field:
- * `labels` for a bad name (never echoed: it may hold anything), `labels.<name>` for a bad value.
- */
-export function labelProblems(
-  labels: Readonly<Record<string, unknown>>,
-): { field: string; reason: string }[] {
-  return Object.entries(labels).flatMap(([name, value]) => {
-    const nameProblem = identifierProblem(name, IDENTIFIER_MAX_LENGTH.labelName);
-    if (nameProblem) return [{ field: 'labels', reason: `a label name ${nameProblem}` }];
-    const valueProblem = identifierProblem(value, IDENTIFIER_MAX_LENGTH.labelValue);
-    return valueProblem ? [{ field: `labels.${name}`, reason: valueProblem }] : [];
-  });
-}

@@ -61,13 +61,10 @@ export { XcronCode, XcronType } from './xcron';
 export type { XcronResponse, XcronTask } from './xcron';
 export { MAX_JSON_DEPTH, parseJsonText } from './json-text';
 export {
-  identifierProblem,
   codePoint,
   printableAscii,
   identifierCharacterProblem,
   freeTextCharacterProblem,
-  jobKeyProblems,
-  labelProblems,
   JOB_KEY_MAX_LENGTH,
   IDENTIFIER_MAX_LENGTH,
 } from './identifier';

@@ -12,7 +12,8 @@ import type { JobKey } from './job-key';
  * Version 2: signatures bind the method, path, recipient and direction; a worker refuses runs
  * for a cluster or group it does not serve; every field of every body is required or refused
  * by name (no optional fields for older peers: version 1 was never released), but for a
- * heartbeat's `capacity`, which is only shown to operators.
+ * heartbeat's `capacity`, which is only shown to operators. A FAILED report says whether the
+ * failure may be retried ({@link RunReport.retryable}).
  */
 export const PROTOCOL_VERSION = 2;
 
@@ -212,6 +213,13 @@ export interface RunReport {
   error?: RunError;
   /** Why the run was skipped, failed or terminated its job, in words. */
   reason?: string;
+  /**
+   * Required on a FAILED report, refused on any other: false when retrying cannot help (the
+   * handler threw `NonRetryableError`), and the manager ends the occurrence with this
+   * attempt, as its final failure; true when the manager may retry it (within the job's
+   * retries).
+   */
+  retryable?: boolean;
   startedAt: string;
   finishedAt: string;
 }

@@ -17,6 +17,12 @@ export interface JobRuntimeDetail {
   freezeCount: number;
   /** While FROZEN: when the job resumes. */
   frozenUntil: string | null;
+  /**
+   * Why the manager itself finished the job, e.g. `no further fire time: its only occurrence
+   * (2026-12-07T10:00:00.000Z) has ended` or `repeat count reached (3 occurrences)`; null
+   * when an operator's request (deleteJob, finishJob, ...) moved it last.
+   */
+  stateReason: string | null;
 }
 
 export interface JobTriggerDetail {

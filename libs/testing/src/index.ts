@@ -26,3 +26,23 @@ export type {
   WorkerLoggerLike,
   WorkerRequestLike,
 } from './fake-manager';
+export {
+  DEFINITION_CASES,
+  MANAGER_ONLY_DEFINITION_CASES,
+  DEFINITION_CLUSTER,
+  DEFINITION_GROUP,
+} from './definition-cases';
+export type { DefinitionCase } from './definition-cases';
+export { checkRuns, describeReport, everyNSeconds } from './fault-checker';
+export type {
+  CheckReport,
+  CheckWindow,
+  PlannedJob,
+  RunRecord,
+  Violation,
+  ViolationKind,
+} from './fault-checker';
+export { appendLedger, readLedgers } from './fault-ledger';
+export type { LedgerEntry } from './fault-ledger';
+export { RUN_ROW_COLUMNS, toRunRecord } from './fault-records';
+export type { RunRow } from './fault-records';

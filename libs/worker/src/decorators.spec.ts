@@ -1,4 +1,5 @@
 import { SchedulingUnit, TriggerType } from '@chaconne/contracts';
+import { ChaconneWorkerError } from './core/errors';
 import { JobRegistry } from './core/job-registry';
 import type { JobContext } from './core/job';
 import {
@@ -15,6 +16,17 @@ import {
   ShouldRun,
   triggerFromOptions,
 } from './decorators';
+
+/** The ChaconneWorkerError `run` throws. */
+function catchError(run: () => unknown): ChaconneWorkerError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ChaconneWorkerError) return error;
+    throw error;
+  }
+  throw new Error('expected a ChaconneWorkerError');
+}
 
 @ChacJob()
 @ChacTrigger({ cron: '*/5 * * * * ?' })
@@ -198,9 +210,19 @@ describe('decorators', () => {
       '@ChacTrigger on X: cron is set but triggerType is not CRON',
     );
     expect(() => triggerFromOptions({ triggerType: TriggerType.CRON }, 'X')).toThrow(
-      'needs triggerDescription.cron.expression',
+      '@ChacTrigger on X: trigger.triggerDescription.cron.expression is required for a CRON trigger',
     );
-    expect(() => triggerFromOptions({ period: 0 }, 'X')).toThrow('period > 0');
+    expect(() => triggerFromOptions({ triggerType: TriggerType.PERIODIC }, 'X')).toThrow(
+      '@ChacTrigger on X: trigger.triggerDescription.periodic is required for a PERIODIC trigger',
+    );
+    expect(() => triggerFromOptions({ period: 0 }, 'X')).toThrow(
+      '@ChacTrigger on X: trigger.triggerDescription.periodic.period must be a positive integer',
+    );
+    // The manager's rule: 0 runs is refused (a job that could never run), as at registration.
+    const zero = catchError(() => triggerFromOptions({ cron: '0 0 * * * ?', repeatCount: 0 }, 'X'));
+    expect(zero.problems).toEqual([
+      { field: 'trigger.repeatCount', reason: 'must be -1 (unlimited) or between 1 and 1000000000' },
+    ]);
   });
 
   it('refuses a class with two @Run methods and a @ChacJob without @Run', () => {
@@ -288,7 +310,7 @@ describe('decorators', () => {
       }
     }
     expect(() => registry.addCodeDefined(jobFromInstance(new Orphan()))).toThrow(
-      'Invalid job "orphan" (class Orphan): a DEPENDENT trigger needs upstream jobs',
+      'Invalid job "orphan" (class Orphan): trigger.triggerType a DEPENDENT trigger needs dependentKeys or forkKeys',
     );
     expect(() =>
       ChacDependency([])(
@@ -303,14 +325,14 @@ describe('decorators', () => {
           readonly kind = 'Incomplete';
         },
       ),
-    ).toThrow('@ChacFork on Incomplete: key 0.name is required');
+    ).toThrow('@ChacFork on Incomplete: key 0.jobName must not be empty');
     expect(() =>
       ChacFork([{ name: 'x', className: 'X' }], { completionRate: 50 })(
         class Percent {
           readonly kind = 'Percent';
         },
       ),
-    ).toThrow('completionRate must be a fraction between 0 and 1, or -1 (got 50)');
+    ).toThrow('@ChacFork on Percent: completionRate is a fraction between 0 and 1, or -1');
     expect(() =>
       ChacJob({ concurrency: 0 })(
         class Zero {

@@ -9,14 +9,14 @@ import {
 import { ChaconneWorkerError } from './core/errors';
 import type { ChacJobKey, DynamicJobOptions, Job, JobContext, ShouldRunResult } from './core/job';
 import {
-  completionRateProblem,
-  concurrencyProblem,
-  jobKeyProblems,
-  lowerFirst,
-  setRegistrationSource,
-} from './core/job-registry';
+  definitionFieldProblems,
+  inWords,
+  referenceProblems,
+  triggerProblems,
+} from './core/definition-check';
+import { concurrencyProblem, lowerFirst, setRegistrationSource } from './core/job-registry';
 import { runPolicyOf } from './core/run-policy';
-import { onDemandTrigger, triggerProblems } from './core/trigger';
+import { onDemandTrigger } from './core/trigger';
 
 // Symbol.for: the metadata stays readable if the SDK is loaded twice (sources and dist).
 const JOB = Symbol.for('chaconne.worker.job');
@@ -140,12 +140,13 @@ export function triggerFromOptions(options: ChacTriggerOptions, owner = 'job'): 
   const trigger: TriggerDefinition = {
     triggerType: type,
     triggerDescription:
-      type === TriggerType.CRON
-        ? { cron: { expression: cron ?? '' } }
-        : type === TriggerType.PERIODIC
+      // A missing cron or period is left out: the check names what the type needs.
+      type === TriggerType.CRON && cron !== undefined
+        ? { cron: { expression: cron } }
+        : type === TriggerType.PERIODIC && options.period !== undefined
           ? {
               periodic: {
-                period: options.period ?? 0,
+                period: options.period,
                 schedulingUnit: options.schedulingUnit ?? SchedulingUnit.SECONDS,
                 fixedRate: options.fixedRate ?? false,
               },
@@ -157,7 +158,9 @@ export function triggerFromOptions(options: ChacTriggerOptions, owner = 'job'): 
     timeZone: options.timeZone ?? null,
   };
   const problems = triggerProblems(trigger);
-  if (problems.length > 0) fail(problems.join('; '));
+  if (problems.length > 0) {
+    throw new ChaconneWorkerError(`@ChacTrigger on ${owner}: ${inWords(problems).join('; ')}`, problems);
+  }
   return trigger;
 }
 
@@ -176,21 +179,23 @@ export function triggerFromOptions(options: ChacTriggerOptions, owner = 'job'): 
 export function ChacJob(options: ChacJobOptions = {}): ClassDecorator {
   return (target) => {
     const owner = target.name;
-    const problems: string[] = [];
+    // The job's name and class name are checked with the whole definition, at registration.
+    const declared = definitionFieldProblems({
+      description: options.description,
+      email: options.email,
+      retries: options.retries,
+      timeout: options.timeout,
+      weight: options.weight,
+      attachment: options.attachment,
+      ...runPolicyOf(options),
+    });
+    const problems = inWords(declared);
     if (options.name?.trim() === '') problems.push('name must not be empty');
     if (options.jobClassName?.trim() === '') problems.push('jobClassName must not be empty');
-    if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
-      problems.push('retries must be an integer >= 0');
-    }
-    if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout < -1)) {
-      problems.push('timeout must be -1 (none) or a number of milliseconds');
-    }
-    if (options.weight !== undefined && (!Number.isFinite(options.weight) || options.weight < 0)) {
-      problems.push('weight must be a number >= 0');
-    }
     const concurrency = concurrencyProblem(options.concurrency);
     if (concurrency) problems.push(concurrency);
-    if (problems.length > 0) throw new ChaconneWorkerError(`@ChacJob on ${owner}: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new ChaconneWorkerError(`@ChacJob on ${owner}: ${problems.join('; ')}`, declared);
     Reflect.defineMetadata(JOB, { ...options }, target);
   };
 }
@@ -207,8 +212,9 @@ function checkedKeys(keys: readonly ChacJobKey[], decorator: string, owner: stri
   if (!Array.isArray(list) || keys.length === 0) {
     throw new ChaconneWorkerError(`${decorator} on ${owner}: list at least one job key`);
   }
-  const problems = keys.flatMap((key, index) => jobKeyProblems(key, `key ${index}`));
-  if (problems.length > 0) throw new ChaconneWorkerError(`${decorator} on ${owner}: ${problems.join('; ')}`);
+  const problems = keys.flatMap((key, index) => referenceProblems(key, `key ${index}`));
+  if (problems.length > 0)
+    throw new ChaconneWorkerError(`${decorator} on ${owner}: ${inWords(problems).join('; ')}`, problems);
   return keys.map((key) => ({ ...key }));
 }
 
@@ -247,8 +253,9 @@ export function ChacDependency(keys: readonly ChacJobKey[]): ClassDecorator {
 export function ChacFork(keys: readonly ChacJobKey[], options: ChacForkOptions = {}): ClassDecorator {
   return (target) => {
     const forkKeys = checkedKeys(keys, '@ChacFork', target.name);
-    const rate = completionRateProblem(options.completionRate);
-    if (rate) throw new ChaconneWorkerError(`@ChacFork on ${target.name}: ${rate}`);
+    const rate = definitionFieldProblems({ completionRate: options.completionRate });
+    if (rate.length > 0)
+      throw new ChaconneWorkerError(`@ChacFork on ${target.name}: ${inWords(rate).join('; ')}`, rate);
     Reflect.defineMetadata(FORK, { forkKeys, completionRate: options.completionRate ?? -1 }, target);
   };
 }

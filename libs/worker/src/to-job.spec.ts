@@ -240,7 +240,7 @@ describe('job definition styles', () => {
         }),
       ),
     ).toThrow(
-      'Invalid job "broken" (Broken): a CRON trigger needs triggerDescription.cron.expression; retries must be an integer from 0 to 100 (got -1); concurrency must be an integer >= 1 (got 1.5); completionRate must be a fraction between 0 and 1, or -1 (got 2); forkKeys[0].className is required',
+      'Invalid job "broken" (Broken): retries must be 0 or more; forkKeys.0.jobClassName must not be empty; completionRate is a fraction between 0 and 1, or -1; trigger.triggerDescription.cron.expression is required for a CRON trigger; concurrency must be an integer >= 1 (got 1.5)',
     );
   });
 });

@@ -20,6 +20,7 @@ export function RuntimeSection({ runtime }: { runtime: JobRuntimeDetail }) {
           ['Timeouts in a row', runtime.consecutiveTimeouts],
           ['Freezes in a row', runtime.freezeCount],
           ['Frozen until', when(runtime.frozenUntil)],
+          ['Ended because', runtime.stateReason ?? '—'],
         ]}
       />
     </Section>

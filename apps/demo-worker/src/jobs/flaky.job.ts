@@ -1,4 +1,4 @@
-import type { JobContext, NotManagedJob } from '@chaconne/worker';
+import { type JobContext, NonRetryableError, type NotManagedJob } from '@chaconne/worker';
 import { attachmentField } from './attachment';
 
 export interface FlakyResult {
@@ -10,7 +10,8 @@ export interface FlakyResult {
 
 /**
  * A dynamic job that fails its first attempts: while `ctx.attempt` is below
- * `{"failUntilAttempt": n}` (0 by default: it never fails) it throws, then it completes with
+ * `{"failUntilAttempt": n}` (0 by default: it never fails) it throws (a `NonRetryableError`
+ * with `"nonRetryable": true`, which the manager does not retry), then it completes with
  * the attempt and the instance that ran it. Used to show retries, their backoff and their
  * placement, and that `onFailure` waits for the last attempt.
  */
@@ -20,7 +21,9 @@ export class FlakyJob implements NotManagedJob {
     const failUntilAttempt = typeof failUntil === 'number' ? failUntil : 0;
     if (ctx.attempt < failUntilAttempt) {
       ctx.log.warn('FlakyJob: attempt {} fails on purpose (retries: {})', ctx.attempt, ctx.retries);
-      throw new Error(`FlakyJob: failing attempt ${ctx.attempt}`);
+      const message = `FlakyJob: failing attempt ${ctx.attempt}`;
+      if (attachmentField(ctx.attachment, 'nonRetryable') === true) throw new NonRetryableError(message);
+      throw new Error(message);
     }
     ctx.log.info('FlakyJob: attempt {} completes on {}', ctx.attempt, ctx.instanceId);
     return { attempt: ctx.attempt, instanceId: ctx.instanceId };

@@ -14,13 +14,13 @@ import {
 import {
   adminPost,
   demoJobKey,
-  dropStack,
   jobTraces,
   newStack,
   persistOnDemandJob,
   type ProcessHandle,
   startDemoWorker,
   startManager,
+  tearDown,
   triggerJob,
   waitForJobDetail,
   waitForOutcome,
@@ -58,11 +58,9 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await consolePage.context.close();
-  await browser.close();
-  await worker.handle.stop();
-  await manager.handle.stop();
-  await dropStack(stack);
+  // Each is undefined when beforeAll failed before it started.
+  const opened = consolePage as ConsolePage | undefined;
+  await tearDown(stack, opened?.context, browser, worker, manager);
 });
 
 /** Ends every test: on each page it visited, the strict policy refused nothing and nothing failed. */

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { dropStack, newStack, type ProcessHandle, REPO_ROOT, startManager } from '../support/processes';
+import { tearDown, newStack, type ProcessHandle, REPO_ROOT, startManager } from '../support/processes';
 
 /**
  * How a real manager serves its console (HTTP only, no browser): the page for every client
@@ -29,8 +29,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  await manager.handle.stop();
-  await dropStack(stack);
+  await tearDown(stack, manager);
 });
 
 interface Answer {

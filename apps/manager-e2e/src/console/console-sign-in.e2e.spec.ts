@@ -9,7 +9,7 @@ import {
   signIn,
   unexpectedConsoleErrors,
 } from '../support/browser';
-import { dropStack, managerCli, newStack, type ProcessHandle, startManager } from '../support/processes';
+import { managerCli, newStack, type ProcessHandle, startManager, tearDown } from '../support/processes';
 
 /**
  * Signing in to the console in Chromium against a real manager: the admin token is checked,
@@ -48,10 +48,12 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const consolePage of opened) await consolePage.context.close();
-  await browser.close();
-  await manager.handle.stop();
-  await dropStack(stack);
+  await tearDown(
+    stack,
+    opened.map((consolePage) => consolePage.context),
+    browser,
+    manager,
+  );
 });
 
 describe('signing in to the console', () => {

@@ -1,6 +1,11 @@
 import { RunningState } from '@chaconne/contracts';
-import { checkRuns, everyNSeconds, type PlannedJob, type RunRecord } from './checker';
-import type { LedgerEntry } from './ledger';
+import {
+  checkRuns,
+  everyNSeconds,
+  type LedgerEntry,
+  type PlannedJob,
+  type RunRecord,
+} from '@chaconne/testing';
 
 const T0 = Date.UTC(2026, 11, 7, 12, 0, 0);
 const window = { from: T0, to: T0 + 4_000, faultAt: T0 + 1_500 };

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { JobContext, JobHandler } from '@chaconne/worker';
-import { appendLedger, type LedgerEntry } from './ledger';
+import { appendLedger, type LedgerEntry } from '@chaconne/testing';
 
 /** Where the fault suite's jobs live: the fault worker's cluster, group and job class. */
 export const FAULT_CLUSTER = 'fault-cluster';

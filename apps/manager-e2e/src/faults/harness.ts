@@ -1,9 +1,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RunningState } from '@chaconne/contracts';
 import { Redis } from 'ioredis';
-import { chaconneBody, freePort, queryDatabase, waitFor } from '@chaconne/testing';
+import {
+  chaconneBody,
+  checkRuns,
+  type CheckReport,
+  type CheckWindow,
+  everyNSeconds,
+  freePort,
+  type LedgerEntry,
+  type PlannedJob,
+  queryDatabase,
+  readLedgers,
+  RUN_ROW_COLUMNS,
+  type RunRecord,
+  type RunRow,
+  toRunRecord,
+  waitFor,
+} from '@chaconne/testing';
 import {
   adminPost,
   dropStack,
@@ -13,16 +28,7 @@ import {
   type Stack,
   startManager,
 } from '../support/processes';
-import {
-  checkRuns,
-  type CheckReport,
-  type CheckWindow,
-  everyNSeconds,
-  type PlannedJob,
-  type RunRecord,
-} from './checker';
 import { FAULT_CLUSTER, FAULT_GROUP, FAULT_JOB_CLASS } from './fault-job';
-import { type LedgerEntry, readLedgers } from './ledger';
 import { TcpProxy } from './tcp-proxy';
 
 /** The manager's heartbeat interval in the fault cluster; an instance is lost after 3 missed beats. */
@@ -60,43 +66,6 @@ export interface FaultJobSpec {
   overlapPolicy?: 'ALLOW' | 'SKIP' | 'QUEUE_ONE' | 'REPLACE';
   /** Expected to complete every occurrence on its first attempt once recovered (see CheckReport.recoveryMs). */
   steady?: boolean;
-}
-
-interface RunRow {
-  run_id: number | string;
-  job_id: number;
-  planned_at: Date;
-  attempt: number;
-  running_state: number;
-  reason: string | null;
-  finished_at: Date | null;
-}
-
-/** `misfire: [at least ]N occurrence(s) from <iso> to <iso> missed ...`: one record for a stretch. */
-const MISFIRE_STRETCH = /^misfire: (at least )?(\d+) occurrences? from (\S+) to (\S+) missed/;
-
-/** A run row as the checker takes it, with the stretch a misfire record stands for. */
-export function toRunRecord(row: RunRow): RunRecord {
-  const stretch = row.reason === null ? null : MISFIRE_STRETCH.exec(row.reason);
-  return {
-    runId: Number(row.run_id),
-    jobId: row.job_id,
-    plannedAt: row.planned_at.getTime(),
-    attempt: row.attempt,
-    runningState: row.running_state as RunningState,
-    reason: row.reason,
-    finishedAt: row.finished_at?.getTime() ?? null,
-    ...(stretch
-      ? {
-          covers: {
-            firstMs: Date.parse(stretch[3] ?? ''),
-            lastMs: Date.parse(stretch[4] ?? ''),
-            count: Number(stretch[2]),
-            atLeast: stretch[1] !== undefined,
-          },
-        }
-      : {}),
-  };
 }
 
 /**
@@ -299,7 +268,7 @@ export class FaultCluster {
   async records(): Promise<RunRecord[]> {
     const rows = await queryDatabase<RunRow>(
       this.stack.mysqlUrl,
-      'SELECT run_id, job_id, planned_at, attempt, running_state, reason, finished_at FROM chac_job_run',
+      `SELECT ${RUN_ROW_COLUMNS} FROM chac_job_run`,
     );
     return rows.map(toRunRecord);
   }

@@ -11,7 +11,7 @@ import {
 import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/contracts/signing';
 import { queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import { jobTraces, triggerJob } from '../support/processes';
-import { type CheckReport, type CheckWindow, describeReport } from './checker';
+import { type CheckReport, type CheckWindow, describeReport } from '@chaconne/testing';
 import { FAULT_CLUSTER, FAULT_GROUP, FAULT_JOB_CLASS } from './fault-job';
 import { FAULT_HEARTBEAT_MS, FaultCluster, type FaultJobSpec } from './harness';
 

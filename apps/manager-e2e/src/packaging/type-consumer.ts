@@ -2,6 +2,7 @@
 // moduleResolution node16 and as a bundler project. Each entry point's types must be real: each
 // expected error below is unused, which fails the build, if its types resolve to `any` (or not at all).
 import { TriggerType, type JobKey } from '@chaconne/contracts';
+import { jobDefinitionProblems } from '@chaconne/contracts/definition';
 import { MIN_SECRET_LENGTH } from '@chaconne/contracts/signing';
 import { GenericJobDefinition, JobManager } from '@chaconne/client';
 import { ChaconneWorker, type JobContext } from '@chaconne/worker';
@@ -18,6 +19,10 @@ export const jobKey: JobKey = {
 // @ts-expect-error a JobKey has four parts
 export const partialKey: JobKey = { clusterName: 'shop' };
 export const cron: number = TriggerType.CRON;
+
+export const problems: { field: string; reason: string }[] = jobDefinitionProblems({ jobKey });
+// @ts-expect-error the problems are field errors, not strings
+export const problemTexts: string[] = jobDefinitionProblems({ jobKey });
 
 export const minimumSecretLength: number = MIN_SECRET_LENGTH;
 // @ts-expect-error the minimum length is a number

@@ -215,9 +215,12 @@ export async function startWorkerRuntimes(
   return started;
 }
 
-/** A Redis server of the test's own, so a test may FLUSHALL or stop it. */
-export async function startRedis(): Promise<{ handle: ProcessHandle; url: string }> {
-  const port = await freePort();
+/**
+ * A Redis server of the test's own (without persistence), so a test may FLUSHALL or stop it;
+ * pass the `port` of a stopped one to start it again there, empty.
+ */
+export async function startRedis(port?: number): Promise<{ handle: ProcessHandle; url: string }> {
+  port ??= await freePort();
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
@@ -348,6 +351,34 @@ export function isoMs(iso: string | null): number {
 export async function dropStack(stack: Stack): Promise<void> {
   await dropDatabase(stack.mysqlUrl);
   await deleteRedisPrefix(stack.redisUrl, stack.prefix);
+}
+
+/** Something a test started: a process (or what holds it), or a server or client to close. */
+type Started = ProcessHandle | { handle: ProcessHandle } | { close(): Promise<unknown> } | undefined;
+
+async function stopOne(started: Started): Promise<void> {
+  if (started === undefined) return;
+  if ('stop' in started) await started.stop();
+  else if ('handle' in started) await started.handle.stop();
+  else await started.close();
+}
+
+/**
+ * Each e2e file's afterAll: stops what started, in order (a list in parallel; an undefined
+ * one never started: Jest runs afterAll after a beforeAll that threw), then drops the
+ * stacks' databases and Redis keys whatever happened; the first failure is thrown after that.
+ */
+export async function tearDown(
+  stacks: Stack | readonly Stack[],
+  ...started: (Started | readonly Started[])[]
+): Promise<void> {
+  const failures: unknown[] = [];
+  for (const group of started) {
+    const results = await Promise.allSettled([group].flat().map(stopOne));
+    for (const result of results) if (result.status === 'rejected') failures.push(result.reason);
+  }
+  for (const stack of [stacks].flat()) await dropStack(stack);
+  if (failures.length > 0) throw failures[0] as Error;
 }
 
 /** Runs `chaconne-manager <args>` (the built CLI) against the stack's database; answers its stdout. */

@@ -1,49 +1,12 @@
-import {
-  dateRangeProblem,
-  EARLIEST_DATE_MS,
-  freeTextCharacterProblem,
-  IDENTIFIER_MAX_LENGTH,
-  identifierCharacterProblem,
-  LATEST_DATE_MS,
-  ProtocolLimits,
-} from '@chaconne/contracts';
+import { dateRangeProblem } from '@chaconne/contracts';
+import { dateText, epochMillis, IDENTIFIER_RULE, identifierCharacters } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 
 /*
- * The field rules the admin API's schemas share: names, free text, dates, ids and paging.
- * Each bound is documented in the README's "Validation" section.
+ * The field rules of the admin API's queries: name filters, date bounds, ids and paging (the
+ * rules of names, free text and dates themselves are the job definition's, in
+ * @chaconne/contracts/definition). Each bound is documented in the README's "Validation" section.
  */
-
-const IDENTIFIER_RULE =
-  'No control characters (CR, LF, NUL, ...), bidirectional controls, invisible format characters or lone surrogates';
-
-/** The shared identifier rule of @chaconne/contracts as a zod refinement. */
-function identifierCharacters(value: string, ctx: z.RefinementCtx): void {
-  const problem = identifierCharacterProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-}
-
-/**
- * A name (cluster, group, job, job class, label, plugin): the shared identifier rule of
- * @chaconne/contracts on the raw value, then trimmed, not blank, at most `max` characters.
- */
-export function identifier(max: number) {
-  return z
-    .string()
-    .superRefine(identifierCharacters)
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    .meta({ description: IDENTIFIER_RULE });
-}
-
-/** Labels (of a worker instance, or those a job requires): names and values are identifiers. */
-export const labelsSchema = z
-  .record(identifier(IDENTIFIER_MAX_LENGTH.labelName), identifier(IDENTIFIER_MAX_LENGTH.labelValue))
-  .refine(
-    (labels) => Object.keys(labels).length <= ProtocolLimits.labels,
-    `must have at most ${ProtocolLimits.labels} labels`,
-  );
 
 /**
  * A name used as a query filter: the identifier rule, but blank (or null) means "any", as in
@@ -59,36 +22,6 @@ export function nameFilter(max: number) {
     .transform((v) => (v === null || v === undefined || v === '' ? undefined : v))
     .meta({ description: `Blank or null means any. ${IDENTIFIER_RULE}` });
 }
-
-/** Free text (a description): line breaks and tabs allowed; no other controls, bidi controls or lone surrogates. */
-export function freeText(max: number) {
-  return z
-    .string()
-    .max(max, `must be at most ${max} characters`)
-    .superRefine((value, ctx) => {
-      const problem = freeTextCharacterProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
-}
-
-const DATE_RANGE_MESSAGE = 'must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z';
-
-/** Epoch milliseconds within the dates the manager stores (see `LATEST_DATE_MS`). */
-export const epochMillis = z
-  .number()
-  .int('must be whole epoch milliseconds')
-  .min(EARLIEST_DATE_MS, DATE_RANGE_MESSAGE)
-  .max(LATEST_DATE_MS, DATE_RANGE_MESSAGE);
-
-/**
- * A date string before it is read: long enough for any ISO-8601 or wall-clock form, short
- * enough that reading it costs nothing.
- */
-export const dateText = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters');
 
 /** A date read from a string, checked against the stored range; adds the issue and answers NEVER when out of range. */
 export function inDateRange(date: Date, ctx: z.RefinementCtx): Date {

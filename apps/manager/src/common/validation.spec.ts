@@ -1,6 +1,7 @@
+import { fieldErrorsOf, uniqueProblems } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 import { ValidationFailed } from './app-error';
-import { checked, fieldErrorsOf, parseBody, partCheck, uniqueProblems, validateBody } from './validation';
+import { checked, parseBody, partCheck, validateBody } from './validation';
 
 function failure(run: () => unknown): { field: string; reason: string }[] {
   try {

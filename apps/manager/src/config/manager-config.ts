@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  JOB_DEFINITION_LIMITS,
   MIN_SECRET_ENTROPY_BITS,
   MIN_SECRET_LENGTH,
   SECRET_GENERATE_COMMAND,
@@ -250,7 +251,7 @@ export const SETTINGS: readonly Setting[] = [
     env: 'CHACONNE_ATTACHMENT_LIMIT_BYTES',
     default: '65536',
     description: 'Largest job attachment accepted (larger: 413)',
-    apply: integer('attachmentLimitBytes', 1, 1_048_576),
+    apply: integer('attachmentLimitBytes', 1, JOB_DEFINITION_LIMITS.maxAttachmentBytes),
   },
   {
     env: 'CHACONNE_CALLBACK_TIMEOUT_MS',

@@ -154,6 +154,11 @@ const CHACONNE_ERROR_KINDS = {
     'More requests per second with this token than CHACONNE_RATE_LIMIT_PER_SECOND allows.',
     failure(ErrorCode.RATE_LIMITED, 'more than 10 requests per second with this token'),
   ),
+  DEPENDENCY_UNAVAILABLE: kind(
+    503,
+    'MySQL is unavailable (down, restarting, out of connections): nothing was changed that a retry would repeat wrongly; send the request again after `Retry-After` seconds.',
+    failure(ErrorCode.DEPENDENCY_UNAVAILABLE, 'the database is unavailable (ECONNREFUSED); try again'),
+  ),
   INTERNAL_ERROR: kind(
     500,
     'An unexpected error; the manager logs it.',

@@ -8,7 +8,8 @@ import {
   relationsQuerySchema,
   selectJobDetailSchema,
 } from '../modules/job-definition/dto/job-queries.dto';
-import { jobKeySchema, persistJobSchema } from '../modules/job-definition/dto/persist-job.dto';
+import { jobKeySchema } from '@chaconne/contracts/definition';
+import { persistJobSchema } from '../modules/job-definition/dto/persist-job.dto';
 import {
   CHACONNE_JOB_KEY,
   CHACONNE_PERSIST_JOB_BODY,

@@ -43,12 +43,13 @@ may nest at most ${MAX_JSON_DEPTH} levels and carry no \`__proto__\` key (400 na
 
 /** Errors every route of an auth kind can answer besides its own, and 500. */
 const COMMON_ERRORS: Record<AuthKind, readonly ErrorKind[]> = {
-  bearer: ['UNAUTHORIZED', 'RATE_LIMITED', 'INTERNAL_ERROR'],
+  bearer: ['UNAUTHORIZED', 'RATE_LIMITED', 'DEPENDENCY_UNAVAILABLE', 'INTERNAL_ERROR'],
   'worker-signature': [
     'INCOMPATIBLE_PROTOCOL',
     'BAD_SIGNATURE',
     'STALE_REQUEST',
     'REPLAYED_REQUEST',
+    'DEPENDENCY_UNAVAILABLE',
     'INTERNAL_ERROR',
   ],
   none: ['INTERNAL_ERROR'],
@@ -56,8 +57,8 @@ const COMMON_ERRORS: Record<AuthKind, readonly ErrorKind[]> = {
 
 /** The same for the xcron routes, whose failures are in xcron's shape. */
 const XCRON_COMMON_ERRORS: Record<AuthKind, readonly ErrorKind[]> = {
-  bearer: ['XCRON_UNAUTHORIZED', 'XCRON_RATE_LIMITED', 'XCRON_INTERNAL_ERROR'],
-  'worker-signature': ['XCRON_UNAUTHORIZED', 'XCRON_INTERNAL_ERROR'],
+  bearer: ['XCRON_UNAUTHORIZED', 'XCRON_RATE_LIMITED', 'XCRON_ENQUEUE_FAILED', 'XCRON_INTERNAL_ERROR'],
+  'worker-signature': ['XCRON_UNAUTHORIZED', 'XCRON_ENQUEUE_FAILED', 'XCRON_INTERNAL_ERROR'],
   none: ['XCRON_INTERNAL_ERROR'],
 };
 

@@ -27,7 +27,7 @@ import {
   TriggerType,
 } from '@chaconne/contracts';
 import { z } from 'zod';
-import { jobKeySchema } from '../modules/job-definition/dto/persist-job.dto';
+import { jobKeySchema } from '@chaconne/contracts/definition';
 import type { JobHistoryRecord, TriggerPreview } from '@chaconne/contracts';
 import type { JobStat, JobStatByJob, JobStatDetail, JobStateCount } from '@chaconne/contracts';
 import { XcronType } from '../modules/xcron/xcron-codes';
@@ -79,6 +79,12 @@ const jobRuntimeDetail = typed<JobRuntimeDetail>()(
     consecutiveTimeouts: z.number().int().describe('Timed-out runs in a row'),
     freezeCount: z.number().int().describe('Freezes in a row; the next cool-down is timeout x 2^freezeCount'),
     frozenUntil: isoDateOrNull.describe('While FROZEN: when the job resumes'),
+    stateReason: z
+      .string()
+      .nullable()
+      .describe(
+        'Why the manager itself finished the job (no further fire time, repeat count or end date reached, terminated by a run or a policy); null when an operator moved it last',
+      ),
   }),
 );
 

@@ -1,4 +1,4 @@
-import { triggerSchema } from '../modules/job-definition/dto/trigger.dto';
+import { triggerSchema } from '@chaconne/contracts/definition';
 import { HEALTH_ROUTES } from './health-routes';
 import { JOB_ROUTES } from './job-routes';
 import { ALIAS_TAG, type RouteDoc } from './route-doc';

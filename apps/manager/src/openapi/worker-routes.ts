@@ -138,7 +138,7 @@ export const WORKER_ROUTES: readonly RouteDoc[] = [
     tag: WORKERS,
     summary: 'Outcome of a run',
     description:
-      'The outcome (1 COMPLETED, 0 FAILED, 2 SKIPPED, 3 FINISHED), result, error with stack and timings (ISO-8601). Idempotent: the SDK retries until it gets a 2xx, and only the first report finishes the run. The SDK sends a report here only when it cannot share a batch (see POST /worker/reports).',
+      'The outcome (1 COMPLETED, 0 FAILED, 2 SKIPPED, 3 FINISHED), result, error with stack and timings (ISO-8601). A FAILED report says whether it may be retried (`retryable`, required on FAILED and refused otherwise): false (the handler threw NonRetryableError) ends the occurrence with this attempt, whatever retries the job has. Idempotent: the SDK retries until it gets a 2xx, and only the first report finishes the run. The SDK sends a report here only when it cannot share a batch (see POST /worker/reports).',
     auth: 'worker-signature',
     pathParams: runId,
     body: {
@@ -165,8 +165,21 @@ export const WORKER_ROUTES: readonly RouteDoc[] = [
               message: 'connection refused',
               stack: 'Error: connection refused\n    at export (orders.js:10:5)',
             },
+            retryable: true,
             startedAt: '2025-01-01T08:00:00.500Z',
             finishedAt: '2025-01-01T08:00:01.000Z',
+          },
+        },
+        nonRetryable: {
+          summary: 'A run that failed for good: not retried',
+          value: {
+            instanceId: INSTANCE,
+            runningState: RunningState.FAILED,
+            error: { name: 'NonRetryableError', message: 'attachment has no "table"' },
+            reason: 'attachment has no "table"',
+            retryable: false,
+            startedAt: '2025-01-01T08:00:00.500Z',
+            finishedAt: '2025-01-01T08:00:00.510Z',
           },
         },
       },

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { FireService } from '../../src/modules/run/fire.service';
 import { chaconneBody, waitFor } from '@chaconne/testing';
-import { adminPost, cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
 
 const config = testConfig();
 let app: NestFastifyApplication;
@@ -20,10 +20,7 @@ beforeAll(async () => {
   dataSource = app.get(DataSource);
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('persistJob', () => {
   it('accepts Chaconne documented body verbatim and schedules the job in Redis', async () => {

@@ -142,7 +142,10 @@ const PERSIST_JOB: BadInputCase[] = [
   },
   {
     name: 'a cron expression that never fires after its startDate',
-    body: persistTrigger({ startDate: '2100-01-01T00:00:00Z' }),
+    body: persistTrigger({
+      triggerDescription: { cron: { expression: '0 0 0 1 1 ? 2030' } },
+      startDate: '2031-01-01T00:00:00Z',
+    }),
     fields: ['trigger.triggerDescription.cron.expression'],
   },
   {

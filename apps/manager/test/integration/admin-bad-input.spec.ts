@@ -1,7 +1,7 @@
 import { chaconneBody, refusal } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { adminPost, cleanUp, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
 import { ADMIN_BAD_INPUT_CASES, TARGET_KEY } from './admin-bad-input.cases';
 
 jest.setTimeout(120_000);
@@ -22,10 +22,7 @@ beforeAll(async () => {
   if (target.status !== 200) throw new Error(`the target job was not created: ${target.body.msg}`);
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('bad admin input: 4xx, a stable code, every field named, nothing stored', () => {
   it('has a table of cases across the admin endpoints', async () => {

@@ -13,6 +13,7 @@ import {
   adminPost,
   apiRoutes,
   cleanUp,
+  closeAndCleanUp,
   createManagerApp,
   type RegisteredRoute,
   startManagerApp,
@@ -113,10 +114,7 @@ describe('authentication of every route', () => {
     if (persisted.status !== 200) throw new Error(`persistJob answered ${persisted.status}`);
   });
 
-  afterAll(async () => {
-    await app.close();
-    await cleanUp(config);
-  });
+  afterAll(() => closeAndCleanUp(config, app));
 
   it('covers the admin, xcron and worker routes', () => {
     const urls = guarded.map((r) => r.url);
@@ -189,10 +187,7 @@ describe('rate limit', () => {
     ({ app, baseUrl } = await startManagerApp(config));
   });
 
-  afterAll(async () => {
-    await app.close();
-    await cleanUp(config);
-  });
+  afterAll(() => closeAndCleanUp(config, app));
 
   it('answers 429 RATE_LIMITED beyond 3 admin requests per second with one token, not with another', async () => {
     const route: RegisteredRoute = { method: 'GET', url: '/job/admin/selectClusterNames' };
@@ -415,10 +410,7 @@ describe('token CLI (apps/manager/dist/token-cli.js)', () => {
     ({ app, baseUrl } = await startManagerApp(config));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await cleanUp(config);
-  });
+  afterAll(() => closeAndCleanUp(config, app));
 
   it('creates a token that authenticates, lists it, and revokes it', async () => {
     const created = await cli('create', 'ci-token');

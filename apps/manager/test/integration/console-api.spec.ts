@@ -15,7 +15,7 @@ import { DataSource } from 'typeorm';
 import { LogTailService } from '../../src/modules/run/log-tail.service';
 import {
   adminPost,
-  cleanUp,
+  closeAndCleanUp,
   registration,
   signedPost,
   startManagerApp,
@@ -109,14 +109,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const control of controls.values()) control.finish();
-  await worker.close();
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  await app.close();
-  await cleanUp(config);
+  const worksServer = {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
+  };
+  // The worker before the server it is attached to, the manager last.
+  await closeAndCleanUp(config, worker, worksServer, app);
 });
 
 /** Waits (10 s at most) until `check` answers a value. */

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { MysqlQueryRunner } from 'typeorm/driver/mysql/MysqlQueryRunner';
 import { RunSweeper } from '../../src/modules/run/run-sweeper.service';
 import { ReconcilerService } from '../../src/modules/schedule/reconciler.service';
-import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 /**
  * Every query the console's list pages issue, EXPLAINed on a dataset large enough that
@@ -108,8 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   jest.restoreAllMocks();
-  await app.close();
-  await cleanUp(config);
+  await closeAndCleanUp(config, app);
 });
 
 const JOB_1 = { clusterName: 'c1', groupName: 'g1', jobName: 'job-1', jobClassName: 'EtlJob' };

@@ -17,6 +17,10 @@ export interface CronBadExpression {
 const list = (items: number, item: (i: number) => string | number): string =>
   Array.from({ length: items }, (_, i) => String(item(i))).join(',');
 
+/** Quartz's year range is 1970 to the current year + 100, so the year limits follow the clock. */
+const LAST_YEAR = new Date().getUTCFullYear() + 100;
+const YEARS = LAST_YEAR - 1970 + 1;
+
 export const CRON_BAD_EXPRESSIONS: readonly CronBadExpression[] = [
   {
     name: '50,000 list items (stalled the manager for minutes before)',
@@ -55,9 +59,9 @@ export const CRON_BAD_EXPRESSIONS: readonly CronBadExpression[] = [
     messageContains: 'day-of-week: the list has 8 items; at most 7 are accepted',
   },
   {
-    name: 'a years list of 131 items',
-    expression: `0 0 0 1 1 ? ${list(131, () => 2030)}`,
-    messageContains: 'year: the list has 131 items; at most 130 are accepted',
+    name: 'a years list one item longer than the range has years',
+    expression: `0 0 0 1 1 ? ${list(YEARS + 1, () => 2030)}`,
+    messageContains: `year: the list has ${YEARS + 1} items; at most ${YEARS} are accepted`,
   },
   {
     name: 'a Unix day-of-week list of 9 items',
@@ -78,9 +82,14 @@ export const CRON_BAD_EXPRESSIONS: readonly CronBadExpression[] = [
   },
   { name: 'years that are over', expression: '0 0 0 1 1 ? 2000-2020', messageContains: 'never fires' },
   {
+    name: 'February 29th in common years only, 2100 included',
+    expression: '0 0 0 29 2 ? 2097-2103',
+    messageContains: 'never fires',
+  },
+  {
     name: 'a year past the range',
-    expression: '0 0 0 1 1 ? 2100',
-    messageContains: "year: '2100' is out of range 1970-2099",
+    expression: `0 0 0 1 1 ? ${LAST_YEAR + 1}`,
+    messageContains: `year: '${LAST_YEAR + 1}' is out of range 1970-${LAST_YEAR}`,
   },
   { name: 'February 30th (Unix)', expression: '0 0 30 2 *', messageContains: 'never fires' },
   { name: 'four fields', expression: '* * * *', messageContains: 'has 4 fields' },

@@ -2,7 +2,7 @@ import { chaconneBody } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { bodyLimitOf } from '../../src/body-limits';
-import { adminPost, cleanUp, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
 import { CRON_BAD_EXPRESSIONS } from './cron-bad-expressions';
 
 /*
@@ -24,10 +24,7 @@ beforeAll(async () => {
   ({ app, baseUrl } = await startManagerApp(config));
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('cron expressions every endpoint refuses', () => {
   it.each(CRON_BAD_EXPRESSIONS.map((c) => [c.name, c] as const))(

@@ -1,8 +1,8 @@
-import { JobState, RunningState, type JobKey } from '@chaconne/contracts';
+import { JobState, RunningState, type JobKey, type JobRuntimeDetail } from '@chaconne/contracts';
 import { chaconneBody, sleep, waitFor } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { adminPost, cleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, testConfig, queuedTicks } from '../support/test-env';
 
 const config = testConfig();
 let app: NestFastifyApplication;
@@ -47,6 +47,12 @@ async function stateOf(jobId: number): Promise<number> {
   return rows[0]?.job_state ?? -1;
 }
 
+async function runtimeOf(jobKey: JobKey): Promise<JobRuntimeDetail> {
+  const res = await adminPost<JobRuntimeDetail>(baseUrl, config, '/job/admin/getJobRuntimeDetail', jobKey);
+  if (res.status !== 200) throw new Error(`getJobRuntimeDetail answered ${res.status}: ${res.body.msg}`);
+  return res.body.data;
+}
+
 async function scheduled(jobId: number): Promise<boolean> {
   return (await queuedTicks(config, jobId)).length > 0;
 }
@@ -65,10 +71,7 @@ beforeAll(async () => {
   dataSource = app.get(DataSource);
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('state machine', () => {
   const cases = Object.entries(EXPECTED).flatMap(([endpoint, row]) =>
@@ -194,6 +197,7 @@ describe('firing semantics', () => {
     expect(finished[0]!.planned_at.getTime()).toBeGreaterThan(endDate);
     expect(runs.filter((r) => r.planned_at.getTime() > endDate)).toHaveLength(1);
     expect(await scheduled(jobId)).toBe(false);
+    expect((await runtimeOf(body.jobKey)).stateReason).toMatch(/^end date .* has passed$/);
   }, 15_000);
 
   it('finishes a job after repeatCount runs, with no run beyond them', async () => {
@@ -209,7 +213,129 @@ describe('firing semantics', () => {
     expect(runs).toHaveLength(3);
     expect(runs.every((r) => r.running_state !== RunningState.FINISHED)).toBe(true);
     expect(await scheduled(jobId)).toBe(false);
+    expect(await runtimeOf(body.jobKey)).toMatchObject({
+      jobState: F,
+      nextExecutionTime: null,
+      stateReason: 'repeat count reached (3 occurrences)',
+    });
   }, 15_000);
+
+  it('finishes a one-shot job after its only occurrence, and says so in its runtime detail', async () => {
+    const body = chaconneBody(`oneShot${++seq}`);
+    const startDate = Date.now() + 1_500;
+    const res = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+      ...body,
+      trigger: { triggerType: 0, startDate },
+    });
+    expect(res.status).toBe(200);
+    const jobId = res.body.data;
+    expect(await stateOf(jobId)).toBe(S);
+    await waitFor(
+      'the one-shot job to finish',
+      async () => ((await stateOf(jobId)) === F ? true : undefined),
+      8_000,
+    );
+    // Its only occurrence has its record (no worker runs here: FAILED, no worker available).
+    const runs = await runsOf(jobId);
+    expect(runs.map((r) => [r.planned_at.getTime(), r.running_state])).toEqual([
+      [startDate, RunningState.FAILED],
+    ]);
+    expect(await runtimeOf(body.jobKey)).toMatchObject({
+      jobState: F,
+      nextExecutionTime: null,
+      stateReason: `no further fire time: its only occurrence (${new Date(startDate).toISOString()}) has ended`,
+    });
+    const refused = await adminPost(baseUrl, config, '/job/admin/triggerJob', { jobKey: body.jobKey });
+    expect([refused.status, refused.body.details]).toEqual([409, { jobState: F }]);
+  }, 15_000);
+
+  it('schedules a finished one-shot job again when its trigger gets a new start date; a deleted job stays deleted', async () => {
+    const body = chaconneBody(`oneShotAgain${++seq}`);
+    const firstStart = Date.now() + 1_000;
+    const jobId = (
+      await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+        ...body,
+        trigger: { triggerType: 0, startDate: firstStart },
+      })
+    ).body.data;
+    await waitFor(
+      'the one-shot job to finish',
+      async () => ((await stateOf(jobId)) === F ? true : undefined),
+      8_000,
+    );
+    const secondStart = Date.now() + 1_000;
+    const again = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+      ...body,
+      trigger: { triggerType: 0, startDate: secondStart },
+    });
+    expect([again.status, again.body.data]).toEqual([200, jobId]);
+    expect(await runtimeOf(body.jobKey)).toMatchObject({ jobState: S, stateReason: null });
+    await waitFor(
+      'the second occurrence to end the job again',
+      async () => ((await runsOf(jobId)).length === 2 && (await stateOf(jobId)) === F ? true : undefined),
+      8_000,
+    );
+    expect((await runsOf(jobId)).map((r) => r.planned_at.getTime())).toEqual([firstStart, secondStart]);
+
+    // An operator's delete is final: a trigger edit does not bring the job back.
+    const deleted = chaconneBody(`deletedOneShot${++seq}`);
+    const deletedId = (
+      await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+        ...deleted,
+        trigger: { triggerType: 0, startDate: Date.now() + 60_000 },
+      })
+    ).body.data;
+    expect((await adminPost(baseUrl, config, '/job/admin/deleteJob', deleted.jobKey)).status).toBe(200);
+    await adminPost(baseUrl, config, '/job/admin/persistJob', {
+      ...deleted,
+      trigger: { triggerType: 0, startDate: Date.now() + 30_000 },
+    });
+    expect(await stateOf(deletedId)).toBe(F);
+    expect(await scheduled(deletedId)).toBe(false);
+  }, 25_000);
+
+  it('finishes a retried one-shot job after its final attempt, not before: the retry still runs', async () => {
+    const body = chaconneBody(`oneShotRetried${++seq}`);
+    const startDate = Date.now() + 1_500;
+    const res = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {
+      ...body,
+      retries: 2,
+      retryBackoff: { policy: 'FIXED', delayMs: 300, jitter: false },
+      trigger: { triggerType: 0, startDate },
+    });
+    expect(res.status).toBe(200);
+    const jobId = res.body.data;
+    await waitFor(
+      'the one-shot job to finish',
+      async () => ((await stateOf(jobId)) === F ? true : undefined),
+      10_000,
+    );
+    // Had the job finished with its first attempt, its retries would have ended SKIPPED "job is finished".
+    const attempts = await dataSource.query<{ attempt: number; running_state: number; reason: string }[]>(
+      'SELECT attempt, running_state, reason FROM chac_job_run WHERE job_id = ? ORDER BY attempt',
+      [jobId],
+    );
+    expect(attempts.map((r) => [r.attempt, r.running_state, r.reason.slice(0, 19)])).toEqual([
+      [0, RunningState.FAILED, 'no worker available'],
+      [1, RunningState.FAILED, 'no worker available'],
+      [2, RunningState.FAILED, 'no worker available'],
+    ]);
+    expect((await runtimeOf(body.jobKey)).stateReason).toMatch(/^no further fire time: its only occurrence/);
+  }, 15_000);
+
+  it('keeps an on-demand job (SIMPLE, no start date) SCHEDULING after its runs', async () => {
+    const body = { ...chaconneBody(`onDemand${++seq}`), trigger: { triggerType: 0 } };
+    const jobId = (await adminPost<number>(baseUrl, config, '/job/admin/persistJob', body)).body.data;
+    const runId = (await adminPost<number>(baseUrl, config, '/job/admin/triggerJob', { jobKey: body.jobKey }))
+      .body.data;
+    await waitFor(
+      `an outcome of run ${runId}`,
+      async () =>
+        (await runsOf(jobId)).every((r) => r.running_state !== RunningState.RUNNING) ? true : undefined,
+      5_000,
+    );
+    expect(await runtimeOf(body.jobKey)).toMatchObject({ jobState: S, stateReason: null });
+  });
 
   it('triggerJob runs an on-demand job now and answers its trace id; a finished job answers 409', async () => {
     const body = { ...chaconneBody(`manual${++seq}`), trigger: { triggerType: 0 } };
@@ -386,6 +512,26 @@ describe('queries', () => {
         { utc: '2026-11-03T06:30:00.000Z', local: '2026-11-03T01:30:00-05:00' },
       ]);
     }
+    // Every 15 minutes runs by the clock: through both passes of the repeated 01:xx, EDT then EST.
+    const byTheClock = await adminPost<{ fireTimes: { utc: string; local: string }[] }>(
+      baseUrl,
+      config,
+      '/job/admin/previewTrigger',
+      {
+        trigger: { ...fallBack.trigger, triggerDescription: { cron: { expression: '0 */15 * * * ?' } } },
+        count: 9,
+        from: '2026-11-01T04:50:00Z',
+      },
+    );
+    expect(byTheClock.body.data.fireTimes).toEqual([
+      ...['-04:00', '-05:00'].flatMap((offset, pass) =>
+        ['00', '15', '30', '45'].map((minute) => ({
+          utc: `2026-11-01T0${5 + pass}:${minute}:00.000Z`,
+          local: `2026-11-01T01:${minute}:00${offset}`,
+        })),
+      ),
+      { utc: '2026-11-01T07:00:00.000Z', local: '2026-11-01T02:00:00-05:00' },
+    ]);
     const badFrom = await adminPost(baseUrl, config, '/job/admin/previewTrigger', {
       ...fallBack,
       from: 'soon',

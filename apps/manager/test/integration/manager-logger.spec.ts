@@ -4,6 +4,7 @@ import { captureOutput, waitFor } from '@chaconne/testing';
 import {
   adminPost,
   cleanUp,
+  closeAndCleanUp,
   registration,
   signedPost,
   startManagerApp,
@@ -73,9 +74,10 @@ describe('user text in a log line', () => {
   });
 
   afterAll(async () => {
-    await manager.app.close();
-    await new Promise((resolve) => worker.close(resolve));
-    await cleanUp(config);
+    const workerServer = { close: () => new Promise((resolve) => worker.close(resolve)) };
+    // Undefined when beforeAll failed before the manager started.
+    const started = manager as typeof manager | undefined;
+    await closeAndCleanUp(config, started?.app, workerServer);
   });
 
   it("writes a worker's answer holding CR/LF and a forged line as one escaped line", async () => {

@@ -2,7 +2,7 @@ import { RunningState } from '@chaconne/contracts';
 import { chaconneBody, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FireService } from '../../src/modules/run/fire.service';
-import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 /**
  * A recurring tick handled late but within the misfire threshold (an overloaded manager)
@@ -17,10 +17,7 @@ beforeAll(async () => {
   ({ app, baseUrl } = await startManagerApp(config));
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 interface Row {
   planned_at: Date;

@@ -3,7 +3,13 @@ import { bearer } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { toOpenApiPath } from '../../src/openapi/openapi-document';
 import { ROUTE_TABLE } from '../../src/openapi/route-table';
-import { apiRoutes, cleanUp, type RegisteredRoute, startManagerApp, testConfig } from '../support/test-env';
+import {
+  apiRoutes,
+  closeAndCleanUp,
+  type RegisteredRoute,
+  startManagerApp,
+  testConfig,
+} from '../support/test-env';
 
 jest.setTimeout(30_000);
 
@@ -86,10 +92,7 @@ beforeAll(async () => {
   doc = (await docResponse.clone().json()) as Document;
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('the OpenAPI document', () => {
   it('is served at /docs/openapi.json without a token, as OpenAPI 3.1', () => {

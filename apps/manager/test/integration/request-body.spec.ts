@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { request as httpRequest } from 'node:http';
 import { BODY_LIMITS, DEFAULT_BODY_LIMIT } from '../../src/body-limits';
 import {
-  cleanUp,
+  closeAndCleanUp,
   registration,
   signedPost,
   startManagerApp,
@@ -30,10 +30,7 @@ beforeAll(async () => {
   ({ app, baseUrl } = await startManagerApp(config));
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 async function count(table: string): Promise<number> {
   const rows = await queryDatabase<{ n: number | string }>(

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { RunSweeper } from '../../src/modules/run/run-sweeper.service';
 import {
   adminPost,
-  cleanUp,
+  closeAndCleanUp,
   registration,
   signedPost as signedPostTo,
   startManagerApp,
@@ -54,10 +54,7 @@ beforeAll(async () => {
   dataSource = app.get(DataSource);
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 it('fails runs whose worker stopped beating, leaves live workers alone, and fails runs never dispatched', async () => {
   const on = await adminPost<number>(baseUrl, config, '/job/admin/persistJob', {

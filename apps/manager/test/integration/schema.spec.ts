@@ -28,6 +28,7 @@ describe('schema migrations', () => {
       'JobDependenciesAndHistory1795247889520',
       'RunPolicies1795252657825',
       'ConsoleIndexes1796664444073',
+      'JobStateReason1796675381152',
     ]);
 
     const dataSource = new DataSource(dataSourceOptions(config.mysqlUrl, flavor));

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DateTime } from 'luxon';
 import { StatRollup } from '../../src/modules/statistics/stat-rollup.service';
 import type { JobStat, JobStatByJob, JobStatCounts, JobStatDetail, JobStateCount } from '@chaconne/contracts';
-import { adminPost, cleanUp, startManagerApp, testConfig } from '../support/test-env';
+import { adminPost, closeAndCleanUp, startManagerApp, testConfig } from '../support/test-env';
 
 /**
  * A manager time zone where it is about noon now: "today" cannot roll over while the file
@@ -138,10 +138,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('selectJobStatByDay', () => {
   it('answers one zero-filled row per day of the last 30 days in the manager zone, oldest first', async () => {

@@ -4,6 +4,7 @@ import {
   MIN_SECRET_LENGTH,
   OverlapPolicy,
   PROTOCOL_VERSION,
+  ProtocolHeader,
   type RegisterResponse,
   RunningState,
   type RunReportBatchResults,
@@ -15,13 +16,14 @@ import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { BUILT_IN_BALANCERS } from '../../src/modules/policy/load-balancers';
+import { REDIS } from '../../src/modules/redis/redis.module';
 import { WorkerRegistryService } from '../../src/modules/worker-registry/worker-registry.service';
 
 const jobKey = { clusterName: 'demo-cluster', groupName: 'rr', jobName: 'etl', jobClassName: 'EtlJob' };
-import { chaconneBody, postJson, queryDatabase, waitFor } from '@chaconne/testing';
+import { chaconneBody, deleteRedisPrefix, postJson, queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import {
   adminPost,
-  cleanUp,
+  closeAndCleanUp,
   registration,
   signedPost as signedPostTo,
   startManagerApp,
@@ -37,14 +39,29 @@ async function signedPost<T>(path: string, body: unknown, secret = config.secret
   return signedPostTo<T>(baseUrl, secret, path, body, now);
 }
 
+async function redisGet(key: string): Promise<string | null> {
+  const redis = new Redis(config.redisUrl);
+  try {
+    return await redis.get(key);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function redisDel(key: string): Promise<void> {
+  const redis = new Redis(config.redisUrl);
+  try {
+    await redis.del(key);
+  } finally {
+    redis.disconnect();
+  }
+}
+
 beforeAll(async () => {
   ({ app, baseUrl } = await startManagerApp(config));
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('signed worker traffic', () => {
   it('refuses an unsigned request with 401 and registers nothing', async () => {
@@ -78,6 +95,45 @@ describe('signed worker traffic', () => {
     expect((await postJson(baseUrl, '/worker/register', text, { ...fresh })).status).toBe(200);
     const replay = await postJson(baseUrl, '/worker/register', text, { ...fresh });
     expect([replay.status, replay.body.code]).toEqual([401, 'REPLAYED_REQUEST']);
+  });
+
+  it('reopens no replay window when Redis loses the nonces (a flush): a request seen before is refused, new ones pass', async () => {
+    const text = JSON.stringify(registration('epoch-flush'));
+    const headers = workerHeaders(config.secret, '/worker/register', text);
+    expect((await postJson(baseUrl, '/worker/register', text, { ...headers })).status).toBe(200);
+    // What FLUSHALL takes from the nonce store; only this manager's keys of the shared Redis.
+    await deleteRedisPrefix(config.redisUrl, `${config.prefix}:chac:nonce`);
+    await redisDel(`${config.prefix}:chac:epoch`);
+
+    const replay = await postJson(baseUrl, '/worker/register', text, { ...headers });
+    expect([replay.status, replay.body.code]).toEqual([401, 'STALE_REQUEST']);
+    expect(replay.body.msg).toContain('Redis was flushed or restarted');
+    const fresh = await signedPost('/worker/register', registration('epoch-flush'));
+    expect(fresh.status).toBe(200);
+  });
+
+  it("refuses a request signed before the manager's Redis connection came back (a restart may restore an old snapshot)", async () => {
+    const text = JSON.stringify(registration('epoch-reconnect'));
+    const signedBefore = workerHeaders(config.secret, '/worker/register', text);
+    const signedAt = Number(signedBefore[ProtocolHeader.TIMESTAMP]);
+    await sleep(5);
+    const managerRedis = app.get<Redis>(REDIS);
+    const connectionId = String(await managerRedis.client('ID'));
+    const admin = new Redis(config.redisUrl);
+    try {
+      await admin.client('KILL', 'ID', connectionId);
+    } finally {
+      admin.disconnect();
+    }
+    await waitFor(
+      'the manager to reconnect and move the nonce epoch',
+      async () => (Number(await redisGet(`${config.prefix}:chac:epoch`)) > signedAt ? true : undefined),
+      10_000,
+    );
+
+    const stale = await postJson(baseUrl, '/worker/register', text, { ...signedBefore });
+    expect([stale.status, stale.body.code]).toEqual([401, 'STALE_REQUEST']);
+    expect((await signedPost('/worker/register', registration('epoch-reconnect'))).status).toBe(200);
   });
 
   it('refuses a worker speaking another protocol version with a clear message', async () => {
@@ -223,6 +279,14 @@ describe('registry', () => {
       await redis.quit();
     }
     expect(await ids()).toEqual([]);
+    // The flush took the Redis epoch too: the first request after it begins a new one and,
+    // signed a moment before, is refused (its nonce could have been seen and forgotten).
+    const first = await signedPost('/worker/heartbeat', {
+      instanceId: 'rr-a',
+      activeRuns: 0,
+      draining: false,
+    });
+    expect([first.status, first.body.code]).toEqual([401, 'STALE_REQUEST']);
     const beat = await signedPost<{ known: boolean }>('/worker/heartbeat', {
       instanceId: 'rr-a',
       activeRuns: 0,
@@ -372,6 +436,7 @@ describe('report batches', () => {
         report(second, 'batcher', {
           runningState: RunningState.FAILED,
           error: { name: 'Error', message: 'boom' },
+          retryable: true,
         }),
       ],
     });

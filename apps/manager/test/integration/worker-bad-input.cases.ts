@@ -392,14 +392,38 @@ const ROWS: Row[] = [
   {
     name: 'report: an error with an unknown field',
     path: REPORT,
-    body: report({ runningState: 0, error: { name: 'Error', message: 'x', code: 'E1' } }),
+    body: report({ runningState: 0, error: { name: 'Error', message: 'x', code: 'E1' }, retryable: true }),
     fields: ['error.code'],
   },
   {
     name: 'report: an error name of 257 characters',
     path: REPORT,
-    body: report({ runningState: 0, error: { name: 'E'.repeat(257), message: 'x' } }),
+    body: report({ runningState: 0, error: { name: 'E'.repeat(257), message: 'x' }, retryable: true }),
     fields: ['error.name'],
+  },
+  {
+    name: 'report: FAILED without saying whether it may be retried',
+    path: REPORT,
+    body: report({ runningState: 0, error: { name: 'Error', message: 'x' } }),
+    fields: ['retryable'],
+  },
+  {
+    name: 'report: COMPLETED saying whether it may be retried',
+    path: REPORT,
+    body: report({ runningState: 1, retryable: false }),
+    fields: ['retryable'],
+  },
+  {
+    name: 'report: retryable a string, with another fault',
+    path: REPORT,
+    body: report({ runningState: 0, retryable: 'no', startedAt: 'yesterday' }),
+    fields: ['retryable', 'startedAt'],
+  },
+  {
+    name: 'report: FAILED without retryable, with another fault (both named)',
+    path: REPORT,
+    body: report({ runningState: 0, startedAt: 'yesterday' }),
+    fields: ['retryable', 'startedAt'],
   },
   { name: 'report: a run id of 0', path: ManagerRoutes.report(0), body: report(), fields: ['runId'] },
   {

@@ -5,7 +5,7 @@ import { refusal, withProtocol, type Envelope } from '@chaconne/testing';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import {
-  cleanUp,
+  closeAndCleanUp,
   registration,
   signedPost,
   startManagerApp,
@@ -77,10 +77,7 @@ beforeAll(async () => {
     throw new Error(`the corpus worker did not register: ${registered.body.msg}`);
 });
 
-afterAll(async () => {
-  await app.close();
-  await cleanUp(config);
-});
+afterAll(() => closeAndCleanUp(config, app));
 
 describe('bad worker-protocol input on the manager: 4xx, a stable code, every field named, nothing stored', () => {
   it('has a table of cases across every worker route', async () => {

@@ -10,7 +10,13 @@ import { CallbackClient } from '../../src/modules/xcron/callback-client';
 import { CallbackPolicy } from '../../src/modules/xcron/callback-policy';
 import type { XcronResponse } from '../../src/modules/xcron/xcron-codes';
 import type { XcronTask } from '@chaconne/contracts';
-import { cleanUp, queuedTicks, startManagerApp, tablesChecksum, testConfig } from '../support/test-env';
+import {
+  closeAndCleanUp,
+  queuedTicks,
+  startManagerApp,
+  tablesChecksum,
+  testConfig,
+} from '../support/test-env';
 import { XCRON_README_BODY, xcronBadInputs, type XcronBadInput } from './xcron-bad-inputs';
 
 jest.setTimeout(30_000);
@@ -77,9 +83,9 @@ class Manager {
     return this;
   }
 
+  /** Closes the app if it started, and drops its database and prefix whatever happened. */
   async stop(): Promise<void> {
-    await this.app.close();
-    await cleanUp(this.config);
+    await closeAndCleanUp(this.config, this.app);
   }
 
   private auth(): Record<string, string> {
@@ -245,6 +251,9 @@ describe('xcron tasks (callbacks to 127.0.0.1 allowlisted)', () => {
       },
     });
     expect(Math.abs(Number(query.body.data?.create_time) - nowSeconds())).toBeLessThan(10);
+    // Its job ended with its only run; the task is deleted only when asked.
+    expect((await manager.post('/xcron/deleteTask', { task_id: taskId })).body.code).toBe(0);
+    expect((await manager.query(taskId)).body.data?.deleted).toBe(true);
   });
 
   it('calls a crontab task every second until deleteTask stops it for good', async () => {

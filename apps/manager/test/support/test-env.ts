@@ -44,6 +44,27 @@ export async function cleanUp(config: ManagerConfig): Promise<void> {
 }
 
 /**
+ * A test file's afterAll: closes, in order, what started (an undefined one did not: Jest runs
+ * afterAll after a beforeAll that threw, before `app` was set), then drops the database and
+ * the Redis prefix whatever happened. The first failure to close is thrown after that.
+ */
+export async function closeAndCleanUp(
+  config: ManagerConfig,
+  ...closables: ({ close(): Promise<unknown> } | undefined)[]
+): Promise<void> {
+  const failures: unknown[] = [];
+  for (const closable of closables) {
+    try {
+      await closable?.close();
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  await cleanUp(config);
+  if (failures.length > 0) throw failures[0] as Error;
+}
+
+/**
  * A checksum of every row of every manager table but the token table (whose `last_used_at`
  * any authenticated request may touch): equal before and after a request means it stored
  * and changed nothing.
@@ -155,7 +176,13 @@ export async function startManagerApp(
   logLevels?: LogLevel[],
 ): Promise<{ app: NestFastifyApplication; baseUrl: string; routes: RegisteredRoute[] }> {
   const { app, routes } = await createManagerApp(config, logLevels);
-  await app.listen(0, '127.0.0.1');
+  try {
+    await app.listen(0, '127.0.0.1');
+  } catch (error) {
+    // A start-up hook failed: close the connections the module holds, or Jest never exits.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return { app, baseUrl: await app.getUrl(), routes };
 }
 

@@ -3,6 +3,17 @@ import type { ErrorCode, FieldError } from '@chaconne/contracts';
 /** Misuse of the SDK or an unrecoverable start-up condition (bad options, duplicate jobs, ...). */
 export class ChaconneWorkerError extends Error {
   override readonly name = 'ChaconneWorkerError';
+
+  constructor(
+    message: string,
+    /**
+     * An invalid job definition's problems, each field named as the manager names it
+     * (`trigger.repeatCount`, `jobKey.jobName`, ...); empty for other errors.
+     */
+    readonly problems: readonly FieldError[] = [],
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -122,7 +122,9 @@ describe('JobRegistry', () => {
         trigger: { triggerType: TriggerType.CRON },
         execute: () => 1,
       }),
-    ).toThrow('Invalid job "x" (X): a CRON trigger needs triggerDescription.cron.expression');
+    ).toThrow(
+      'Invalid job "x" (X): trigger.triggerDescription.cron.expression is required for a CRON trigger',
+    );
   });
 
   describe("the manager's rules, checked before registering", () => {
@@ -143,10 +145,10 @@ describe('JobRegistry', () => {
 
     it('refuses control and bidi characters in names, naming the character, not echoing it', () => {
       expect(problemsOf({ jobName: 'nightly\nreport' })).toBe(
-        'Invalid job "nightly\nreport" (X): jobName contains a line feed (U+000A) at position 8',
+        'Invalid job "nightly\nreport" (X): jobKey.jobName contains a line feed (U+000A) at position 8',
       );
       expect(problemsOf({ jobClassName: 'com.acme.\u202EJob' })).toContain(
-        'jobClassName contains a bidirectional control character (U+202E) at position 10',
+        'jobKey.jobClassName contains a bidirectional control character (U+202E) at position 10',
       );
       expect(() => new JobRegistry('c', 'g').addDynamic('Etl\u0000Job', EtlJob)).toThrow(
         'Dynamic job class name contains a NUL character (U+0000) at position 4',
@@ -167,12 +169,12 @@ describe('JobRegistry', () => {
         description: 'fine\nbut \u0000 is not',
       });
       for (const expected of [
-        'triggerDescription.periodic: period × schedulingUnit must be at most 366 days',
-        'repeatCount must be -1 (unlimited) or between 1 and 1000000000',
-        'startDate must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
-        'timeout must be -1 (none) or a number of milliseconds up to 604800000 (7 days) (got 691200000)',
+        'trigger.triggerDescription.periodic.period period × schedulingUnit must be at most 366 days',
+        'trigger.repeatCount must be -1 (unlimited) or between 1 and 1000000000',
+        'trigger.startDate must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z',
+        'timeout must be at most 604800000 ms (7 days); -1 for no timeout',
         'loadBalancer contains a tab (U+0009) at position 6',
-        'labels.region: contains a carriage return (U+000D) at position 3',
+        'labels.region contains a carriage return (U+000D) at position 3',
         'description contains a NUL character (U+0000) at position 10',
       ]) {
         expect(message).toContain(expected);
@@ -189,15 +191,13 @@ describe('JobRegistry', () => {
           },
         }),
       ).toBe(
-        'Invalid job "x" (X): misfire is not a field of a trigger; triggerDescription.cron.zone is not a field of a trigger',
+        'Invalid job "x" (X): trigger.triggerDescription.cron.zone unknown field; trigger.misfire unknown field',
       );
     });
 
     it('refuses more than 100 dependency keys, and a key listed twice', () => {
       const keys = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `j${i}`, className: 'J' }));
-      expect(problemsOf({ dependentKeys: keys(101) })).toContain(
-        'dependentKeys may list at most 100 keys (got 101)',
-      );
+      expect(problemsOf({ dependentKeys: keys(101) })).toContain('dependentKeys must list at most 100 keys');
       expect(
         problemsOf({
           forkKeys: [
@@ -205,7 +205,7 @@ describe('JobRegistry', () => {
             { cluster: 'c', group: 'g', name: 'a', className: 'A' },
           ],
         }),
-      ).toContain('forkKeys[1] repeats forkKeys[0]');
+      ).toContain('forkKeys.1 repeats forkKeys.0');
       expect(problemsOf({ dependentKeys: keys(100) })).toBe('');
     });
   });

@@ -1,18 +1,6 @@
-import {
-  freeTextCharacterProblem,
-  IDENTIFIER_MAX_LENGTH,
-  identifierProblem,
-  JOB_DEFINITION_LIMITS,
-  JOB_KEY_MAX_LENGTH,
-  jobKeyProblems as keyPartProblems,
-  labelProblems,
-  TriggerType,
-  type JobKey,
-  type JobPersistParameter,
-  type RunPolicy,
-  type TriggerDefinition,
-  type WorkerJobDeclaration,
-} from '@chaconne/contracts';
+import type { JobKey, JobPersistParameter, WorkerJobDeclaration } from '@chaconne/contracts';
+import { jobDefinitionProblems, jobKeySchema, schemaProblems } from '@chaconne/contracts/definition';
+import { inWords } from './definition-check';
 import { ChaconneWorkerError } from './errors';
 import { toJson } from './message-format';
 import type {
@@ -27,7 +15,6 @@ import type {
 } from './job';
 import { listenersProblem, type JobListener } from './job-listener';
 import { runPolicyOf } from './run-policy';
-import { triggerProblems } from './trigger';
 
 /** A job this worker can run, whatever way it was registered. */
 export interface RegisteredJob {
@@ -101,96 +88,9 @@ export function concurrencyProblem(value: unknown): string | undefined {
     : `concurrency must be an integer >= 1 (got ${shown(value)})`;
 }
 
-/** Problems of a `completionRate` value, in words. */
-export function completionRateProblem(value: unknown): string | undefined {
-  if (value === undefined || value === null || value === -1) return undefined;
-  return typeof value === 'number' && value >= 0 && value <= 1
-    ? undefined
-    : `completionRate must be a fraction between 0 and 1, or -1 (got ${shown(value)})`;
-}
-
 /** A full contracts `JobKey` rather than a `@ChacJobKey`-style reference. */
 function isFullJobKey(key: ChacJobKey | JobKey): key is JobKey {
   return 'jobClassName' in key;
-}
-
-/** Problems of a job key reference, in words (the manager's rule for each part). */
-export function jobKeyProblems(key: ChacJobKey | JobKey, field: string): string[] {
-  if (typeof key !== 'object' || (key as unknown) === null) return [`${field} must be a job key`];
-  if (isFullJobKey(key)) return keyPartProblems(key).map((p) => `${field}.${p.field} ${p.reason}`);
-  const parts: [string, unknown, number][] = [
-    ['name', key.name, JOB_KEY_MAX_LENGTH.jobName],
-    ['className', key.className, JOB_KEY_MAX_LENGTH.jobClassName],
-  ];
-  // cluster and group default to the worker's own when left out or blank.
-  if (typeof key.cluster === 'string' && key.cluster.trim() !== '')
-    parts.push(['cluster', key.cluster, JOB_KEY_MAX_LENGTH.clusterName]);
-  if (typeof key.group === 'string' && key.group.trim() !== '')
-    parts.push(['group', key.group, JOB_KEY_MAX_LENGTH.groupName]);
-  return parts.flatMap(([name, value, max]) => {
-    const problem = identifierProblem(value, max);
-    if (!problem) return [];
-    return [
-      problem === 'must not be empty' || problem === 'must be a string'
-        ? `${field}.${name} is required`
-        : `${field}.${name} ${problem}`,
-    ];
-  });
-}
-
-/** Problems of an integer option between `min` and `max`, in words (undefined = the default). */
-function rangeProblem(
-  value: unknown,
-  field: string,
-  min: number,
-  max: number,
-  hint: string,
-): string | undefined {
-  if (value === undefined) return undefined;
-  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
-    ? undefined
-    : `${field} must be ${hint} (got ${shown(value)})`;
-}
-
-/** The manager's rules for the names of a run policy: plugins, hash key, labels. */
-function runPolicyNameProblems(policy: RunPolicy): string[] {
-  const problems: string[] = [];
-  const names: [string, unknown, number][] = [
-    ['loadBalancer', policy.loadBalancer, IDENTIFIER_MAX_LENGTH.pluginName],
-    ['terminationStrategy', policy.terminationStrategy, IDENTIFIER_MAX_LENGTH.pluginName],
-    ['hashKey', policy.hashKey, IDENTIFIER_MAX_LENGTH.hashKey],
-  ];
-  for (const [field, value, max] of names) {
-    const problem = value === undefined || value === null ? undefined : identifierProblem(value, max);
-    if (problem) problems.push(`${field} ${problem}`);
-  }
-  for (const problem of labelProblems(policy.labels ?? {}))
-    problems.push(`${problem.field}: ${problem.reason}`);
-  return problems;
-}
-
-/** The limits of the fields of a definition the manager checks too, in words. */
-function definitionProblems(job: Job): string[] {
-  const limits = JOB_DEFINITION_LIMITS;
-  const problems = [
-    rangeProblem(job.retries, 'retries', 0, limits.maxRetries, `an integer from 0 to ${limits.maxRetries}`),
-    rangeProblem(
-      job.timeout,
-      'timeout',
-      -1,
-      limits.maxTimeoutMs,
-      `-1 (none) or a number of milliseconds up to ${limits.maxTimeoutMs} (7 days)`,
-    ),
-    rangeProblem(job.weight, 'weight', 0, limits.maxWeight, `an integer from 0 to ${limits.maxWeight}`),
-  ].filter((problem) => problem !== undefined);
-  const description = job.description;
-  if (typeof description === 'string') {
-    const characters = freeTextCharacterProblem(description);
-    if (characters) problems.push(`description ${characters}`);
-    if (description.length > limits.maxDescriptionLength)
-      problems.push(`description must be at most ${limits.maxDescriptionLength} characters`);
-  }
-  return [...problems, ...runPolicyNameProblems(job)];
 }
 
 /** The problems of the options every job style takes, in words. */
@@ -236,30 +136,6 @@ export class JobRegistry {
     }
     const jobClassName = named;
     const jobName = job.jobName ?? lowerFirst(jobClassName);
-    const problems: string[] = [];
-    if (typeof job.execute !== 'function') problems.push('execute must be a function');
-    const classProblem = identifierProblem(jobClassName, JOB_KEY_MAX_LENGTH.jobClassName);
-    if (classProblem) problems.push(`jobClassName ${classProblem}`);
-    const nameProblem = identifierProblem(jobName, JOB_KEY_MAX_LENGTH.jobName);
-    if (nameProblem) problems.push(`jobName ${nameProblem}`);
-    // Typed as required, but a JavaScript caller or a class field may leave it out.
-    const trigger = job.trigger as TriggerDefinition | null | undefined;
-    if (typeof trigger !== 'object' || trigger === null) problems.push('trigger is required');
-    else problems.push(...triggerProblems(trigger));
-    problems.push(...definitionProblems(job));
-    problems.push(...executionProblems(job));
-    const rate = completionRateProblem(job.completionRate);
-    if (rate) problems.push(rate);
-    const dependentKeys = this.resolveKeys(job.dependentKeys, 'dependentKeys', problems);
-    const forkKeys = this.resolveKeys(job.forkKeys, 'forkKeys', problems);
-    if (trigger?.triggerType === TriggerType.DEPENDENT && !dependentKeys && !forkKeys) {
-      problems.push(
-        'a DEPENDENT trigger needs upstream jobs (@ChacDependency / @ChacFork, or dependentKeys / forkKeys)',
-      );
-    }
-    if (problems.length > 0) {
-      throw new ChaconneWorkerError(`Invalid job "${jobName}" (${source}): ${problems.join('; ')}`);
-    }
     const definition: JobPersistParameter = {
       jobKey: { clusterName: this.clusterName, groupName: this.groupName, jobName, jobClassName },
       description: job.description ?? null,
@@ -267,13 +143,21 @@ export class JobRegistry {
       retries: job.retries ?? 0,
       timeout: job.timeout ?? -1,
       weight: job.weight ?? 100,
-      dependentKeys,
-      forkKeys,
+      dependentKeys: this.resolveKeys(job.dependentKeys),
+      forkKeys: this.resolveKeys(job.forkKeys),
       completionRate: job.completionRate ?? -1,
       trigger: job.trigger,
       attachment: job.attachment ?? null,
       ...runPolicyOf(job),
     };
+    // What the manager would refuse at registration, by the same schema, then the SDK's own.
+    const refused = jobDefinitionProblems(definition);
+    const problems = inWords(refused);
+    if (typeof job.execute !== 'function') problems.push('execute must be a function');
+    problems.push(...executionProblems(job));
+    if (problems.length > 0) {
+      throw new ChaconneWorkerError(`Invalid job "${jobName}" (${source}): ${problems.join('; ')}`, refused);
+    }
     return this.add({
       ...this.execution(job),
       jobClassName,
@@ -298,8 +182,8 @@ export class JobRegistry {
     if (typeof jobClassName !== 'string' || jobClassName.trim() === '') {
       throw new ChaconneWorkerError('A dynamic job needs a non-empty job class name');
     }
-    const classProblem = identifierProblem(jobClassName, JOB_KEY_MAX_LENGTH.jobClassName);
-    if (classProblem) throw new ChaconneWorkerError(`Dynamic job class name ${classProblem}`);
+    const [classProblem] = schemaProblems(jobKeySchema.shape.jobClassName, jobClassName);
+    if (classProblem) throw new ChaconneWorkerError(`Dynamic job class name ${classProblem.reason}`);
     const problems = executionProblems(options);
     if (problems.length > 0) {
       throw new ChaconneWorkerError(`Dynamic job "${jobClassName}": ${problems.join('; ')}`);
@@ -393,49 +277,21 @@ export class JobRegistry {
     };
   }
 
-  /** Full job keys from `@ChacJobKey`-style references; a missing cluster/group is ours. */
-  private resolveKeys(
-    keys: readonly (ChacJobKey | JobKey)[] | null | undefined,
-    field: string,
-    problems: string[],
-  ): JobKey[] | null {
+  /**
+   * Full job keys from `@ChacJobKey`-style references; a missing or blank cluster/group is
+   * ours. Anything else is left as it is, for the definition's check to name.
+   */
+  private resolveKeys(keys: readonly (ChacJobKey | JobKey)[] | null | undefined): JobKey[] | null {
     if (keys === undefined || keys === null) return null;
-    if (!Array.isArray(keys)) {
-      problems.push(`${field} must be an array of job keys`);
-      return null;
-    }
-    if (keys.length > JOB_DEFINITION_LIMITS.maxDependencyKeys) {
-      problems.push(
-        `${field} may list at most ${JOB_DEFINITION_LIMITS.maxDependencyKeys} keys (got ${keys.length})`,
-      );
-      return null;
-    }
-    const resolved: JobKey[] = [];
-    // Where each key was first listed: a key listed twice is refused, as the manager does.
-    const firstIndex = new Map<string, number>();
-    keys.forEach((key: ChacJobKey | JobKey, index) => {
-      const keyProblems = jobKeyProblems(key, `${field}[${index}]`);
-      problems.push(...keyProblems);
-      if (keyProblems.length > 0) return;
-      const full: JobKey = isFullJobKey(key)
-        ? {
-            clusterName: key.clusterName,
-            groupName: key.groupName,
-            jobName: key.jobName,
-            jobClassName: key.jobClassName,
-          }
-        : {
-            clusterName: key.cluster?.trim() ? key.cluster : this.clusterName,
-            groupName: key.group?.trim() ? key.group : this.groupName,
-            jobName: key.name,
-            jobClassName: key.className,
-          };
-      // Identifiers hold no NUL, so this joins the four parts unambiguously.
-      const identity = [full.clusterName, full.groupName, full.jobName, full.jobClassName].join('\u0000');
-      const first = firstIndex.get(identity);
-      if (first !== undefined) problems.push(`${field}[${index}] repeats ${field}[${first}]`);
-      else firstIndex.set(identity, index);
-      resolved.push(full);
+    if (!Array.isArray(keys)) return keys as unknown as JobKey[];
+    const resolved = keys.map((key: ChacJobKey | JobKey): JobKey => {
+      if (typeof key !== 'object' || (key as unknown) === null || isFullJobKey(key)) return key as JobKey;
+      return {
+        clusterName: key.cluster?.trim() ? key.cluster : this.clusterName,
+        groupName: key.group?.trim() ? key.group : this.groupName,
+        jobName: key.name,
+        jobClassName: key.className,
+      };
     });
     return resolved.length > 0 ? resolved : null;
   }

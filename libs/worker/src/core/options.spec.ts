@@ -81,11 +81,13 @@ describe('resolveWorkerOptions', () => {
     }
     expect(message).toContain('instanceId must be 1-128 letters, digits or _ . : @ - (got "has space")');
     // The shared identifier rule: a label name is never echoed (it may hold anything).
-    expect(message).toContain('labels: a label name must be at most 64 characters');
+    expect(message).toContain('labels: a key must be at most 64 characters');
     expect(message).toContain('labels.zone: must be at most 256 characters');
     expect(message).toContain('logShipping.maxBatchLines must be at most 1000 (got 1001)');
     const tooMany = Object.fromEntries(Array.from({ length: 33 }, (_, i) => [`l${i}`, 'v']));
-    expect(() => resolveWorkerOptions({ ...valid, labels: tooMany })).toThrow('labels: at most 32 (got 33)');
+    expect(() => resolveWorkerOptions({ ...valid, labels: tooMany })).toThrow(
+      'labels: must have at most 32 labels',
+    );
   });
 
   it('keeps cluster and group names as the manager stores them (trimmed)', () => {

@@ -1,12 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname, networkInterfaces } from 'node:os';
-import {
-  identifierProblem,
-  JOB_KEY_MAX_LENGTH,
-  labelProblems,
-  ProtocolLimits,
-  secretProblem,
-} from '@chaconne/contracts';
+import { ProtocolLimits, secretProblem } from '@chaconne/contracts';
+import { jobKeySchema, labelsSchema, schemaProblems } from '@chaconne/contracts/definition';
 import { ChaconneWorkerError } from './errors';
 import { listenersProblem, type JobListener } from './job-listener';
 import { consoleLogger, type WorkerLogger } from './logger';
@@ -172,19 +167,13 @@ function instanceIdProblem(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The manager's rule for an instance's labels (names never echoed: a bad one is named `labels`). */
 function labelsProblems(labels: unknown): string[] {
   if (labels === undefined) return [];
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels))
-    return ['labels must be an object of strings'];
-  const entries = Object.entries(labels);
-  const problems: string[] = [];
-  if (entries.length > ProtocolLimits.labels)
-    problems.push(`labels: at most ${ProtocolLimits.labels} (got ${entries.length})`);
-  // The shared identifier rule: lengths, and no control or bidi characters (names never echoed).
-  for (const problem of labelProblems(labels as Record<string, unknown>))
-    problems.push(`${problem.field}: ${problem.reason}`);
-  return problems;
+  return schemaProblems(labelsSchema, labels, 'labels.').map((p) => `${p.field}: ${p.reason}`);
 }
+
+const BLANK = new Set(['is required', 'must be a string', 'must not be empty']);
 
 /**
  * Checks the options and applies defaults. Every problem is listed in one error, so a
@@ -199,11 +188,9 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
     problems.push(`secret ${weakness} (use the shared secret configured on the manager)`);
   }
   for (const key of ['clusterName', 'groupName'] as const) {
-    const value = options[key] as unknown;
-    const problem = identifierProblem(value, JOB_KEY_MAX_LENGTH[key]);
-    if (problem === 'must be a string' || problem === 'must not be empty')
-      problems.push(`${key} is required (a non-empty string)`);
-    else if (problem) problems.push(`${key} ${problem}`);
+    const [problem] = schemaProblems(jobKeySchema.shape[key], options[key]);
+    if (problem && BLANK.has(problem.reason)) problems.push(`${key} is required (a non-empty string)`);
+    else if (problem) problems.push(`${key} ${problem.reason}`);
   }
   const baseUrl = options.baseUrl === undefined ? undefined : httpUrl(options.baseUrl, 'baseUrl', problems);
   if (

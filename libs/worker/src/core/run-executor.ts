@@ -6,7 +6,7 @@ import type { RegisteredJob } from './job-registry';
 import type { WorkerLogger } from './logger';
 import { clipText, toJson } from './message-format';
 
-export type RunOutcomeReport = Pick<RunReport, 'runningState' | 'result' | 'error' | 'reason'>;
+export type RunOutcomeReport = Pick<RunReport, 'runningState' | 'result' | 'error' | 'reason' | 'retryable'>;
 
 /** Any thrown value as an `Error` (handlers may throw strings or plain objects). */
 export function toError(thrown: unknown): Error {
@@ -89,10 +89,9 @@ function isTermination(error: Error): boolean {
   return error instanceof JobTerminationError || error.name === 'JobTerminationError';
 }
 
-/** Whether the manager will run a failed attempt again (also across two copies of the SDK). */
-function willBeRetried(ctx: JobContext, error: Error): boolean {
-  const nonRetryable = error instanceof NonRetryableError || error.name === 'NonRetryableError';
-  return !ctx.isLastAttempt && !nonRetryable;
+/** Whether retrying a failure may help: not after a `NonRetryableError` (also across two copies of the SDK). */
+function isRetryable(error: Error): boolean {
+  return !(error instanceof NonRetryableError || error.name === 'NonRetryableError');
 }
 
 type Phase = { terminated: string } | { skipped: string } | { result: unknown };
@@ -105,8 +104,9 @@ type Phase = { terminated: string } | { skipped: string } | { result: unknown };
  * - a listener answering true (or a reason) -> FINISHED with that reason, no hook;
  * - `shouldRun` answering false (or a reason) -> SKIPPED, no hook;
  * - `JobTerminationError` thrown -> FINISHED with its message as the reason, no hook;
- * - any other error -> FAILED, then `onFailure` unless the manager will retry the run
- *   (and the job does not ask for `onFailureEveryAttempt`);
+ * - any other error -> FAILED (`retryable` false for a `NonRetryableError`, which the manager
+ *   does not retry), then `onFailure` unless the manager will retry the run: another attempt
+ *   remains and the error is retryable (or the job asks for `onFailureEveryAttempt`);
  * - a result -> COMPLETED, `onSuccess`.
  */
 export async function executeRun(
@@ -176,13 +176,16 @@ export async function executeRun(
       runningState: RunningState.FAILED,
       error: runError(failure),
       reason: reasonOf(failure.message),
+      retryable: isRetryable(failure),
     };
   } finally {
     clearTimeout(timer);
     aborted.dispose();
   }
   onDecided(outcome);
-  if (failure && !job.onFailureEveryAttempt && willBeRetried(ctx, failure)) return outcome;
+  // The manager retries a retryable failure while attempts remain: onFailure waits for the last.
+  const willBeRetried = failure !== undefined && outcome.retryable === true && !ctx.isLastAttempt;
+  if (willBeRetried && !job.onFailureEveryAttempt) return outcome;
   try {
     if (failure) await job.onFailure(ctx, failure);
     else await job.onSuccess(ctx, result);

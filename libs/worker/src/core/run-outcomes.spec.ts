@@ -216,17 +216,30 @@ describe('run outcomes and limits', () => {
         expect(await outcome(w, 'flaky', { attempt, retries: 2 })).toMatchObject({
           runningState: RunningState.FAILED,
           reason: 'try again',
+          retryable: true,
         });
       }
       expect(failures()).toEqual([]);
       expect(await outcome(w, 'flaky', { attempt: 2, retries: 2 })).toMatchObject({
         runningState: RunningState.FAILED,
+        retryable: true,
       });
       expect(failures()).toEqual(['onFailure Error']);
     });
 
-    it('calls onFailure after a NonRetryableError before the last attempt: the run will not be retried', async () => {
-      await outcome(w, 'fatal', { attempt: 0, retries: 3 });
+    it('reports a NonRetryableError before the last attempt as not retryable, and calls onFailure once: the final failure', async () => {
+      expect(await outcome(w, 'fatal', { attempt: 0, retries: 3 })).toMatchObject({
+        runningState: RunningState.FAILED,
+        error: { name: 'NonRetryableError' },
+        retryable: false,
+      });
+      expect(failures()).toEqual(['onFailure NonRetryableError']);
+    });
+
+    it('calls onFailure once per NonRetryableError with onFailureEveryAttempt too', async () => {
+      const every = worker();
+      registerEveryAttempt(every);
+      expect(await outcome(every, 'fatal', { attempt: 0, retries: 3 })).toMatchObject({ retryable: false });
       expect(failures()).toEqual(['onFailure NonRetryableError']);
     });
 
@@ -238,7 +251,10 @@ describe('run outcomes and limits', () => {
     });
 
     it('runs prepare, shouldRun, the body, then onSuccess, and reports COMPLETED', async () => {
-      expect(await outcome(w, null)).toMatchObject({ runningState: RunningState.COMPLETED, result: 'done' });
+      const completed = await outcome(w, null);
+      expect(completed).toMatchObject({ runningState: RunningState.COMPLETED, result: 'done' });
+      // Only a FAILED report says whether it may be retried.
+      expect(completed).not.toHaveProperty('retryable');
       expect(calls).toEqual(['prepare', 'shouldRun', 'execute', 'onSuccess']);
     });
 
@@ -265,11 +281,12 @@ describe('run outcomes and limits', () => {
       expect(calls).toEqual(['prepare', 'shouldRun', 'execute']);
     });
 
-    it('reports NonRetryableError as FAILED under its name, and calls onFailure', async () => {
+    it('reports NonRetryableError as FAILED under its name, not retryable, and calls onFailure', async () => {
       expect(await outcome(w, 'fatal')).toMatchObject({
         runningState: RunningState.FAILED,
         reason: 'attachment has no "table"',
         error: { name: 'NonRetryableError', message: 'attachment has no "table"' },
+        retryable: false,
       });
       expect(calls).toEqual(['prepare', 'shouldRun', 'execute', 'onFailure NonRetryableError']);
     });

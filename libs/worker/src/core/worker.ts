@@ -597,6 +597,7 @@ export class ChaconneWorker {
               runningState: RunningState.FAILED,
               error: { name: error.name, message: SHUTDOWN_REASON },
               reason: SHUTDOWN_REASON,
+              retryable: true,
             },
           );
         }

@@ -1,9 +1,17 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
-import { IDENTIFIER_MAX_LENGTH, identifierProblem } from '@chaconne/contracts';
+import { IDENTIFIER_MAX_LENGTH } from '@chaconne/contracts';
+import { identifier, schemaProblems } from '@chaconne/contracts/definition';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { ApiTokenEntity } from './api-token.entity';
+
+const tokenName = identifier(IDENTIFIER_MAX_LENGTH.tokenName);
+
+/** What is wrong with a token name (the identifier rule of job names), or undefined. */
+export function tokenNameProblem(name: string): string | undefined {
+  return schemaProblems(tokenName, name)[0]?.reason;
+}
 
 /**
  * The manager refuses to start: no way to authenticate admin requests was configured, or
@@ -128,7 +136,7 @@ export class ApiTokenService implements OnModuleInit {
 
   /** Creates (or replaces) the token named `name` and answers it (the only time it is visible). */
   async create(name: string): Promise<string> {
-    const problem = identifierProblem(name, IDENTIFIER_MAX_LENGTH.tokenName);
+    const problem = tokenNameProblem(name);
     if (problem) throw new Error(`token name ${problem}`);
     const token = newToken();
     await this.store(name, token);

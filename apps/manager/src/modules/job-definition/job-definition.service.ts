@@ -11,6 +11,7 @@ import {
   type JobHistoryRecord,
 } from '@chaconne/contracts';
 import { DataSource, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import { attachmentSchema, attachmentSizeProblem } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 import { AppError, NotFound } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
@@ -21,7 +22,6 @@ import { planOf, type ScheduledJobRow, ScheduleSyncService } from '../schedule/s
 import { nextFireAfter } from '../trigger/trigger-plan';
 import { storedRunPolicy } from './dto/run-policy.dto';
 import {
-  attachmentSchema,
   type PersistJobCommand,
   persistJobParts,
   persistJobSchema,
@@ -229,15 +229,9 @@ export class JobDefinitionService {
   }
 
   private attachmentProblems(attachment: string | null | undefined): FieldError[] {
-    const size = attachment ? Buffer.byteLength(attachment, 'utf8') : 0;
     const limit = this.config.attachmentLimitBytes;
-    if (size <= limit) return [];
-    return [
-      {
-        field: 'attachment',
-        reason: `is ${size} bytes; the limit is ${limit} (CHACONNE_ATTACHMENT_LIMIT_BYTES)`,
-      },
-    ];
+    const reason = attachmentSizeProblem(attachment, limit, 'CHACONNE_ATTACHMENT_LIMIT_BYTES');
+    return reason ? [{ field: 'attachment', reason }] : [];
   }
 
   /**
@@ -361,8 +355,7 @@ export class JobDefinitionService {
       }),
     );
     // A new schedule starts afresh: occurrences of the old one are not misfires of the new.
-    if (existing && timingChanged)
-      await em.update(JobRuntimeEntity, { jobId: detail.jobId }, { lastPlannedAt: null });
+    if (existing && timingChanged) await this.restartSchedule(em, detail, savedTrigger, now);
     if (existing) await em.delete(JobDependencyEntity, { jobId: detail.jobId });
     const declared = declaredDependencies(command).map((row) =>
       em.create(JobDependencyEntity, { ...row, jobId: detail.jobId }),
@@ -386,6 +379,40 @@ export class JobDefinitionService {
       });
     }
     return { jobId: detail.jobId, created: !existing, scheduled };
+  }
+
+  /**
+   * A trigger edit starts the schedule afresh. A job the manager itself ended because its trigger had
+   * nothing left to fire (FINISHED with a reason: a one-shot after its occurrence, a used-up repeat
+   * count) is scheduled again when the new trigger fires in the future; a job an operator deleted
+   * (FINISHED without a reason) stays deleted.
+   */
+  private async restartSchedule(
+    em: EntityManager,
+    detail: JobDetailEntity,
+    trigger: JobTriggerEntity,
+    now: Date,
+  ): Promise<void> {
+    const runtime = await em.findOne(JobRuntimeEntity, {
+      where: { jobId: detail.jobId },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const ended = runtime?.jobState === JobState.FINISHED && runtime.stateReason !== null;
+    const next = ended
+      ? nextFireAfter(planOf(scheduledOf(detail.jobId, trigger, detail.createDate)), now.getTime())
+      : null;
+    await em.update(
+      JobRuntimeEntity,
+      { jobId: detail.jobId },
+      next === null
+        ? { lastPlannedAt: null }
+        : {
+            jobState: JobState.SCHEDULING,
+            stateReason: null,
+            nextExecutionTime: new Date(next),
+            lastPlannedAt: null,
+          },
+    );
   }
 
   /** A job's change history, newest first. */

@@ -40,6 +40,7 @@ export function toJobDetail(
       consecutiveTimeouts: runtime.consecutiveTimeouts,
       freezeCount: runtime.freezeCount,
       frozenUntil: isoOrNull(runtime.frozenUntil),
+      stateReason: runtime.stateReason,
     },
     jobTriggerDetail: {
       jobId: detail.jobId,

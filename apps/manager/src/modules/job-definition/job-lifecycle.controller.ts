@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { type ApiSuccess, type JobState, ok } from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
 import { jobStateQuerySchema } from './dto/job-queries.dto';
-import { jobKeySchema } from './dto/persist-job.dto';
+import { jobKeySchema } from '@chaconne/contracts/definition';
 import { JobLifecycleService, type LifecycleAction } from './job-lifecycle.service';
 
 /** Chaconne's lifecycle endpoints: each answers the job's new state, or 409 with the current one. */

@@ -72,17 +72,32 @@ export class JobLifecycleService {
   }
 
   /**
-   * Applies a transition atomically (a conditional UPDATE, so two managers cannot both
-   * move the same job), then brings the job's schedule in Redis in line.
+   * Ends a job for good on the manager's own decision (no fire time left, repeat count or
+   * end date reached, a run or a policy ended it); `reason` stays in its runtime detail.
    */
-  async applyById(jobId: number, action: LifecycleAction, label = `job ${jobId}`): Promise<JobState> {
+  async terminate(jobId: number, reason: string): Promise<JobState> {
+    return this.applyById(jobId, 'terminate', `job ${jobId} (${reason})`, reason);
+  }
+
+  /**
+   * Applies a transition atomically (a conditional UPDATE, so two managers cannot both
+   * move the same job), then brings the job's schedule in Redis in line. The job's
+   * `state_reason` becomes `reason`: null for an operator's request.
+   */
+  async applyById(
+    jobId: number,
+    action: LifecycleAction,
+    label = `job ${jobId}`,
+    reason: string | null = null,
+  ): Promise<JobState> {
     const { from, to } = TRANSITIONS[action];
     // Back to SCHEDULING: the schedule starts afresh (the time it was stopped is no misfire)
     // and a cool-down is over.
     const restart = to === JobState.SCHEDULING ? ', last_planned_at = NULL, frozen_until = NULL' : '';
     const result = await this.dataSource.query<{ affectedRows: number }>(
-      `UPDATE chac_job_runtime_detail SET job_state = ?${restart} WHERE job_id = ? AND job_state IN (${from.map(() => '?').join(',')})`,
-      [to, jobId, ...from],
+      `UPDATE chac_job_runtime_detail SET job_state = ?, state_reason = LEFT(?, 1000)${restart}
+        WHERE job_id = ? AND job_state IN (${from.map(() => '?').join(',')})`,
+      [to, reason, jobId, ...from],
     );
     if (result.affectedRows === 0) {
       const current = await this.stateOf(jobId);

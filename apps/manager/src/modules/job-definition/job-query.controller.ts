@@ -16,7 +16,7 @@ import {
   relationsQuerySchema,
   selectJobDetailSchema,
 } from './dto/job-queries.dto';
-import { jobKeySchema } from './dto/persist-job.dto';
+import { jobKeySchema } from '@chaconne/contracts/definition';
 import type { JobHistoryRecord, TriggerPreview } from '@chaconne/contracts';
 import { JobDefinitionService } from './job-definition.service';
 import { JobQueryService } from './job-query.service';

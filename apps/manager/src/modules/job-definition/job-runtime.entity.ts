@@ -58,4 +58,12 @@ export class JobRuntimeEntity {
 
   @Column({ name: 'frozen_until', ...TIMESTAMP, nullable: true })
   frozenUntil!: Date | null;
+
+  /**
+   * Why the manager itself ended the job (FINISHED): its trigger has no fire time left, its
+   * repeat count or end date was reached, a run or a termination policy ended it. Null when
+   * an operator's request moved it last.
+   */
+  @Column({ name: 'state_reason', type: 'varchar', length: 1000, nullable: true })
+  stateReason!: string | null;
 }

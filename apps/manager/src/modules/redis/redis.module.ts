@@ -2,9 +2,11 @@ import { Global, Inject, Injectable, Module, type OnApplicationShutdown } from '
 import { Redis } from 'ioredis';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { REDIS, RedisKeys, redisOptions } from './redis-connection';
+import { RedisEpoch } from './redis-epoch.service';
 import { RedisLock } from './redis-lock.service';
 
 export { REDIS, RedisKeys, redisOptions } from './redis-connection';
+export { EPOCH_LUA, RedisEpoch } from './redis-epoch.service';
 export { PeriodicDuty, RedisLock } from './redis-lock.service';
 
 @Injectable()
@@ -30,9 +32,10 @@ class RedisShutdown implements OnApplicationShutdown {
         new Redis(config.redisUrl, { ...redisOptions(config.redisUrl), enableAutoPipelining: true }),
     },
     RedisKeys,
+    RedisEpoch,
     RedisLock,
     RedisShutdown,
   ],
-  exports: [REDIS, RedisKeys, RedisLock],
+  exports: [REDIS, RedisKeys, RedisEpoch, RedisLock],
 })
 export class RedisModule {}

@@ -22,6 +22,7 @@ import {
   type ScheduledJobRow,
 } from '../schedule/schedule-sync.service';
 import { nextFireAfter } from '../trigger/trigger-plan';
+import { JobCompletion } from './job-completion.service';
 import { jobKeyOf, type LaunchableJob, RunLauncher } from './run-launcher.service';
 import { RunOutcomes } from './run-outcomes.service';
 import { RunSlots } from './run-slots.service';
@@ -31,6 +32,7 @@ import { SqlBatcher } from '../sql/sql.module';
 interface FireJobRow extends ScheduledJobRow, LaunchableJob {
   end_date: Date | null;
   repeat_count: number;
+  run_count: number;
   run_policy: string | null;
   last_planned_at: Date | null;
   consecutive_failures: number;
@@ -39,8 +41,7 @@ interface FireJobRow extends ScheduledJobRow, LaunchableJob {
 const FIRE_SELECT = SCHEDULED_JOB_SELECT.replace(
   'SELECT ',
   `SELECT d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.attachment, d.timeout, d.retries,
-          d.executor, d.run_policy, t.end_date, t.repeat_count, r.last_planned_at,
-          r.consecutive_failures, `,
+          d.executor, d.run_policy, t.end_date, t.repeat_count, r.run_count, r.consecutive_failures, `,
 );
 
 /** States in which a waiting run (retry, queued run) may still be sent. */
@@ -65,6 +66,7 @@ export class FireService implements OnApplicationBootstrap {
     private readonly launcher: RunLauncher,
     private readonly outcomes: RunOutcomes,
     private readonly lifecycle: JobLifecycleService,
+    private readonly completion: JobCompletion,
     private readonly plugins: ManagerPlugins,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
@@ -89,12 +91,23 @@ export class FireService implements OnApplicationBootstrap {
       await this.terminate(job, planned, `end date ${job.end_date.toISOString()} has passed`);
       return;
     }
+    // Repeat count used up: no occurrence is left (the chain of ticks ends here); the job
+    // finishes when its last run is final.
+    if (job.repeat_count > 0 && job.run_count >= job.repeat_count) return;
     const policy = storedRunPolicy(job.run_policy);
     // One moment for the chain and the misfire check, so both agree on whether it is late.
     const now = Date.now();
     if (fire.recurring && !(await this.queueNextTick(job, policy, plannedAt, now))) return;
+    await this.occur(job, policy, fire, now);
+    // Its trigger's last occurrence (a one-shot's only one): the job finishes once it is final.
+    if (nextFireAfter(planOf(job), plannedAt) === null) await this.completion.finishIfDone(jobId);
+  }
+
+  /** One scheduled occurrence: skipped while paused or late, ended by a strategy, else run. */
+  private async occur(job: FireJobRow, policy: ResolvedRunPolicy, fire: Fire, now: number): Promise<void> {
+    const planned = new Date(fire.plannedAt);
     if (job.job_state === JobState.PAUSED) {
-      await this.runs.recordEnded(jobId, planned, RunningState.SKIPPED, 'job is paused');
+      await this.runs.recordEnded(job.job_id, planned, RunningState.SKIPPED, 'job is paused');
       return;
     }
     if (!(await this.withinDeadline(job, policy, fire, now))) return;
@@ -165,11 +178,8 @@ export class FireService implements OnApplicationBootstrap {
     if (how.scheduled && claimed.fresh && job.repeat_count > 0) {
       const occurrence = await this.runs.countOccurrence(job.job_id);
       if (!occurrence.allowed) {
-        await this.outcomes.record(claimed.runId, {
-          runningState: RunningState.FINISHED,
-          reason: 'repeat count reached',
-          finishedAt: new Date(),
-        });
+        // Another manager counted the last allowed occurrence meanwhile.
+        await this.skip(claimed.runId, 'repeat count reached');
         return result;
       }
       last = occurrence.last;
@@ -178,12 +188,11 @@ export class FireService implements OnApplicationBootstrap {
       const admitted = await this.admit(job, policy, claimed.runId, how.scheduled);
       if (admitted !== true) {
         if (typeof admitted === 'number') result.skippedFor = admitted;
-        if (last)
-          await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (repeat count reached)`);
         return result;
       }
     }
-    const next = nextFireAfter(planOf(job), Math.max(claimed.plannedAt.getTime(), Date.now()));
+    // The last occurrence the repeat count allows has no next one.
+    const next = last ? null : nextFireAfter(planOf(job), Math.max(claimed.plannedAt.getTime(), Date.now()));
     const execution = { nextExecution: next === null ? null : new Date(next) };
     const sent = await this.launcher.launch(job, policy, {
       runId: claimed.runId,
@@ -193,9 +202,8 @@ export class FireService implements OnApplicationBootstrap {
       execution,
     });
     if (!sent) await this.runs.recordExecution(job.job_id, execution.nextExecution);
-    // Repeat count: the job finishes after its last allowed run was sent.
-    if (last)
-      await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (repeat count reached)`);
+    // Repeat count: the job finishes once its last allowed run is final (it may be retried).
+    if (last) await this.completion.finishIfDone(job.job_id);
     return result;
   }
 
@@ -434,6 +442,6 @@ export class FireService implements OnApplicationBootstrap {
   /** A termination strategy ends the job: the occurrence is recorded FINISHED with the reason. */
   private async terminate(job: FireJobRow, planned: Date, reason: string): Promise<void> {
     await this.runs.recordEnded(job.job_id, planned, RunningState.FINISHED, reason);
-    await this.lifecycle.applyById(job.job_id, 'terminate', `job ${job.job_id} (${reason})`);
+    await this.lifecycle.terminate(job.job_id, reason);
   }
 }

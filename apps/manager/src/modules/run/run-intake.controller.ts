@@ -83,7 +83,8 @@ export class RunIntakeController {
     runId: number,
     report: z.output<typeof runReportSchema>,
   ): Promise<{ accepted: boolean }> {
-    const timedOut = report.runningState === RunningState.FAILED && report.error?.name === TIMEOUT_ERROR;
+    const failed = report.runningState === RunningState.FAILED;
+    const timedOut = failed && report.error?.name === TIMEOUT_ERROR;
     const { accepted } = await this.outcomes.record(
       runId,
       {
@@ -96,7 +97,10 @@ export class RunIntakeController {
         errorMessage: report.error ? `${report.error.name}: ${report.error.message}` : null,
         errorStack: report.error?.stack ?? null,
       },
-      { fromInstance: report.instanceId, failure: timedOut ? 'timeout' : 'execution' },
+      {
+        fromInstance: report.instanceId,
+        failure: failed && report.retryable === false ? 'non-retryable' : timedOut ? 'timeout' : 'execution',
+      },
     );
     return { accepted };
   }

@@ -17,6 +17,7 @@ import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { StatRollup } from '../statistics/stat-rollup.service';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
 import { MANAGER_INSTANCE } from '../xcron/http-callback.runner';
+import { JobCompletion } from './job-completion.service';
 import { RunDispatcher } from './run-dispatcher.service';
 import {
   clip,
@@ -27,41 +28,13 @@ import {
   type SettlingRun,
 } from './run-store.service';
 import { SqlBatcher } from '../sql/sql.module';
-
-/** Why a run failed, when it matters to what follows. */
-export type FailureKind =
-  /** The handler threw or the worker reported FAILED (the default). */
-  | 'execution'
-  /** The run outlived its timeout: counts toward freezing the job. */
-  | 'timeout'
-  /** Its instance stopped sending heartbeats. */
-  | 'worker-lost'
-  /** No instance took the run. */
-  | 'dispatch'
-  /** REPLACE: a newer occurrence cancelled it. Not retried, not counted as a failure. */
-  | 'replaced'
-  /**
-   * An operator cancelled it (cancelRun). Not retried; FAILED in the statistics like every
-   * failed run, but not a failure of the job: no failure alert, and it does not count toward
-   * maxConsecutiveFailures (the operator chose to stop it).
-   */
-  | 'operator';
+import { decideSettlement, type FailureKind } from './settlement';
 
 export interface RecordOptions {
   /** The reporting instance: a report from another one is kept as a late report only. */
   fromInstance?: string;
   failure?: FailureKind;
 }
-
-/** Cool-downs stop doubling after this many freezes in a row (timeout x 1024). */
-const MAX_FREEZE_EXPONENT = 10;
-/** States in which a failed run is retried. */
-const RETRYABLE_STATES: readonly number[] = [
-  JobState.SCHEDULING,
-  JobState.RUNNING,
-  JobState.PAUSED,
-  JobState.NOT_SCHEDULED,
-];
 
 /**
  * Every way a run ends comes through here: the run's outcome (once), then what follows
@@ -83,6 +56,7 @@ export class RunOutcomes {
     private readonly registry: WorkerRegistryService,
     private readonly dispatcher: RunDispatcher,
     private readonly alerts: AlertService,
+    private readonly completion: JobCompletion,
   ) {}
 
   /** Records an outcome; answers false when the run already had one (nothing changes then). */
@@ -173,25 +147,9 @@ export class RunOutcomes {
     const { run, job } = settling;
     const { policy } = job;
     const state = outcome.runningState;
-    const failed = state === RunningState.FAILED;
-    const completed = state === RunningState.COMPLETED;
-    const timedOut = failed && failure === 'timeout';
-    const countsAsFailure = failed && failure !== 'replaced' && failure !== 'operator';
-    const timeoutMs = job.timeoutMs;
-    const timeoutsInARow = timedOut ? job.consecutiveTimeouts + 1 : completed ? 0 : job.consecutiveTimeouts;
-    const freeze =
-      timedOut &&
-      timeoutMs > 0 &&
-      policy.freezeAfterTimeouts > 0 &&
-      timeoutsInARow >= policy.freezeAfterTimeouts &&
-      (job.jobState === JobState.SCHEDULING || job.jobState === JobState.RUNNING);
-    const retry =
-      countsAsFailure && !freeze && run.attempt < job.retries && RETRYABLE_STATES.includes(job.jobState);
     const now = Date.now();
-    const finalFailure = countsAsFailure && !retry;
-    const frozenUntil = freeze
-      ? new Date(now + timeoutMs * 2 ** Math.min(job.freezeCount + 1, MAX_FREEZE_EXPONENT))
-      : null;
+    const { completed, timedOut, timeoutsInARow, freeze, frozenUntil, retry, finalFailure } =
+      decideSettlement(settling, state, failure, now);
     // The overlap slot is released, unless the run keeps it to hand it over right after:
     // to its retry, or to the run waiting for it (QUEUE_ONE). Every assignment reads only
     // its own column (MySQL does not order a multi-table UPDATE's assignments).
@@ -271,10 +229,12 @@ export class RunOutcomes {
         event,
       });
     };
-    const label = `job ${run.jobId}`;
     if (state === RunningState.FINISHED) {
       // The handler or a listener terminated its job (Chaconne's JobTerminationException).
-      await this.lifecycle.applyById(run.jobId, 'terminate', `${label} (terminated by run ${run.runId})`);
+      await this.lifecycle.terminate(
+        run.jobId,
+        `terminated by run ${run.runId}: ${outcome.reason ?? 'no reason given'}`,
+      );
       alert('terminated', outcome.reason ?? 'terminated by the job');
     } else if (freeze && frozenUntil) {
       // Its schedule leaves Redis; the sweeper thaws the job at frozenUntil.
@@ -296,7 +256,7 @@ export class RunOutcomes {
         "UPDATE chac_job_run SET reason = LEFT(CONCAT(COALESCE(reason, ''), ' — ', ?), 1000) WHERE run_id = ?",
         [reason, run.runId],
       );
-      await this.lifecycle.applyById(run.jobId, 'terminate', `${label} (${reason})`);
+      await this.lifecycle.terminate(run.jobId, reason);
       alert('terminated', reason);
     } else if (finalFailure) {
       alert('failed', outcome.reason ?? null);
@@ -305,6 +265,9 @@ export class RunOutcomes {
     if (!retry) {
       if (policy.overlapPolicy === OverlapPolicy.QUEUE_ONE) await this.handToWaiting(run);
       if (run.triggerType === TriggerType.PERIODIC) await this.scheduleSync.onRunFinished(run.jobId);
+      // The occurrence is final: a job whose schedule has ended is done once nothing else runs.
+      if (job.scheduleMayHaveEnded && state !== RunningState.FINISHED)
+        await this.completion.finishIfDone(run.jobId);
     }
     return true;
   }

@@ -10,6 +10,7 @@ import {
   type Page,
   type ResolvedRunPolicy,
   RunningState,
+  TriggerType,
 } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { NotFound } from '../../common/app-error';
@@ -89,6 +90,11 @@ export interface SettlingRun {
     consecutiveFailures: number;
     consecutiveTimeouts: number;
     freezeCount: number;
+    /**
+     * Its schedule may have nothing left to fire (one-shot trigger, repeat count used up, no
+     * next fire time stored): a final outcome asks whether the job is done.
+     */
+    scheduleMayHaveEnded: boolean;
   };
 }
 
@@ -120,6 +126,7 @@ interface SettlingRow {
   consecutive_failures: number;
   consecutive_timeouts: number;
   freeze_count: number;
+  schedule_may_have_ended: number | string;
 }
 
 export interface RunRow {
@@ -304,13 +311,16 @@ export class RunStore {
     const rows = await this.sql.query<SettlingRow[]>(
       `SELECT r.job_id, r.instance_id, r.planned_at, r.attempt, r.first_run_id, r.running_state, t.trigger_type,
               d.cluster_name, d.group_name, d.job_name, d.job_class_name, d.email, d.retries, d.timeout,
-              d.run_policy, x.job_state, x.consecutive_failures, x.consecutive_timeouts, x.freeze_count
+              d.run_policy, x.job_state, x.consecutive_failures, x.consecutive_timeouts, x.freeze_count,
+              (t.trigger_type = ? AND t.start_date IS NOT NULL
+                OR t.repeat_count > 0 AND x.run_count >= t.repeat_count
+                OR t.trigger_type = ? AND x.next_execution_time IS NULL) AS schedule_may_have_ended
          FROM chac_job_run r
          JOIN chac_job_trigger_detail t ON t.job_id = r.job_id
          JOIN chac_job_detail d ON d.job_id = r.job_id
          JOIN chac_job_runtime_detail x ON x.job_id = r.job_id
         WHERE r.run_id = ?`,
-      [runId],
+      [TriggerType.SIMPLE, TriggerType.CRON, runId],
     );
     const row = rows[0];
     if (!row) throw new NotFound(ErrorCode.RUN_NOT_FOUND, `no run ${runId}`);
@@ -340,6 +350,7 @@ export class RunStore {
         consecutiveFailures: row.consecutive_failures,
         consecutiveTimeouts: row.consecutive_timeouts,
         freezeCount: row.freeze_count,
+        scheduleMayHaveEnded: Number(row.schedule_may_have_ended) === 1,
       },
     };
   }

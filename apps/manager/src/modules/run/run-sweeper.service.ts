@@ -10,7 +10,11 @@ import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
 import { type PeriodicDuty, RedisLock } from '../redis/redis.module';
-import { MISSED_BEATS, WorkerRegistryService } from '../worker-registry/worker-registry.service';
+import {
+  lossWindowMs,
+  MISSED_BEATS,
+  WorkerRegistryService,
+} from '../worker-registry/worker-registry.service';
 import { RunOutcomes } from './run-outcomes.service';
 import { DEADLINE_GRACE_MS } from './run-store.service';
 
@@ -91,7 +95,7 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   private async endUnreachable(now: number): Promise<number> {
-    const lostAfterMs = MISSED_BEATS * this.config.heartbeatIntervalMs;
+    const lostAfterMs = lossWindowMs(this.config);
     // A run waiting for its turn (QUEUE_ONE) behind a run in flight is not overdue.
     const open = await this.dataSource.query<OpenRun[]>(
       `SELECT x.run_id, x.instance_id, x.dispatched_at, COALESCE(x.not_before, x.created_at) AS due_at,

@@ -10,6 +10,7 @@ import { LogTailService } from './log-tail.service';
 import { RunQueryService } from './run-query.service';
 import { RunDispatcher } from './run-dispatcher.service';
 import { RunLauncher } from './run-launcher.service';
+import { JobCompletion } from './job-completion.service';
 import { RunOutcomes } from './run-outcomes.service';
 import { RunSlots } from './run-slots.service';
 import { RunIntakeController } from './run-intake.controller';
@@ -34,6 +35,7 @@ import { RunSweeper } from './run-sweeper.service';
     LogTailService,
     RunSlots,
     RunDispatcher,
+    JobCompletion,
     RunOutcomes,
     RunLauncher,
     FireService,

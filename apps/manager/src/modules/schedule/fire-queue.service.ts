@@ -89,6 +89,16 @@ export class FireQueue implements OnApplicationShutdown {
     });
   }
 
+  /**
+   * Like {@link enqueue}, for an occurrence whose fire may have failed for good (kept among
+   * the failed fires, its id would make a new one a no-op): that one is removed first.
+   */
+  async enqueueAgain(kind: FireKind, jobId: number, atMs: number): Promise<void> {
+    const failed = await this.queue.getJob(fireJobId(kind, jobId, atMs));
+    if (failed && (await failed.isFailed())) await failed.remove();
+    await this.enqueue(kind, jobId, atMs);
+  }
+
   /** Takes a waiting fire out of the queue (not one being handled: that one finds its job inactive). */
   async drop(kind: FireKind, jobId: number, atMs: number): Promise<void> {
     await this.queue.remove(fireJobId(kind, jobId, atMs));

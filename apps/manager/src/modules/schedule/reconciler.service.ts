@@ -87,7 +87,8 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
       await Promise.all(
         rows.map(async (row) => {
           try {
-            await this.scheduleSync.apply(row, intact);
+            // A full pass means Redis may have lost ticks: chains resume where they stopped.
+            await this.scheduleSync.apply(row, intact, true);
           } catch (error) {
             report.failed++;
             this.logger.warn(`job ${row.job_id}: ${(error as Error).message}`);

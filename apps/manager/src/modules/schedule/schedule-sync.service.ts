@@ -15,11 +15,13 @@ export interface ScheduledJobRow {
   create_date: Date;
   /** What the runtime row holds; undefined when not read (then it is written). */
   next_execution_time?: Date | null;
+  /** The latest occurrence its ticks handled (or a misfire covered); undefined when not read. */
+  last_planned_at?: Date | null;
 }
 
 export const SCHEDULED_JOB_SELECT = `
   SELECT t.job_id, t.trigger_type, t.trigger_description, t.start_date, t.time_zone,
-         r.job_state, d.create_date, r.next_execution_time
+         r.job_state, d.create_date, r.next_execution_time, r.last_planned_at
     FROM chac_job_trigger_detail t
     JOIN chac_job_runtime_detail r ON r.job_id = t.job_id
     JOIN chac_job_detail d ON d.job_id = t.job_id`;
@@ -105,15 +107,24 @@ export class ScheduleSyncService {
    * when it is; the tick of an old trigger revision finds itself stale when it fires), and
    * its next execution time is stored. One-shot and fixed-delay fires are put back only
    * when Redis may have lost them (`intact` false), after checking MySQL for their run.
+   *
+   * `resume` (the reconciler, after Redis may have lost ticks): a recurring chain starts
+   * again at its first occurrence no tick handled, not at the next one. That tick fires at
+   * once and, late, records every occurrence since as one misfire; begun at the next one,
+   * the occurrences of the last misfire threshold before it were never recorded at all (the
+   * tick leaves a gap that young alone, as another manager may be handling it).
    */
-  async apply(row: ScheduledJobRow, intact = false): Promise<void> {
+  async apply(row: ScheduledJobRow, intact = false, resume = false): Promise<void> {
     const plan = planOf(row);
     const active = ACTIVE_STATES.includes(row.job_state);
     const upcoming = nextFireAfter(plan, Date.now());
     const next = active ? upcoming : null;
     if (upcoming !== null && (plan.kind === 'cron' || plan.kind === 'fixedRate')) {
       // An inactive job's waiting tick leaves at once (one being handled ends the chain itself).
-      if (active) await this.fireQueue.enqueue('tick', row.job_id, upcoming);
+      const start = this.chainStart(plan, row, upcoming, resume);
+      // A chain resumed in the past restarts at the occurrence whose fire may have failed.
+      if (active && start < upcoming) await this.fireQueue.enqueueAgain('tick', row.job_id, start);
+      else if (active) await this.fireQueue.enqueue('tick', row.job_id, upcoming);
       else await this.fireQueue.drop('tick', row.job_id, upcoming);
     }
     if (active && !intact) {
@@ -128,6 +139,13 @@ export class ScheduleSyncService {
         [next === null ? null : new Date(next), row.job_id],
       );
     }
+  }
+
+  /** Where a recurring chain (re)starts: the next occurrence, or the first one not handled when resuming. */
+  private chainStart(plan: TriggerPlan, row: ScheduledJobRow, upcoming: number, resume: boolean): number {
+    if (!resume || !row.last_planned_at) return upcoming;
+    const first = nextFireAfter(plan, row.last_planned_at.getTime());
+    return first !== null && first < upcoming ? first : upcoming;
   }
 
   /** After a run ends: a fixed-delay job's next occurrence is counted from now. */

@@ -158,7 +158,7 @@ export class SqlBatcher implements OnApplicationShutdown {
         );
         for (const pending of batch) {
           if (healthy) healthy = await this.runAlone(connection, pending);
-          else pending.reject(new Error('MySQL connection lost'));
+          else pending.reject(connectionLost());
         }
         return;
       }
@@ -213,6 +213,11 @@ export class SqlBatcher implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.pool.end().catch(() => undefined);
   }
+}
+
+/** What the callers after a broken connection get: marked as the driver marks its own (`fatal`). */
+function connectionLost(): Error {
+  return Object.assign(new Error('MySQL connection lost'), { fatal: true, code: 'PROTOCOL_CONNECTION_LOST' });
 }
 
 /** A driver error that broke the connection (as opposed to a statement the server refused). */

@@ -4,10 +4,14 @@ import { nextFireAfter, planFromTrigger, type TriggerPlan } from './trigger-plan
 import { previewFireTimes } from './trigger-preview';
 
 /**
- * Issue 5, item 9: cron triggers across daylight-saving changes, through every path that computes a fire time.
- *  - Spring forward: a wall time that does not exist fires once, at the first valid instant after it.
- *  - Fall back: a wall time that exists twice fires once, at its first occurrence.
+ * Cron triggers across daylight-saving changes, through every path that computes a fire time (issue 5, item 9;
+ * issue 13). The rule is in cron/fire-search.ts:
+ *  - Hours written with `*` or a step run by the clock: a repeated wall time fires in both passes, a skipped
+ *    one never.
+ *  - Hours written out: a wall time that does not exist fires once, at the first valid instant after it; one
+ *    that exists twice fires once, at its first occurrence.
  *  - PERIODIC (fixed rate / fixed delay) follows real elapsed time and ignores DST.
+ * dst-zones.spec.ts checks the same rule in more zones and years against an independent model.
  *
  * The 2026 changes used here:
  *  - America/New_York: 2026-03-08 02:00 EST → 03:00 EDT (07:00Z); 2026-11-01 02:00 EDT → 01:00 EST (06:00Z),
@@ -130,6 +134,38 @@ describe('daylight saving time', () => {
         ],
       },
       {
+        name: 'hourly at :30 runs by the clock: 02:30 is never shown, so nothing fires at 03:00',
+        expressions: ['0 30 * * * ?', '30 * * * *', '0 30 */1 * * ?'],
+        after: '2026-03-08T05:00:00Z', // 00:00 EST
+        expected: [
+          '2026-03-08T05:30:00.000Z', // 00:30 EST
+          '2026-03-08T06:30:00.000Z', // 01:30 EST
+          '2026-03-08T07:30:00.000Z', // 03:30 EDT: one real hour later
+          '2026-03-08T08:30:00.000Z', // 04:30 EDT
+        ],
+      },
+      {
+        name: 'every two hours by the clock: 02:00 is never shown, so 00:00 EST is followed by 04:00 EDT',
+        expressions: ['0 0 */2 * * ?', '0 */2 * * *'],
+        after: '2026-03-08T04:00:00Z', // 23:00 EST on the 7th
+        expected: [
+          '2026-03-08T05:00:00.000Z', // 00:00 EST
+          '2026-03-08T08:00:00.000Z', // 04:00 EDT
+          '2026-03-08T10:00:00.000Z', // 06:00 EDT
+        ],
+      },
+      {
+        name: 'the same hours written out are times of day: 02:30 fires at 03:00 EDT',
+        expressions: ['0 30 0-23 * * ?', '30 0-23 * * *'],
+        after: '2026-03-08T05:00:00Z', // 00:00 EST
+        expected: [
+          '2026-03-08T05:30:00.000Z', // 00:30 EST
+          '2026-03-08T06:30:00.000Z', // 01:30 EST
+          '2026-03-08T07:00:00.000Z', // 03:00 EDT, for the missing 02:30
+          '2026-03-08T07:30:00.000Z', // 03:30 EDT
+        ],
+      },
+      {
         name: 'every 15 minutes: 02:00–02:45 and 03:00 are one fire at 03:00 EDT',
         expressions: ['0 */15 * * * ?', '*/15 * * * *'],
         after: '2026-03-08T06:30:00Z', // 01:30 EST
@@ -194,8 +230,19 @@ describe('daylight saving time', () => {
         expected: ['2026-11-02T06:30:00.000Z'], // 01:30 EST on the 2nd
       },
       {
-        name: 'hourly fires 00:00 EDT, 01:00 EDT, 02:00 EST: the repeated 01:00 once',
+        name: 'hourly runs by the clock: 01:00 EDT and 01:00 EST both fire, an hour apart',
         expressions: ['0 0 * * * ?', '0 * * * *'],
+        after: '2026-11-01T03:30:00Z', // 23:30 EDT on the 31st
+        expected: [
+          '2026-11-01T04:00:00.000Z', // 00:00 EDT
+          '2026-11-01T05:00:00.000Z', // 01:00 EDT
+          '2026-11-01T06:00:00.000Z', // 01:00 EST
+          '2026-11-01T07:00:00.000Z', // 02:00 EST
+        ],
+      },
+      {
+        name: 'the same hours written out fire 01:00 once, at its first occurrence',
+        expressions: ['0 0 0-23 * * ?', '0 0-23 * * *'],
         after: '2026-11-01T03:30:00Z', // 23:30 EDT on the 31st
         expected: [
           '2026-11-01T04:00:00.000Z', // 00:00 EDT
@@ -205,17 +252,26 @@ describe('daylight saving time', () => {
         ],
       },
       {
-        name: 'every 15 minutes passes through 01:xx once',
-        expressions: ['0 */15 * * * ?', '*/15 * * * *'],
+        name: 'every 15 minutes fires through both passes of 01:xx without a gap',
+        expressions: ['0 */15 * * * ?', '*/15 * * * *', '0 0/15 * * * ?'],
         after: '2026-11-01T04:50:00Z', // 00:50 EDT
         expected: [
           '2026-11-01T05:00:00.000Z', // 01:00 EDT
           '2026-11-01T05:15:00.000Z', // 01:15 EDT
           '2026-11-01T05:30:00.000Z', // 01:30 EDT
           '2026-11-01T05:45:00.000Z', // 01:45 EDT
+          '2026-11-01T06:00:00.000Z', // 01:00 EST
+          '2026-11-01T06:15:00.000Z', // 01:15 EST
+          '2026-11-01T06:30:00.000Z', // 01:30 EST
+          '2026-11-01T06:45:00.000Z', // 01:45 EST
           '2026-11-01T07:00:00.000Z', // 02:00 EST
-          '2026-11-01T07:15:00.000Z', // 02:15 EST
         ],
+      },
+      {
+        name: 'asked from inside the repeated hour (01:20 EST), every 15 minutes goes on at 01:30 EST',
+        expressions: ['0 */15 * * * ?', '*/15 * * * *'],
+        after: '2026-11-01T06:20:00Z', // 01:20 EST
+        expected: ['2026-11-01T06:30:00.000Z', '2026-11-01T06:45:00.000Z', '2026-11-01T07:00:00.000Z'],
       },
       {
         name: 'every minute of 01:xx fires during the first 01:xx only',
@@ -228,13 +284,13 @@ describe('daylight saving time', () => {
         ],
       },
       {
-        name: 'every 30 seconds does not replay the repeated hour',
+        name: 'every 30 seconds runs straight through into the repeated hour',
         expressions: ['*/30 * * * * ?'],
         after: '2026-11-01T05:59:00Z', // 01:59:00 EDT
         expected: [
           '2026-11-01T05:59:30.000Z', // 01:59:30 EDT
-          '2026-11-01T07:00:00.000Z', // 02:00:00 EST (01:00:00–01:59:30 EST already fired as EDT)
-          '2026-11-01T07:00:30.000Z', // 02:00:30 EST
+          '2026-11-01T06:00:00.000Z', // 01:00:00 EST
+          '2026-11-01T06:00:30.000Z', // 01:00:30 EST
         ],
       },
     ]);
@@ -334,18 +390,18 @@ describe('daylight saving time', () => {
         expected: ['2026-10-26T01:30:00.000Z'], // 01:30 GMT on the 26th
       },
       {
-        name: 'hourly fires 00:00 BST, 01:00 BST, 02:00 GMT: the repeated 01:00 once',
+        name: 'hourly runs by the clock: 01:00 BST and 01:00 GMT both fire',
         expressions: ['0 0 * * * ?', '0 * * * *'],
         after: '2026-10-24T22:30:00Z', // 23:30 BST on the 24th
         expected: [
           '2026-10-24T23:00:00.000Z', // 00:00 BST
           '2026-10-25T00:00:00.000Z', // 01:00 BST
+          '2026-10-25T01:00:00.000Z', // 01:00 GMT
           '2026-10-25T02:00:00.000Z', // 02:00 GMT
-          '2026-10-25T03:00:00.000Z', // 03:00 GMT
         ],
       },
       {
-        name: 'every 15 minutes passes through 01:xx once',
+        name: 'every 15 minutes fires through both passes of 01:xx without a gap',
         expressions: ['0 */15 * * * ?', '*/15 * * * *'],
         after: '2026-10-24T23:50:00Z', // 00:50 BST
         expected: [
@@ -353,8 +409,11 @@ describe('daylight saving time', () => {
           '2026-10-25T00:15:00.000Z', // 01:15 BST
           '2026-10-25T00:30:00.000Z', // 01:30 BST
           '2026-10-25T00:45:00.000Z', // 01:45 BST
+          '2026-10-25T01:00:00.000Z', // 01:00 GMT
+          '2026-10-25T01:15:00.000Z', // 01:15 GMT
+          '2026-10-25T01:30:00.000Z', // 01:30 GMT
+          '2026-10-25T01:45:00.000Z', // 01:45 GMT
           '2026-10-25T02:00:00.000Z', // 02:00 GMT
-          '2026-10-25T02:15:00.000Z', // 02:15 GMT
         ],
       },
       {
@@ -368,16 +427,64 @@ describe('daylight saving time', () => {
         ],
       },
       {
-        name: 'every 30 seconds does not replay the repeated hour',
+        name: 'every 30 seconds runs straight through into the repeated hour',
         expressions: ['*/30 * * * * ?'],
         after: '2026-10-25T00:59:00Z', // 01:59:00 BST
         expected: [
           '2026-10-25T00:59:30.000Z', // 01:59:30 BST
-          '2026-10-25T02:00:00.000Z', // 02:00:00 GMT
-          '2026-10-25T02:00:30.000Z', // 02:00:30 GMT
+          '2026-10-25T01:00:00.000Z', // 01:00:00 GMT
+          '2026-10-25T01:00:30.000Z', // 01:00:30 GMT
         ],
       },
     ]);
+  });
+
+  describe('zones whose midnight does not exist or repeats', () => {
+    const SANTIAGO = 'America/Santiago'; // 2026-09-06 00:00 -04 → 01:00 -03 (04:00Z)
+    const HAVANA = 'America/Havana'; // 2026-11-01 01:00 CDT → 00:00 CST (05:00Z): 00:xx repeats
+
+    describe('Santiago', () => {
+      cronCases(SANTIAGO, [
+        {
+          name: 'daily midnight fires at 01:00 on the Sunday midnight is skipped',
+          expressions: ['0 0 0 * * ?', '0 0 * * *'],
+          after: '2026-09-05T12:00:00Z',
+          expected: [
+            '2026-09-06T04:00:00.000Z', // 01:00 -03, for the missing 00:00
+            '2026-09-07T03:00:00.000Z', // 00:00 -03 the next day
+          ],
+        },
+        {
+          name: 'Sunday midnight still runs on that Sunday, at 01:00',
+          expressions: ['0 0 0 ? * SUN', '0 0 * * 0'],
+          after: '2026-09-05T12:00:00Z',
+          expected: [
+            '2026-09-06T04:00:00.000Z', // 01:00 -03
+            '2026-09-13T03:00:00.000Z', // 00:00 -03 the next Sunday
+          ],
+        },
+      ]);
+    });
+
+    it('Santiago: 0 0 */6 * * ? runs by the clock and skips the 00:00 that is never shown', () => {
+      expectEveryPath(cronPaths('0 0 */6 * * ?', SANTIAGO, '2026-09-05T20:00:00Z', 3), [
+        '2026-09-05T22:00:00.000Z', // 18:00 -04 on Saturday
+        '2026-09-06T09:00:00.000Z', // 06:00 -03 on Sunday
+        '2026-09-06T15:00:00.000Z', // 12:00 -03
+      ]);
+    });
+
+    it('Havana: daily midnight fires once, at 00:00 CDT; by the clock, midnight fires in both passes', () => {
+      expectEveryPath(cronPaths('0 0 0 * * ?', HAVANA, '2026-10-31T12:00:00Z', 2), [
+        '2026-11-01T04:00:00.000Z', // 00:00 CDT
+        '2026-11-02T05:00:00.000Z', // 00:00 CST the next day
+      ]);
+      expectEveryPath(cronPaths('0 0 */6 * * ?', HAVANA, '2026-10-31T23:00:00Z', 3), [
+        '2026-11-01T04:00:00.000Z', // 00:00 CDT
+        '2026-11-01T05:00:00.000Z', // 00:00 CST
+        '2026-11-01T11:00:00.000Z', // 06:00 CST
+      ]);
+    });
   });
 
   describe('PERIODIC plans follow real time', () => {

@@ -6,6 +6,11 @@ import { REDIS, RedisKeys } from '../redis/redis.module';
 /** Heartbeats missed before an instance is no longer chosen (and its runs count as lost). */
 export const MISSED_BEATS = 3;
 
+/** The loss window: how long after its last heartbeat an instance counts as lost. */
+export function lossWindowMs(config: Pick<ManagerConfig, 'heartbeatIntervalMs'>): number {
+  return MISSED_BEATS * config.heartbeatIntervalMs;
+}
+
 /** How long presence records outlive the last manager (a longer outage is still recognised). */
 const PRESENCE_TTL_MS = 7 * 86_400_000;
 
@@ -31,7 +36,7 @@ export class ManagerPresence implements OnModuleInit, OnApplicationShutdown {
     private readonly keys: RedisKeys,
     @Inject(MANAGER_CONFIG) config: ManagerConfig,
   ) {
-    this.windowMs = MISSED_BEATS * config.heartbeatIntervalMs;
+    this.windowMs = lossWindowMs(config);
     this.intervalMs = Math.max(100, Math.floor(config.heartbeatIntervalMs / 2));
   }
 

@@ -3,7 +3,7 @@ import type { LostWorkerInstance, WorkerInstanceInfo, WorkerOverview } from '@ch
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import type { WorkerQuery } from './dto/worker-requests.dto';
-import { ManagerPresence, MISSED_BEATS } from './manager-presence.service';
+import { lossWindowMs, ManagerPresence } from './manager-presence.service';
 import { type InstanceBeat, WorkerRegistryService } from './worker-registry.service';
 
 /** How far back `lost` reaches. */
@@ -70,7 +70,7 @@ export class WorkerOverviewService {
     private readonly presence: ManagerPresence,
     @Inject(MANAGER_CONFIG) config: ManagerConfig,
   ) {
-    this.lossWindowMs = MISSED_BEATS * config.heartbeatIntervalMs;
+    this.lossWindowMs = lossWindowMs(config);
   }
 
   async overview(query: WorkerQuery, now = Date.now()): Promise<WorkerOverview> {

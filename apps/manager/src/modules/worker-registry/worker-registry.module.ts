@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JobDefinitionModule } from '../job-definition/job-definition.module';
 import { ManagerPresence } from './manager-presence.service';
+import { NonceStore } from './nonce-store';
 import { SignatureGuard } from './signature.guard';
 import { WorkerAdminController } from './worker-admin.controller';
 import { WorkerOverviewService } from './worker-overview.service';
@@ -15,6 +16,7 @@ import { WorkerSignatureVerifier } from './worker-signature.service';
     ManagerPresence,
     WorkerRegistryService,
     WorkerOverviewService,
+    NonceStore,
     WorkerSignatureVerifier,
     SignatureGuard,
   ],

@@ -14,9 +14,9 @@ import { AppError, ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import type { PersistJobCommand } from '../job-definition/dto/persist-job.dto';
 import { JobDefinitionService } from '../job-definition/job-definition.service';
-import { REDIS, RedisKeys } from '../redis/redis.module';
+import { REDIS, RedisEpoch, RedisKeys } from '../redis/redis.module';
 import type { RegisterBody } from './dto/worker-requests.dto';
-import { ManagerPresence } from './manager-presence.service';
+import { lossWindowMs, ManagerPresence } from './manager-presence.service';
 import { WorkerInstanceEntity, WorkerInstanceState } from './worker-instance.entity';
 import { REPORT_BATCH_LIMIT } from '../run/dto/run-requests.dto';
 
@@ -46,7 +46,7 @@ export interface CandidateSet {
   counter: number;
 }
 
-export { MISSED_BEATS } from './manager-presence.service';
+export { lossWindowMs, MISSED_BEATS } from './manager-presence.service';
 
 // One round trip per fire: live, non-draining members of a group with what balancers
 // need (weight, labels, runs in flight, start time), plus the job's cluster-wide counter.
@@ -102,6 +102,7 @@ export class WorkerRegistryService {
     private readonly keys: RedisKeys,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
     private readonly presence: ManagerPresence,
+    private readonly epoch: RedisEpoch,
   ) {}
 
   async register(body: RegisterBody): Promise<RegisterResponse> {
@@ -284,7 +285,12 @@ export class WorkerRegistryService {
     if (left < 0) await this.redis.hset(this.activeKey(), instanceId, 0);
   }
 
-  /** The instances among `instanceIds` that have missed three heartbeats (or are unknown to Redis). */
+  /**
+   * The instances among `instanceIds` that have missed three heartbeats. One unknown to Redis
+   * is lost too, unless Redis began its epoch (a flush, a restart) less than three heartbeats
+   * ago: it has not had the time to beat again, and calling it lost would fail (and retry)
+   * runs that are still running.
+   */
   async lostInstances(instanceIds: string[], now = Date.now()): Promise<Set<string>> {
     const lost = new Set<string>();
     if (instanceIds.length === 0) return lost;
@@ -300,9 +306,11 @@ export class WorkerRegistryService {
       }),
     );
     const cutoff = await this.presence.liveCutoff(now);
+    const unknownIsLost =
+      !beats.includes(null) || now - (await this.epoch.since()) > lossWindowMs(this.config);
     instanceIds.forEach((id, i) => {
       const beat = beats[i];
-      if (beat === null || beat === undefined || Number(beat) < cutoff) lost.add(id);
+      if (beat === null || beat === undefined ? unknownIsLost : Number(beat) < cutoff) lost.add(id);
     });
     return lost;
   }

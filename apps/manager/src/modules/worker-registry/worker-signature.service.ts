@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ErrorCode, PROTOCOL_VERSION, ProtocolHeader, SIGNATURE_MAX_AGE_MS } from '@chaconne/contracts';
+import { ErrorCode, PROTOCOL_VERSION, ProtocolHeader } from '@chaconne/contracts';
 import { MANAGER_RECIPIENT, SignatureDirection, verifyRequest } from '@chaconne/contracts/signing';
 import type { FastifyRequest } from 'fastify';
-import { Redis } from 'ioredis';
 import { AppError, Unauthorized } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
-import { REDIS, RedisKeys } from '../redis/redis.module';
+import { NonceStore } from './nonce-store';
 
 /** Requests whose signature was verified over their raw body (before it was parsed). */
 const verified = new WeakSet<object>();
@@ -24,15 +23,15 @@ function incompatible(why: string): AppError {
  * Authenticates a worker -> manager request: HMAC-SHA256 over its method, path (without the
  * query string, exactly as received), the manager as recipient, the direction, timestamp,
  * nonce and exact body bytes; at most 5 minutes old; never seen before (nonces are kept in
- * Redis, so a request replayed to another manager is refused too). A request signed for any
- * other route, recipient or direction does not verify here.
+ * Redis, so a request replayed to another manager is refused too, and a flush or restart of
+ * Redis reopens no window: see {@link NonceStore}). A request signed for any other route,
+ * recipient or direction does not verify here.
  */
 @Injectable()
 export class WorkerSignatureVerifier {
   constructor(
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
-    @Inject(REDIS) private readonly redis: Redis,
-    private readonly keys: RedisKeys,
+    private readonly nonces: NonceStore,
   ) {}
 
   /**
@@ -64,14 +63,15 @@ export class WorkerSignatureVerifier {
     }
     // Signed by a worker of this version, which always says so.
     if (protocol === undefined) throw incompatible(`the request has no ${ProtocolHeader.PROTOCOL} header`);
-    const fresh = await this.redis.set(
-      this.keys.key('nonce', check.nonce),
-      '1',
-      'PX',
-      2 * SIGNATURE_MAX_AGE_MS,
-      'NX',
-    );
-    if (fresh !== 'OK') throw new Unauthorized(ErrorCode.REPLAYED_REQUEST, 'request was already received');
+    const verdict = await this.nonces.remember(check.nonce, check.timestamp);
+    if (verdict === 'seen')
+      throw new Unauthorized(ErrorCode.REPLAYED_REQUEST, 'request was already received');
+    if (verdict === 'before-epoch') {
+      throw new Unauthorized(
+        ErrorCode.STALE_REQUEST,
+        "request was signed before the managers' replay protection restarted (Redis was flushed or restarted); sign it again",
+      );
+    }
     verified.add(request);
   }
 

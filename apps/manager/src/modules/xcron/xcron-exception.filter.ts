@@ -3,6 +3,7 @@ import { ErrorCode } from '@chaconne/contracts';
 import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../common/app-error';
+import { databaseUnavailable, RETRY_AFTER_SECONDS } from '../../common/dependency-errors';
 import { XcronCode, XcronError, type XcronResponse } from './xcron-codes';
 
 /** xcron codes of failures raised outside the xcron module (auth guard, rate limit, ...). */
@@ -23,7 +24,8 @@ export class XcronExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const [status, body] = this.toBody(exception);
+    const [status, body] = this.toBody(databaseUnavailable(exception) ?? exception);
+    if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     void reply.status(status).send(body);
   }
 

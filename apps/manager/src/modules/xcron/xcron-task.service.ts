@@ -37,12 +37,13 @@ interface TaskRow {
   trigger_description: string;
   start_date: Date | null;
   job_state: number;
+  state_reason: string | null;
   run_count: number | string;
 }
 
 /** A task's columns; the run count (fired occurrences, skipped ones not counted) reads ix_run_job_state. */
 const TASK_COLUMNS = `d.job_id, d.job_name, d.attachment, d.create_date, t.trigger_type, t.trigger_description,
-  t.start_date, r.job_state,
+  t.start_date, r.job_state, r.state_reason,
   (SELECT COUNT(*) FROM chac_job_run x WHERE x.job_id = d.job_id AND x.running_state <> ?) AS run_count`;
 
 /** A stored task as xcron's queryTask answers it. */
@@ -58,9 +59,16 @@ function toTask(row: TaskRow): XcronTask {
       : (description.cron?.expression ?? ''),
     run_count: Number(row.run_count),
     callback: parseTaskCallback(row.attachment) ?? { url: '', body: {} },
-    deleted: row.job_state === JobState.FINISHED,
+    deleted: isDeleted(row),
   };
 }
+
+/**
+ * Deleted by a request (deleteTask, deleteJob): FINISHED with no reason of the manager's own.
+ * A one-shot task the manager finished after its only run is not deleted.
+ */
+const isDeleted = (row: Pick<TaskRow, 'job_state' | 'state_reason'>): boolean =>
+  row.job_state === JobState.FINISHED && row.state_reason === null;
 
 /**
  * xcron tasks on top of jobs: a task is a job with executor `http` whose attachment is the
@@ -111,10 +119,20 @@ export class XcronTaskService {
     return { taskId, warnings: validated.warnings };
   }
 
-  /** Stops a task for good: its job is FINISHED and its schedule removed; its runs stay. */
+  /**
+   * Stops a task for good: its job is FINISHED and its schedule removed; its runs stay. A
+   * one-shot task that already ran (FINISHED by the manager) is only marked deleted.
+   */
   async delete(taskId: string): Promise<void> {
     const row = await this.find(taskId);
-    if (row.job_state === JobState.FINISHED) return;
+    if (isDeleted(row)) return;
+    if (row.job_state === JobState.FINISHED) {
+      await this.dataSource.query(
+        'UPDATE chac_job_runtime_detail SET state_reason = NULL WHERE job_id = ? AND job_state = ?',
+        [row.job_id, JobState.FINISHED],
+      );
+      return;
+    }
     await this.lifecycle.applyById(row.job_id, 'delete', `xcron task ${taskId}`);
   }
 
@@ -124,7 +142,7 @@ export class XcronTaskService {
 
   /** A page of tasks, newest first (ix_job_group_created), without deleted ones unless asked. */
   async list(query: TaskListQuery): Promise<Page<XcronTask>> {
-    const deleted = query.includeDeleted ? '' : 'AND r.job_state <> ?';
+    const deleted = query.includeDeleted ? '' : 'AND NOT (r.job_state = ? AND r.state_reason IS NULL)';
     const params = [
       XCRON_CLUSTER,
       XCRON_GROUP,

@@ -6,7 +6,7 @@ import {
   jobStateQuerySchema,
   selectJobDetailSchema,
 } from './job-queries.dto';
-import { jobKeySchema } from './persist-job.dto';
+import { jobKeySchema } from '@chaconne/contracts/definition';
 
 const jobKey = { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'J' };
 

@@ -1,4 +1,5 @@
 import { DependencyType, JOB_KEY_MAX_LENGTH, JobState, TriggerType } from '@chaconne/contracts';
+import { DEPENDENT_NEEDS_UPSTREAM, jobKeySchema, triggerSchema } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 import {
   nameFilter,
@@ -7,8 +8,6 @@ import {
   pageNumber,
   pageSize,
 } from '../../../common/field-schemas';
-import { jobKeySchema } from './persist-job.dto';
-import { triggerSchema } from './trigger.dto';
 
 const codeOf = <T extends Record<string, number>>(enumObject: T, label: string) => {
   const codes = Object.values(enumObject);
@@ -83,7 +82,11 @@ export const relationsQuerySchema = z.strictObject({
 
 /** previewTrigger: the next fire times of a trigger that need not belong to a job. */
 export const previewTriggerSchema = z.strictObject({
-  trigger: triggerSchema,
+  // A trigger of its own has no upstream jobs: a DEPENDENT one never fires.
+  trigger: triggerSchema.refine((t) => t.triggerType !== TriggerType.DEPENDENT, {
+    message: DEPENDENT_NEEDS_UPSTREAM,
+    path: ['triggerType'],
+  }),
   count: z
     .number()
     .int()

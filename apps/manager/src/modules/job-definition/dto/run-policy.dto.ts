@@ -1,54 +1,16 @@
 import {
-  BackoffPolicy,
-  IDENTIFIER_MAX_LENGTH,
-  ClusterMode,
   DEFAULT_RUN_POLICY,
   LoadBalancerName,
-  MisfirePolicy,
-  OverlapPolicy,
   type ResolvedRunPolicy,
   type RunPolicy,
 } from '@chaconne/contracts';
-import { z } from 'zod';
-import { identifier, labelsSchema } from '../../../common/field-schemas';
 import type { FieldProblem } from './persist-job.dto';
 
-const names = <T extends Record<string, string>>(values: T) => {
-  const list = Object.values(values);
-  return z
-    .string()
-    .refine((v) => list.includes(v), `must be one of ${list.join(', ')}`)
-    .transform((v) => v as T[keyof T]);
-};
-
-const DAY_MS = 86_400_000;
-
-/** The run-policy fields of persistJob (all optional; defaults in DEFAULT_RUN_POLICY). */
-export const runPolicyFields = {
-  clusterMode: names(ClusterMode).nullish(),
-  loadBalancer: identifier(IDENTIFIER_MAX_LENGTH.pluginName).nullish(),
-  hashKey: identifier(IDENTIFIER_MAX_LENGTH.hashKey).nullish(),
-  labels: labelsSchema.nullish(),
-  retryBackoff: z
-    .strictObject({
-      policy: names(BackoffPolicy),
-      delayMs: z.number().int().min(0, 'must be 0 or more').max(DAY_MS, 'must be at most a day'),
-      maxDelayMs: z.number().int().min(0).max(DAY_MS, 'must be at most a day').optional(),
-      jitter: z.boolean().optional(),
-    })
-    .nullish(),
-  overlapPolicy: names(OverlapPolicy).nullish(),
-  misfirePolicy: names(MisfirePolicy).nullish(),
-  startDeadlineSeconds: z
-    .number()
-    .int()
-    .min(1, 'must be at least 1 second')
-    .max(366 * 86_400)
-    .nullish(),
-  maxConsecutiveFailures: z.number().int().min(0, 'must be 0 (never) or more').max(100_000).nullish(),
-  terminationStrategy: identifier(IDENTIFIER_MAX_LENGTH.pluginName).nullish(),
-  freezeAfterTimeouts: z.number().int().min(0, 'must be 0 (never) or more').max(1_000).nullish(),
-};
+/*
+ * A job's run policy as the manager resolves it: the fields' rules are the job definition's
+ * (`runPolicyFields` of @chaconne/contracts/definition); the names of plugins are checked
+ * against what this manager runs, and the defaults applied.
+ */
 
 /** Names a manager knows beyond the built-ins (from its plugins). */
 export interface KnownExtensions {
@@ -58,7 +20,7 @@ export interface KnownExtensions {
 
 const BUILT_IN_BALANCERS = new Set<string>(Object.values(LoadBalancerName));
 
-/** Applies the defaults and checks the names against what this manager can run. */
+/** Applies the defaults and checks the names against what this manager can run (the schema checked the rest). */
 export function resolveRunPolicy(
   body: RunPolicy,
   known: KnownExtensions,
@@ -90,9 +52,6 @@ export function resolveRunPolicy(
     maxDelayMs: backoff.maxDelayMs ?? Math.max(backoff.delayMs, d.retryBackoff.maxDelayMs),
     jitter: backoff.jitter ?? d.retryBackoff.jitter,
   };
-  if (retryBackoff.maxDelayMs < retryBackoff.delayMs) {
-    problems.push({ field: 'retryBackoff.maxDelayMs', reason: 'must be at least delayMs' });
-  }
   if (problems.length > 0) return { problems };
   return {
     policy: {

@@ -1,89 +1,21 @@
+import { dateRangeProblem, type FieldError, TriggerType } from '@chaconne/contracts';
 import {
-  dateRangeProblem,
-  type FieldError,
-  JOB_DEFINITION_LIMITS,
-  SCHEDULING_UNIT_MS,
-  SchedulingUnit,
-  TriggerType,
-} from '@chaconne/contracts';
+  END_BEFORE_START,
+  type TriggerBody,
+  triggerFieldsSchema,
+  WIRE_DATE_FORMS,
+} from '@chaconne/contracts/definition';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { dateText, epochMillis } from '../../../common/field-schemas';
 import { type Checked, partCheck, type PartCheck } from '../../../common/validation';
 import { CronSyntaxError, isValidTimeZone } from '../../trigger/cron/cron-expression';
 import { nextFireAfter, planFromTrigger } from '../../trigger/trigger-plan';
 
 /*
- * A job's trigger as persistJob and previewTrigger take it: its schema, and the checks that need
- * the time zone and the clock (cron syntax, dates, that it ever fires).
+ * A job's trigger as persistJob and previewTrigger take it: the schema of
+ * @chaconne/contracts/definition (its shape per type, ranges), then the checks that need the
+ * time zone and the clock (cron syntax, dates, that it ever fires).
  */
-
-const LIMITS = JOB_DEFINITION_LIMITS;
-
-const WIRE_DATE_FORMS = 'must be epoch milliseconds, ISO-8601 or yyyy-MM-dd HH:mm:ss';
-
-/** A date as sent: epoch milliseconds in the stored range, or a string read in the trigger's zone. */
-const wireDate = z.union([epochMillis, dateText], { error: WIRE_DATE_FORMS }).nullish();
-
-const triggerTypeCodes = Object.values(TriggerType) as number[];
-const unitCodes = Object.values(SchedulingUnit) as number[];
-const DAY_MS = 86_400_000;
-
-const periodicSchema = z
-  .strictObject({
-    period: z.number().int('must be a positive integer').positive('must be a positive integer'),
-    schedulingUnit: z
-      .number()
-      .int()
-      .refine((v) => unitCodes.includes(v), 'must be 0 (SECONDS), 1 (MINUTES), 2 (HOURS) or 3 (DAYS)'),
-    fixedRate: z.boolean().default(false),
-  })
-  .refine(
-    // Runs only once the unit is known to be valid (`when`).
-    (p) => p.period * SCHEDULING_UNIT_MS[p.schedulingUnit as SchedulingUnit] <= LIMITS.maxPeriodMs,
-    {
-      // Also what keeps every next fire time within the dates the manager can store.
-      message: `period × schedulingUnit must be at most ${LIMITS.maxPeriodMs / DAY_MS} days; use a cron expression or a SIMPLE trigger for rarer runs`,
-      path: ['period'],
-      when: (payload) =>
-        z
-          .object({ period: z.number().int().positive(), schedulingUnit: z.number().int() })
-          .refine((v) => unitCodes.includes(v.schedulingUnit))
-          .safeParse(payload.value).success,
-    },
-  );
-
-export const triggerSchema = z.strictObject({
-  triggerType: z
-    .number({ error: 'must be an integer trigger type' })
-    .int()
-    .refine(
-      (v) => triggerTypeCodes.includes(v),
-      'must be 0 (SIMPLE), 1 (CRON), 2 (PERIODIC) or 3 (DEPENDENT)',
-    ),
-  triggerDescription: z
-    .strictObject({
-      cron: z.strictObject({ expression: z.string().trim().min(1, 'must not be empty') }).nullish(),
-      periodic: periodicSchema.nullish(),
-      // Chaconne stores a job's dependencies here and its console sends the stored form back
-      // when a job is edited; the dependencies themselves come from dependentKeys and forkKeys.
-      dependency: z.record(z.string(), z.unknown()).nullish().meta({
-        description: "Ignored: Chaconne's stored form of dependentKeys/forkKeys, sent back by its console",
-      }),
-    })
-    .nullish(),
-  startDate: wireDate,
-  endDate: wireDate,
-  repeatCount: z
-    .number()
-    .int()
-    .refine(
-      (v) => v === -1 || (v >= 1 && v <= LIMITS.maxRepeatCount),
-      `must be -1 (unlimited) or between 1 and ${LIMITS.maxRepeatCount}`,
-    )
-    .nullish(),
-  timeZone: z.string().trim().max(64, 'must be at most 64 characters').nullish(),
-});
 
 /** A checked, normalised trigger, as stored. */
 export interface TriggerCommand {
@@ -94,8 +26,6 @@ export interface TriggerCommand {
   repeatCount: number;
   timeZone: string;
 }
-
-type TriggerBody = z.output<typeof triggerSchema>;
 
 const WALL_CLOCK_FORMATS = ['yyyy-MM-dd HH:mm:ss', 'yyyy-MM-dd HH:mm', 'yyyy-MM-dd'];
 
@@ -122,13 +52,12 @@ function firstFire(trigger: TriggerCommand, now: number): number | null | CronSy
 
 /**
  * Checks what the schema cannot check in a trigger (cron syntax and that it ever fires,
- * time zone, dates, description matching the type) and normalises it.
+ * time zone, dates read in it) and normalises it.
  */
 export function toTriggerCommand(
   trigger: TriggerBody,
   defaultTimeZone: string,
   now: number = Date.now(),
-  allowDependent = false,
 ): Checked<TriggerCommand> {
   const problems: FieldError[] = [];
   const zoneValid = isValidTimeZone(trigger.timeZone ?? defaultTimeZone);
@@ -139,28 +68,12 @@ export function toTriggerCommand(
       reason: `'${trigger.timeZone ?? ''}' is not an IANA time zone`,
     });
   }
-  if (trigger.triggerType === TriggerType.DEPENDENT && !allowDependent) {
-    problems.push({
-      field: 'trigger.triggerType',
-      reason: 'a DEPENDENT trigger needs dependentKeys or forkKeys',
-    });
-  }
 
+  // The schema made sure the description the type needs is there.
   let triggerDescription: Record<string, unknown> = {};
-  if (trigger.triggerType === TriggerType.CRON) {
-    const expression = trigger.triggerDescription?.cron?.expression;
-    if (!expression) {
-      problems.push({ field: CRON_FIELD, reason: 'is required for a CRON trigger' });
-    } else triggerDescription = { cron: { expression } };
-  } else if (trigger.triggerType === TriggerType.PERIODIC) {
-    const periodic = trigger.triggerDescription?.periodic;
-    if (!periodic) {
-      problems.push({
-        field: 'trigger.triggerDescription.periodic',
-        reason: 'is required for a PERIODIC trigger',
-      });
-    } else triggerDescription = { periodic };
-  }
+  const { cron, periodic } = trigger.triggerDescription ?? {};
+  if (trigger.triggerType === TriggerType.CRON && cron) triggerDescription = { cron };
+  else if (trigger.triggerType === TriggerType.PERIODIC && periodic) triggerDescription = { periodic };
 
   const dates: { startDate: Date | null; endDate: Date | null } = { startDate: null, endDate: null };
   for (const key of ['startDate', 'endDate'] as const) {
@@ -173,7 +86,7 @@ export function toTriggerCommand(
     else dates[key] = parsed;
   }
   if (dates.startDate && dates.endDate && dates.endDate <= dates.startDate) {
-    problems.push({ field: 'trigger.endDate', reason: 'must be after startDate' });
+    problems.push({ field: 'trigger.endDate', reason: END_BEFORE_START });
   }
   if (dates.endDate && dates.endDate.getTime() <= now) {
     problems.push({ field: 'trigger.endDate', reason: 'is in the past: the job could never run' });
@@ -220,14 +133,13 @@ function fireProblems(command: TriggerCommand, now: number): FieldError[] {
   return [];
 }
 
-const hasKeys = (value: unknown): boolean => Array.isArray(value) && value.length > 0;
-
-/** The checks of {@link toTriggerCommand} on a body's `trigger`, whatever the rest of the body is. */
+/**
+ * The checks of {@link toTriggerCommand} on a body's `trigger`, whatever the rest of the body is
+ * (its fields well-formed: a missing cron expression does not hide a bad time zone).
+ */
 export function triggerPart(defaultTimeZone: string, now: number): PartCheck {
-  return partCheck(z.object({ trigger: triggerSchema }), ({ trigger }, body) => {
-    const record = body as Record<string, unknown>;
-    const dependent = hasKeys(record.dependentKeys) || hasKeys(record.forkKeys);
-    const checked = toTriggerCommand(trigger, defaultTimeZone, now, dependent);
+  return partCheck(z.object({ trigger: triggerFieldsSchema }), ({ trigger }) => {
+    const checked = toTriggerCommand(trigger, defaultTimeZone, now);
     return 'problems' in checked ? checked.problems : [];
   });
 }

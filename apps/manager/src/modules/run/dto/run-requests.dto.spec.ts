@@ -1,6 +1,12 @@
 import { refusedFields } from '../../../../test/support/refused-fields';
 import { parseBody } from '../../../common/validation';
-import { selectJobLogSchema, selectJobTraceSchema, triggerJobSchema } from './run-requests.dto';
+import {
+  batchedRunReportSchema,
+  runReportSchema,
+  selectJobLogSchema,
+  selectJobTraceSchema,
+  triggerJobSchema,
+} from './run-requests.dto';
 
 const jobKey = { clusterName: 'c', groupName: 'g', jobName: 'j', jobClassName: 'J' };
 
@@ -40,6 +46,38 @@ describe('selectJobTrace', () => {
         foo: 1,
       }),
     ).toEqual(['endDate', 'foo', 'page']);
+  });
+});
+
+describe('run report', () => {
+  const report = {
+    instanceId: 'w1',
+    startedAt: '2026-12-07T10:00:00.000Z',
+    finishedAt: '2026-12-07T10:00:01.000Z',
+  };
+  const failed = { ...report, runningState: 0, error: { name: 'NonRetryableError', message: 'no table' } };
+
+  it('reads whether a FAILED report may be retried, single or batched', () => {
+    expect(parseBody(runReportSchema, { ...failed, retryable: false }).retryable).toBe(false);
+    expect(parseBody(runReportSchema, { ...failed, retryable: true }).retryable).toBe(true);
+    expect(parseBody(batchedRunReportSchema, { ...failed, retryable: false, runId: 3 })).toMatchObject({
+      runId: 3,
+      retryable: false,
+    });
+  });
+
+  it('requires retryable on a FAILED report and refuses it on any other, with the other faults', () => {
+    expect(refusedFields(runReportSchema, failed)).toEqual(['retryable']);
+    expect(refusedFields(batchedRunReportSchema, { ...failed, runId: 3 })).toEqual(['retryable']);
+    for (const runningState of [1, 2, 3])
+      expect(refusedFields(runReportSchema, { ...report, runningState, retryable: true })).toEqual([
+        'retryable',
+      ]);
+    expect(refusedFields(runReportSchema, { ...failed, retryable: 'no', finishedAt: 'later' })).toEqual([
+      'finishedAt',
+      'retryable',
+    ]);
+    expect(parseBody(runReportSchema, { ...report, runningState: 1 }).retryable).toBeUndefined();
   });
 });
 

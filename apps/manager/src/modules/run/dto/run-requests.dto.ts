@@ -6,9 +6,9 @@ import {
   RunningState,
   type RunOutcome,
 } from '@chaconne/contracts';
+import { attachmentSchema, freeText, jobKeySchema } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 import {
-  freeText,
   nameFilter,
   optionalDate,
   pageAnswerFields,
@@ -16,7 +16,6 @@ import {
   pageSize,
   runId,
 } from '../../../common/field-schemas';
-import { attachmentSchema, jobKeySchema } from '../../job-definition/dto/persist-job.dto';
 import { instanceIdSchema } from '../../worker-registry/dto/worker-requests.dto';
 
 const levels = Object.values(LogLevel) as number[];
@@ -54,7 +53,7 @@ export const logBatchSchema = z.strictObject({
   dropped: z.number().int().min(0),
 });
 
-export const runReportSchema = z.strictObject({
+const reportFields = z.strictObject({
   instanceId,
   runningState: z
     .number()
@@ -74,15 +73,41 @@ export const runReportSchema = z.strictObject({
     })
     .optional(),
   reason: z.string().max(ProtocolLimits.reasonChars).optional(),
+  /** FAILED only: false when retrying cannot help (NonRetryableError). */
+  retryable: z.boolean().optional(),
   startedAt: z.iso.datetime({ offset: true }),
   finishedAt: z.iso.datetime({ offset: true }),
 });
+
+/** The fields the retryable rule reads, once both are well-formed (so it is listed with other problems). */
+const retryableParts = z.object({ runningState: z.number().int(), retryable: z.boolean().optional() });
+const whenRetryableReadable = (payload: z.core.ParsePayload): boolean =>
+  retryableParts.safeParse(payload.value).success;
+
+/** `retryable` is required on a FAILED report and refused on any other (PROTOCOL_VERSION 2). */
+function withRetryableRule<T extends z.output<typeof retryableParts>>(schema: z.ZodType<T>): z.ZodType<T> {
+  return schema
+    .refine((r) => r.runningState !== RunningState.FAILED || r.retryable !== undefined, {
+      message: 'is required on a FAILED report: false when retrying cannot help, else true',
+      path: ['retryable'],
+      when: whenRetryableReadable,
+    })
+    .refine((r) => r.runningState === RunningState.FAILED || r.retryable === undefined, {
+      message: 'only a FAILED report says whether it may be retried',
+      path: ['retryable'],
+      when: whenRetryableReadable,
+    });
+}
+
+export const runReportSchema = withRetryableRule(reportFields);
 
 /** The most reports one `POST /worker/reports` may carry (answered to workers on register). */
 export const REPORT_BATCH_LIMIT = 500;
 
 /** One report of a batch: a report with its run id. */
-export const batchedRunReportSchema = runReportSchema.extend({ runId: z.number().int().positive() });
+export const batchedRunReportSchema = withRetryableRule(
+  reportFields.extend({ runId: z.number().int().positive() }),
+);
 
 /** A batch of reports; each is validated on its own, so one bad report fails alone. */
 export const runReportBatchSchema = z.strictObject({

@@ -1,9 +1,8 @@
 import { JOB_KEY_MAX_LENGTH } from '@chaconne/contracts';
+import { dateText, epochMillis } from '@chaconne/contracts/definition';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import {
-  dateText,
-  epochMillis,
   inDateRange,
   jobId,
   nameFilter,

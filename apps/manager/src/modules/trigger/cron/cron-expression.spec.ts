@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon';
 import { CronExpression, CronSyntaxError, isValidTimeZone } from './cron-expression';
+import { MAX_YEAR } from './cron-fields';
+
+/**
+ * Quartz's bound, the current year + 100, computed here from the clock as the engine does, so the tests that
+ * use it stay right as years pass; the literal years below (up to 2120) are inside it from 2020 on.
+ */
+const LAST_YEAR = new Date().getUTCFullYear() + 100;
 
 /** Epoch ms of an ISO-8601 instant (with 'Z' or an explicit offset); fails loudly on typos. */
 function at(iso: string): number {
@@ -333,6 +340,53 @@ describe('CronExpression', () => {
     });
   });
 
+  describe("Quartz's year range: 1970 to the current year + 100", () => {
+    it('is the bound the engine uses', () => {
+      expect(MAX_YEAR).toBe(LAST_YEAR);
+    });
+
+    it('accepts years up to the bound, with or without a year field', () => {
+      expect(fireTimes(`0 0 0 1 1 ? ${LAST_YEAR}`, NEW_YEAR_2026, 2)).toEqual([
+        `${LAST_YEAR}-01-01T00:00:00Z`,
+      ]);
+      expect(fireTimes('59 59 23 31 12 ?', `${LAST_YEAR}-12-31T12:00:00Z`, 2)).toEqual([
+        `${LAST_YEAR}-12-31T23:59:59Z`,
+      ]);
+    });
+
+    it('0 0 12 29 2 ? 2090-2120 fires on February 29th of leap years only: not 2100', () => {
+      // Leap years are divisible by 4, except centuries not divisible by 400: 2100 is common.
+      expect(fireTimes('0 0 12 29 2 ? 2090-2120', NEW_YEAR_2026, 10)).toEqual(
+        [2092, 2096, 2104, 2108, 2112, 2116, 2120].map((year) => `${year}-02-29T12:00:00Z`),
+      );
+    });
+
+    it('0 0 12 ? 2 7#5 2040-2120 fires on the fifth Saturday of February: a leap February starting on a Saturday', () => {
+      // Worked out independently: the years whose February 1st (UTC) is a Saturday and that have a 29th.
+      const expected: string[] = [];
+      for (let year = 2040; year <= 2120; year++) {
+        const leap = new Date(Date.UTC(year, 1, 29)).getUTCMonth() === 1;
+        if (leap && new Date(Date.UTC(year, 1, 1)).getUTCDay() === 6)
+          expected.push(`${year}-02-29T12:00:00Z`);
+      }
+      expect(expected).toEqual(['2048-02-29T12:00:00Z', '2076-02-29T12:00:00Z', '2116-02-29T12:00:00Z']);
+      expect(fireTimes('0 0 12 ? 2 7#5 2040-2120', NEW_YEAR_2026, 10)).toEqual(expected);
+    });
+
+    it('computes weekdays past 2100 right (2101-01-01 is a Saturday)', () => {
+      expect(fireTimes('0 0 0 ? 1 SAT 2101', NEW_YEAR_2026, 1)).toEqual(['2101-01-01T00:00:00Z']);
+      expect(fireTimes('0 0 0 LW 2 ? 2100', NEW_YEAR_2026, 1)).toEqual(['2100-02-26T00:00:00Z']);
+    });
+
+    it('evaluates years past 2100 in a zone with daylight saving time', () => {
+      // New York's rules go on unchanged: 2100-03-14 is the second Sunday of March.
+      expect(fireTimes('0 30 2 * * ? 2100', '2100-03-13T12:00:00Z', 2, 'America/New_York')).toEqual([
+        '2100-03-14T03:00:00-04:00',
+        '2100-03-15T02:30:00-04:00',
+      ]);
+    });
+  });
+
   describe('5-field Unix (Vixie) dialect', () => {
     it('is detected by field count; seconds are 0', () => {
       expect(CronExpression.parse('0 9 * * 1-5').dialect).toBe('unix');
@@ -489,25 +543,26 @@ describe('CronExpression', () => {
         ]);
       });
 
-      it('0 */30 * * * ? does not replay the repeated hour', () => {
-        expect(fireTimes('0 */30 * * * ?', '2026-11-01T00:45:00-04:00', 5, zone)).toEqual([
+      it('0 */30 * * * ? runs by the clock: the repeated 01:00 and 01:30 fire in both passes', () => {
+        expect(fireTimes('0 */30 * * * ?', '2026-11-01T00:45:00-04:00', 6, zone)).toEqual([
           '2026-11-01T01:00:00-04:00',
           '2026-11-01T01:30:00-04:00',
+          '2026-11-01T01:00:00-05:00',
+          '2026-11-01T01:30:00-05:00',
           '2026-11-01T02:00:00-05:00',
           '2026-11-01T02:30:00-05:00',
-          '2026-11-01T03:00:00-05:00',
         ]);
-        // From inside the second 01:xx, the next fire is 02:00 EST.
+        // From inside the second 01:xx, the next fire is 01:30 EST.
         expect(fireTimes('0 */30 * * * ?', '2026-11-01T01:10:00-05:00', 1, zone)).toEqual([
-          '2026-11-01T02:00:00-05:00',
+          '2026-11-01T01:30:00-05:00',
         ]);
       });
 
-      it('per-second fire times never repeat or go backwards across the overlap', () => {
+      it('a per-second schedule fires every second through the overlap, in real time', () => {
         expect(fireTimes('* * * * * ?', '2026-11-01T01:59:58-04:00', 3, zone)).toEqual([
           '2026-11-01T01:59:59-04:00',
-          '2026-11-01T02:00:00-05:00',
-          '2026-11-01T02:00:01-05:00',
+          '2026-11-01T01:00:00-05:00',
+          '2026-11-01T01:00:01-05:00',
         ]);
         const times = CronExpression.parse('*/1 * * * * ?').nextTimes(
           at('2026-11-01T00:00:00-04:00'),
@@ -516,10 +571,9 @@ describe('CronExpression', () => {
         );
         expect(times).toHaveLength(10_000);
         const gaps = times.slice(1).map((time, i) => time - (times[i] ?? Number.NaN));
-        // Every step is one second, except a single one-hour-and-one-second jump over the replayed hour.
-        expect(gaps.filter((gap) => gap !== 1000)).toEqual([3_601_000]);
-        // 7199 fires up to 01:59:59 EDT, then 2801 more from 02:00:00 EST.
-        expect(local(times[9_999] ?? Number.NaN, zone)).toBe('2026-11-01T02:46:40-05:00');
+        expect(gaps.filter((gap) => gap !== 1000)).toEqual([]);
+        // 7200 fires up to 01:59:59 EDT, then 2800 more from 01:00:00 EST.
+        expect(local(times[9_999] ?? Number.NaN, zone)).toBe('2026-11-01T01:46:40-05:00');
       });
     });
 
@@ -558,13 +612,14 @@ describe('CronExpression', () => {
         ]);
       });
 
-      it('fall back: 0 */30 * * * ? does not replay the repeated hour', () => {
-        expect(fireTimes('0 */30 * * * ?', '2026-10-25T00:15:00+01:00', 5, zone)).toEqual([
+      it('fall back: 0 */30 * * * ? fires in both passes of the repeated hour', () => {
+        expect(fireTimes('0 */30 * * * ?', '2026-10-25T00:15:00+01:00', 6, zone)).toEqual([
           '2026-10-25T00:30:00+01:00',
           '2026-10-25T01:00:00+01:00',
           '2026-10-25T01:30:00+01:00',
+          '2026-10-25T01:00:00+00:00',
+          '2026-10-25T01:30:00+00:00',
           '2026-10-25T02:00:00+00:00',
-          '2026-10-25T02:30:00+00:00',
         ]);
       });
     });
@@ -586,8 +641,8 @@ describe('CronExpression', () => {
       ['0 0 0 ? 13 MON', 'month', "month: '13' is out of range 1-12"],
       ['0 0 0 ? FOO MON', 'month', "month: 'FOO' in 'FOO' is not valid; expected a name JAN, FEB"],
       ['0 0 0 ? * MOO', 'day-of-week', "day-of-week: 'MOO' in 'MOO' is not valid"],
-      ['0 0 0 * * ? 1969', 'year', "year: '1969' is out of range 1970-2099"],
-      ['0 0 0 * * ? 2100', 'year', "year: '2100' is out of range 1970-2099"],
+      ['0 0 0 * * ? 1969', 'year', `year: '1969' is out of range 1970-${LAST_YEAR}`],
+      [`0 0 0 * * ? ${LAST_YEAR + 1}`, 'year', `year: '${LAST_YEAR + 1}' is out of range 1970-${LAST_YEAR}`],
       ['0 0 0 * * ? 2030-2025', 'year', "year: range '2030-2025' is reversed"],
       ['*/0 * * * * ?', 'second', "second: step in '*/0' must be at least 1"],
       ['0 */-5 * * * ?', 'minute', "minute: step in '*/-5' must be a positive integer"],
@@ -709,7 +764,14 @@ describe('CronExpression', () => {
       ['month', `0 0 0 1 ${Array(13).fill('JAN').join(',')} ?`, 13, 12],
       ['day-of-week', `0 0 0 ? * ${Array(8).fill('MON').join(',')}`, 8, 7],
       ['day-of-week', `0 0 0 ? * ${Array(8).fill('2#1').join(',')}`, 8, 7],
-      ['year', `0 0 0 1 1 ? ${Array(131).fill('2030').join(',')}`, 131, 130],
+      [
+        'year',
+        `0 0 0 1 1 ? ${Array(LAST_YEAR - 1968)
+          .fill('2030')
+          .join(',')}`,
+        LAST_YEAR - 1968,
+        LAST_YEAR - 1969,
+      ],
       ['minute', `${Array(61).fill('*/5').join(',')} * * * *`, 61, 60],
       ['day-of-week', `0 0 * * ${Array(9).fill('0').join(',')}`, 9, 8],
     ])('refuses a %s list longer than the field has values', (field, expression, items, cap) => {
@@ -757,7 +819,7 @@ describe('CronExpression', () => {
   });
 
   describe('bounded search for schedules that fire rarely or never', () => {
-    // Each of these walks the calendar up to 2099. The search jumps field by field and its loop is capped
+    // Each of these walks the calendar up to MAX_YEAR. The search jumps field by field and its loop is capped
     // (MAX_SEARCH_STEPS), so every call answers (null or a time) instead of spinning; a missing bound would
     // make these tests hang. Expected times were worked out with Python's calendar module.
     const NEVER = [
@@ -767,13 +829,14 @@ describe('CronExpression', () => {
       ['0 0 0 L-30 2 ?', 'thirty days before the end of February'],
       ['0 0 0 29 2 ? 2097-2099', 'February 29th in three common years'],
       ['0 0 0 ? 2 1#5 2097-2099', 'a fifth Sunday in February of common years'],
+      ['0 0 0 29 2 ? 2097-2103', 'February 29th from 2097 to 2103 (2100 is not a leap year)'],
       ['0 0 30 2 *', 'February 30th (Unix)'],
     ];
     const FROM = [
       ['the dawn of time', -8.64e15],
       ['1969', at('1969-12-31T00:00:00Z')],
       ['2026', at(NEW_YEAR_2026)],
-      ['the last hour of 2099', at('2099-12-31T23:00:00Z')],
+      ['the last hour of the range', at(`${LAST_YEAR}-12-31T23:00:00Z`)],
     ] as const;
 
     it.each(NEVER)('%s (%s) never fires, from any start and in any zone', (expression) => {
@@ -817,7 +880,7 @@ describe('CronExpression', () => {
     });
 
     it('answers null for instants past the supported range, however far', () => {
-      for (const after of [at('2100-01-03T00:00:00Z'), 8.64e15, Number.MAX_VALUE]) {
+      for (const after of [at(`${LAST_YEAR + 1}-01-03T00:00:00Z`), 8.64e15, Number.MAX_VALUE]) {
         expect(CronExpression.parse('* * * * * ?').next(after, 'UTC')).toBeNull();
       }
     });
@@ -846,8 +909,10 @@ describe('CronExpression', () => {
     });
 
     it('returns null past the supported year range', () => {
-      expect(nextUtc('0 0 0 * * ?', '2099-12-31T00:00:00Z', 'UTC')).toBeNull();
-      expect(nextUtc('0 0 0 * * ?', '2099-12-30T12:00:00Z', 'UTC')).toBe('2099-12-31T00:00:00.000Z');
+      expect(nextUtc('0 0 0 * * ?', `${LAST_YEAR}-12-31T00:00:00Z`, 'UTC')).toBeNull();
+      expect(nextUtc('0 0 0 * * ?', `${LAST_YEAR}-12-30T12:00:00Z`, 'UTC')).toBe(
+        `${LAST_YEAR}-12-31T00:00:00.000Z`,
+      );
     });
   });
 });

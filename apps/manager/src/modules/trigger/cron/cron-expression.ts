@@ -4,14 +4,16 @@
  *   const cron = CronExpression.parse('0 15 10 ? * MON-FRI');      // 10:15:00 every weekday
  *   cron.next(Date.parse('2026-03-06T12:00:00Z'), 'Europe/London'); // epoch ms of the next fire time
  *
- * See cron-parser.ts for the accepted syntax and zone-rules.ts for the daylight-saving rule. In short, a
- * wall-clock time skipped by a spring-forward change fires at the end of the gap, and a wall-clock time
- * repeated by a fall-back change fires only at its first occurrence, so fire times strictly increase.
+ * See cron-parser.ts for the accepted syntax and fire-search.ts for the daylight-saving rule. In short, a
+ * schedule whose hour field has `*` or a step runs by the clock (a repeated wall time fires twice, a skipped
+ * one never); one with hours written out fires at each matching wall time once a day (a repeated one at its
+ * first occurrence, a skipped one at the end of the gap). Fire times strictly increase.
  */
-import { civilToWallMs, MS_PER_DAY, MS_PER_SECOND, wallMsToCivil } from './civil-time';
+import { MS_PER_DAY, MS_PER_SECOND } from './civil-time';
 import { type CronDialect, MAX_YEAR, MIN_YEAR } from './cron-fields';
 import { parseCron } from './cron-parser';
-import { type CronSchedule, findFirstMatch } from './cron-schedule';
+import type { CronSchedule } from './cron-schedule';
+import { firstFire } from './fire-search';
 import { ZoneRules } from './zone-rules';
 
 export { CronSyntaxError } from './cron-syntax-error';
@@ -19,7 +21,7 @@ export { isValidTimeZone } from './zone-rules';
 
 /**
  * No fire time can precede 1970-01-01 00:00 local (the smallest year), which is later than this in every
- * zone (offsets stay within ±14 h), nor follow 2099-12-31 23:59:59 local, earlier than the upper bound.
+ * zone (offsets stay within ±14 h), nor follow MAX_YEAR-12-31 23:59:59 local, earlier than the upper bound.
  */
 const EARLIEST_SEARCH = Date.UTC(MIN_YEAR, 0, 1) - 2 * MS_PER_DAY;
 const LATEST_SEARCH = Date.UTC(MAX_YEAR + 1, 0, 1) + 2 * MS_PER_DAY;
@@ -66,10 +68,7 @@ export class CronExpression {
     if (after >= LATEST_SEARCH) return null;
     // Cron has whole-second resolution: the first candidate is the next whole second after `after`.
     const from = Math.floor(Math.max(after, EARLIEST_SEARCH) / MS_PER_SECOND) * MS_PER_SECOND + MS_PER_SECOND;
-    // Search in wall-clock time from the earliest wall time that fires at or after `from` (DST-aware), then
-    // convert the match. The wall → instant mapping is monotonic, so the first match is the earliest fire.
-    const match = findFirstMatch(this.schedule, wallMsToCivil(zone.searchStart(from)));
-    return match === null ? null : zone.instantOf(civilToWallMs(match));
+    return firstFire(this.schedule, zone, from);
   }
 
   /** Convenience: the next `count` fire times after `after` (fewer if the schedule runs out). */

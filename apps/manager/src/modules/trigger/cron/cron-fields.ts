@@ -2,6 +2,8 @@
  * The fields of both cron dialects: their names (used in error messages), legal ranges and symbolic names.
  */
 
+import { JOB_DEFINITION_LIMITS } from '@chaconne/contracts';
+
 export type CronFieldName = 'second' | 'minute' | 'hour' | 'day-of-month' | 'month' | 'day-of-week' | 'year';
 
 export type CronDialect = 'quartz' | 'unix';
@@ -19,20 +21,25 @@ export interface CronFieldSpec {
   readonly maxStep: number;
 }
 
-/** Quartz's documented year range; expressions without a year field are searched up to MAX_YEAR too. */
+/**
+ * Quartz's year range: 1970 to the current year + 100, the upper bound computed once when the code loads, as
+ * org.quartz.CronExpression does (`Calendar.getInstance().get(Calendar.YEAR) + 100`). Expressions without a
+ * year field are searched up to MAX_YEAR too.
+ */
 export const MIN_YEAR = 1970;
-export const MAX_YEAR = 2099;
+export const MAX_YEAR = new Date().getUTCFullYear() + 100;
 
 /**
- * The longest expression accepted, in characters. Real expressions are a few dozen characters; a cap keeps
- * the cost of parsing (and of the error messages that quote the text) small whatever a caller sends.
+ * The longest expression accepted, in characters: the job-definition schema's limit. Real expressions are a
+ * few dozen characters; a cap keeps the cost of parsing (and of the error messages that quote the text) small
+ * whatever a caller sends.
  */
-export const MAX_CRON_LENGTH = 1024;
+export const MAX_CRON_LENGTH = JOB_DEFINITION_LIMITS.maxCronLength;
 
 /**
  * The most items a field's comma-separated list may have: the number of values the field has (60 seconds,
- * 24 hours, 12 months, 130 years...). A longer list must repeat itself, so it is refused as a mistake rather
- * than expanded. It follows the field's range, so a wider year range raises the year field's cap with it.
+ * 24 hours, 12 months, 157 years in 2026...). A longer list must repeat itself, so it is refused as a mistake
+ * rather than expanded. It follows the field's range, so a wider year range raises the year field's cap.
  */
 export function maxListItems(spec: CronFieldSpec): number {
   return spec.max - spec.min + 1;

@@ -147,7 +147,7 @@ function parseQuartz(
           }
         : domField.rule;
   }
-  return { seconds, minutes, hours, months, years, days };
+  return { seconds, minutes, hours, months, years, days, followsClock: followsClock(hour) };
 }
 
 function parseUnix(
@@ -177,6 +177,7 @@ function parseUnix(
     hours,
     months,
     years: allYears(),
+    followsClock: followsClock(hour),
     days: {
       kind: 'days',
       daysOfMonth: dayOfMonthMask(daysOfMonth),
@@ -184,6 +185,14 @@ function parseUnix(
       combine,
     },
   };
+}
+
+// An hour field written with `*` or a step anywhere ('*', '*/2', '/3', '1/2', '9-17/2', '*/6,1') runs by the
+// clock; one that only names hours ('1', '1,13', '9-17', even '0-23') fires at those times of day. The text
+// decides, as in Vixie and Debian cron (whose HR_STAR flag is set by a leading '*'): it says whether the
+// author meant "every n hours" or "at these hours", which the set of values alone cannot tell apart.
+function followsClock(hour: FieldText): boolean {
+  return /[*/]/.test(hour.text);
 }
 
 function parseQuartzDayOfMonth(field: FieldText): DayField {

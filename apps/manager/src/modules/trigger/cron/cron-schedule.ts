@@ -70,6 +70,13 @@ export interface CronSchedule {
   readonly months: ValueSet;
   readonly years: ValueSet;
   readonly days: DayRule;
+  /**
+   * Whether the hour field is written with `*` or a step `/n` anywhere (`*`, `/n`, `a/n`, `a-b/n`, `*` with
+   * `/n`): such a schedule runs by the clock, firing whenever the wall clock shows a matching time, so through
+   * a repeated hour twice and never at a skipped time. A schedule with hours written out (`1`, `1,13`, `9-17`) fires at each
+   * matching wall time once a day. See the DST rule in fire-search.ts.
+   */
+  readonly followsClock: boolean;
 }
 
 function bit(day: number): number {

@@ -1,17 +1,10 @@
 /**
- * Time-zone arithmetic for the cron evaluator: offsets (via luxon's IANA zone data), and the mapping between
- * wall-clock times and instants that defines how cron schedules behave across daylight-saving changes.
+ * Time-zone arithmetic for the cron evaluator: offsets (via luxon's IANA zone data), the mapping from
+ * wall-clock times to instants, and the daylight-saving transitions around an instant. How a schedule uses
+ * them across a transition (the DST rule) is in fire-search.ts.
  *
- * DST rule. A cron expression matches wall-clock times; each matching wall-clock time fires once, at:
- *  - its unique instant, normally;
- *  - in a spring-forward gap (the wall time does not exist, e.g. 02:30 when 02:00 jumps to 03:00): the first
- *    valid instant after it, which is the transition itself (03:00 local). Several gap times (02:00, 02:30, …)
- *    therefore collapse into a single fire at the transition;
- *  - in a fall-back overlap (the wall time exists twice, e.g. 01:30 when 02:00 falls back to 01:00): its first
- *    occurrence only. The repeated hour is not replayed, so even a per-second schedule never fires twice for
- *    the same wall time and the fire times stay strictly increasing.
- * With this rule the wall-time → instant mapping is monotonic (non-decreasing), which is what lets the
- * evaluator search in wall-clock space and convert only the winner to an instant.
+ * Assumption, as in TC39 Temporal: a zone changes its offset at most once within any day, and offsets stay
+ * within ±14 h (true of every IANA zone since 1970).
  */
 import { IANAZone } from 'luxon';
 import { MS_PER_DAY, MS_PER_MINUTE, MS_PER_SECOND } from './civil-time';
@@ -19,8 +12,24 @@ import { MS_PER_DAY, MS_PER_MINUTE, MS_PER_SECOND } from './civil-time';
 const MS_PER_HOUR = 60 * MS_PER_MINUTE;
 /** Bound on the per-zone offset cache; it is simply cleared when full (entries are cheap to recompute). */
 const OFFSET_CACHE_LIMIT = 8192;
-/** Marks an hour bucket that contains an offset change, so it must be resolved per instant. */
-const VARIABLE = Number.NaN;
+
+/** An offset change inside one hour: `before` up to `at` (exclusive), `after` from it. */
+interface OffsetChange {
+  readonly at: number;
+  readonly before: number;
+  readonly after: number;
+}
+
+/**
+ * A fall-back change: at `transition` the clock goes back from `transition + offsetBefore` to
+ * `transition + offsetAfter`, so the wall times in between are shown twice, first with `offsetBefore`, then
+ * again (the second pass) from `transition` on with `offsetAfter`.
+ */
+export interface FallBack {
+  readonly transition: number;
+  readonly offsetBefore: number;
+  readonly offsetAfter: number;
+}
 
 /**
  * Zone names are matched case-insensitively by Intl, so the caches below are capped rather than trusting the
@@ -45,9 +54,10 @@ export class ZoneRules {
   /**
    * Offsets by hour bucket (floor(instant / 1h)). Asking luxon (i.e. Intl) for an offset costs microseconds,
    * and the scheduler asks about the same few hours over and over. A bucket whose start and end share an
-   * offset is assumed constant; no real zone changes its offset twice within one hour.
+   * offset is assumed constant; one whose offsets differ holds the change inside it, found once to the second
+   * (no real zone changes its offset twice within one hour), so every answer after the first is a look-up.
    */
-  private readonly offsetCache = new Map<number, number>();
+  private readonly offsetCache = new Map<number, number | OffsetChange>();
 
   private constructor(private readonly zone: IANAZone) {}
 
@@ -72,16 +82,30 @@ export class ZoneRules {
       const start = bucket * MS_PER_HOUR;
       const atStart = this.lookUpOffset(start);
       const atEnd = this.lookUpOffset(start + MS_PER_HOUR - MS_PER_SECOND);
-      cached = atStart === atEnd ? atStart : VARIABLE;
+      cached = atStart === atEnd ? atStart : this.changeWithin(start, atStart, atEnd);
       if (this.offsetCache.size >= OFFSET_CACHE_LIMIT) this.offsetCache.clear();
       this.offsetCache.set(bucket, cached);
     }
-    return Number.isNaN(cached) ? this.lookUpOffset(instant) : cached;
+    if (typeof cached === 'number') return cached;
+    return instant < cached.at ? cached.before : cached.after;
+  }
+
+  /** The one offset change in the hour from `start`, found to the second (transitions are whole seconds). */
+  private changeWithin(start: number, before: number, after: number): OffsetChange {
+    let low = start;
+    let high = start + MS_PER_HOUR - MS_PER_SECOND;
+    while (high - low > MS_PER_SECOND) {
+      const middle = low + Math.floor((high - low) / (2 * MS_PER_SECOND)) * MS_PER_SECOND;
+      if (this.lookUpOffset(middle) === before) low = middle;
+      else high = middle;
+    }
+    return { at: high, before, after };
   }
 
   /**
-   * The instant at which the wall-clock time `wallMs` (see civilToWallMs) fires under the DST rule above:
-   * its only occurrence, its first occurrence in an overlap, or the end of the gap it falls into.
+   * The first instant at which the wall clock shows `wallMs` (see civilToWallMs): its only occurrence, or its
+   * first one in a fall-back overlap. A wall time skipped by a spring-forward change maps to the end of its
+   * gap, the transition; `isShown` tells the two apart.
    */
   instantOf(wallMs: number): number {
     // The true instant lies within ±14 h of wallMs, so offsets a day either side are the offsets in force
@@ -101,28 +125,56 @@ export class ZoneRules {
     return this.findTransition(withOffsetAfter, withOffsetBefore);
   }
 
+  /** Whether the wall clock shows `wallMs` at `instant`. */
+  isShown(wallMs: number, instant: number): boolean {
+    return instant + this.offsetAt(instant) === wallMs;
+  }
+
   /**
-   * The smallest wall-clock time whose fire instant (per `instantOf`) is >= `instant`, a whole second.
-   * Searching for matches from this wall time finds exactly the fire times at or after `instant`.
+   * The fall-back change whose second pass `instant` lies in, i.e. the wall clock showed the time it shows at
+   * `instant` once before; null otherwise.
+   */
+  secondPassAt(instant: number): FallBack | null {
+    const offsetAfter = this.offsetAt(instant);
+    const wallMs = instant + offsetAfter;
+    const firstInstant = this.instantOf(wallMs);
+    if (firstInstant >= instant) return null;
+    return {
+      transition: this.findTransition(firstInstant, instant),
+      offsetBefore: wallMs - firstInstant,
+      offsetAfter,
+    };
+  }
+
+  /** The fall-back change in (instant, until], looked for within a day of `instant`; null if there is none. */
+  fallBackAfter(instant: number, until: number): FallBack | null {
+    const end = Math.min(until, instant + MS_PER_DAY);
+    const offsetBefore = this.offsetAt(instant);
+    const offsetAfter = this.offsetAt(end);
+    if (offsetAfter >= offsetBefore) return null;
+    return { transition: this.findTransition(instant, end), offsetBefore, offsetAfter };
+  }
+
+  /**
+   * The smallest wall-clock time whose first instant (per `instantOf`) is >= `instant`, a whole second.
+   * Searching for matches from this wall time finds exactly the wall times that first show at or after
+   * `instant`, counting a skipped wall time as shown at the end of its gap.
    */
   searchStart(instant: number): number {
-    const offset = this.offsetAt(instant);
-    const wallMs = instant + offset;
-    const firstInstant = this.instantOf(wallMs);
-    if (firstInstant < instant) {
-      // `instant` is in the second pass of a fall-back overlap. Every wall time of the repeated hour already
-      // fired on the first pass, so the search resumes where the overlap ends: the transition, read with the
-      // old (larger) offset.
-      const oldOffset = wallMs - firstInstant;
-      return this.findTransition(firstInstant, instant) + oldOffset;
+    const secondPass = this.secondPassAt(instant);
+    if (secondPass !== null) {
+      // Every wall time of the repeated hour already showed on the first pass, so the search resumes where
+      // the overlap ends: the transition, read with the old (larger) offset.
+      return secondPass.transition + secondPass.offsetBefore;
     }
+    const offset = this.offsetAt(instant);
     const previousOffset = this.offsetAt(instant - MS_PER_SECOND);
     if (previousOffset < offset) {
-      // `instant` is exactly a spring-forward transition: the skipped wall times also fire at `instant`, so
+      // `instant` is exactly a spring-forward transition: the skipped wall times also map to `instant`, so
       // the search starts at the beginning of the gap.
       return instant + previousOffset;
     }
-    return wallMs;
+    return instant + offset;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { JOB_KEY_MAX_LENGTH, ProtocolLimits } from '@chaconne/contracts';
-import { identifier, labelsSchema, nameFilter } from '../../../common/field-schemas';
+import { identifier, labelsSchema } from '@chaconne/contracts/definition';
+import { nameFilter } from '../../../common/field-schemas';
 import { z } from 'zod';
 
 /*

@@ -1,5 +1,5 @@
 import { enumName, RunningState } from '@chaconne/contracts';
-import type { LedgerEntry } from './ledger';
+import type { LedgerEntry } from './fault-ledger';
 
 /**
  * A Chronos-style checker: what each job's schedule says should have run in a window
