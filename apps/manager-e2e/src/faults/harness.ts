@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import {
   chaconneBody,
   checkRuns,
@@ -79,6 +80,7 @@ export class FaultCluster {
   /** Workers stopped or killed during the test, kept for their ledgers. */
   readonly retiredWorkers: FaultWorkerProcess[] = [];
   readonly jobs = new Map<string, { jobId: number; spec: FaultJobSpec }>();
+  private readonly frozen = new Set<ManagerProcess>();
   private readonly ledgerDir = mkdtempSync(join(tmpdir(), 'chac-faults-'));
   private workerCount = 0;
 
@@ -107,9 +109,9 @@ export class FaultCluster {
     return cluster;
   }
 
-  /** The admin API of the first running manager. */
+  /** The admin API of the first running manager (not frozen). */
   get adminUrl(): string {
-    const manager = this.managers.find((m) => m.handle.running && m.handle.child.signalCode === null);
+    const manager = this.managers.find((m) => m.handle.running && !this.frozen.has(m));
     if (!manager) throw new Error('no manager running');
     return manager.url;
   }
@@ -129,6 +131,47 @@ export class FaultCluster {
     this.managers.splice(this.managers.indexOf(manager), 1);
     this.updateUpstreams();
     return this.startManager();
+  }
+
+  /** SIGSTOP: the manager keeps its sockets, locks and Redis keys, and does nothing. */
+  freeze(manager: ManagerProcess): void {
+    this.frozen.add(manager);
+    manager.handle.child.kill('SIGSTOP');
+  }
+
+  /**
+   * Freezes `manager` at a moment it holds fires: whenever the fire queue has fires in hand,
+   * SIGSTOP, and if none is still in hand `CHECK_MS` later (they were the other manager's,
+   * and it finished them), SIGCONT and wait for the next chance. Answers how many fires the
+   * frozen manager holds; fails after `timeoutMs` without one.
+   */
+  async freezeHoldingFires(manager: ManagerProcess, timeoutMs: number): Promise<number> {
+    const CHECK_MS = 300;
+    const redis = new Redis(this.stack.redisUrl);
+    const active = (): Promise<number> => redis.llen(`${this.stack.prefix}:fire:active`);
+    try {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        if ((await active()) === 0) {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          continue;
+        }
+        this.freeze(manager);
+        await new Promise((resolve) => setTimeout(resolve, CHECK_MS));
+        const held = await active();
+        if (held > 0) return held;
+        this.thaw(manager);
+      }
+      throw new Error(`${manager.handle.name} held no fire at any moment in ${timeoutMs} ms`);
+    } finally {
+      await redis.quit();
+    }
+  }
+
+  /** SIGCONT: the frozen manager carries on where it stopped. */
+  thaw(manager: ManagerProcess): void {
+    manager.handle.child.kill('SIGCONT');
+    this.frozen.delete(manager);
   }
 
   /** Starts a fault worker behind its proxies and waits until a manager accepted its registration. */
@@ -262,9 +305,20 @@ export class FaultCluster {
     }
   }
 
+  /** BullMQ's 'stalled' events of the fire queue: fires taken back from a dead or frozen manager. */
+  async stalledFires(): Promise<number> {
+    const redis = new Redis(this.stack.redisUrl);
+    try {
+      const entries = await redis.xrange(`${this.stack.prefix}:fire:events`, '-', '+');
+      return entries.filter(([, fields]) => fields[0] === 'event' && fields[1] === 'stalled').length;
+    } finally {
+      await redis.quit();
+    }
+  }
+
   /** Stops everything it started (a frozen manager is resumed first), drops the database and keys. */
   async stop(): Promise<void> {
-    for (const manager of this.managers) if (manager.handle.running) manager.handle.child.kill('SIGCONT');
+    for (const manager of this.frozen) this.thaw(manager);
     await Promise.all(this.workers.map((w) => w.handle.stop(5_000)));
     await Promise.all([...this.workers].map((w) => this.retire(w)));
     await Promise.all(this.managers.map((m) => m.handle.stop()));

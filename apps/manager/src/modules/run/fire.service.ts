@@ -333,8 +333,20 @@ export class FireService implements OnApplicationBootstrap {
     const lastMs = job.last_planned_at?.getTime() ?? null;
     // A redelivered tick (its run, if any, already exists): nothing more to record.
     if (lastMs !== null && plannedAt === lastMs) return true;
-    // An occurrence an earlier misfire already covered (a redelivered late tick).
-    if (lastMs !== null && plannedAt < lastMs) return false;
+    // Behind the last occurrence handled: a redelivered late tick (its record exists), or a
+    // tick whose manager died after queueing the next one and before recording this one
+    // (later ticks ran meanwhile). It does not run out of order; it gets a record unless it
+    // has one (the insert is a no-op then), so the occurrence is not silently lost.
+    if (lastMs !== null && plannedAt < lastMs) {
+      if (late)
+        await this.runs.recordEnded(
+          job.job_id,
+          new Date(plannedAt),
+          RunningState.SKIPPED,
+          `misfire: handled ${lateBy} ms late, after later occurrences had run (the manager handling its fire stopped)`,
+        );
+      return !late;
+    }
     const plan = planOf(job);
     const before = missedBetween(plan, lastMs, plannedAt, now - deadlineMs);
     // A late tick stands for the whole backlog up to now (its next tick follows now): it
