@@ -49,6 +49,9 @@ const LAUNCHABLE_STATES: readonly number[] = [...ACTIVE_STATES, JobState.NOT_SCH
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** How many times a tick decides again when the watermark moved under it before its fire fails (and is retried). */
+const WATERMARK_ATTEMPTS = 5;
+
 /**
  * The fire pipeline (DESIGN.md §3): load the job, apply its policy (paused, end date,
  * misfire, termination strategy, repeat count, overlap), create the run (unique per
@@ -330,7 +333,42 @@ export class FireService implements OnApplicationBootstrap {
       );
       return false;
     }
-    const lastMs = job.last_planned_at?.getTime() ?? null;
+    // The decision moves the job's watermark (`last_planned_at`) by compare-and-set: a tick
+    // whose manager read it before another manager moved it (a frozen manager waking up, two
+    // ticks of one job handled at once) decides again from the current value, so two
+    // decisions never count the same occurrences.
+    let lastMs = job.last_planned_at?.getTime() ?? null;
+    for (let attempt = 1; ; attempt++) {
+      const decided = await this.decideTick(job, policy, plannedAt, lastMs, now, deadlineMs);
+      if (decided !== 'moved') return decided;
+      if (attempt >= WATERMARK_ATTEMPTS)
+        throw new Error(`job ${job.job_id}: its misfire watermark kept moving; the fire is tried again`);
+      lastMs = await this.watermark(job.job_id);
+    }
+  }
+
+  private async watermark(jobId: number): Promise<number | null> {
+    const rows = await this.sql.query<{ last_planned_at: Date | null }[]>(
+      'SELECT last_planned_at FROM chac_job_runtime_detail WHERE job_id = ?',
+      [jobId],
+    );
+    return rows[0]?.last_planned_at?.getTime() ?? null;
+  }
+
+  /**
+   * One recurring tick against the watermark `lastMs`: answers whether it runs, or 'moved'
+   * when another manager moved the watermark since it was read.
+   */
+  private async decideTick(
+    job: FireJobRow,
+    policy: ResolvedRunPolicy,
+    plannedAt: number,
+    lastMs: number | null,
+    now: number,
+    deadlineMs: number,
+  ): Promise<boolean | 'moved'> {
+    const lateBy = now - plannedAt;
+    const late = lateBy > deadlineMs;
     // A redelivered tick (its run, if any, already exists): nothing more to record.
     if (lastMs !== null && plannedAt === lastMs) return true;
     // Behind the last occurrence handled: a redelivered late tick (its record exists), or a
@@ -353,11 +391,11 @@ export class FireService implements OnApplicationBootstrap {
     // is all one misfire.
     const after = late ? missedBetween(plan, plannedAt, now + 1, now + 1) : null;
     const coveredUpTo = after?.lastMs ?? plannedAt;
-    await this.sql.query(
-      `UPDATE chac_job_runtime_detail SET last_planned_at = ?
-        WHERE job_id = ? AND (last_planned_at IS NULL OR last_planned_at < ?)`,
-      [new Date(coveredUpTo), job.job_id, new Date(coveredUpTo)],
+    const moved = await this.sql.query<{ affectedRows: number }>(
+      'UPDATE chac_job_runtime_detail SET last_planned_at = ? WHERE job_id = ? AND last_planned_at <=> ?',
+      [new Date(coveredUpTo), job.job_id, lastMs === null ? null : new Date(lastMs)],
     );
+    if (moved.affectedRows === 0) return 'moved';
     if (!late && !before) return true;
 
     const count = (before?.count ?? 0) + (late ? 1 + (after?.count ?? 0) : 0);
