@@ -69,6 +69,17 @@ export interface FaultJobSpec {
 }
 
 /**
+ * `count` jobs named `<prefix>-0`, `<prefix>-1`... with the same spec. `tick` is the fault suites'
+ * steady load: every second, 200 ms runs, overlaps allowed.
+ */
+export function jobSpecs(prefix: string, count: number, spec: Omit<FaultJobSpec, 'name'>): FaultJobSpec[] {
+  return Array.from({ length: count }, (_, i) => ({ ...spec, name: `${prefix}-${i}` }));
+}
+
+export const tickJobs = (count: number): FaultJobSpec[] =>
+  jobSpecs('tick', count, { everySeconds: 1, ms: 200, overlapPolicy: 'ALLOW', steady: true });
+
+/**
  * A cluster of real processes for fault tests: managers sharing one test database and one
  * Redis prefix, fault workers (each behind its own pair of TCP proxies, and keeping a
  * ledger of its handler starts), and the FaultJobs they run. Every process, proxy, ledger,

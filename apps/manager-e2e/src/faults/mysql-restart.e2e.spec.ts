@@ -9,7 +9,7 @@ import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/co
 import { bearer, describeReport, sleep } from '@chaconne/testing';
 import { TestMariaDb } from '../support/mariadb';
 import { newStack } from '../support/processes';
-import { FaultCluster, type FaultJobSpec } from './harness';
+import { FaultCluster, jobSpecs, tickJobs } from './harness';
 
 /**
  * MySQL restarted mid-load: a MariaDB server of the test's own (a free port, a temporary
@@ -32,21 +32,9 @@ const RECONCILE_MS = 2_000;
 const RECOVERY_BOUND_MS = DOWN_MS + 7_500 + RECONCILE_MS + 5_000;
 const SETTLE_MS = 45_000;
 
-const TICKS: FaultJobSpec[] = Array.from({ length: 4 }, (_, i) => ({
-  name: `tick-${i}`,
-  everySeconds: 1,
-  ms: 200,
-  overlapPolicy: 'ALLOW',
-  steady: true,
-}));
+const TICKS = tickJobs(4);
 /** Runs that are in flight when MySQL goes and end while it is down: their reports must wait. */
-const LONG: FaultJobSpec[] = Array.from({ length: 4 }, (_, i) => ({
-  name: `long-${i}`,
-  everySeconds: 2,
-  ms: 3_000,
-  overlapPolicy: 'ALLOW',
-  retries: 2,
-}));
+const LONG = jobSpecs('long', 4, { everySeconds: 2, ms: 3_000, overlapPolicy: 'ALLOW', retries: 2 });
 
 let db: TestMariaDb | undefined;
 let cluster: FaultCluster | undefined;

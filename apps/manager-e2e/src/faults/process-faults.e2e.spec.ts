@@ -13,7 +13,7 @@ import { queryDatabase, sleep, waitFor } from '@chaconne/testing';
 import { jobTraces, triggerJob } from '../support/processes';
 import { type CheckReport, type CheckWindow, describeReport } from '@chaconne/testing';
 import { FAULT_CLUSTER, FAULT_GROUP, FAULT_JOB_CLASS } from './fault-job';
-import { FAULT_HEARTBEAT_MS, FaultCluster, type FaultJobSpec } from './harness';
+import { FAULT_HEARTBEAT_MS, FaultCluster, type FaultJobSpec, jobSpecs, tickJobs } from './harness';
 
 /**
  * Process and network faults against a cluster of real processes: 2 managers on one
@@ -41,19 +41,8 @@ const FREEZE_MS = 30_000;
 /** Time for the records of a window's last occurrences to be stored. */
 const SETTLE_MS = 30_000;
 
-const TICKS: FaultJobSpec[] = Array.from({ length: 6 }, (_, i) => ({
-  name: `tick-${i}`,
-  everySeconds: 1,
-  ms: 200,
-  overlapPolicy: 'ALLOW',
-  steady: true,
-}));
-const LONG: FaultJobSpec[] = Array.from({ length: 2 }, (_, i) => ({
-  name: `long-${i}`,
-  everySeconds: 5,
-  ms: 3_000,
-  retries: 2,
-}));
+const TICKS = tickJobs(6);
+const LONG = jobSpecs('long', 2, { everySeconds: 5, ms: 3_000, retries: 2 });
 /** On demand: a 10 s run that the worker-loss case kills half-way. */
 const SLOW_LOST: FaultJobSpec = { name: 'slowLost', ms: 10_000, retries: 1 };
 /** On demand: a 5 s run that the partition case cuts off from the managers. */

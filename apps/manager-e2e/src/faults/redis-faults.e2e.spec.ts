@@ -3,7 +3,7 @@ import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/co
 import { type CheckWindow, describeReport, sleep } from '@chaconne/testing';
 import { Redis } from 'ioredis';
 import { newStack, type ProcessHandle, startRedis } from '../support/processes';
-import { FAULT_HEARTBEAT_MS, FaultCluster, type FaultJobSpec } from './harness';
+import { FAULT_HEARTBEAT_MS, FaultCluster, jobSpecs, tickJobs } from './harness';
 
 /**
  * Redis faults against a cluster of real processes (2 managers, 2 fault workers) on a Redis
@@ -26,20 +26,9 @@ const RECOVERY_BOUND_MS = DOWN_MS + RECONCILE_MS + 2 * FAULT_HEARTBEAT_MS + 5_00
 /** Time for the records of a window's last occurrences to be stored. */
 const SETTLE_MS = 30_000;
 
-const TICKS: FaultJobSpec[] = Array.from({ length: 6 }, (_, i) => ({
-  name: `tick-${i}`,
-  everySeconds: 1,
-  ms: 200,
-  overlapPolicy: 'ALLOW',
-  steady: true,
-}));
+const TICKS = tickJobs(6);
 /** Runs in flight when Redis goes: they must end COMPLETED, not "worker lost". */
-const LONG: FaultJobSpec[] = Array.from({ length: 2 }, (_, i) => ({
-  name: `long-${i}`,
-  everySeconds: 5,
-  ms: 4_000,
-  retries: 2,
-}));
+const LONG = jobSpecs('long', 2, { everySeconds: 5, ms: 4_000, retries: 2 });
 
 let redis: { handle: ProcessHandle; url: string } | undefined;
 let cluster: FaultCluster | undefined;
