@@ -358,9 +358,10 @@ type Started = ProcessHandle | { handle: ProcessHandle } | { close(): Promise<un
 
 async function stopOne(started: Started): Promise<void> {
   if (started === undefined) return;
+  // `close` before `handle`: an SDK worker has both (its `handle` is its request handler).
   if ('stop' in started) await started.stop();
-  else if ('handle' in started) await started.handle.stop();
-  else await started.close();
+  else if ('close' in started) await started.close();
+  else await started.handle.stop();
 }
 
 /**
