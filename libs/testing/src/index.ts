@@ -46,3 +46,4 @@ export { appendLedger, readLedgers } from './fault-ledger';
 export type { LedgerEntry } from './fault-ledger';
 export { RUN_ROW_COLUMNS, toRunRecord } from './fault-records';
 export type { RunRow } from './fault-records';
+export { seededRandom } from './seeded-random';

@@ -1,3 +1,4 @@
+import { seededRandom } from '@chaconne/testing';
 import { CronExpression } from './cron/cron-expression';
 
 /**
@@ -274,18 +275,6 @@ function firstDifference(actual: readonly number[], expected: readonly number[])
   return null;
 }
 
-/** A small seeded PRNG (mulberry32), so the sampled instants are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('the DST rule in seven zones, both changes of 2025–2028, against an independent model', () => {
   const transitions = ZONES.flatMap((zone) => YEARS.flatMap((year) => transitionsOf(zone, year)));
 
@@ -310,7 +299,7 @@ describe('the DST rule in seven zones, both changes of 2025–2028, against an i
   for (const testCase of CASES) {
     for (const expression of testCase.expressions) {
       it(`${expression} (${testCase.byClock ? 'by the clock' : 'times of day'})`, () => {
-        const random = prng(0x5eed);
+        const random = seededRandom(0x5eed);
         const years = testCase.reach === NARROW ? PER_SECOND_YEARS : YEARS;
         const checked = transitions.filter((t) => years.includes(new Date(t.at).getUTCFullYear()));
         for (const transition of checked) {

@@ -1,3 +1,4 @@
+import { seededRandom } from '@chaconne/testing';
 import { CronExpressionParser } from 'cron-parser';
 import { CronExpression } from './cron-expression';
 
@@ -24,18 +25,6 @@ const EXPRESSIONS = 1500;
 const FIRE_TIMES = 5;
 const NEW_YORK = 'America/New_York';
 const HOUR = 3_600_000;
-
-/** A small seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FieldShape {
   readonly min: number;
@@ -173,7 +162,7 @@ const iso = (instant: number): string => new Date(instant).toISOString();
 
 describe('the 5-field dialect agrees with cron-parser', () => {
   const changes = newYorkChanges();
-  const random = prng(0xc0ffee);
+  const random = seededRandom(0xc0ffee);
   const generator = new ExpressionGenerator(random);
   const expressions = Array.from({ length: EXPRESSIONS }, () => generator.expression());
   const randomInstant = (): number => Date.UTC(2025, 0, 1) + Math.floor(random() * 4 * 365 * 24 * HOUR);
