@@ -56,6 +56,8 @@ export const ProtocolLimits = {
   runsPerBatch: 200,
   /** Characters of a cancel request's `reason`. */
   cancelReasonChars: 1_000,
+  /** The furthest ahead of its start a run may be sent (`RunRequest.startInMs`). */
+  maxStartInMs: 60_000,
 } as const;
 
 /** Routes the manager serves for workers. */
@@ -118,6 +120,10 @@ export interface HeartbeatRequest {
    * that speaks the protocol by hand).
    */
   capacity?: number | null;
+  /** Runs accepted and waiting for their start time (sent ahead, `startInMs`). */
+  heldRuns?: number;
+  /** Runs due but waiting for a free slot under their job's concurrency limit. */
+  waitingRuns?: number;
 }
 
 export interface HeartbeatResponse {
@@ -147,6 +153,13 @@ export interface RunRequest {
   timeoutMs: number;
   /** The job's retries: the attempt numbered `retries` is the last. */
   retries: number;
+  /**
+   * Runs are sent a little ahead of their planned time: the handler starts this many
+   * milliseconds after the worker received the request, on the worker's own timer (0 or
+   * absent: at once; at most {@link ProtocolLimits.maxStartInMs}). A run cancelled before it
+   * starts never starts and is reported SKIPPED with the cancel reason.
+   */
+  startInMs?: number;
 }
 
 /**
