@@ -112,6 +112,7 @@ export interface RegisterResponse {
 
 export interface HeartbeatRequest {
   instanceId: string;
+  /** Runs started and not yet reported (held and waiting runs are counted apart, below). */
   activeRuns: number;
   draining: boolean;
   /**
@@ -139,7 +140,8 @@ export interface DeregisterRequest {
  * The body of `POST /chaconne/runs`, signed for the instance it is sent to. The worker answers
  * 202 {@link RunAccepted}, or refuses the run: 409 WRONG_RECIPIENT when `jobKey` names a
  * cluster or group other than the worker's own, 404 NO_HANDLER when it has no job of that
- * class, 429 RATE_LIMITED at the job's concurrency limit, 503 while draining.
+ * class, 429 RATE_LIMITED at the job's concurrency limit with its wait queue full (a run at the
+ * limit otherwise waits there for a free slot), 503 while draining.
  */
 export interface RunRequest {
   runId: number;

@@ -19,8 +19,8 @@ import { MAX_REQUEST_BYTES } from './raw-body';
 /** What the worker did with a verified run request. */
 export type RunAcceptance =
   | { outcome: 'accepted' | 'duplicate' | 'no-handler' | 'draining' }
-  /** The job already runs `limit` times in this process: refused, not run. */
-  | { outcome: 'at-capacity'; limit: number };
+  /** The job already runs `limit` times in this process and `waiting` more wait for a slot: refused, not run. */
+  | { outcome: 'at-capacity'; limit: number; waiting: number };
 
 /** The worker behind the endpoints. */
 export interface RunGateway {
@@ -339,8 +339,8 @@ export class RequestHandler {
         return refusal(
           429,
           ErrorCode.RATE_LIMITED,
-          `job class ${jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit); dispatch to another instance`,
-          { details: { concurrency: acceptance.limit } },
+          `job class ${jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit) and ${acceptance.waiting} more run(s) wait for a slot; dispatch to another instance`,
+          { details: { concurrency: acceptance.limit, waiting: acceptance.waiting } },
         );
       case 'no-handler':
         return refusal(

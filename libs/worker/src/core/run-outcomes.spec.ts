@@ -3,16 +3,18 @@ import {
   ManagerRoutes,
   RunningState,
   type ApiFailure,
+  type LogBatch,
   type RunReport,
   type RunRequest,
 } from '@chaconne/contracts';
-import { FakeManager, recordingLogger, runRequest, SECRET, signedRun } from '@chaconne/testing';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedCancel, signedRun } from '@chaconne/testing';
 import { ChacJob, OnFailure, OnSuccess, Prepare, Run, ShouldRun, jobFromInstance } from '../decorators';
 import { ManagedJob } from '../managed-job';
 import { JobTerminationError, NonRetryableError } from './errors';
 import type { JobContext, NotManagedJob, ShouldRunResult } from './job';
+import type { ChaconneWorkerOptions } from './options';
 import { onDemandTrigger } from './trigger';
-import { ChaconneWorker } from './worker';
+import { ChaconneWorker, defaultWaitLimit } from './worker';
 
 /**
  * What every job style below does, driven by the run's attachment:
@@ -137,7 +139,7 @@ describe('run outcomes and limits', () => {
   const workers: ChaconneWorker[] = [];
   let nextRunId = 500;
 
-  function worker(): ChaconneWorker {
+  function worker(options: Partial<ChaconneWorkerOptions> = {}): ChaconneWorker {
     const created = new ChaconneWorker({
       managerUrl: manager.url,
       secret: SECRET,
@@ -147,6 +149,7 @@ describe('run outcomes and limits', () => {
       logger: recordingLogger(),
       retryBackoff: { initialMs: 10, maxMs: 40 },
       logShipping: { flushIntervalMs: 10 },
+      ...options,
     });
     workers.push(created);
     return created;
@@ -351,38 +354,115 @@ describe('run outcomes and limits', () => {
       return state;
     }
 
-    it('answers 429 RATE_LIMITED to a run arriving at the limit, without running it', async () => {
+    const logLines = (runId: number): string[] =>
+      manager.to(ManagerRoutes.logs(runId)).flatMap((r) => (r.body as LogBatch).lines.map((l) => l.message));
+
+    it('queues runs arriving at the limit and starts them as the slot frees, in arrival order, each logging its wait', async () => {
       const g = gate();
+      const order: number[] = [];
       const w = worker();
-      w.addJob({ jobClassName: 'Exclusive', trigger: onDemandTrigger(), concurrency: 1, execute: g.handler });
+      w.addJob({
+        jobClassName: 'Exclusive',
+        trigger: onDemandTrigger(),
+        concurrency: 1,
+        execute: (ctx) => {
+          order.push(ctx.runId);
+          return g.handler();
+        },
+      });
       const first = await dispatch(w, 'Exclusive');
       const second = await dispatch(w, 'Exclusive');
-      expect(first.status).toBe(202);
-      expect(second.status).toBe(429);
-      expect(second.body).toEqual<ApiFailure>({
-        success: false,
-        code: ErrorCode.RATE_LIMITED,
-        msg: 'job class Exclusive already runs 1 time(s) on this worker (its concurrency limit); dispatch to another instance',
-        data: null,
-        details: { concurrency: 1 },
-      });
+      const third = await dispatch(w, 'Exclusive');
+      expect([first.status, second.status, third.status]).toEqual([202, 202, 202]);
+      expect(second.body).toEqual({ accepted: true, duplicate: false });
       await manager.waitFor('the first run to start', () => g.started === 1);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(g.started).toBe(1);
-      expect(w.activeRuns).toBe(1);
+      expect(w.activeRuns).toBe(3);
 
       g.release();
-      await reportOf(first.runId);
-      await manager.waitFor('the slot to free up', () => w.activeRuns === 0);
+      for (const { runId } of [first, second, third]) {
+        expect(await reportOf(runId)).toMatchObject({
+          runningState: RunningState.COMPLETED,
+          result: 'released',
+        });
+      }
+      expect(order).toEqual([first.runId, second.runId, third.runId]);
+      expect(logLines(first.runId).filter((l) => l.includes('for a free slot'))).toEqual([]);
+      for (const { runId } of [second, third]) {
+        expect(logLines(runId)).toEqual([expect.stringMatching(/^waited \d+ ms for a free slot$/)]);
+      }
+    });
+
+    it('answers 429 RATE_LIMITED when the wait queue is full, without running or remembering the run', async () => {
+      const g = gate();
+      const w = worker({ maxWaitingRunsPerJob: 1 });
+      w.addJob({ jobClassName: 'Exclusive', trigger: onDemandTrigger(), concurrency: 1, execute: g.handler });
+      const first = await dispatch(w, 'Exclusive');
+      const queued = await dispatch(w, 'Exclusive');
+      const refused = await dispatch(w, 'Exclusive');
+      expect([first.status, queued.status, refused.status]).toEqual([202, 202, 429]);
+      expect(refused.body).toEqual<ApiFailure>({
+        success: false,
+        code: ErrorCode.RATE_LIMITED,
+        msg: 'job class Exclusive already runs 1 time(s) on this worker (its concurrency limit) and 1 more run(s) wait for a slot; dispatch to another instance',
+        data: null,
+        details: { concurrency: 1, waiting: 1 },
+      });
+      await manager.waitFor('the first run to start', () => g.started === 1);
+      g.release();
+      await reportOf(queued.runId);
+      await manager.waitFor('the slots to free up', () => w.activeRuns === 0);
       // The refused run was not remembered: dispatched here again, it runs.
-      const again = await dispatch(w, 'Exclusive', null, second.runId);
+      const again = await dispatch(w, 'Exclusive', null, refused.runId);
       expect([again.status, again.body]).toEqual([202, { accepted: true, duplicate: false }]);
-      expect(await reportOf(second.runId)).toMatchObject({
+      expect(await reportOf(refused.runId)).toMatchObject({
         runningState: RunningState.COMPLETED,
         result: 'released',
       });
-      expect(g.started).toBe(2);
-      expect(manager.to(ManagerRoutes.report(second.runId))).toHaveLength(1);
+      expect(g.started).toBe(3);
+      expect(manager.to(ManagerRoutes.report(refused.runId))).toHaveLength(1);
+    });
+
+    it('ends a cancelled waiting run SKIPPED without running it, and hands the slot to the next', async () => {
+      const g = gate();
+      const order: number[] = [];
+      const w = worker();
+      w.addJob({
+        jobClassName: 'Exclusive',
+        trigger: onDemandTrigger(),
+        concurrency: 1,
+        execute: (ctx) => {
+          order.push(ctx.runId);
+          return g.handler();
+        },
+      });
+      const first = await dispatch(w, 'Exclusive');
+      const cancelled = await dispatch(w, 'Exclusive');
+      const last = await dispatch(w, 'Exclusive');
+      const answer = await w.handle(signedCancel(w.instanceId, cancelled.runId));
+      expect([answer.status, JSON.parse(answer.body)]).toEqual([
+        200,
+        { runId: cancelled.runId, cancelled: true },
+      ]);
+      expect(await reportOf(cancelled.runId)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: 'cancelled before start: cancelled by a test',
+      });
+      g.release();
+      await reportOf(last.runId);
+      expect(order).toEqual([first.runId, last.runId]);
+    });
+
+    it('waits four rounds of the concurrency by default, at least 16, and never for an unlimited job', () => {
+      expect([1, 4, 8, 100].map(defaultWaitLimit)).toEqual([16, 16, 32, 400]);
+      expect(defaultWaitLimit(Infinity)).toBe(0);
+    });
+
+    it('refuses a maxWaitingRunsPerJob that is not an integer >= 0', () => {
+      expect(() => worker({ maxWaitingRunsPerJob: -1 })).toThrow(
+        'maxWaitingRunsPerJob must be an integer >= 0 (got -1)',
+      );
     });
 
     it('counts each job separately, takes the limit of dynamic jobs and ManagedJobs, and is unlimited by default', async () => {
@@ -397,7 +477,7 @@ describe('run outcomes and limits', () => {
           return managed.handler();
         }
       }
-      const w = worker();
+      const w = worker({ maxWaitingRunsPerJob: 0 });
       w.addDynamicJob('Pair', dynamic.handler, { concurrency: 2 });
       w.addJob(new Limited());
       w.addDynamicJob('Free', free.handler);

@@ -29,7 +29,7 @@ import type { ChaconneWorkerOptions } from './options';
 import type { JobContext } from './job';
 import { RunAbortedError } from './errors';
 import { SDK_VERSION } from './version';
-import { ChaconneWorker, SHUTDOWN_REASON } from './worker';
+import { ChaconneWorker, SHUTDOWN_BEFORE_START_REASON, SHUTDOWN_REASON } from './worker';
 
 @ChacJob()
 @ChacTrigger({ triggerType: TriggerType.DEPENDENT })
@@ -268,6 +268,7 @@ describe('ChaconneWorker', () => {
         activeRuns: 0,
         draining: false,
         capacity: null,
+        waitingRuns: 0,
       });
       expect(w.isRegistered).toBe(true);
     });
@@ -526,6 +527,7 @@ describe('ChaconneWorker', () => {
         activeRuns: 1,
         draining: true,
         capacity: null,
+        waitingRuns: 0,
       });
       expect(report(311)).toBeUndefined();
       const refused = await w.handle(signedRun(w.instanceId, runRequest({ runId: 312 })));
@@ -590,6 +592,48 @@ describe('ChaconneWorker', () => {
         runningState: RunningState.FAILED,
         reason: 'worker shut down before the run finished',
       });
+    });
+
+    it('runs a waiting run within the grace period', async () => {
+      const w = worker({ shutdownGraceMs: 5_000 });
+      w.addDynamicJob(
+        'EtlJob',
+        async (ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return ctx.runId;
+        },
+        { concurrency: 1 },
+      );
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 321 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 322 })));
+      await w.close();
+      expect(report(321)).toMatchObject({ runningState: RunningState.COMPLETED, result: 321 });
+      expect(report(322)).toMatchObject({ runningState: RunningState.COMPLETED, result: 322 });
+    });
+
+    it('reports a run still waiting for a slot at the end of the grace period SKIPPED, never running it', async () => {
+      const w = worker({ shutdownGraceMs: 50 });
+      const started: number[] = [];
+      w.addDynamicJob(
+        'EtlJob',
+        (ctx) => {
+          started.push(ctx.runId);
+          return new Promise(() => undefined); // never settles, ignores the signal
+        },
+        { concurrency: 1 },
+      );
+      await w.start();
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 323 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 324 })));
+      await w.close();
+      const draining = manager.to(ManagerRoutes.heartbeat).find((r) => (r.body as HeartbeatRequest).draining);
+      expect(draining?.body).toMatchObject({ activeRuns: 1, waitingRuns: 1 });
+      expect(report(323)).toMatchObject({ runningState: RunningState.FAILED, reason: SHUTDOWN_REASON });
+      expect(report(324)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: SHUTDOWN_BEFORE_START_REASON,
+      });
+      expect(started).toEqual([323]);
     });
 
     it('still delivers the reports of in-flight runs when it is not registered', async () => {

@@ -2,6 +2,7 @@ import {
   ErrorCode,
   ManagerRoutes,
   PROTOCOL_VERSION,
+  ProtocolLimits,
   RunningState,
   type HeartbeatRequest,
   type HeartbeatResponse,
@@ -36,6 +37,7 @@ import { ReportSender } from './report-sender';
 import { RequestHandler, type RunAcceptance } from './request-handler';
 import { executeRun, type RunOutcomeReport } from './run-executor';
 import { SDK_VERSION } from './version';
+import { clipText } from './message-format';
 import type { ManagedJob } from '../managed-job';
 import { toJob } from '../to-job';
 
@@ -54,6 +56,22 @@ const CLOSING_REQUEST_TIMEOUT_MS = 3_000;
 /** Lowest heartbeat interval honoured, whatever the manager answers. */
 const MIN_HEARTBEAT_MS = 50;
 
+/** How an accepted run leaves the wait: it starts (after `waitedMs` in the queue, if it queued), or never does. */
+type RunStart = { waitedMs: number | undefined } | { skipped: string };
+
+/** A run accepted and not started: queued for a free slot under its job's concurrency limit. */
+interface PendingRun {
+  readonly runId: number;
+  readonly job: RegisteredJob;
+  /** `performance.now()` when it joined its job's wait queue. */
+  queuedAt: number;
+  /** Starts the run or ends it unstarted; called once, after it left every queue. */
+  readonly begin: (start: RunStart) => void;
+}
+
+/** The reason reported for runs accepted but not started when the shutdown grace period ends. */
+export const SHUTDOWN_BEFORE_START_REASON = 'worker shutting down before start';
+
 /** A run accepted and not yet decided. */
 interface ExecutingRun {
   readonly controller: AbortController;
@@ -66,6 +84,15 @@ interface ExecutingRun {
 /** Read through a call: the flag flips while a request awaits, which narrowing cannot see. */
 function isAborted(signal: AbortSignal): boolean {
   return signal.aborted;
+}
+
+/**
+ * Runs of one job that may wait for a slot when `maxWaitingRunsPerJob` is not set: four
+ * rounds of its concurrency, at least 16 (a burst of one second's runs of a few triggers),
+ * none for an unlimited job (it never waits).
+ */
+export function defaultWaitLimit(concurrency: number): number {
+  return Number.isFinite(concurrency) ? Math.max(16, 4 * concurrency) : 0;
 }
 
 function describe(error: unknown): string {
@@ -109,6 +136,10 @@ export class ChaconneWorker {
   private readonly executing = new Map<number, ExecutingRun>();
   /** Runs of each job (by job class name) counted against its concurrency limit. */
   private readonly runningByJob = new Map<string, number>();
+  /** Runs due but waiting for a free slot, per job class name, in arrival order. */
+  private readonly queues = new Map<string, PendingRun[]>();
+  /** The same runs by runId (a cancel names the run only). */
+  private readonly waiting = new Map<number, PendingRun>();
   private readonly background = new Set<Promise<void>>();
   /** Aborted at the end of close(): ends every retry loop. */
   private readonly stopping = new AbortController();
@@ -406,9 +437,11 @@ export class ChaconneWorker {
   private heartbeatBody(): HeartbeatRequest {
     return {
       instanceId: this.instanceId,
-      activeRuns: this.runs.size,
+      // Counted apart: runs started and not yet reported, and runs waiting for a slot.
+      activeRuns: this.runs.size - this.waiting.size,
       draining: this.draining,
       capacity: this.registry.capacity(),
+      waitingRuns: this.waiting.size,
     };
   }
 
@@ -456,27 +489,118 @@ export class ChaconneWorker {
     const job = this.registry.find(request.jobKey.jobClassName);
     if (!job) return { outcome: 'no-handler' };
     if (this.recentRunIds.has(request.runId)) return { outcome: 'duplicate' };
-    const running = this.runningByJob.get(job.jobClassName) ?? 0;
+    const queued = this.queues.get(job.jobClassName)?.length ?? 0;
     // Not remembered as seen: the manager may dispatch this run here again later.
-    if (running >= job.concurrency) return { outcome: 'at-capacity', limit: job.concurrency };
+    if (!this.hasFreeSlot(job) && queued >= this.waitLimit(job)) {
+      return { outcome: 'at-capacity', limit: job.concurrency, waiting: queued };
+    }
     this.recentRunIds.add(request.runId);
-    this.runningByJob.set(job.jobClassName, running + 1);
-    const done = this.runAndReport(job, request).finally(() => {
+    const done = this.superviseRun(job, request).finally(() => {
       this.runs.delete(request.runId);
     });
     this.runs.set(request.runId, done);
     return { outcome: 'accepted' };
   }
 
-  /** Aborts the run's signal with the manager's reason: the handler and the FAILED report see it. */
+  /** The most runs of the job that may wait here for a slot (beyond that: 429). */
+  private waitLimit(job: RegisteredJob): number {
+    return this.options.maxWaitingRunsPerJob ?? defaultWaitLimit(job.concurrency);
+  }
+
+  private hasFreeSlot(job: RegisteredJob): boolean {
+    return (
+      (this.runningByJob.get(job.jobClassName) ?? 0) < job.concurrency && !this.queues.has(job.jobClassName)
+    );
+  }
+
+  /** From acceptance to report: waits for a slot, runs, reports; or reports why it never started. */
+  private async superviseRun(job: RegisteredJob, request: RunRequest): Promise<void> {
+    const { runId } = request;
+    const start = await new Promise<RunStart>((begin) => {
+      this.admit({ runId, job, queuedAt: 0, begin });
+    });
+    if ('skipped' in start) await this.reportUnstarted(runId, start.skipped);
+    else await this.runAndReport(job, request, start.waitedMs);
+  }
+
+  /** Starts a due run in a free slot of its job, or queues it for the next one. */
+  private admit(run: PendingRun): void {
+    const { job } = run;
+    if (this.hasFreeSlot(job)) {
+      this.takeSlot(job);
+      run.begin({ waitedMs: undefined });
+      return;
+    }
+    run.queuedAt = performance.now();
+    const queue = this.queues.get(job.jobClassName);
+    if (queue) queue.push(run);
+    else this.queues.set(job.jobClassName, [run]);
+    this.waiting.set(run.runId, run);
+  }
+
+  private takeSlot(job: RegisteredJob): void {
+    this.runningByJob.set(job.jobClassName, (this.runningByJob.get(job.jobClassName) ?? 0) + 1);
+  }
+
+  /** Frees a slot of the job and hands it to the run that has waited longest. */
+  private releaseSlot(job: RegisteredJob): void {
+    const running = (this.runningByJob.get(job.jobClassName) ?? 1) - 1;
+    if (running > 0) this.runningByJob.set(job.jobClassName, running);
+    else this.runningByJob.delete(job.jobClassName);
+    const queue = this.queues.get(job.jobClassName);
+    const next = queue?.shift();
+    if (!next) return;
+    if (queue?.length === 0) this.queues.delete(job.jobClassName);
+    this.waiting.delete(next.runId);
+    this.takeSlot(job);
+    next.begin({ waitedMs: Math.round(performance.now() - next.queuedAt) });
+  }
+
+  /** Takes a run out of its job's wait queue; undefined when it is not waiting. */
+  private unqueue(runId: number): PendingRun | undefined {
+    const run = this.waiting.get(runId);
+    if (!run) return undefined;
+    this.waiting.delete(runId);
+    const name = run.job.jobClassName;
+    const queue = this.queues.get(name) ?? [];
+    queue.splice(queue.indexOf(run), 1);
+    if (queue.length === 0) this.queues.delete(name);
+    return run;
+  }
+
+  /** Reports SKIPPED a run that was accepted and never started (cancelled, or shutting down). */
+  private async reportUnstarted(runId: number, reason: string): Promise<void> {
+    const now = new Date().toISOString();
+    await this.reportUntilAccepted(runId, {
+      instanceId: this.instanceId,
+      runningState: RunningState.SKIPPED,
+      reason,
+      startedAt: now,
+      finishedAt: now,
+    });
+  }
+
+  /**
+   * A run not started yet never starts: SKIPPED with the manager's reason. A running one has
+   * its signal aborted with that reason: the handler and the FAILED report see it.
+   */
   private cancelRun(runId: number, reason: string): boolean {
+    const pending = this.unqueue(runId);
+    if (pending) {
+      pending.begin({ skipped: clipText(`cancelled before start: ${reason}`, ProtocolLimits.reasonChars) });
+      return true;
+    }
     const run = this.executing.get(runId);
     if (!run) return false;
     run.controller.abort(new RunAbortedError(reason));
     return true;
   }
 
-  private async runAndReport(job: RegisteredJob, request: RunRequest): Promise<void> {
+  private async runAndReport(
+    job: RegisteredJob,
+    request: RunRequest,
+    waitedMs: number | undefined,
+  ): Promise<void> {
     const { runId } = request;
     const startedAt = new Date().toISOString();
     const controller = new AbortController();
@@ -508,6 +632,7 @@ export class ChaconneWorker {
         log: this.logs.openRun(runId, this.options.echoRunLogs ? this.options.logger : undefined),
         instanceId: this.instanceId,
       });
+      if (waitedMs !== undefined) ctx.log.info(`waited ${waitedMs} ms for a free slot`);
       let outcome: RunOutcomeReport;
       try {
         // `forced` wins when close() gives up on the run (e.g. a hook that never returns).
@@ -532,12 +657,6 @@ export class ChaconneWorker {
       settle();
       this.options.logger.error(`run ${runId}: unexpected SDK failure: ${describe(error)}`);
     }
-  }
-
-  private releaseSlot(job: RegisteredJob): void {
-    const running = (this.runningByJob.get(job.jobClassName) ?? 1) - 1;
-    if (running > 0) this.runningByJob.set(job.jobClassName, running);
-    else this.runningByJob.delete(job.jobClassName);
   }
 
   /** Ships the run's logs, then its report, retrying until the manager takes both. */
@@ -584,24 +703,11 @@ export class ChaconneWorker {
     }
     if (this.runs.size > 0) {
       logger.log(`closing: waiting up to ${this.options.shutdownGraceMs} ms for ${this.runs.size} run(s)`);
-      if (!(await this.settleRuns(this.options.shutdownGraceMs)) && this.executing.size > 0) {
-        logger.warn(
-          `closing: ${this.executing.size} run(s) still executing after the grace period; reporting them FAILED`,
-        );
-        const error = new RunAbortedError(SHUTDOWN_REASON);
-        for (const run of this.executing.values()) {
-          run.controller.abort(error);
-          // A run whose outcome is known but whose hook hangs keeps that outcome.
-          run.force(
-            run.decided ?? {
-              runningState: RunningState.FAILED,
-              error: { name: error.name, message: SHUTDOWN_REASON },
-              reason: SHUTDOWN_REASON,
-              retryable: true,
-            },
-          );
-        }
-        await this.settleRuns(FINAL_REPORT_WINDOW_MS);
+      if (!(await this.settleRuns(this.options.shutdownGraceMs))) {
+        // First, so that the slots freed below are not handed to them.
+        const unstarted = this.giveBackUnstarted();
+        const executing = this.abortExecuting();
+        if (unstarted + executing > 0) await this.settleRuns(FINAL_REPORT_WINDOW_MS);
       }
     }
     this.stopping.abort();
@@ -616,6 +722,41 @@ export class ChaconneWorker {
       this.registered = false;
     }
     this.transport.close?.();
+  }
+
+  /** Ends every run accepted and not started: SKIPPED, the worker shuts down. Answers how many. */
+  private giveBackUnstarted(): number {
+    const unstarted = [...this.waiting.keys()];
+    for (const runId of unstarted) this.unqueue(runId)?.begin({ skipped: SHUTDOWN_BEFORE_START_REASON });
+    if (unstarted.length > 0) {
+      this.options.logger.warn(
+        `closing: ${unstarted.length} run(s) not started after the grace period; reporting them SKIPPED`,
+      );
+    }
+    return unstarted.length;
+  }
+
+  /** Aborts every run still executing and reports it FAILED (or its known outcome). Answers how many. */
+  private abortExecuting(): number {
+    const count = this.executing.size;
+    if (count === 0) return 0;
+    this.options.logger.warn(
+      `closing: ${count} run(s) still executing after the grace period; reporting them FAILED`,
+    );
+    const error = new RunAbortedError(SHUTDOWN_REASON);
+    for (const run of this.executing.values()) {
+      run.controller.abort(error);
+      // A run whose outcome is known but whose hook hangs keeps that outcome.
+      run.force(
+        run.decided ?? {
+          runningState: RunningState.FAILED,
+          error: { name: error.name, message: SHUTDOWN_REASON },
+          reason: SHUTDOWN_REASON,
+          retryable: true,
+        },
+      );
+    }
+    return count;
   }
 
   /** Whether every accepted run has been reported within `timeoutMs`. */
