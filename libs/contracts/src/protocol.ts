@@ -112,7 +112,7 @@ export interface RegisterResponse {
 
 export interface HeartbeatRequest {
   instanceId: string;
-  /** Runs started and not yet reported (held and waiting runs are counted apart, below). */
+  /** Runs accepted and not yet reported, but for the held and waiting ones (counted apart, below). */
   activeRuns: number;
   draining: boolean;
   /**

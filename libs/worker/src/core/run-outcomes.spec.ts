@@ -504,4 +504,92 @@ describe('run outcomes and limits', () => {
       );
     });
   });
+  describe('runs sent ahead (startInMs)', () => {
+    it('answers 202 at once and starts the handler no earlier than startInMs after receipt', async () => {
+      let startedAt: number | undefined;
+      const w = worker();
+      w.addDynamicJob('Ahead', () => {
+        startedAt = performance.now();
+        return 'on time';
+      });
+      const sent = performance.now();
+      const { runId, status, body } = await dispatch(w, 'Ahead', null, undefined, { startInMs: 150 });
+      expect([status, body]).toEqual([202, { accepted: true, duplicate: false }]);
+      expect(startedAt).toBeUndefined();
+      expect(await reportOf(runId)).toMatchObject({
+        runningState: RunningState.COMPLETED,
+        result: 'on time',
+      });
+      expect(startedAt).toBeDefined();
+      expect((startedAt ?? 0) - sent).toBeGreaterThanOrEqual(150);
+    });
+
+    it("counts the run's timeout from the handler's start, not from receipt", async () => {
+      const w = worker();
+      w.addDynamicJob('Ahead', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return 'within its timeout';
+      });
+      // From receipt, the 80 ms timeout would end before the run starts.
+      const { runId } = await dispatch(w, 'Ahead', null, undefined, { startInMs: 120, timeoutMs: 80 });
+      expect(await reportOf(runId)).toMatchObject({
+        runningState: RunningState.COMPLETED,
+        result: 'within its timeout',
+      });
+    });
+
+    it('runs a held run once however often it is sent', async () => {
+      let calls = 0;
+      const w = worker();
+      w.addDynamicJob('Ahead', () => ++calls);
+      const first = await dispatch(w, 'Ahead', null, undefined, { startInMs: 50 });
+      const again = await dispatch(w, 'Ahead', null, first.runId, { startInMs: 50 });
+      expect(again.body).toEqual({ accepted: true, duplicate: true });
+      await reportOf(first.runId);
+      await manager.waitFor('the run to settle', () => w.activeRuns === 0);
+      expect(calls).toBe(1);
+      expect(manager.to(ManagerRoutes.report(first.runId))).toHaveLength(1);
+    });
+
+    it('never starts a held run cancelled before its start: SKIPPED with the reason', async () => {
+      let called = false;
+      const w = worker();
+      w.addDynamicJob('Ahead', () => {
+        called = true;
+        return 1;
+      });
+      const { runId } = await dispatch(w, 'Ahead', null, undefined, { startInMs: 100 });
+      const answer = await w.handle(signedCancel(w.instanceId, runId));
+      expect([answer.status, JSON.parse(answer.body)]).toEqual([200, { runId, cancelled: true }]);
+      expect(await reportOf(runId)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: 'cancelled before start: cancelled by a test',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(called).toBe(false);
+      expect(manager.to(ManagerRoutes.report(runId))).toHaveLength(1);
+    });
+
+    it('does not weigh held runs against the slots of now: when due, each waits for a slot', async () => {
+      const order: number[] = [];
+      const w = worker({ maxWaitingRunsPerJob: 0 });
+      w.addJob({
+        jobClassName: 'Exclusive',
+        trigger: onDemandTrigger(),
+        concurrency: 1,
+        execute: async (ctx) => {
+          order.push(ctx.runId);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        },
+      });
+      const runs = [];
+      for (let i = 0; i < 3; i++)
+        runs.push(await dispatch(w, 'Exclusive', null, undefined, { startInMs: 30 }));
+      expect(runs.map((r) => r.status)).toEqual([202, 202, 202]);
+      for (const { runId } of runs) {
+        expect(await reportOf(runId)).toMatchObject({ runningState: RunningState.COMPLETED });
+      }
+      expect(order).toEqual(runs.map((r) => r.runId));
+    });
+  });
 });

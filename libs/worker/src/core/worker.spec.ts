@@ -268,6 +268,7 @@ describe('ChaconneWorker', () => {
         activeRuns: 0,
         draining: false,
         capacity: null,
+        heldRuns: 0,
         waitingRuns: 0,
       });
       expect(w.isRegistered).toBe(true);
@@ -527,6 +528,7 @@ describe('ChaconneWorker', () => {
         activeRuns: 1,
         draining: true,
         capacity: null,
+        heldRuns: 0,
         waitingRuns: 0,
       });
       expect(report(311)).toBeUndefined();
@@ -634,6 +636,30 @@ describe('ChaconneWorker', () => {
         reason: SHUTDOWN_BEFORE_START_REASON,
       });
       expect(started).toEqual([323]);
+    });
+
+    it('runs a held run due within the grace period on time, and gives back at once one due after it', async () => {
+      const w = worker({ shutdownGraceMs: 5_000 });
+      const started: number[] = [];
+      w.addDynamicJob('EtlJob', (ctx) => {
+        started.push(ctx.runId);
+        return ctx.runId;
+      });
+      await w.start();
+      const sent = performance.now();
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 331, startInMs: 100 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 332, startInMs: 10_000 })));
+      const closing = w.close();
+      expect(await waitForReport(332)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: SHUTDOWN_BEFORE_START_REASON,
+      });
+      const draining = manager.to(ManagerRoutes.heartbeat).find((r) => (r.body as HeartbeatRequest).draining);
+      expect(draining?.body).toMatchObject({ heldRuns: 1, waitingRuns: 0 });
+      await closing;
+      expect(performance.now() - sent).toBeGreaterThanOrEqual(100);
+      expect(report(331)).toMatchObject({ runningState: RunningState.COMPLETED, result: 331 });
+      expect(started).toEqual([331]);
     });
 
     it('still delivers the reports of in-flight runs when it is not registered', async () => {

@@ -59,7 +59,10 @@ const MIN_HEARTBEAT_MS = 50;
 /** How an accepted run leaves the wait: it starts (after `waitedMs` in the queue, if it queued), or never does. */
 type RunStart = { waitedMs: number | undefined } | { skipped: string };
 
-/** A run accepted and not started: queued for a free slot under its job's concurrency limit. */
+/**
+ * A run accepted and not started: held until its start time (sent ahead), or queued for a
+ * free slot under its job's concurrency limit.
+ */
 interface PendingRun {
   readonly runId: number;
   readonly job: RegisteredJob;
@@ -67,6 +70,14 @@ interface PendingRun {
   queuedAt: number;
   /** Starts the run or ends it unstarted; called once, after it left every queue. */
   readonly begin: (start: RunStart) => void;
+}
+
+/** A run sent ahead, waiting for its start time on this process's monotonic clock. */
+interface HeldRun {
+  readonly run: PendingRun;
+  /** `performance.now()` at which it is due. */
+  readonly dueAt: number;
+  timer: NodeJS.Timeout;
 }
 
 /** The reason reported for runs accepted but not started when the shutdown grace period ends. */
@@ -140,6 +151,8 @@ export class ChaconneWorker {
   private readonly queues = new Map<string, PendingRun[]>();
   /** The same runs by runId (a cancel names the run only). */
   private readonly waiting = new Map<number, PendingRun>();
+  /** Runs sent ahead, waiting for their start time, by runId. */
+  private readonly held = new Map<number, HeldRun>();
   private readonly background = new Set<Promise<void>>();
   /** Aborted at the end of close(): ends every retry loop. */
   private readonly stopping = new AbortController();
@@ -437,10 +450,11 @@ export class ChaconneWorker {
   private heartbeatBody(): HeartbeatRequest {
     return {
       instanceId: this.instanceId,
-      // Counted apart: runs started and not yet reported, and runs waiting for a slot.
-      activeRuns: this.runs.size - this.waiting.size,
+      // Counted apart: runs started and not yet reported, runs held and runs waiting for a slot.
+      activeRuns: this.runs.size - this.held.size - this.waiting.size,
       draining: this.draining,
       capacity: this.registry.capacity(),
+      heldRuns: this.held.size,
       waitingRuns: this.waiting.size,
     };
   }
@@ -489,13 +503,15 @@ export class ChaconneWorker {
     const job = this.registry.find(request.jobKey.jobClassName);
     if (!job) return { outcome: 'no-handler' };
     if (this.recentRunIds.has(request.runId)) return { outcome: 'duplicate' };
+    const startInMs = request.startInMs ?? 0;
     const queued = this.queues.get(job.jobClassName)?.length ?? 0;
+    // A run sent ahead is not weighed against the slots of now: it takes its turn when due.
     // Not remembered as seen: the manager may dispatch this run here again later.
-    if (!this.hasFreeSlot(job) && queued >= this.waitLimit(job)) {
+    if (startInMs === 0 && !this.hasFreeSlot(job) && queued >= this.waitLimit(job)) {
       return { outcome: 'at-capacity', limit: job.concurrency, waiting: queued };
     }
     this.recentRunIds.add(request.runId);
-    const done = this.superviseRun(job, request).finally(() => {
+    const done = this.superviseRun(job, request, startInMs).finally(() => {
       this.runs.delete(request.runId);
     });
     this.runs.set(request.runId, done);
@@ -514,13 +530,43 @@ export class ChaconneWorker {
   }
 
   /** From acceptance to report: waits for a slot, runs, reports; or reports why it never started. */
-  private async superviseRun(job: RegisteredJob, request: RunRequest): Promise<void> {
+  private async superviseRun(job: RegisteredJob, request: RunRequest, startInMs: number): Promise<void> {
     const { runId } = request;
     const start = await new Promise<RunStart>((begin) => {
-      this.admit({ runId, job, queuedAt: 0, begin });
+      const run: PendingRun = { runId, job, queuedAt: 0, begin };
+      if (startInMs > 0) this.hold(run, performance.now() + startInMs);
+      else this.admit(run);
     });
     if ('skipped' in start) await this.reportUnstarted(runId, start.skipped);
     else await this.runAndReport(job, request, start.waitedMs);
+  }
+
+  /**
+   * Holds a run sent ahead until `dueAt`, then admits it. A timer may fire a little early
+   * (it counts from the event loop's cached time, not from the moment it was set): it is
+   * set again for what is left, so the handler never starts before its time.
+   */
+  private hold(run: PendingRun, dueAt: number): void {
+    const fire = (): void => {
+      const left = dueAt - performance.now();
+      if (left > 0) {
+        held.timer = setTimeout(fire, Math.ceil(left));
+        return;
+      }
+      this.held.delete(run.runId);
+      this.admit(run);
+    };
+    const held: HeldRun = { run, dueAt, timer: setTimeout(fire, Math.ceil(dueAt - performance.now())) };
+    this.held.set(run.runId, held);
+  }
+
+  /** Takes a run out of the held ones or its job's wait queue; undefined when it is neither. */
+  private unstarted(runId: number): PendingRun | undefined {
+    const held = this.held.get(runId);
+    if (!held) return this.unqueue(runId);
+    clearTimeout(held.timer);
+    this.held.delete(runId);
+    return held.run;
   }
 
   /** Starts a due run in a free slot of its job, or queues it for the next one. */
@@ -585,7 +631,7 @@ export class ChaconneWorker {
    * its signal aborted with that reason: the handler and the FAILED report see it.
    */
   private cancelRun(runId: number, reason: string): boolean {
-    const pending = this.unqueue(runId);
+    const pending = this.unstarted(runId);
     if (pending) {
       pending.begin({ skipped: clipText(`cancelled before start: ${reason}`, ProtocolLimits.reasonChars) });
       return true;
@@ -695,6 +741,7 @@ export class ChaconneWorker {
   private async runClose(): Promise<void> {
     this.draining = true;
     const logger = this.options.logger;
+    this.giveBackHeldBeyond(performance.now() + this.options.shutdownGraceMs);
     this.stopRegistering.abort();
     if (this.registered) {
       // Tell the manager at once, so it stops dispatching here while runs finish; tracked, so
@@ -724,10 +771,24 @@ export class ChaconneWorker {
     this.transport.close?.();
   }
 
+  /**
+   * Ends the held runs due after `limit` (beyond the grace period) at once, SKIPPED: the
+   * manager learns it now rather than at the end of the drain.
+   */
+  private giveBackHeldBeyond(limit: number): void {
+    const late = [...this.held.values()].filter((held) => held.dueAt > limit).map((held) => held.run.runId);
+    for (const runId of late) this.unstarted(runId)?.begin({ skipped: SHUTDOWN_BEFORE_START_REASON });
+    if (late.length > 0) {
+      this.options.logger.warn(
+        `closing: ${late.length} run(s) due after the grace period given back; reporting them SKIPPED`,
+      );
+    }
+  }
+
   /** Ends every run accepted and not started: SKIPPED, the worker shuts down. Answers how many. */
   private giveBackUnstarted(): number {
-    const unstarted = [...this.waiting.keys()];
-    for (const runId of unstarted) this.unqueue(runId)?.begin({ skipped: SHUTDOWN_BEFORE_START_REASON });
+    const unstarted = [...this.held.keys(), ...this.waiting.keys()];
+    for (const runId of unstarted) this.unstarted(runId)?.begin({ skipped: SHUTDOWN_BEFORE_START_REASON });
     if (unstarted.length > 0) {
       this.options.logger.warn(
         `closing: ${unstarted.length} run(s) not started after the grace period; reporting them SKIPPED`,
