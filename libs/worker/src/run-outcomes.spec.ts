@@ -8,13 +8,14 @@ import {
   type RunRequest,
 } from '@chaconne/contracts';
 import { FakeManager, recordingLogger, runRequest, SECRET, signedCancel, signedRun } from '@chaconne/testing';
-import { ChacJob, OnFailure, OnSuccess, Prepare, Run, ShouldRun, jobFromInstance } from '../decorators';
-import { ManagedJob } from '../managed-job';
-import { JobTerminationError, NonRetryableError } from './errors';
-import type { JobContext, NotManagedJob, ShouldRunResult } from './job';
-import type { ChaconneWorkerOptions } from './options';
-import { onDemandTrigger } from './trigger';
-import { ChaconneWorker, defaultWaitLimit } from './worker';
+import { ChacJob, OnFailure, OnSuccess, Prepare, Run, ShouldRun, jobFromInstance } from './decorators';
+import { ManagedJob } from './managed-job';
+import { JobTerminationError, NonRetryableError } from './core/errors';
+import type { JobContext, NotManagedJob, ShouldRunResult } from './core/job';
+import type { ChaconneWorkerOptions } from './core/options';
+import { onDemandTrigger } from './core/trigger';
+import { ChaconneWorker } from './chaconne-worker';
+import { defaultWaitLimit } from './core/run-admission';
 
 /**
  * What every job style below does, driven by the run's attachment:

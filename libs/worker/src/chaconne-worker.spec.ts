@@ -23,13 +23,13 @@ import {
   signedRun,
   type RecordingLogger,
 } from '@chaconne/testing';
-import { ChacDependency, ChacFork, ChacJob, ChacTrigger, jobFromInstance, Run } from '../decorators';
-import { ManagedJob } from '../managed-job';
-import type { ChaconneWorkerOptions } from './options';
-import type { JobContext } from './job';
-import { RunAbortedError } from './errors';
-import { SDK_VERSION } from './version';
-import { ChaconneWorker, SHUTDOWN_BEFORE_START_REASON, SHUTDOWN_REASON } from './worker';
+import { ChacDependency, ChacFork, ChacJob, ChacTrigger, jobFromInstance, Run } from './decorators';
+import { ManagedJob } from './managed-job';
+import type { ChaconneWorkerOptions } from './core/options';
+import type { JobContext } from './core/job';
+import { RunAbortedError } from './core/errors';
+import { SDK_VERSION } from './core/version';
+import { ChaconneWorker, SHUTDOWN_BEFORE_START_REASON, SHUTDOWN_REASON } from './chaconne-worker';
 
 @ChacJob()
 @ChacTrigger({ triggerType: TriggerType.DEPENDENT })
