@@ -17,7 +17,7 @@ export interface PendingRun {
 /** A run sent ahead, waiting for its start time on this process's monotonic clock. */
 interface HeldRun {
   readonly run: PendingRun;
-  /** `performance.now()` at which it is due. */
+  /** `now()` at which it is due. */
   readonly dueAt: number;
   timer: NodeJS.Timeout;
 }
@@ -25,7 +25,7 @@ interface HeldRun {
 /** A due run waiting for a free slot of its job. */
 interface WaitingRun {
   readonly run: PendingRun;
-  /** `performance.now()` when it joined its job's wait queue. */
+  /** `now()` when it joined its job's wait queue. */
   readonly queuedAt: number;
 }
 
@@ -59,8 +59,14 @@ export class RunAdmission {
   /** Runs sent ahead, waiting for their start time, by runId. */
   private readonly held = new Map<number, HeldRun>();
 
-  /** @param maxWaitingRunsPerJob undefined: {@link defaultWaitLimit} of each job */
-  constructor(private readonly maxWaitingRunsPerJob: number | undefined) {}
+  /**
+   * @param maxWaitingRunsPerJob undefined: {@link defaultWaitLimit} of each job
+   * @param now a monotonic clock in milliseconds (tests inject theirs)
+   */
+  constructor(
+    private readonly maxWaitingRunsPerJob: number | undefined,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   get heldRuns(): number {
     return this.held.size;
@@ -83,7 +89,7 @@ export class RunAdmission {
    * even with its job's queue full.
    */
   enter(run: PendingRun, startInMs: number): void {
-    if (startInMs > 0) this.hold(run, performance.now() + startInMs);
+    if (startInMs > 0) this.hold(run, startInMs);
     else this.admit(run);
   }
 
@@ -97,7 +103,7 @@ export class RunAdmission {
     if (!next) return;
     this.unqueue(next.run.runId);
     this.takeSlot(job);
-    next.run.begin({ waitedMs: Math.round(performance.now() - next.queuedAt) });
+    next.run.begin({ waitedMs: Math.round(this.now() - next.queuedAt) });
   }
 
   /** Takes a run not started out of admission; undefined when it is not held or waiting. */
@@ -109,10 +115,11 @@ export class RunAdmission {
     return held.run;
   }
 
-  /** Takes out the held runs due after `dueAfter` (`performance.now()` time). */
-  withdrawHeldDueAfter(dueAfter: number): PendingRun[] {
+  /** Takes out the held runs due more than `ms` from now. */
+  withdrawHeldDueBeyond(ms: number): PendingRun[] {
+    const limit = this.now() + ms;
     return [...this.held.values()]
-      .filter((held) => held.dueAt > dueAfter)
+      .filter((held) => held.dueAt > limit)
       .map((held) => this.withdraw(held.run.runId))
       .filter((run) => run !== undefined);
   }
@@ -125,13 +132,14 @@ export class RunAdmission {
   }
 
   /**
-   * Holds a run sent ahead until `dueAt`, then admits it. A timer may fire a little early (it
+   * Holds a run sent ahead for `startInMs`, then admits it. A timer may fire a little early (it
    * counts from the event loop's cached time, not from the moment it was set): it is set
    * again for what is left, so the handler never starts before its time.
    */
-  private hold(run: PendingRun, dueAt: number): void {
+  private hold(run: PendingRun, startInMs: number): void {
+    const dueAt = this.now() + startInMs;
     const fire = (): void => {
-      const left = dueAt - performance.now();
+      const left = dueAt - this.now();
       if (left > 0) {
         held.timer = setTimeout(fire, Math.ceil(left));
         return;
@@ -139,7 +147,7 @@ export class RunAdmission {
       this.held.delete(run.runId);
       this.admit(run);
     };
-    const held: HeldRun = { run, dueAt, timer: setTimeout(fire, Math.ceil(dueAt - performance.now())) };
+    const held: HeldRun = { run, dueAt, timer: setTimeout(fire, startInMs) };
     this.held.set(run.runId, held);
   }
 
@@ -151,7 +159,7 @@ export class RunAdmission {
       run.begin({ waitedMs: undefined });
       return;
     }
-    const waiting: WaitingRun = { run, queuedAt: performance.now() };
+    const waiting: WaitingRun = { run, queuedAt: this.now() };
     const queue = this.queues.get(job.jobClassName);
     if (queue) queue.push(waiting);
     else this.queues.set(job.jobClassName, [waiting]);

@@ -124,7 +124,7 @@ export class RunSupervisor implements RunGateway {
    */
   stopAccepting(graceMs: number): void {
     this.accepting = false;
-    const late = this.admission.withdrawHeldDueAfter(performance.now() + graceMs);
+    const late = this.admission.withdrawHeldDueBeyond(graceMs);
     for (const run of late) run.begin({ skipped: SHUTDOWN_BEFORE_START_REASON });
     if (late.length > 0) {
       this.deps.logger.warn(
