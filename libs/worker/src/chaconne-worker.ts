@@ -3,6 +3,7 @@ import { ChaconneWorkerError, describeError } from './core/errors';
 import type { WorkerHttpRequest, WorkerHttpResponse } from './core/http';
 import type { DynamicJobOptions, Job, JobHandler, NotManagedJob, NotManagedJobClass } from './core/job';
 import { JobRegistry } from './core/job-registry';
+import { dynamicJobHandlers } from './dynamic-job';
 import { LogShipper } from './core/log-shipper';
 import { ManagerClient, type ManagerTransport } from './core/manager-client';
 import { CLOSING_REQUEST_TIMEOUT_MS, ManagerSession, type WorkerStartOptions } from './core/manager-session';
@@ -145,15 +146,12 @@ export class ChaconneWorker {
     if (typeof nameOrClass === 'string') {
       if (jobOrOptions === undefined)
         throw new ChaconneWorkerError(`Dynamic job "${nameOrClass}" needs a handler`);
-      this.registry.addDynamic(
-        nameOrClass,
-        jobOrOptions as JobHandler | NotManagedJob | NotManagedJobClass,
-        options,
-      );
+      const job = jobOrOptions as JobHandler | NotManagedJob | NotManagedJobClass;
+      this.registry.addDynamic(nameOrClass, dynamicJobHandlers(nameOrClass, job), options);
     } else {
       this.registry.addDynamic(
         nameOrClass.name,
-        nameOrClass,
+        dynamicJobHandlers(nameOrClass.name, nameOrClass),
         jobOrOptions as DynamicJobOptions | undefined,
         `class ${nameOrClass.name}`,
       );
