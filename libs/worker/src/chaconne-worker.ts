@@ -3,7 +3,6 @@ import { ChaconneWorkerError, describeError } from './core/errors';
 import type { WorkerHttpRequest, WorkerHttpResponse } from './core/http';
 import type { DynamicJobOptions, Job, JobHandler, NotManagedJob, NotManagedJobClass } from './core/job';
 import { JobRegistry } from './core/job-registry';
-import { dynamicJobHandlers } from './dynamic-job';
 import { LogShipper } from './core/log-shipper';
 import { ManagerClient, type ManagerTransport } from './core/manager-client';
 import { CLOSING_REQUEST_TIMEOUT_MS, ManagerSession, type WorkerStartOptions } from './core/manager-session';
@@ -11,6 +10,7 @@ import { resolveWorkerOptions, type ChaconneWorkerOptions, type ResolvedWorkerOp
 import { ReportSender } from './core/report-sender';
 import { RequestHandler } from './core/request-handler';
 import { RunSupervisor, SHUTDOWN_BEFORE_START_REASON, SHUTDOWN_REASON } from './core/run-supervisor';
+import { dynamicJobHandlers } from './dynamic-job';
 import type { ManagedJob } from './managed-job';
 import { toJob } from './to-job';
 
