@@ -1,6 +1,7 @@
 import {
   ErrorCode,
   ManagerRoutes,
+  ProtocolLimits,
   RunningState,
   type ApiFailure,
   type LogBatch,
@@ -523,6 +524,23 @@ describe('run outcomes and limits', () => {
       });
       expect(startedAt).toBeDefined();
       expect((startedAt ?? 0) - sent).toBeGreaterThanOrEqual(150);
+    });
+
+    it('takes startInMs 0 as at once and accepts up to the furthest ahead', async () => {
+      const w = worker();
+      w.addDynamicJob('Ahead', () => 'ran');
+      const now = await dispatch(w, 'Ahead', null, undefined, { startInMs: 0 });
+      expect(await reportOf(now.runId)).toMatchObject({
+        runningState: RunningState.COMPLETED,
+        result: 'ran',
+      });
+      const furthest = await dispatch(w, 'Ahead', null, undefined, {
+        startInMs: ProtocolLimits.maxStartInMs,
+      });
+      expect([furthest.status, furthest.body]).toEqual([202, { accepted: true, duplicate: false }]);
+      // Cancelled, so the test does not wait a minute for it.
+      await w.handle(signedCancel(w.instanceId, furthest.runId));
+      expect(await reportOf(furthest.runId)).toMatchObject({ runningState: RunningState.SKIPPED });
     });
 
     it("counts the run's timeout from the handler's start, not from receipt", async () => {
