@@ -188,7 +188,7 @@ export interface RunRequestBatch {
  * `POST /chaconne/runs` would have answered for that run alone: 202 with RunAccepted, or an
  * error such as 409 WRONG_RECIPIENT (the run is for a cluster or group this worker does not
  * serve), 404 NO_HANDLER (a job class it does not have), 429 RATE_LIMITED (at the job's
- * concurrency limit) or 503 while draining.
+ * concurrency limit with its wait queue full) or 503 while draining.
  */
 export interface RunBatchResult {
   runId: number;
