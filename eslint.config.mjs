@@ -127,6 +127,28 @@ export default tseslint.config(
     },
   },
   {
+    // The worker SDK's core knows one job form, its own Job: the job styles (@ChacJob and the
+    // other decorators, ManagedJob, ...) are converted at the package root, and reflect-metadata
+    // stays there. Core imports nothing outside core/ but the contracts and node.
+    files: ['libs/worker/src/core/**/*.ts'],
+    ignores: ['libs/worker/src/core/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'reflect-metadata', message: 'The SDK core reads no decorator metadata.' }],
+          patterns: [
+            {
+              group: ['../*', '@chaconne/worker', '@chaconne/worker/*'],
+              message:
+                'The SDK core imports nothing from the package root (decorators, job styles, adapters).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The console is a browser app with its own tsconfig (DOM, JSX, bundler resolution).
     files: ['apps/console/**/*.ts', 'apps/console/**/*.tsx'],
     languageOptions: {

@@ -112,6 +112,7 @@ export interface RegisterResponse {
 
 export interface HeartbeatRequest {
   instanceId: string;
+  /** Runs accepted and not yet reported, but for the held and waiting ones (counted apart, below). */
   activeRuns: number;
   draining: boolean;
   /**
@@ -139,7 +140,8 @@ export interface DeregisterRequest {
  * The body of `POST /chaconne/runs`, signed for the instance it is sent to. The worker answers
  * 202 {@link RunAccepted}, or refuses the run: 409 WRONG_RECIPIENT when `jobKey` names a
  * cluster or group other than the worker's own, 404 NO_HANDLER when it has no job of that
- * class, 429 RATE_LIMITED at the job's concurrency limit, 503 while draining.
+ * class, 429 RATE_LIMITED at the job's concurrency limit with its wait queue full (a run at the
+ * limit otherwise waits there for a free slot), 503 while draining.
  */
 export interface RunRequest {
   runId: number;
@@ -186,7 +188,7 @@ export interface RunRequestBatch {
  * `POST /chaconne/runs` would have answered for that run alone: 202 with RunAccepted, or an
  * error such as 409 WRONG_RECIPIENT (the run is for a cluster or group this worker does not
  * serve), 404 NO_HANDLER (a job class it does not have), 429 RATE_LIMITED (at the job's
- * concurrency limit) or 503 while draining.
+ * concurrency limit with its wait queue full) or 503 while draining.
  */
 export interface RunBatchResult {
   runId: number;

@@ -1,5 +1,5 @@
-export { ChaconneWorker, SHUTDOWN_REASON } from './core/worker';
-export type { WorkerStartOptions } from './core/worker';
+export { ChaconneWorker, SHUTDOWN_BEFORE_START_REASON, SHUTDOWN_REASON } from './chaconne-worker';
+export type { WorkerStartOptions } from './chaconne-worker';
 export type { ChaconneWorkerOptions } from './core/options';
 export type { WorkerLogger } from './core/logger';
 export type { WorkerHttpRequest, WorkerHttpResponse } from './core/http';

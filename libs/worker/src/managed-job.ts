@@ -75,8 +75,9 @@ export abstract class ManagedJob {
   }
 
   /**
-   * Most runs of this job executing at once in this process; a run arriving at the limit is
-   * refused with 429 and the manager dispatches it to another instance.
+   * Most runs of this job executing at once in this process; a run arriving at the limit waits
+   * for a free slot (`maxWaitingRunsPerJob`), or, that queue full, is refused with 429 and the
+   * manager dispatches it to another instance.
    * @defaultValue Infinity (unlimited)
    */
   getConcurrency(): number {

@@ -26,3 +26,8 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     // aborted: the caller checks its signal
   }
 }
+
+/** Read through a call: the flag flips while a request awaits, which narrowing cannot see. */
+export function isAborted(signal: AbortSignal): boolean {
+  return signal.aborted;
+}

@@ -91,3 +91,8 @@ export function isFinalRefusal(error: unknown): error is ManagerRequestError {
     [400, 404, 409, 410, 413, 422].includes(error.status)
   );
 }
+
+/** An error's message, or any thrown value in words. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -5,7 +5,7 @@ import { ManagedJob } from '../managed-job';
 import type { JobContext, NotManagedJob } from './job';
 import { TERMINATED_BY_LISTENER, type BeforeRunResult, type JobListener } from './job-listener';
 import { onDemandTrigger } from './trigger';
-import { ChaconneWorker } from './worker';
+import { ChaconneWorker } from '../chaconne-worker';
 
 const calls: string[] = [];
 

@@ -1,7 +1,8 @@
 import { TriggerType } from '@chaconne/contracts';
 import { ChacJob, jobFromInstance, Run } from '../decorators';
+import { dynamicJobHandlers } from '../dynamic-job';
 import { ChaconneWorkerError } from './errors';
-import type { JobContext, NotManagedJob } from './job';
+import type { DynamicJobOptions, JobContext, JobHandler, NotManagedJob, NotManagedJobClass } from './job';
 import { JobRegistry } from './job-registry';
 import { onDemandTrigger } from './trigger';
 
@@ -29,6 +30,17 @@ class EtlJob implements NotManagedJob {
   }
 }
 
+/** A dynamic job added as the worker adds it: converted to the core's form first. */
+function addDynamic(
+  registry: JobRegistry,
+  jobClassName: string,
+  job: JobHandler | NotManagedJob | NotManagedJobClass,
+  options?: DynamicJobOptions,
+  source?: string,
+) {
+  return registry.addDynamic(jobClassName, dynamicJobHandlers(jobClassName, job), options, source);
+}
+
 describe('JobRegistry', () => {
   it('refuses a duplicate job name, naming both classes', () => {
     const registry = new JobRegistry('c', 'g');
@@ -43,7 +55,7 @@ describe('JobRegistry', () => {
   it('refuses a duplicate job class between code-defined and dynamic jobs', () => {
     const registry = new JobRegistry('c', 'g');
     registry.addCodeDefined({ jobClassName: 'EtlJob', trigger: onDemandTrigger(), execute: () => 1 });
-    expect(() => registry.addDynamic('EtlJob', EtlJob, {}, 'class EtlJob')).toThrow(
+    expect(() => addDynamic(registry, 'EtlJob', EtlJob, {}, 'class EtlJob')).toThrow(
       'Duplicate job class "EtlJob": declared by EtlJob and by class EtlJob',
     );
   });
@@ -51,7 +63,7 @@ describe('JobRegistry', () => {
   it("answers its capacity: the sum of the jobs' concurrency limits, null while one has none", () => {
     const registry = new JobRegistry('c', 'g');
     expect(registry.capacity()).toBeNull();
-    registry.addDynamic('EtlJob', EtlJob, { concurrency: 2 });
+    addDynamic(registry, 'EtlJob', EtlJob, { concurrency: 2 });
     registry.addCodeDefined({
       jobClassName: 'Loader',
       trigger: onDemandTrigger(),
@@ -59,14 +71,14 @@ describe('JobRegistry', () => {
       execute: () => 1,
     });
     expect(registry.capacity()).toBe(5);
-    registry.addDynamic('Unbounded', () => 'x');
+    addDynamic(registry, 'Unbounded', () => 'x');
     expect(registry.capacity()).toBeNull();
   });
 
   it('finds a job by exact class name, else by simple name', () => {
     const registry = new JobRegistry('c', 'g');
-    const etl = registry.addDynamic('EtlJob', EtlJob);
-    const qualified = registry.addDynamic('com.acme.Loader', () => 'load');
+    const etl = addDynamic(registry, 'EtlJob', EtlJob);
+    const qualified = addDynamic(registry, 'com.acme.Loader', () => 'load');
     expect(registry.find('EtlJob')).toBe(etl);
     expect(registry.find('com.acme.EtlJob')).toBe(etl);
     expect(registry.find('Loader')).toBe(qualified);
@@ -76,15 +88,15 @@ describe('JobRegistry', () => {
 
   it('matches nothing when a simple name is ambiguous', () => {
     const registry = new JobRegistry('c', 'g');
-    registry.addDynamic('a.Loader', () => 1);
-    registry.addDynamic('b.Loader', () => 2);
+    addDynamic(registry, 'a.Loader', () => 1);
+    addDynamic(registry, 'b.Loader', () => 2);
     expect(registry.find('c.Loader')).toBeUndefined();
     expect(registry.find('a.Loader')?.jobClassName).toBe('a.Loader');
   });
 
   it('instantiates a NotManagedJob class for every run', async () => {
     const registry = new JobRegistry('c', 'g');
-    const job = registry.addDynamic('EtlJob', EtlJob);
+    const job = addDynamic(registry, 'EtlJob', EtlJob);
     const before = EtlJob.created;
     const ctx = { attachment: 'p' } as JobContext;
     expect(await job.run(ctx)).toBe('p');
@@ -94,7 +106,7 @@ describe('JobRegistry', () => {
 
   it('declares dynamic jobs by class name only and code-defined jobs with their definition', () => {
     const registry = new JobRegistry('c', 'g');
-    registry.addDynamic('EtlJob', EtlJob);
+    addDynamic(registry, 'EtlJob', EtlJob);
     registry.addCodeDefined({
       jobClassName: 'Nightly',
       trigger: { triggerType: TriggerType.CRON, triggerDescription: { cron: { expression: '0 0 2 * * ?' } } },
@@ -150,7 +162,7 @@ describe('JobRegistry', () => {
       expect(problemsOf({ jobClassName: 'com.acme.\u202EJob' })).toContain(
         'jobKey.jobClassName contains a bidirectional control character (U+202E) at position 10',
       );
-      expect(() => new JobRegistry('c', 'g').addDynamic('Etl\u0000Job', EtlJob)).toThrow(
+      expect(() => addDynamic(new JobRegistry('c', 'g'), 'Etl\u0000Job', EtlJob)).toThrow(
         'Dynamic job class name contains a NUL character (U+0000) at position 4',
       );
     });

@@ -3,16 +3,7 @@ import { jobDefinitionProblems, jobKeySchema, schemaProblems } from '@chaconne/c
 import { inWords } from './definition-check';
 import { ChaconneWorkerError } from './errors';
 import { toJson } from './message-format';
-import type {
-  ChacJobKey,
-  DynamicJobOptions,
-  Job,
-  JobContext,
-  JobHandler,
-  JobHooks,
-  NotManagedJob,
-  NotManagedJobClass,
-} from './job';
+import type { ChacJobKey, DynamicJobOptions, Job, JobContext, JobHooks } from './job';
 import { listenersProblem, type JobListener } from './job-listener';
 import { runPolicyOf } from './run-policy';
 
@@ -54,27 +45,6 @@ export function simpleName(jobClassName: string): string {
   return jobClassName.slice(jobClassName.lastIndexOf('.') + 1);
 }
 
-function isNotManagedJob(value: unknown): value is NotManagedJob {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as NotManagedJob).execute === 'function'
-  );
-}
-
-/**
- * A NotManagedJob class: `execute` on its prototype, or any `class` (whose `execute` may be
- * an instance field); a class cannot be called as a plain handler anyway.
- */
-function isNotManagedJobClass(value: unknown): value is NotManagedJobClass {
-  if (typeof value !== 'function') return false;
-  const prototype: unknown = (value as { prototype?: unknown }).prototype;
-  return (
-    (typeof prototype === 'object' &&
-      prototype !== null &&
-      typeof (prototype as NotManagedJob).execute === 'function') ||
-    /^class[\s{]/.test(Function.prototype.toString.call(value))
-  );
-}
-
 /** A bad value as the error message shows it. */
 function shown(value: unknown): string {
   return typeof value === 'number' ? String(value) : (toJson(value) ?? typeof value);
@@ -100,8 +70,13 @@ function executionProblems(options: DynamicJobOptions): string[] {
   );
 }
 
-/** Hooks of a NotManagedJob (or any object declaring them), bound to it. */
-function boundHooks(job: JobHooks): Pick<RegisteredJob, 'prepare' | 'shouldRun' | 'onSuccess' | 'onFailure'> {
+/** What runs a job: its body and hooks, in the one form the worker calls. */
+export type JobHandlers = Pick<RegisteredJob, 'run' | 'prepare' | 'shouldRun' | 'onSuccess' | 'onFailure'>;
+
+/** The hooks an object declares (a Job, a NotManagedJob), bound to it; absent ones do nothing. */
+export function boundHooks(
+  job: JobHooks,
+): Pick<RegisteredJob, 'prepare' | 'shouldRun' | 'onSuccess' | 'onFailure'> {
   return {
     prepare: (ctx) => job.prepare?.(ctx),
     shouldRun: (ctx) => (job.shouldRun ? job.shouldRun(ctx) : true),
@@ -170,12 +145,12 @@ export class JobRegistry {
   }
 
   /**
-   * Adds a dynamic job (no trigger; its definition lives in the manager): a handler
-   * function, a `NotManagedJob` instance, or a `NotManagedJob` class instantiated per run.
+   * Adds a dynamic job (no trigger; its definition lives in the manager), its handler
+   * already in the core's form (the package root converts the dynamic job styles).
    */
   addDynamic(
     jobClassName: string,
-    job: JobHandler | NotManagedJob | NotManagedJobClass,
+    handlers: JobHandlers,
     options: DynamicJobOptions = {},
     source?: string,
   ): RegisteredJob {
@@ -188,45 +163,14 @@ export class JobRegistry {
     if (problems.length > 0) {
       throw new ChaconneWorkerError(`Dynamic job "${jobClassName}": ${problems.join('; ')}`);
     }
-    const base = {
+    return this.add({
       ...this.execution(options),
       jobClassName,
       jobName: undefined,
       source: source ?? jobClassName,
       definition: undefined,
-    };
-    if (isNotManagedJob(job)) {
-      return this.add({ ...base, run: (ctx) => job.execute(ctx), ...boundHooks(job) });
-    }
-    if (typeof job !== 'function') {
-      throw new ChaconneWorkerError(
-        `Dynamic job "${jobClassName}" must be a function, a NotManagedJob or its class`,
-      );
-    }
-    if (isNotManagedJobClass(job)) {
-      // Chaconne instantiates a NotManagedJob by class name for every run; so do we.
-      const instances = new WeakMap<JobContext, NotManagedJob>();
-      const instanceFor = (ctx: JobContext): NotManagedJob => {
-        let instance = instances.get(ctx);
-        if (!instance) {
-          instance = new job();
-          instances.set(ctx, instance);
-        }
-        return instance;
-      };
-      return this.add({
-        ...base,
-        run: (ctx) => instanceFor(ctx).execute(ctx),
-        prepare: (ctx) => instanceFor(ctx).prepare?.(ctx),
-        shouldRun: (ctx) => {
-          const instance = instanceFor(ctx);
-          return instance.shouldRun ? instance.shouldRun(ctx) : true;
-        },
-        onSuccess: (ctx, result) => instanceFor(ctx).onSuccess?.(ctx, result),
-        onFailure: (ctx, error) => instanceFor(ctx).onFailure?.(ctx, error),
-      });
-    }
-    return this.add({ ...base, run: (ctx) => job(ctx), ...boundHooks({}) });
+      ...handlers,
+    });
   }
 
   /**

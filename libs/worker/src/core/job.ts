@@ -151,8 +151,9 @@ export interface Job extends JobHooks, RunPolicy {
   /** Fork/join completion rate, a fraction 0-1; -1 = any. @defaultValue -1 */
   completionRate?: number | null;
   /**
-   * Most runs of this job executing at once in this process. A run arriving at the limit is
-   * refused with 429 (`RATE_LIMITED`) and the manager dispatches it to another instance.
+   * Most runs of this job executing at once in this process. A run arriving at the limit waits
+   * for a free slot (`maxWaitingRunsPerJob`), or, that queue full, is refused with 429
+   * (`RATE_LIMITED`) and the manager dispatches it to another instance.
    * @defaultValue unlimited
    */
   concurrency?: number;

@@ -69,6 +69,13 @@ export interface ChaconneWorkerOptions {
    */
   shutdownGraceMs?: number;
   /**
+   * Runs of one job that may wait here for a free slot when the job is at its concurrency
+   * limit: they start in arrival order as slots free; a run arriving with the queue full is
+   * refused with 429 (the manager tries another instance). 0 = never wait.
+   * @defaultValue four rounds of the job's concurrency, at least 16: `max(16, 4 * concurrency)`
+   */
+  maxWaitingRunsPerJob?: number;
+  /**
    * Timeout of every worker -> manager HTTP request.
    * @defaultValue 10000
    */
@@ -104,6 +111,8 @@ export interface ResolvedWorkerOptions {
   listeners: readonly JobListener[];
   logger: WorkerLogger;
   shutdownGraceMs: number;
+  /** undefined: the default rule, per job. */
+  maxWaitingRunsPerJob: number | undefined;
   requestTimeoutMs: number;
   retryBackoff: { initialMs: number; maxMs: number };
   logShipping: { flushIntervalMs: number; maxBatchLines: number; maxBufferedLines: number };
@@ -143,6 +152,12 @@ function positive(
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value < min)
     problems.push(`${key} must be a number >= ${min} (got ${value})`);
+  return value;
+}
+
+function waitLimitOf(value: number | undefined, problems: string[]): number | undefined {
+  if (value !== undefined && (!Number.isSafeInteger(value) || value < 0))
+    problems.push(`maxWaitingRunsPerJob must be an integer >= 0 (got ${value})`);
   return value;
 }
 
@@ -241,6 +256,7 @@ export function resolveWorkerOptions(options: ChaconneWorkerOptions): ResolvedWo
     listeners: [...(options.listeners ?? [])],
     logger: options.logger ?? consoleLogger(),
     shutdownGraceMs: positive(options.shutdownGraceMs, 30_000, 'shutdownGraceMs', problems, 0),
+    maxWaitingRunsPerJob: waitLimitOf(options.maxWaitingRunsPerJob, problems),
     requestTimeoutMs: positive(options.requestTimeoutMs, 10_000, 'requestTimeoutMs', problems),
     retryBackoff,
     logShipping,

@@ -19,7 +19,7 @@ import {
 } from '@chaconne/testing';
 import { MANAGER_RECIPIENT, SignatureDirection, signRequest } from '@chaconne/contracts/signing';
 import { MAX_REQUEST_BYTES } from './raw-body';
-import { ChaconneWorker } from './worker';
+import { ChaconneWorker } from '../chaconne-worker';
 
 describe('run endpoint security and dedupe', () => {
   let manager: FakeManager;

@@ -19,8 +19,8 @@ import { MAX_REQUEST_BYTES } from './raw-body';
 /** What the worker did with a verified run request. */
 export type RunAcceptance =
   | { outcome: 'accepted' | 'duplicate' | 'no-handler' | 'draining' }
-  /** The job already runs `limit` times in this process: refused, not run. */
-  | { outcome: 'at-capacity'; limit: number };
+  /** The job already runs `limit` times in this process and `waiting` more wait for a slot: refused, not run. */
+  | { outcome: 'at-capacity'; limit: number; waiting: number };
 
 /** The worker behind the endpoints. */
 export interface RunGateway {
@@ -106,13 +106,14 @@ const RUN_FIELDS = [
   'attachment',
   'timeoutMs',
   'retries',
+  'startInMs',
 ] as const satisfies readonly (keyof RunRequest)[];
 const JOB_KEY_FIELDS = ['clusterName', 'groupName', 'jobName', 'jobClassName'] as const;
 
 /**
  * Checks a run request (parsed JSON); answers the request, or every problem it has, each
- * field named under `prefix` (`runs.3` in a batch). Every field is required; unknown fields
- * are refused by name.
+ * field named under `prefix` (`runs.3` in a batch). Every field but `startInMs` is required;
+ * unknown fields are refused by name.
  */
 export function runRequestOf(body: unknown, prefix = ''): RunRequest | FieldError[] {
   if (!isRecord(body)) return [{ field: prefix || '(body)', reason: 'must be a JSON object' }];
@@ -133,6 +134,17 @@ export function runRequestOf(body: unknown, prefix = ''): RunRequest | FieldErro
   const attempt = integer('attempt', 0);
   const retries = integer('retries', 0);
   const timeoutMs = integer('timeoutMs', -1);
+  const startInMs = body.startInMs;
+  const maxStartInMs = ProtocolLimits.maxStartInMs;
+  if (
+    startInMs !== undefined &&
+    (typeof startInMs !== 'number' ||
+      !Number.isInteger(startInMs) ||
+      startInMs < 0 ||
+      startInMs > maxStartInMs)
+  ) {
+    problem('startInMs', `must be an integer from 0 to ${maxStartInMs} (milliseconds)`);
+  }
   const jobKey = { clusterName: '', groupName: '', jobName: '', jobClassName: '' };
   if (isRecord(body.jobKey)) {
     errors.push(...unknownFields(body.jobKey, JOB_KEY_FIELDS, fieldOf(prefix, 'jobKey')));
@@ -165,6 +177,7 @@ export function runRequestOf(body: unknown, prefix = ''): RunRequest | FieldErro
     attachment: attachment as string | null,
     timeoutMs,
     retries,
+    ...(startInMs === undefined ? {} : { startInMs: startInMs as number }),
   };
 }
 
@@ -339,8 +352,8 @@ export class RequestHandler {
         return refusal(
           429,
           ErrorCode.RATE_LIMITED,
-          `job class ${jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit); dispatch to another instance`,
-          { details: { concurrency: acceptance.limit } },
+          `job class ${jobKey.jobClassName} already runs ${acceptance.limit} time(s) on this worker (its concurrency limit) and ${acceptance.waiting} more run(s) wait for a slot; dispatch to another instance`,
+          { details: { concurrency: acceptance.limit, waiting: acceptance.waiting } },
         );
       case 'no-handler':
         return refusal(

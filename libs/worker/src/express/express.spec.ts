@@ -13,7 +13,7 @@ import {
 } from '@chaconne/contracts';
 import { FakeManager, recordingLogger, runRequest, SECRET, signedHeaders } from '@chaconne/testing';
 import type { JobContext } from '../core/job';
-import { ChaconneWorker } from '../core/worker';
+import { ChaconneWorker } from '../chaconne-worker';
 import { chaconneExpress } from './index';
 
 describe('chaconneExpress', () => {

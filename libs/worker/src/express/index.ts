@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { ChaconneWorker } from '../core/worker';
+import type { ChaconneWorker } from '../chaconne-worker';
 import { isChaconnePath, serveChaconne } from '../node/serve-chaconne';
 
 /**

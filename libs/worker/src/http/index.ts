@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ErrorCode } from '@chaconne/contracts';
 import { ChaconneWorkerError } from '../core/errors';
 import type { ChaconneWorkerOptions } from '../core/options';
-import { ChaconneWorker } from '../core/worker';
+import { ChaconneWorker } from '../chaconne-worker';
 import { isChaconnePath, pathOf, sendFailure, serveChaconne } from '../node/serve-chaconne';
 
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void;

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, HttpAdapterHost } from '@nestjs/core';
 import { ChaconneWorkerError } from '../core/errors';
-import { ChaconneWorker } from '../core/worker';
+import { ChaconneWorker } from '../chaconne-worker';
 import { isChacJob, jobFromInstance } from '../decorators';
 import { isManagedJob } from '../managed-job';
 import { CHACONNE_WORKER_OPTIONS, type ChaconneWorkerModuleOptions } from './chaconne-worker.options';

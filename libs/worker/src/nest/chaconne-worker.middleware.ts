@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
-import { ChaconneWorker } from '../core/worker';
+import { ChaconneWorker } from '../chaconne-worker';
 import { pathOf, serveChaconne, type HostRequest } from '../node/serve-chaconne';
 
 /** `/api/chaconne/runs?x=1` -> `/chaconne/runs`: the core routes from `/chaconne/` on. */

@@ -26,7 +26,7 @@ import {
   signedRun,
 } from '@chaconne/testing';
 import type { JobContext, NotManagedJob } from '../core/job';
-import { ChaconneWorker } from '../core/worker';
+import { ChaconneWorker } from '../chaconne-worker';
 import { ChacJob, ChacTrigger, Run } from '../decorators';
 import { ManagedJob } from '../managed-job';
 import { ChaconneWorkerModule } from './chaconne-worker.module';

@@ -9,7 +9,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
-import { ChaconneWorker } from '../core/worker';
+import { ChaconneWorker } from '../chaconne-worker';
 import { ChaconneWorkerExplorer } from './chaconne-worker.explorer';
 import { ChaconneWorkerMiddleware } from './chaconne-worker.middleware';
 import {

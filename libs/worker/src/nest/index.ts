@@ -6,4 +6,4 @@ export type {
   DynamicJobEntry,
 } from './chaconne-worker.options';
 // The injectable: the core worker, provided under its own class token.
-export { ChaconneWorker } from '../core/worker';
+export { ChaconneWorker } from '../chaconne-worker';

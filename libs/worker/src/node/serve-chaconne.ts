@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, RUN_REQUEST_CONTENT_TYPE } from '@chaconne/contracts';
 import type { WorkerHttpResponse } from '../core/http';
 import { BodyTooLargeError, MAX_REQUEST_BYTES, readRawBody } from '../core/raw-body';
-import type { ChaconneWorker } from '../core/worker';
+import type { ChaconneWorker } from '../chaconne-worker';
 
 /**
  * A request as node:http, Express or Nest hand it over. A host body parser may already have

@@ -47,6 +47,8 @@ export const heartbeatSchema = z.strictObject({
   draining: z.boolean(),
   /** The most runs the instance takes at once; null: no limit; absent: unknown. */
   capacity: z.number().int().min(1).max(1_000_000_000).nullish(),
+  heldRuns: z.number().int().min(0).max(1_000_000).optional(),
+  waitingRuns: z.number().int().min(0).max(1_000_000).optional(),
 });
 
 export const deregisterSchema = z.strictObject({ instanceId: instanceIdSchema });

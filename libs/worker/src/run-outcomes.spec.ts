@@ -1,18 +1,22 @@
 import {
   ErrorCode,
   ManagerRoutes,
+  ProtocolLimits,
   RunningState,
   type ApiFailure,
+  type LogBatch,
   type RunReport,
   type RunRequest,
 } from '@chaconne/contracts';
-import { FakeManager, recordingLogger, runRequest, SECRET, signedRun } from '@chaconne/testing';
-import { ChacJob, OnFailure, OnSuccess, Prepare, Run, ShouldRun, jobFromInstance } from '../decorators';
-import { ManagedJob } from '../managed-job';
-import { JobTerminationError, NonRetryableError } from './errors';
-import type { JobContext, NotManagedJob, ShouldRunResult } from './job';
-import { onDemandTrigger } from './trigger';
-import { ChaconneWorker } from './worker';
+import { FakeManager, recordingLogger, runRequest, SECRET, signedCancel, signedRun } from '@chaconne/testing';
+import { ChacJob, OnFailure, OnSuccess, Prepare, Run, ShouldRun, jobFromInstance } from './decorators';
+import { ManagedJob } from './managed-job';
+import { JobTerminationError, NonRetryableError } from './core/errors';
+import type { JobContext, NotManagedJob, ShouldRunResult } from './core/job';
+import type { ChaconneWorkerOptions } from './core/options';
+import { onDemandTrigger } from './core/trigger';
+import { ChaconneWorker } from './chaconne-worker';
+import { defaultWaitLimit } from './core/run-admission';
 
 /**
  * What every job style below does, driven by the run's attachment:
@@ -137,7 +141,7 @@ describe('run outcomes and limits', () => {
   const workers: ChaconneWorker[] = [];
   let nextRunId = 500;
 
-  function worker(): ChaconneWorker {
+  function worker(options: Partial<ChaconneWorkerOptions> = {}): ChaconneWorker {
     const created = new ChaconneWorker({
       managerUrl: manager.url,
       secret: SECRET,
@@ -147,6 +151,7 @@ describe('run outcomes and limits', () => {
       logger: recordingLogger(),
       retryBackoff: { initialMs: 10, maxMs: 40 },
       logShipping: { flushIntervalMs: 10 },
+      ...options,
     });
     workers.push(created);
     return created;
@@ -351,38 +356,115 @@ describe('run outcomes and limits', () => {
       return state;
     }
 
-    it('answers 429 RATE_LIMITED to a run arriving at the limit, without running it', async () => {
+    const logLines = (runId: number): string[] =>
+      manager.to(ManagerRoutes.logs(runId)).flatMap((r) => (r.body as LogBatch).lines.map((l) => l.message));
+
+    it('queues runs arriving at the limit and starts them as the slot frees, in arrival order, each logging its wait', async () => {
       const g = gate();
+      const order: number[] = [];
       const w = worker();
-      w.addJob({ jobClassName: 'Exclusive', trigger: onDemandTrigger(), concurrency: 1, execute: g.handler });
+      w.addJob({
+        jobClassName: 'Exclusive',
+        trigger: onDemandTrigger(),
+        concurrency: 1,
+        execute: (ctx) => {
+          order.push(ctx.runId);
+          return g.handler();
+        },
+      });
       const first = await dispatch(w, 'Exclusive');
       const second = await dispatch(w, 'Exclusive');
-      expect(first.status).toBe(202);
-      expect(second.status).toBe(429);
-      expect(second.body).toEqual<ApiFailure>({
-        success: false,
-        code: ErrorCode.RATE_LIMITED,
-        msg: 'job class Exclusive already runs 1 time(s) on this worker (its concurrency limit); dispatch to another instance',
-        data: null,
-        details: { concurrency: 1 },
-      });
+      const third = await dispatch(w, 'Exclusive');
+      expect([first.status, second.status, third.status]).toEqual([202, 202, 202]);
+      expect(second.body).toEqual({ accepted: true, duplicate: false });
       await manager.waitFor('the first run to start', () => g.started === 1);
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(g.started).toBe(1);
-      expect(w.activeRuns).toBe(1);
+      expect(w.activeRuns).toBe(3);
 
       g.release();
-      await reportOf(first.runId);
-      await manager.waitFor('the slot to free up', () => w.activeRuns === 0);
+      for (const { runId } of [first, second, third]) {
+        expect(await reportOf(runId)).toMatchObject({
+          runningState: RunningState.COMPLETED,
+          result: 'released',
+        });
+      }
+      expect(order).toEqual([first.runId, second.runId, third.runId]);
+      expect(logLines(first.runId).filter((l) => l.includes('for a free slot'))).toEqual([]);
+      for (const { runId } of [second, third]) {
+        expect(logLines(runId)).toEqual([expect.stringMatching(/^waited \d+ ms for a free slot$/)]);
+      }
+    });
+
+    it('answers 429 RATE_LIMITED when the wait queue is full, without running or remembering the run', async () => {
+      const g = gate();
+      const w = worker({ maxWaitingRunsPerJob: 1 });
+      w.addJob({ jobClassName: 'Exclusive', trigger: onDemandTrigger(), concurrency: 1, execute: g.handler });
+      const first = await dispatch(w, 'Exclusive');
+      const queued = await dispatch(w, 'Exclusive');
+      const refused = await dispatch(w, 'Exclusive');
+      expect([first.status, queued.status, refused.status]).toEqual([202, 202, 429]);
+      expect(refused.body).toEqual<ApiFailure>({
+        success: false,
+        code: ErrorCode.RATE_LIMITED,
+        msg: 'job class Exclusive already runs 1 time(s) on this worker (its concurrency limit) and 1 more run(s) wait for a slot; dispatch to another instance',
+        data: null,
+        details: { concurrency: 1, waiting: 1 },
+      });
+      await manager.waitFor('the first run to start', () => g.started === 1);
+      g.release();
+      await reportOf(queued.runId);
+      await manager.waitFor('the slots to free up', () => w.activeRuns === 0);
       // The refused run was not remembered: dispatched here again, it runs.
-      const again = await dispatch(w, 'Exclusive', null, second.runId);
+      const again = await dispatch(w, 'Exclusive', null, refused.runId);
       expect([again.status, again.body]).toEqual([202, { accepted: true, duplicate: false }]);
-      expect(await reportOf(second.runId)).toMatchObject({
+      expect(await reportOf(refused.runId)).toMatchObject({
         runningState: RunningState.COMPLETED,
         result: 'released',
       });
-      expect(g.started).toBe(2);
-      expect(manager.to(ManagerRoutes.report(second.runId))).toHaveLength(1);
+      expect(g.started).toBe(3);
+      expect(manager.to(ManagerRoutes.report(refused.runId))).toHaveLength(1);
+    });
+
+    it('ends a cancelled waiting run SKIPPED without running it, and hands the slot to the next', async () => {
+      const g = gate();
+      const order: number[] = [];
+      const w = worker();
+      w.addJob({
+        jobClassName: 'Exclusive',
+        trigger: onDemandTrigger(),
+        concurrency: 1,
+        execute: (ctx) => {
+          order.push(ctx.runId);
+          return g.handler();
+        },
+      });
+      const first = await dispatch(w, 'Exclusive');
+      const cancelled = await dispatch(w, 'Exclusive');
+      const last = await dispatch(w, 'Exclusive');
+      const answer = await w.handle(signedCancel(w.instanceId, cancelled.runId));
+      expect([answer.status, JSON.parse(answer.body)]).toEqual([
+        200,
+        { runId: cancelled.runId, cancelled: true },
+      ]);
+      expect(await reportOf(cancelled.runId)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: 'cancelled before start: cancelled by a test',
+      });
+      g.release();
+      await reportOf(last.runId);
+      expect(order).toEqual([first.runId, last.runId]);
+    });
+
+    it('waits four rounds of the concurrency by default, at least 16, and never for an unlimited job', () => {
+      expect([1, 4, 8, 100].map(defaultWaitLimit)).toEqual([16, 16, 32, 400]);
+      expect(defaultWaitLimit(Infinity)).toBe(0);
+    });
+
+    it('refuses a maxWaitingRunsPerJob that is not an integer >= 0', () => {
+      expect(() => worker({ maxWaitingRunsPerJob: -1 })).toThrow(
+        'maxWaitingRunsPerJob must be an integer >= 0 (got -1)',
+      );
     });
 
     it('counts each job separately, takes the limit of dynamic jobs and ManagedJobs, and is unlimited by default', async () => {
@@ -397,7 +479,7 @@ describe('run outcomes and limits', () => {
           return managed.handler();
         }
       }
-      const w = worker();
+      const w = worker({ maxWaitingRunsPerJob: 0 });
       w.addDynamicJob('Pair', dynamic.handler, { concurrency: 2 });
       w.addJob(new Limited());
       w.addDynamicJob('Free', free.handler);
@@ -422,6 +504,111 @@ describe('run outcomes and limits', () => {
       expect(() => w.addDynamicJob('Bad', () => 1, { concurrency: 0 })).toThrow(
         'Dynamic job "Bad": concurrency must be an integer >= 1 (got 0)',
       );
+    });
+  });
+  describe('runs sent ahead (startInMs)', () => {
+    it('answers 202 at once and starts the handler no earlier than startInMs after receipt', async () => {
+      let startedAt: number | undefined;
+      const w = worker();
+      w.addDynamicJob('Ahead', () => {
+        startedAt = performance.now();
+        return 'on time';
+      });
+      const sent = performance.now();
+      const { runId, status, body } = await dispatch(w, 'Ahead', null, undefined, { startInMs: 150 });
+      expect([status, body]).toEqual([202, { accepted: true, duplicate: false }]);
+      expect(startedAt).toBeUndefined();
+      expect(await reportOf(runId)).toMatchObject({
+        runningState: RunningState.COMPLETED,
+        result: 'on time',
+      });
+      expect(startedAt).toBeDefined();
+      expect((startedAt ?? 0) - sent).toBeGreaterThanOrEqual(150);
+    });
+
+    it('takes startInMs 0 as at once and accepts up to the furthest ahead', async () => {
+      const w = worker();
+      w.addDynamicJob('Ahead', () => 'ran');
+      const now = await dispatch(w, 'Ahead', null, undefined, { startInMs: 0 });
+      expect(await reportOf(now.runId)).toMatchObject({
+        runningState: RunningState.COMPLETED,
+        result: 'ran',
+      });
+      const furthest = await dispatch(w, 'Ahead', null, undefined, {
+        startInMs: ProtocolLimits.maxStartInMs,
+      });
+      expect([furthest.status, furthest.body]).toEqual([202, { accepted: true, duplicate: false }]);
+      // Cancelled, so the test does not wait a minute for it.
+      await w.handle(signedCancel(w.instanceId, furthest.runId));
+      expect(await reportOf(furthest.runId)).toMatchObject({ runningState: RunningState.SKIPPED });
+    });
+
+    it("counts the run's timeout from the handler's start, not from receipt", async () => {
+      const w = worker();
+      w.addDynamicJob('Ahead', async () => {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return 'within its timeout';
+      });
+      // From receipt, the 80 ms timeout would end before the run starts.
+      const { runId } = await dispatch(w, 'Ahead', null, undefined, { startInMs: 120, timeoutMs: 80 });
+      expect(await reportOf(runId)).toMatchObject({
+        runningState: RunningState.COMPLETED,
+        result: 'within its timeout',
+      });
+    });
+
+    it('runs a held run once however often it is sent', async () => {
+      let calls = 0;
+      const w = worker();
+      w.addDynamicJob('Ahead', () => ++calls);
+      const first = await dispatch(w, 'Ahead', null, undefined, { startInMs: 50 });
+      const again = await dispatch(w, 'Ahead', null, first.runId, { startInMs: 50 });
+      expect(again.body).toEqual({ accepted: true, duplicate: true });
+      await reportOf(first.runId);
+      await manager.waitFor('the run to settle', () => w.activeRuns === 0);
+      expect(calls).toBe(1);
+      expect(manager.to(ManagerRoutes.report(first.runId))).toHaveLength(1);
+    });
+
+    it('never starts a held run cancelled before its start: SKIPPED with the reason', async () => {
+      let called = false;
+      const w = worker();
+      w.addDynamicJob('Ahead', () => {
+        called = true;
+        return 1;
+      });
+      const { runId } = await dispatch(w, 'Ahead', null, undefined, { startInMs: 100 });
+      const answer = await w.handle(signedCancel(w.instanceId, runId));
+      expect([answer.status, JSON.parse(answer.body)]).toEqual([200, { runId, cancelled: true }]);
+      expect(await reportOf(runId)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: 'cancelled before start: cancelled by a test',
+      });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(called).toBe(false);
+      expect(manager.to(ManagerRoutes.report(runId))).toHaveLength(1);
+    });
+
+    it('does not weigh held runs against the slots of now: when due, each waits for a slot', async () => {
+      const order: number[] = [];
+      const w = worker({ maxWaitingRunsPerJob: 0 });
+      w.addJob({
+        jobClassName: 'Exclusive',
+        trigger: onDemandTrigger(),
+        concurrency: 1,
+        execute: async (ctx) => {
+          order.push(ctx.runId);
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        },
+      });
+      const runs = [];
+      for (let i = 0; i < 3; i++)
+        runs.push(await dispatch(w, 'Exclusive', null, undefined, { startInMs: 30 }));
+      expect(runs.map((r) => r.status)).toEqual([202, 202, 202]);
+      for (const { runId } of runs) {
+        expect(await reportOf(runId)).toMatchObject({ runningState: RunningState.COMPLETED });
+      }
+      expect(order).toEqual(runs.map((r) => r.runId));
     });
   });
 });

@@ -23,13 +23,13 @@ import {
   signedRun,
   type RecordingLogger,
 } from '@chaconne/testing';
-import { ChacDependency, ChacFork, ChacJob, ChacTrigger, jobFromInstance, Run } from '../decorators';
-import { ManagedJob } from '../managed-job';
-import type { ChaconneWorkerOptions } from './options';
-import type { JobContext } from './job';
-import { RunAbortedError } from './errors';
-import { SDK_VERSION } from './version';
-import { ChaconneWorker, SHUTDOWN_REASON } from './worker';
+import { ChacDependency, ChacFork, ChacJob, ChacTrigger, jobFromInstance, Run } from './decorators';
+import { ManagedJob } from './managed-job';
+import type { ChaconneWorkerOptions } from './core/options';
+import type { JobContext } from './core/job';
+import { RunAbortedError } from './core/errors';
+import { SDK_VERSION } from './core/version';
+import { ChaconneWorker, SHUTDOWN_BEFORE_START_REASON, SHUTDOWN_REASON } from './chaconne-worker';
 
 @ChacJob()
 @ChacTrigger({ triggerType: TriggerType.DEPENDENT })
@@ -268,6 +268,8 @@ describe('ChaconneWorker', () => {
         activeRuns: 0,
         draining: false,
         capacity: null,
+        heldRuns: 0,
+        waitingRuns: 0,
       });
       expect(w.isRegistered).toBe(true);
     });
@@ -526,6 +528,8 @@ describe('ChaconneWorker', () => {
         activeRuns: 1,
         draining: true,
         capacity: null,
+        heldRuns: 0,
+        waitingRuns: 0,
       });
       expect(report(311)).toBeUndefined();
       const refused = await w.handle(signedRun(w.instanceId, runRequest({ runId: 312 })));
@@ -590,6 +594,72 @@ describe('ChaconneWorker', () => {
         runningState: RunningState.FAILED,
         reason: 'worker shut down before the run finished',
       });
+    });
+
+    it('runs a waiting run within the grace period', async () => {
+      const w = worker({ shutdownGraceMs: 5_000 });
+      w.addDynamicJob(
+        'EtlJob',
+        async (ctx) => {
+          await new Promise((resolve) => setTimeout(resolve, 20));
+          return ctx.runId;
+        },
+        { concurrency: 1 },
+      );
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 321 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 322 })));
+      await w.close();
+      expect(report(321)).toMatchObject({ runningState: RunningState.COMPLETED, result: 321 });
+      expect(report(322)).toMatchObject({ runningState: RunningState.COMPLETED, result: 322 });
+    });
+
+    it('reports a run still waiting for a slot at the end of the grace period SKIPPED, never running it', async () => {
+      const w = worker({ shutdownGraceMs: 50 });
+      const started: number[] = [];
+      w.addDynamicJob(
+        'EtlJob',
+        (ctx) => {
+          started.push(ctx.runId);
+          return new Promise(() => undefined); // never settles, ignores the signal
+        },
+        { concurrency: 1 },
+      );
+      await w.start();
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 323 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 324 })));
+      await w.close();
+      const draining = manager.to(ManagerRoutes.heartbeat).find((r) => (r.body as HeartbeatRequest).draining);
+      expect(draining?.body).toMatchObject({ activeRuns: 1, waitingRuns: 1 });
+      expect(report(323)).toMatchObject({ runningState: RunningState.FAILED, reason: SHUTDOWN_REASON });
+      expect(report(324)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: SHUTDOWN_BEFORE_START_REASON,
+      });
+      expect(started).toEqual([323]);
+    });
+
+    it('runs a held run due within the grace period on time, and gives back at once one due after it', async () => {
+      const w = worker({ shutdownGraceMs: 5_000 });
+      const started: number[] = [];
+      w.addDynamicJob('EtlJob', (ctx) => {
+        started.push(ctx.runId);
+        return ctx.runId;
+      });
+      await w.start();
+      const sent = performance.now();
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 331, startInMs: 100 })));
+      await w.handle(signedRun(w.instanceId, runRequest({ runId: 332, startInMs: 10_000 })));
+      const closing = w.close();
+      expect(await waitForReport(332)).toMatchObject({
+        runningState: RunningState.SKIPPED,
+        reason: SHUTDOWN_BEFORE_START_REASON,
+      });
+      const draining = manager.to(ManagerRoutes.heartbeat).find((r) => (r.body as HeartbeatRequest).draining);
+      expect(draining?.body).toMatchObject({ heldRuns: 1, waitingRuns: 0 });
+      await closing;
+      expect(performance.now() - sent).toBeGreaterThanOrEqual(100);
+      expect(report(331)).toMatchObject({ runningState: RunningState.COMPLETED, result: 331 });
+      expect(started).toEqual([331]);
     });
 
     it('still delivers the reports of in-flight runs when it is not registered', async () => {
