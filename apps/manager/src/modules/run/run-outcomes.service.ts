@@ -16,7 +16,7 @@ import { FireQueue } from '../schedule/fire-queue.service';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { StatRollup } from '../statistics/stat-rollup.service';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
-import { MANAGER_INSTANCE } from '../xcron/http-callback.runner';
+import { MANAGER_INSTANCE } from './in-manager-runners';
 import { JobCompletion } from './job-completion.service';
 import { RunDispatcher } from './run-dispatcher.service';
 import {

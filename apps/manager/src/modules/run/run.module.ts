@@ -4,8 +4,8 @@ import { JobDefinitionModule } from '../job-definition/job-definition.module';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
-import { XcronModule } from '../xcron/xcron.module';
 import { FireService } from './fire.service';
+import { InManagerRunners } from './in-manager-runners';
 import { LogTailService } from './log-tail.service';
 import { RunQueryService } from './run-query.service';
 import { RunDispatcher } from './run-dispatcher.service';
@@ -20,14 +20,7 @@ import { RunStore } from './run-store.service';
 import { RunSweeper } from './run-sweeper.service';
 
 @Module({
-  imports: [
-    AlertModule,
-    ScheduleModule,
-    JobDefinitionModule,
-    WorkerRegistryModule,
-    StatisticsModule,
-    XcronModule,
-  ],
+  imports: [AlertModule, ScheduleModule, JobDefinitionModule, WorkerRegistryModule, StatisticsModule],
   controllers: [RunIntakeController, RunQueryController, RunTriggerController],
   providers: [
     RunStore,
@@ -40,6 +33,8 @@ import { RunSweeper } from './run-sweeper.service';
     RunLauncher,
     FireService,
     RunSweeper,
+    InManagerRunners,
   ],
+  exports: [InManagerRunners],
 })
 export class RunModule {}
