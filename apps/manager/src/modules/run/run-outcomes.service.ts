@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ErrorCode,
-  JobState,
   LoadBalancerName,
   OverlapPolicy,
   type ResolvedRunPolicy,
@@ -162,9 +161,7 @@ export class RunOutcomes {
           x.last_running_state = ?, x.last_completion_time = ?,
           x.consecutive_failures = CASE WHEN ? THEN x.consecutive_failures + 1 WHEN ? THEN 0 ELSE x.consecutive_failures END,
           x.consecutive_timeouts = CASE WHEN ? THEN 0 WHEN ? THEN x.consecutive_timeouts + 1 WHEN ? THEN 0 ELSE x.consecutive_timeouts END,
-          x.freeze_count = CASE WHEN ? THEN x.freeze_count + 1 WHEN ? THEN 0 ELSE x.freeze_count END,
-          x.job_state = IF(? AND x.job_state IN (?, ?), ?, x.job_state),
-          x.frozen_until = IF(?, ?, x.frozen_until)
+          x.freeze_count = CASE WHEN ? THEN x.freeze_count + 1 WHEN ? THEN 0 ELSE x.freeze_count END
         WHERE r.run_id = ? AND r.running_state = ?`,
       [
         state,
@@ -185,12 +182,6 @@ export class RunOutcomes {
         completed,
         freeze,
         completed,
-        freeze,
-        JobState.SCHEDULING,
-        JobState.RUNNING,
-        JobState.FROZEN,
-        freeze,
-        frozenUntil,
         run.runId,
         RunningState.RUNNING,
       ],
@@ -237,15 +228,9 @@ export class RunOutcomes {
       );
       alert('terminated', outcome.reason ?? 'terminated by the job');
     } else if (freeze && frozenUntil) {
-      // Its schedule leaves Redis; the sweeper thaws the job at frozenUntil.
-      this.logger.log(
-        `job ${run.jobId}: ${timeoutsInARow} timed-out runs in a row -> FROZEN until ${frozenUntil.toISOString()}`,
-      );
-      await this.scheduleSync.syncQuietly(run.jobId);
-      alert(
-        'frozen',
-        `${timeoutsInARow} timed-out runs in a row: job frozen until ${frozenUntil.toISOString()}`,
-      );
+      // The lifecycle's freeze takes its schedule out of Redis; the sweeper thaws the job at frozenUntil.
+      const reason = `${timeoutsInARow} timed-out runs in a row: job frozen until ${frozenUntil.toISOString()}`;
+      if (await this.lifecycle.freeze(run.jobId, frozenUntil, reason)) alert('frozen', reason);
     } else if (
       finalFailure &&
       policy.maxConsecutiveFailures > 0 &&

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlertModule } from '../alert/alert.module';
 import { JobDefinitionModule } from '../job-definition/job-definition.module';
+import { JobRuntimeModule } from '../job-runtime/job-runtime.module';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
@@ -20,7 +21,14 @@ import { RunStore } from './run-store.service';
 import { RunSweeper } from './run-sweeper.service';
 
 @Module({
-  imports: [AlertModule, ScheduleModule, JobDefinitionModule, WorkerRegistryModule, StatisticsModule],
+  imports: [
+    AlertModule,
+    ScheduleModule,
+    JobDefinitionModule,
+    JobRuntimeModule,
+    WorkerRegistryModule,
+    StatisticsModule,
+  ],
   controllers: [RunIntakeController, RunQueryController, RunTriggerController],
   providers: [
     RunStore,
