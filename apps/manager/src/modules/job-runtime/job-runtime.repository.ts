@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { JobState } from '@chaconne/contracts';
+import { JobState, RunningState } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
+import { SqlBatcher } from '../sql/sql.module';
 
 /** What a state change does besides setting the state and its reason. */
 export interface StateChangeEffects {
@@ -10,6 +11,14 @@ export interface StateChangeEffects {
   frozenUntil?: Date;
 }
 
+/** The overlap slot of a job as a claim sees it: its holder and the holder's state. */
+export interface SlotRow {
+  active_run_id: number | string | null;
+  holder_state: number | null;
+  holder_finished_at: Date | null;
+  job_state: number;
+}
+
 /**
  * Every statement on chac_job_runtime_detail (a job's runtime row: state, counters, overlap
  * slot, fire times). Services call its named methods and write no SQL on the table; each
@@ -17,7 +26,10 @@ export interface StateChangeEffects {
  */
 @Injectable()
 export class JobRuntimeRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sql: SqlBatcher,
+  ) {}
 
   /**
    * The lifecycle's transitions: moves the job to `to` only while it is in one of `from` (a
@@ -57,5 +69,181 @@ export class JobRuntimeRepository {
       [JobState.FROZEN, now, limit],
     );
     return rows.map((row) => row.job_id);
+  }
+
+  // --- The overlap slot (active_run_id) and the QUEUE_ONE waiting run (queued_run_id).
+
+  /** Takes the free slot for `runId`, only while the job is in one of `states` when given. */
+  async takeFreeSlot(jobId: number, runId: number, states: readonly JobState[] | null): Promise<boolean> {
+    const stateClause = states ? ` AND job_state IN (${states.map(() => '?').join(',')})` : '';
+    const taken = await this.sql.query<{ affectedRows: number }>(
+      `UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id IS NULL${stateClause}`,
+      [runId, jobId, ...(states ?? [])],
+    );
+    return taken.affectedRows === 1;
+  }
+
+  /** The slot's holder, its run state and the job's state; undefined for a job without a runtime row. */
+  async slotOf(jobId: number): Promise<SlotRow | undefined> {
+    const rows = await this.sql.query<SlotRow[]>(
+      `SELECT r.active_run_id, r.job_state, x.running_state AS holder_state, x.finished_at AS holder_finished_at
+         FROM chac_job_runtime_detail r
+         LEFT JOIN chac_job_run x ON x.run_id = r.active_run_id WHERE r.job_id = ?`,
+      [jobId],
+    );
+    return rows[0];
+  }
+
+  /** Passes the slot from run `holder` to run `runId` (a takeover, or a failed run to its retry). */
+  async passSlot(jobId: number, holder: number, runId: number): Promise<boolean> {
+    const passed = await this.sql.query<{ affectedRows: number }>(
+      'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
+      [runId, jobId, holder],
+    );
+    return passed.affectedRows === 1;
+  }
+
+  /** QUEUE_ONE: makes `runId` the waiting run, unless another run that is still open waits. */
+  async queueRun(jobId: number, runId: number): Promise<boolean> {
+    const queued = await this.sql.query<{ affectedRows: number }>(
+      `UPDATE chac_job_runtime_detail r SET r.queued_run_id = ?
+        WHERE r.job_id = ? AND (r.queued_run_id IS NULL OR r.queued_run_id = ? OR NOT EXISTS
+              (SELECT 1 FROM chac_job_run x WHERE x.run_id = r.queued_run_id AND x.running_state = ?))`,
+      [runId, jobId, runId, RunningState.RUNNING],
+    );
+    return queued.affectedRows > 0;
+  }
+
+  /** The waiting run `runId` takes the free slot. */
+  async takeSlotForQueued(jobId: number, runId: number): Promise<boolean> {
+    const moved = await this.sql.query<{ affectedRows: number }>(
+      `UPDATE chac_job_runtime_detail SET active_run_id = queued_run_id, queued_run_id = NULL
+        WHERE job_id = ? AND active_run_id IS NULL AND queued_run_id = ?`,
+      [jobId, runId],
+    );
+    return moved.affectedRows === 1;
+  }
+
+  /**
+   * The slot held by `runId` goes to the waiting run, or is released when none waits. (One
+   * single-table UPDATE: MySQL applies its assignments left to right, so the queue is read
+   * before it is cleared.)
+   */
+  async handSlotToQueued(jobId: number, runId: number): Promise<void> {
+    await this.sql.query(
+      `UPDATE chac_job_runtime_detail SET active_run_id = queued_run_id, queued_run_id = NULL
+        WHERE job_id = ? AND active_run_id = ?`,
+      [jobId, runId],
+    );
+  }
+
+  /** The open run holding the slot; with `undispatched`, only one not sent yet. */
+  async openSlotHolder(jobId: number, undispatched: boolean): Promise<number | null> {
+    const rows = await this.sql.query<{ run_id: number | string }[]>(
+      `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
+        WHERE r.job_id = ? AND x.running_state = ?${undispatched ? ' AND x.dispatched_at IS NULL' : ''}`,
+      [jobId, RunningState.RUNNING],
+    );
+    return rows[0] ? Number(rows[0].run_id) : null;
+  }
+
+  // --- The misfire watermark (last_planned_at).
+
+  async lastPlannedAt(jobId: number): Promise<number | null> {
+    const rows = await this.sql.query<{ last_planned_at: Date | null }[]>(
+      'SELECT last_planned_at FROM chac_job_runtime_detail WHERE job_id = ?',
+      [jobId],
+    );
+    return rows[0]?.last_planned_at?.getTime() ?? null;
+  }
+
+  /** Moves the watermark to `to` if it is still `from` (compare-and-set); false when another manager moved it. */
+  async moveLastPlannedAt(jobId: number, from: number | null, to: number): Promise<boolean> {
+    const moved = await this.sql.query<{ affectedRows: number }>(
+      'UPDATE chac_job_runtime_detail SET last_planned_at = ? WHERE job_id = ? AND last_planned_at <=> ?',
+      [new Date(to), jobId, from === null ? null : new Date(from)],
+    );
+    return moved.affectedRows > 0;
+  }
+
+  // --- Fire times and counts (next_execution_time, last_execution_time, run_count).
+
+  /** The job's next fire time as its schedule says (null: none left). */
+  async setNextExecution(jobId: number, next: Date | null): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE chac_job_runtime_detail SET next_execution_time = ? WHERE job_id = ?',
+      [next, jobId],
+    );
+  }
+
+  /** An occurrence fired now: the last and next execution times. */
+  async recordExecution(jobId: number, nextExecution: Date | null): Promise<void> {
+    await this.sql.query(
+      'UPDATE chac_job_runtime_detail SET last_execution_time = ?, next_execution_time = ? WHERE job_id = ?',
+      [new Date(), nextExecution, jobId],
+    );
+  }
+
+  /**
+   * Counts a new scheduled occurrence against the trigger's repeat count, atomically, so
+   * managers firing in parallel cannot exceed it: `allowed` false when it was reached
+   * already, `last` true when this occurrence is the last one it allows.
+   */
+  async countOccurrence(jobId: number): Promise<{ allowed: boolean; last: boolean }> {
+    const counted = await this.sql.query<{ affectedRows: number }>(
+      `UPDATE chac_job_runtime_detail r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id
+          SET r.run_count = r.run_count + 1
+        WHERE r.job_id = ? AND (t.repeat_count < 0 OR r.run_count < t.repeat_count)`,
+      [jobId],
+    );
+    if (counted.affectedRows === 0) return { allowed: false, last: false };
+    const rows = await this.sql.query<{ run_count: number; repeat_count: number }[]>(
+      `SELECT r.run_count, t.repeat_count FROM chac_job_runtime_detail r
+         JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.job_id = ?`,
+      [jobId],
+    );
+    const row = rows[0];
+    return {
+      allowed: true,
+      last: row !== undefined && row.repeat_count >= 0 && row.run_count >= row.repeat_count,
+    };
+  }
+
+  /**
+   * A first attempt is dispatched: the run's dispatch facts and the job's execution times in
+   * one statement (a fast worker's report may have settled the run already: the instance and
+   * address are recorded then too, the deadline only while the run is open).
+   */
+  async markFirstDispatch(
+    runId: number,
+    dispatch: { at: Date; instanceId: string; address: string; deadline: Date | null },
+    nextExecution: Date | null,
+  ): Promise<void> {
+    await this.sql.query(
+      `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id
+          SET r.dispatched_at = ?, r.instance_id = ?, r.address = ?,
+              r.deadline_at = IF(r.running_state = ?, ?, r.deadline_at),
+              x.last_execution_time = ?, x.next_execution_time = ?
+        WHERE r.run_id = ? AND (r.running_state = ? OR r.instance_id IS NULL)`,
+      [
+        dispatch.at,
+        dispatch.instanceId,
+        dispatch.address,
+        RunningState.RUNNING,
+        dispatch.deadline,
+        dispatch.at,
+        nextExecution,
+        runId,
+        RunningState.RUNNING,
+      ],
+    );
+  }
+
+  /** xcron: a one-shot task its manager already ended is marked deleted (FINISHED without a reason). */
+  async clearFinishedReason(jobId: number): Promise<void> {
+    await this.dataSource.query(
+      'UPDATE chac_job_runtime_detail SET state_reason = NULL WHERE job_id = ? AND job_state = ?',
+      [jobId, JobState.FINISHED],
+    );
   }
 }

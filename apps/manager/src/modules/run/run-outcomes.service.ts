@@ -10,6 +10,7 @@ import {
 import { Conflict, NotFound } from '../../common/app-error';
 import { AlertService, type RunAlert } from '../alert/alert.service';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { retryDelayMs } from '../policy/backoff';
 import { FireQueue } from '../schedule/fire-queue.service';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
@@ -56,6 +57,7 @@ export class RunOutcomes {
     private readonly dispatcher: RunDispatcher,
     private readonly alerts: AlertService,
     private readonly completion: JobCompletion,
+    private readonly runtime: JobRuntimeRepository,
   ) {}
 
   /** Records an outcome; answers false when the run already had one (nothing changes then). */
@@ -264,10 +266,7 @@ export class RunOutcomes {
   private async scheduleRetry(run: SettledRun, policy: ResolvedRunPolicy, now: number): Promise<void> {
     const retryAt = now + retryDelayMs(policy.retryBackoff, run.attempt + 1);
     const retryId = await this.runs.createRetry(run, new Date(retryAt));
-    await this.sql.query(
-      'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
-      [retryId, run.jobId, run.runId],
-    );
+    await this.runtime.passSlot(run.jobId, run.runId, retryId);
     await this.fireQueue.enqueueLaunch(run.jobId, retryId, retryAt).catch((error: unknown) => {
       // The sweeper ends a retry that is never sent, so it still gets an outcome.
       this.logger.warn(`retry ${retryId} of run ${run.runId} not queued: ${(error as Error).message}`);
@@ -279,21 +278,11 @@ export class RunOutcomes {
 
   /**
    * QUEUE_ONE: the waiting run takes the slot the finished run kept and is sent at once;
-   * with none waiting the slot is released. (One single-table UPDATE: MySQL applies its
-   * assignments left to right, so the queue is read before it is cleared.)
+   * with none waiting the slot is released.
    */
   private async handToWaiting(run: SettledRun): Promise<void> {
-    await this.sql.query(
-      `UPDATE chac_job_runtime_detail SET active_run_id = queued_run_id, queued_run_id = NULL
-        WHERE job_id = ? AND active_run_id = ?`,
-      [run.jobId, run.runId],
-    );
-    const rows = await this.sql.query<{ run_id: number | string }[]>(
-      `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
-        WHERE r.job_id = ? AND x.running_state = ? AND x.dispatched_at IS NULL`,
-      [run.jobId, RunningState.RUNNING],
-    );
-    const promoted = rows[0];
-    if (promoted) await this.fireQueue.enqueueLaunch(run.jobId, Number(promoted.run_id), Date.now());
+    await this.runtime.handSlotToQueued(run.jobId, run.runId);
+    const promoted = await this.runtime.openSlotHolder(run.jobId, true);
+    if (promoted !== null) await this.fireQueue.enqueueLaunch(run.jobId, promoted, Date.now());
   }
 }

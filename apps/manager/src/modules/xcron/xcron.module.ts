@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { JobDefinitionModule } from '../job-definition/job-definition.module';
+import { JobRuntimeModule } from '../job-runtime/job-runtime.module';
 import { InManagerRunners } from '../run/in-manager-runners';
 import { RunModule } from '../run/run.module';
 import { CallbackPolicy } from './callback-policy';
@@ -20,7 +21,7 @@ import { XcronTaskService } from './xcron-task.service';
  * registered with run/'s in-manager runners (run/ does not know this module).
  */
 @Module({
-  imports: [JobDefinitionModule, RunModule],
+  imports: [JobDefinitionModule, JobRuntimeModule, RunModule],
   controllers: [XcronController],
   providers: [
     {
