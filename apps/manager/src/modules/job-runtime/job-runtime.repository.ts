@@ -19,6 +19,26 @@ export interface SlotRow {
   job_state: number;
 }
 
+/** What settling a run writes: its outcome, and the counters and overlap slot of its job. */
+export interface RunSettlement {
+  runId: number;
+  runningState: RunningState;
+  reason: string | null;
+  startedAt: Date | null;
+  finishedAt: Date;
+  result: string | null;
+  errorMessage: string | null;
+  errorStack: string | null;
+  /** The run keeps the overlap slot, to hand it over right after (its retry, the waiting run). */
+  keepSlot: boolean;
+  /** A failure that will not be retried: one more consecutive failure. */
+  finalFailure: boolean;
+  completed: boolean;
+  timedOut: boolean;
+  /** The job freezes (the lifecycle's freeze follows): one more freeze, timeouts start again. */
+  freeze: boolean;
+}
+
 /**
  * Every statement on chac_job_runtime_detail (a job's runtime row: state, counters, overlap
  * slot, fire times). Services call its named methods and write no SQL on the table; each
@@ -69,6 +89,19 @@ export class JobRuntimeRepository {
       [JobState.FROZEN, now, limit],
     );
     return rows.map((row) => row.job_id);
+  }
+
+  /** How many jobs are in each state (states without jobs absent), of one cluster when given. */
+  async countByState(clusterName?: string): Promise<Map<number, number>> {
+    const rows = await this.dataSource.query<{ job_state: number; n: string | number }[]>(
+      clusterName === undefined
+        ? 'SELECT r.job_state, COUNT(*) AS n FROM chac_job_runtime_detail r GROUP BY r.job_state'
+        : `SELECT r.job_state, COUNT(*) AS n
+             FROM chac_job_detail d JOIN chac_job_runtime_detail r ON r.job_id = d.job_id
+            WHERE d.cluster_name = ? GROUP BY r.job_state`,
+      clusterName === undefined ? [] : [clusterName],
+    );
+    return new Map(rows.map((row) => [row.job_state, Number(row.n)]));
   }
 
   // --- The overlap slot (active_run_id) and the QUEUE_ONE waiting run (queued_run_id).
@@ -245,5 +278,50 @@ export class JobRuntimeRepository {
       'UPDATE chac_job_runtime_detail SET state_reason = NULL WHERE job_id = ? AND job_state = ?',
       [jobId, JobState.FINISHED],
     );
+  }
+
+  // --- Outcomes.
+
+  /**
+   * Gives an open run its outcome and updates its job's counters and overlap slot in the same
+   * statement, which only succeeds while the run is open: false when another report or the
+   * sweeper settled it first. Every assignment reads only its own column (MySQL does not
+   * order a multi-table UPDATE's assignments).
+   */
+  async settleRun(s: RunSettlement): Promise<boolean> {
+    const settled = await this.sql.query<{ affectedRows: number }>(
+      `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id SET
+          r.running_state = ?, r.reason = ?, r.started_at = COALESCE(?, r.started_at), r.finished_at = ?,
+          r.result = ?, r.error_message = ?, r.error_stack = ?,
+          x.active_run_id = IF(x.active_run_id = ? AND NOT ?, NULL, x.active_run_id),
+          x.last_running_state = ?, x.last_completion_time = ?,
+          x.consecutive_failures = CASE WHEN ? THEN x.consecutive_failures + 1 WHEN ? THEN 0 ELSE x.consecutive_failures END,
+          x.consecutive_timeouts = CASE WHEN ? THEN 0 WHEN ? THEN x.consecutive_timeouts + 1 WHEN ? THEN 0 ELSE x.consecutive_timeouts END,
+          x.freeze_count = CASE WHEN ? THEN x.freeze_count + 1 WHEN ? THEN 0 ELSE x.freeze_count END
+        WHERE r.run_id = ? AND r.running_state = ?`,
+      [
+        s.runningState,
+        s.reason,
+        s.startedAt,
+        s.finishedAt,
+        s.result,
+        s.errorMessage,
+        s.errorStack,
+        s.runId,
+        s.keepSlot,
+        s.runningState,
+        s.finishedAt,
+        s.finalFailure,
+        s.completed,
+        s.freeze,
+        s.timedOut,
+        s.completed,
+        s.freeze,
+        s.completed,
+        s.runId,
+        RunningState.RUNNING,
+      ],
+    );
+    return settled.affectedRows > 0;
   }
 }

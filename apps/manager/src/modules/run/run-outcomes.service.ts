@@ -152,43 +152,24 @@ export class RunOutcomes {
     const { completed, timedOut, timeoutsInARow, freeze, frozenUntil, retry, finalFailure } =
       decideSettlement(settling, state, failure, now);
     // The overlap slot is released, unless the run keeps it to hand it over right after:
-    // to its retry, or to the run waiting for it (QUEUE_ONE). Every assignment reads only
-    // its own column (MySQL does not order a multi-table UPDATE's assignments).
+    // to its retry, or to the run waiting for it (QUEUE_ONE).
     const handOver = retry || policy.overlapPolicy === OverlapPolicy.QUEUE_ONE;
-    const settled = await this.sql.query<{ affectedRows: number }>(
-      `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id SET
-          r.running_state = ?, r.reason = ?, r.started_at = COALESCE(?, r.started_at), r.finished_at = ?,
-          r.result = ?, r.error_message = ?, r.error_stack = ?,
-          x.active_run_id = IF(x.active_run_id = ? AND NOT ?, NULL, x.active_run_id),
-          x.last_running_state = ?, x.last_completion_time = ?,
-          x.consecutive_failures = CASE WHEN ? THEN x.consecutive_failures + 1 WHEN ? THEN 0 ELSE x.consecutive_failures END,
-          x.consecutive_timeouts = CASE WHEN ? THEN 0 WHEN ? THEN x.consecutive_timeouts + 1 WHEN ? THEN 0 ELSE x.consecutive_timeouts END,
-          x.freeze_count = CASE WHEN ? THEN x.freeze_count + 1 WHEN ? THEN 0 ELSE x.freeze_count END
-        WHERE r.run_id = ? AND r.running_state = ?`,
-      [
-        state,
-        clip(outcome.reason, 1000),
-        outcome.startedAt ?? null,
-        outcome.finishedAt,
-        clip(outcome.result, MAX_TEXT),
-        clip(outcome.errorMessage, 60_000),
-        clip(outcome.errorStack, MAX_TEXT),
-        run.runId,
-        handOver,
-        state,
-        outcome.finishedAt,
-        finalFailure,
-        completed,
-        freeze,
-        timedOut,
-        completed,
-        freeze,
-        completed,
-        run.runId,
-        RunningState.RUNNING,
-      ],
-    );
-    if (settled.affectedRows === 0) return false;
+    const settled = await this.runtime.settleRun({
+      runId: run.runId,
+      runningState: state,
+      reason: clip(outcome.reason, 1000),
+      startedAt: outcome.startedAt ?? null,
+      finishedAt: outcome.finishedAt,
+      result: clip(outcome.result, MAX_TEXT),
+      errorMessage: clip(outcome.errorMessage, 60_000),
+      errorStack: clip(outcome.errorStack, MAX_TEXT),
+      keepSlot: handOver,
+      finalFailure,
+      completed,
+      timedOut,
+      freeze,
+    });
+    if (!settled) return false;
     if (
       run.instanceId !== null &&
       run.instanceId !== MANAGER_INSTANCE &&
