@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JobState, RunningState } from '@chaconne/contracts';
-import { DataSource } from 'typeorm';
-import { SqlBatcher } from '../sql/sql.module';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type RawSql, SqlBatcher, type Statement } from '../sql/sql.module';
 
 /** What a state change does besides setting the state and its reason. */
 export interface StateChangeEffects {
@@ -102,6 +102,56 @@ export class JobRuntimeRepository {
       clusterName === undefined ? [] : [clusterName],
     );
     return new Map(rows.map((row) => [row.job_state, Number(row.n)]));
+  }
+
+  // --- A job's creation and trigger edits (inside the job definition's transactions).
+
+  /**
+   * The INSERT of a new job's runtime row (scheduling, with its first execution time), as a
+   * statement of the job's creation transaction; `jobId` may be a session variable.
+   */
+  firstRuntimeInsert(jobId: number | RawSql, next: Date | null): Statement {
+    const id = typeof jobId === 'number' ? '?' : jobId.sql;
+    return {
+      sql: `INSERT INTO chac_job_runtime_detail
+              (job_id, job_state, last_running_state, last_execution_time, last_completion_time, next_execution_time)
+            VALUES (${id}, ?, NULL, NULL, NULL, ?)`,
+      params: [...(typeof jobId === 'number' ? [jobId] : []), JobState.SCHEDULING, next],
+    };
+  }
+
+  /** Inserts a new job's runtime row within `em`'s transaction. */
+  async insertFirstRuntime(em: EntityManager, jobId: number, next: Date | null): Promise<void> {
+    const { sql, params } = this.firstRuntimeInsert(jobId, next);
+    await em.query(sql, [...(params ?? [])]);
+  }
+
+  /** The job's state and reason, its row locked until `em`'s transaction ends (a trigger edit). */
+  async lockForTriggerEdit(
+    em: EntityManager,
+    jobId: number,
+  ): Promise<{ jobState: number; stateReason: string | null } | undefined> {
+    const rows = await em.query<{ job_state: number; state_reason: string | null }[]>(
+      'SELECT job_state, state_reason FROM chac_job_runtime_detail WHERE job_id = ? FOR UPDATE',
+      [jobId],
+    );
+    const row = rows[0];
+    return row && { jobState: row.job_state, stateReason: row.state_reason };
+  }
+
+  /**
+   * A trigger edit starts the schedule afresh (no misfires of the old one); `revivedNext`
+   * (a job the manager had ended, whose new trigger fires again) schedules it again from then.
+   */
+  async restartSchedule(em: EntityManager, jobId: number, revivedNext: Date | null): Promise<void> {
+    await em.query(
+      revivedNext === null
+        ? 'UPDATE chac_job_runtime_detail SET last_planned_at = NULL WHERE job_id = ?'
+        : `UPDATE chac_job_runtime_detail
+              SET job_state = ?, state_reason = NULL, next_execution_time = ?, last_planned_at = NULL
+            WHERE job_id = ?`,
+      revivedNext === null ? [jobId] : [JobState.SCHEDULING, revivedNext, jobId],
+    );
   }
 
   // --- The overlap slot (active_run_id) and the QUEUE_ONE waiting run (queued_run_id).
