@@ -33,6 +33,7 @@ import { JobDetailEntity } from './job-detail.entity';
 import { JobHistoryEntity } from './job-history.entity';
 import { toJobDetail } from './job-detail.mapper';
 import { JobRuntimeEntity } from './job-runtime.entity';
+import { TRANSITIONS } from './job-transitions';
 import { JobTriggerEntity } from './job-trigger.entity';
 
 const RETRYABLE_WRITE_ERRORS = new Set(['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
@@ -389,7 +390,11 @@ export class JobDefinitionService {
     const next = ended
       ? nextFireAfter(planOf(scheduledOf(detail.jobId, trigger, detail.createDate)), now.getTime())
       : null;
-    await this.runtime.restartSchedule(em, detail.jobId, next === null ? null : new Date(next));
+    await this.runtime.restartSchedule(
+      em,
+      detail.jobId,
+      next === null ? null : { ...TRANSITIONS.revive, next: new Date(next) },
+    );
   }
 
   /** A job's change history, newest first. */

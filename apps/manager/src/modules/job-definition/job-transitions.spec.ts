@@ -44,8 +44,10 @@ describe('the job state transitions', () => {
       expect(actionsFrom(state)).not.toContain('freeze');
   });
 
-  it('keeps FINISHED final', () => {
-    expect(actionsFrom(JobState.FINISHED)).toEqual([]);
+  it('leaves FINISHED only by a revive (a trigger edit of a job the manager ended), to SCHEDULING', () => {
+    expect(actionsFrom(JobState.FINISHED)).toEqual(['revive']);
+    expect(TRANSITIONS.revive.to).toBe(JobState.SCHEDULING);
+    for (const state of ALL_STATES) expect(actionFor(JobState.FINISHED, state)).toBeNull();
   });
 
   it('leaves freezing and thawing to the manager: setJobState cannot ask for them', () => {

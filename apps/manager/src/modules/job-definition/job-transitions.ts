@@ -1,7 +1,16 @@
 import { JobState } from '@chaconne/contracts';
 
 export type LifecycleAction =
-  'pause' | 'resume' | 'schedule' | 'unschedule' | 'finish' | 'delete' | 'terminate' | 'freeze' | 'thaw';
+  | 'pause'
+  | 'resume'
+  | 'schedule'
+  | 'unschedule'
+  | 'finish'
+  | 'delete'
+  | 'terminate'
+  | 'freeze'
+  | 'thaw'
+  | 'revive';
 
 /**
  * The legal job state transitions (Chaconne's state machine, reference §5). RUNNING is
@@ -32,6 +41,10 @@ export const TRANSITIONS: Readonly<Record<LifecycleAction, { from: readonly JobS
   freeze: { from: [JobState.SCHEDULING, JobState.RUNNING], to: JobState.FROZEN },
   // A frozen job resumes when its cool-down ends.
   thaw: { from: [JobState.FROZEN], to: JobState.SCHEDULING },
+  // A trigger edit schedules again a job the manager itself ended (FINISHED with a reason:
+  // its trigger had nothing left to fire) when the new trigger fires in the future. A job an
+  // operator deleted (FINISHED without a reason) stays deleted.
+  revive: { from: [JobState.FINISHED], to: JobState.SCHEDULING },
 };
 
 /** setJobState: the action that reaches `target` from `current`, if any. */

@@ -140,17 +140,24 @@ export class JobRuntimeRepository {
   }
 
   /**
-   * A trigger edit starts the schedule afresh (no misfires of the old one); `revivedNext`
-   * (a job the manager had ended, whose new trigger fires again) schedules it again from then.
+   * A trigger edit starts the schedule afresh (no misfires of the old one). With `revive`
+   * (the lifecycle's revive transition, for a job the manager had ended whose new trigger
+   * fires again) the job is scheduled again from `revive.next`.
    */
-  async restartSchedule(em: EntityManager, jobId: number, revivedNext: Date | null): Promise<void> {
+  async restartSchedule(
+    em: EntityManager,
+    jobId: number,
+    revive: { from: readonly JobState[]; to: JobState; next: Date } | null,
+  ): Promise<void> {
+    if (revive === null) {
+      await em.query('UPDATE chac_job_runtime_detail SET last_planned_at = NULL WHERE job_id = ?', [jobId]);
+      return;
+    }
     await em.query(
-      revivedNext === null
-        ? 'UPDATE chac_job_runtime_detail SET last_planned_at = NULL WHERE job_id = ?'
-        : `UPDATE chac_job_runtime_detail
-              SET job_state = ?, state_reason = NULL, next_execution_time = ?, last_planned_at = NULL
-            WHERE job_id = ?`,
-      revivedNext === null ? [jobId] : [JobState.SCHEDULING, revivedNext, jobId],
+      `UPDATE chac_job_runtime_detail
+          SET job_state = ?, state_reason = NULL, next_execution_time = ?, last_planned_at = NULL
+        WHERE job_id = ? AND job_state IN (${revive.from.map(() => '?').join(',')})`,
+      [revive.to, revive.next, jobId, ...revive.from],
     );
   }
 
