@@ -1,7 +1,6 @@
 import { LogLevel, PROTOCOL_VERSION, RunningState } from '@chaconne/contracts';
 import {
   logBatchSchema,
-  REPORT_BATCH_LIMIT,
   runIdParam,
   runReportBatchSchema,
   runReportSchema,
@@ -10,6 +9,7 @@ import {
   deregisterSchema,
   heartbeatSchema,
   registerSchema,
+  REPORT_BATCH_LIMIT,
 } from '../modules/worker-registry/dto/worker-requests.dto';
 import type { RouteDoc } from './route-doc';
 

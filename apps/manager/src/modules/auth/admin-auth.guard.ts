@@ -35,7 +35,7 @@ export function refusedEarly(request: FastifyRequest): boolean {
 
 /**
  * Every route needs `Authorization: Bearer <admin token>` unless it is marked
- * {@link Public} or {@link WorkerAuth}: deny by default, so a new endpoint cannot be
+ * {@link Public} or `WorkerAuth`: deny by default, so a new endpoint cannot be
  * left open by accident. A request with a body was already authenticated before the body
  * was read (see http-app.ts): the guard then only applies that answer.
  */

@@ -1,8 +1,7 @@
-import { createParamDecorator, type ExecutionContext, SetMetadata, UseGuards } from '@nestjs/common';
+import { createParamDecorator, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { AuthenticatedRequest } from './admin-auth.guard';
-import { SignatureGuard } from '../worker-registry/signature.guard';
 
 export const AUTH_KIND = 'chaconne:auth';
 export type AuthKind = 'public' | 'worker';
@@ -12,7 +11,7 @@ const ROUTE_AUTH = 'chaconneAuth';
 
 /**
  * How a request's route is authenticated, as its Fastify route config says: `admin` unless
- * the route is marked {@link Public} or {@link WorkerAuth} (deny by default). Read by the
+ * the route is marked {@link Public} or `WorkerAuth` (of worker-registry/; deny by default). Read by the
  * hooks that run before the body is read, where Nest's guards have not run yet.
  */
 export function routeAuthKind(request: FastifyRequest): AuthKind | 'admin' {
@@ -20,7 +19,7 @@ export function routeAuthKind(request: FastifyRequest): AuthKind | 'admin' {
   return kind === 'public' || kind === 'worker' ? kind : 'admin';
 }
 
-type AnyFunction = (...args: never[]) => unknown;
+export type AnyFunction = (...args: never[]) => unknown;
 
 /**
  * Marks a controller or a handler with its auth kind, twice: as Nest metadata, which the
@@ -28,7 +27,7 @@ type AnyFunction = (...args: never[]) => unknown;
  * hooks before the body is read see. Nest copies only a method's own metadata to its route,
  * so a class-level mark is also written on each of the class's methods.
  */
-function authKind(kind: AuthKind): ClassDecorator & MethodDecorator {
+export function authKind(kind: AuthKind): ClassDecorator & MethodDecorator {
   const routeConfig = RouteConfig({ [ROUTE_AUTH]: kind });
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
     if (key !== undefined && descriptor !== undefined) {
@@ -48,24 +47,6 @@ function authKind(kind: AuthKind): ClassDecorator & MethodDecorator {
 
 /** No credentials needed (health, the console's static page). Use sparingly. */
 export const Public = (): ClassDecorator & MethodDecorator => authKind('public');
-
-/**
- * Worker -> manager routes: authenticated by the HMAC signature over the raw body (checked
- * before the body is parsed, then by {@link SignatureGuard}), not by an admin token.
- */
-export const WorkerAuth = (): ClassDecorator & MethodDecorator => {
-  const kind = authKind('worker');
-  const guard = UseGuards(SignatureGuard);
-  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor): void => {
-    if (key !== undefined && descriptor !== undefined) {
-      kind(target, key, descriptor);
-      guard(target, key, descriptor);
-      return;
-    }
-    (kind as ClassDecorator)(target as AnyFunction);
-    guard(target as AnyFunction);
-  };
-};
 
 /** The name of the admin token that authenticated the request (for audit records). */
 export const AdminActor = createParamDecorator(

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { JobRuntimeModule } from '../job-runtime/job-runtime.module';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { JobDefinitionController } from './job-definition.controller';
 import { JobDefinitionService } from './job-definition.service';
@@ -8,7 +9,7 @@ import { JobQueryController } from './job-query.controller';
 import { JobQueryService } from './job-query.service';
 
 @Module({
-  imports: [ScheduleModule],
+  imports: [ScheduleModule, JobRuntimeModule],
   controllers: [JobDefinitionController, JobQueryController, JobLifecycleController],
   providers: [JobDefinitionService, JobQueryService, JobLifecycleService],
   exports: [JobDefinitionService, JobLifecycleService],

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { AppError, NotFound } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { partCheck, validateBody } from '../../common/validation';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { ManagerPlugins } from '../policy/manager-plugins';
 import { entityInsert, RawSql, SqlBatcher, type Statement } from '../sql/sql.module';
 import { planOf, type ScheduledJobRow, ScheduleSyncService } from '../schedule/schedule-sync.service';
@@ -32,6 +33,7 @@ import { JobDetailEntity } from './job-detail.entity';
 import { JobHistoryEntity } from './job-history.entity';
 import { toJobDetail } from './job-detail.mapper';
 import { JobRuntimeEntity } from './job-runtime.entity';
+import { TRANSITIONS } from './job-transitions';
 import { JobTriggerEntity } from './job-trigger.entity';
 
 const RETRYABLE_WRITE_ERRORS = new Set(['ER_DUP_ENTRY', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
@@ -140,17 +142,6 @@ function scheduledOf(jobId: number, trigger: JobTriggerEntity, createDate: Date)
   };
 }
 
-/** A new job's runtime row: scheduling, with its first execution time. */
-function firstRuntime(next: number | null): Partial<JobRuntimeEntity> {
-  return {
-    jobState: JobState.SCHEDULING,
-    lastRunningState: null,
-    lastExecutionTime: null,
-    lastCompletionTime: null,
-    nextExecutionTime: next === null ? null : new Date(next),
-  };
-}
-
 function historyEntry(
   actor: Actor,
   now: Date,
@@ -184,6 +175,7 @@ export class JobDefinitionService {
     private readonly scheduleSync: ScheduleSyncService,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
     private readonly plugins: ManagerPlugins,
+    private readonly runtime: JobRuntimeRepository,
   ) {}
 
   /**
@@ -280,7 +272,7 @@ export class JobDefinitionService {
       insert(JobDetailEntity, [detailValues]),
       { sql: 'SET @chac_new_job = LAST_INSERT_ID()' },
       insert(JobTriggerEntity, [{ ...triggerValues, jobId }]),
-      insert(JobRuntimeEntity, [{ ...firstRuntime(next), jobId }]),
+      this.runtime.firstRuntimeInsert(jobId, next === null ? null : new Date(next)),
       insert(JobHistoryEntity, [{ ...history, jobId }]),
       ...(dependencies.length > 0
         ? [
@@ -368,7 +360,7 @@ export class JobDefinitionService {
     if (!existing) {
       scheduled = scheduledOf(detail.jobId, savedTrigger, detail.createDate);
       const next = nextFireAfter(planOf(scheduled), now.getTime());
-      await em.insert(JobRuntimeEntity, { ...firstRuntime(next), jobId: detail.jobId });
+      await this.runtime.insertFirstRuntime(em, detail.jobId, next === null ? null : new Date(next));
     }
     const after = auditedFields(detail, savedTrigger, declared);
     const changes = diffFields(before ?? {}, after);
@@ -393,25 +385,15 @@ export class JobDefinitionService {
     trigger: JobTriggerEntity,
     now: Date,
   ): Promise<void> {
-    const runtime = await em.findOne(JobRuntimeEntity, {
-      where: { jobId: detail.jobId },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const runtime = await this.runtime.lockForTriggerEdit(em, detail.jobId);
     const ended = runtime?.jobState === JobState.FINISHED && runtime.stateReason !== null;
     const next = ended
       ? nextFireAfter(planOf(scheduledOf(detail.jobId, trigger, detail.createDate)), now.getTime())
       : null;
-    await em.update(
-      JobRuntimeEntity,
-      { jobId: detail.jobId },
-      next === null
-        ? { lastPlannedAt: null }
-        : {
-            jobState: JobState.SCHEDULING,
-            stateReason: null,
-            nextExecutionTime: new Date(next),
-            lastPlannedAt: null,
-          },
+    await this.runtime.restartSchedule(
+      em,
+      detail.jobId,
+      next === null ? null : { ...TRANSITIONS.revive, next: new Date(next) },
     );
   }
 

@@ -3,7 +3,8 @@ import { type ApiSuccess, type JobState, ok } from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
 import { jobStateQuerySchema } from './dto/job-queries.dto';
 import { jobKeySchema } from '@chaconne/contracts/definition';
-import { JobLifecycleService, type LifecycleAction } from './job-lifecycle.service';
+import { JobLifecycleService } from './job-lifecycle.service';
+import type { LifecycleAction } from './job-transitions';
 
 /** Chaconne's lifecycle endpoints: each answers the job's new state, or 409 with the current one. */
 @Controller(['job/admin', 'job/manager'])

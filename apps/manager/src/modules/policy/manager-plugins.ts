@@ -7,8 +7,13 @@ import {
 } from '@chaconne/contracts';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { KnownExtensions } from '../job-definition/dto/run-policy.dto';
 import { BUILT_IN_BALANCERS } from './load-balancers';
+
+/** Names a manager knows beyond the built-ins (from its plugins). */
+export interface KnownExtensions {
+  loadBalancers: ReadonlySet<string>;
+  terminationStrategies: ReadonlySet<string>;
+}
 
 const NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 

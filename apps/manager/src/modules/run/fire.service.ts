@@ -12,6 +12,7 @@ import { Conflict, NotFound, ValidationFailed } from '../../common/app-error';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { ManagerPlugins } from '../policy/manager-plugins';
 import { missedBetween } from '../policy/misfire';
 import { type Fire, FireQueue } from '../schedule/fire-queue.service';
@@ -66,6 +67,7 @@ export class FireService implements OnApplicationBootstrap {
     private readonly fireQueue: FireQueue,
     private readonly runs: RunStore,
     private readonly slots: RunSlots,
+    private readonly runtime: JobRuntimeRepository,
     private readonly launcher: RunLauncher,
     private readonly outcomes: RunOutcomes,
     private readonly lifecycle: JobLifecycleService,
@@ -147,7 +149,7 @@ export class FireService implements OnApplicationBootstrap {
     }
     const policy = storedRunPolicy(job.run_policy);
     if (!force && policy.overlapPolicy === OverlapPolicy.SKIP) {
-      const holder = await this.runningHolder(jobId);
+      const holder = await this.runtime.openSlotHolder(jobId, false);
       if (holder !== null) throw this.inProgress(jobId, holder, policy.overlapPolicy);
     }
     const started = await this.start(
@@ -343,16 +345,8 @@ export class FireService implements OnApplicationBootstrap {
       if (decided !== 'moved') return decided;
       if (attempt >= WATERMARK_ATTEMPTS)
         throw new Error(`job ${job.job_id}: its misfire watermark kept moving; the fire is tried again`);
-      lastMs = await this.watermark(job.job_id);
+      lastMs = await this.runtime.lastPlannedAt(job.job_id);
     }
-  }
-
-  private async watermark(jobId: number): Promise<number | null> {
-    const rows = await this.sql.query<{ last_planned_at: Date | null }[]>(
-      'SELECT last_planned_at FROM chac_job_runtime_detail WHERE job_id = ?',
-      [jobId],
-    );
-    return rows[0]?.last_planned_at?.getTime() ?? null;
   }
 
   /**
@@ -391,11 +385,7 @@ export class FireService implements OnApplicationBootstrap {
     // is all one misfire.
     const after = late ? missedBetween(plan, plannedAt, now + 1, now + 1) : null;
     const coveredUpTo = after?.lastMs ?? plannedAt;
-    const moved = await this.sql.query<{ affectedRows: number }>(
-      'UPDATE chac_job_runtime_detail SET last_planned_at = ? WHERE job_id = ? AND last_planned_at <=> ?',
-      [new Date(coveredUpTo), job.job_id, lastMs === null ? null : new Date(lastMs)],
-    );
-    if (moved.affectedRows === 0) return 'moved';
+    if (!(await this.runtime.moveLastPlannedAt(job.job_id, lastMs, coveredUpTo))) return 'moved';
     if (!late && !before) return true;
 
     const count = (before?.count ?? 0) + (late ? 1 + (after?.count ?? 0) : 0);
@@ -452,15 +442,6 @@ export class FireService implements OnApplicationBootstrap {
       );
       return null;
     }
-  }
-
-  private async runningHolder(jobId: number): Promise<number | null> {
-    const rows = await this.sql.query<{ run_id: number | string }[]>(
-      `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
-        WHERE r.job_id = ? AND x.running_state = ?`,
-      [jobId, RunningState.RUNNING],
-    );
-    return rows[0] ? Number(rows[0].run_id) : null;
   }
 
   private inProgress(jobId: number, holder: number, policy: OverlapPolicy): Conflict {

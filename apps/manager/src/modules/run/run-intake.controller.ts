@@ -9,7 +9,7 @@ import {
 import type { z } from 'zod';
 import { AppError } from '../../common/app-error';
 import { parseBody, parseParam } from '../../common/validation';
-import { WorkerAuth } from '../auth/auth.decorators';
+import { WorkerAuth } from '../worker-registry/worker-auth.decorator';
 import {
   batchedRunReportSchema,
   logBatchSchema,

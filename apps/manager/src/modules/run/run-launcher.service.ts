@@ -11,7 +11,7 @@ import {
 } from '@chaconne/contracts';
 import { ManagerPlugins } from '../policy/manager-plugins';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
-import { HttpCallbackRunner } from '../xcron/http-callback.runner';
+import { InManagerRunners } from './in-manager-runners';
 import { RunDispatcher } from './run-dispatcher.service';
 import { RunOutcomes } from './run-outcomes.service';
 import { RunStore } from './run-store.service';
@@ -63,16 +63,16 @@ export class RunLauncher {
     private readonly dispatcher: RunDispatcher,
     private readonly runs: RunStore,
     private readonly outcomes: RunOutcomes,
-    private readonly httpCallbacks: HttpCallbackRunner,
+    private readonly inManager: InManagerRunners,
     private readonly plugins: ManagerPlugins,
   ) {}
 
   /** Sends the run; answers whether an instance (or the manager, for HTTP callbacks) took it. */
   async launch(job: LaunchableJob, policy: ResolvedRunPolicy, launch: Launch): Promise<boolean> {
     const { runId } = launch;
-    if (job.executor === 'http') {
+    if (job.executor !== 'worker') {
       let first = launch.execution;
-      await this.httpCallbacks.run(runId, job, {
+      await this.inManager.get(job.executor).run(runId, job, {
         markDispatched: async (id, instanceId, address) => {
           await this.runs.markDispatched(id, instanceId, address, -1, first);
           first = undefined; // the lease renewals only move dispatched_at

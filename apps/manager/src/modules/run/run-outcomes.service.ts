@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
   ErrorCode,
-  JobState,
   LoadBalancerName,
   OverlapPolicy,
   type ResolvedRunPolicy,
@@ -11,12 +10,13 @@ import {
 import { Conflict, NotFound } from '../../common/app-error';
 import { AlertService, type RunAlert } from '../alert/alert.service';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { retryDelayMs } from '../policy/backoff';
 import { FireQueue } from '../schedule/fire-queue.service';
 import { ScheduleSyncService } from '../schedule/schedule-sync.service';
 import { StatRollup } from '../statistics/stat-rollup.service';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
-import { MANAGER_INSTANCE } from '../xcron/http-callback.runner';
+import { MANAGER_INSTANCE } from './in-manager-runners';
 import { JobCompletion } from './job-completion.service';
 import { RunDispatcher } from './run-dispatcher.service';
 import {
@@ -57,6 +57,7 @@ export class RunOutcomes {
     private readonly dispatcher: RunDispatcher,
     private readonly alerts: AlertService,
     private readonly completion: JobCompletion,
+    private readonly runtime: JobRuntimeRepository,
   ) {}
 
   /** Records an outcome; answers false when the run already had one (nothing changes then). */
@@ -151,51 +152,24 @@ export class RunOutcomes {
     const { completed, timedOut, timeoutsInARow, freeze, frozenUntil, retry, finalFailure } =
       decideSettlement(settling, state, failure, now);
     // The overlap slot is released, unless the run keeps it to hand it over right after:
-    // to its retry, or to the run waiting for it (QUEUE_ONE). Every assignment reads only
-    // its own column (MySQL does not order a multi-table UPDATE's assignments).
+    // to its retry, or to the run waiting for it (QUEUE_ONE).
     const handOver = retry || policy.overlapPolicy === OverlapPolicy.QUEUE_ONE;
-    const settled = await this.sql.query<{ affectedRows: number }>(
-      `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id SET
-          r.running_state = ?, r.reason = ?, r.started_at = COALESCE(?, r.started_at), r.finished_at = ?,
-          r.result = ?, r.error_message = ?, r.error_stack = ?,
-          x.active_run_id = IF(x.active_run_id = ? AND NOT ?, NULL, x.active_run_id),
-          x.last_running_state = ?, x.last_completion_time = ?,
-          x.consecutive_failures = CASE WHEN ? THEN x.consecutive_failures + 1 WHEN ? THEN 0 ELSE x.consecutive_failures END,
-          x.consecutive_timeouts = CASE WHEN ? THEN 0 WHEN ? THEN x.consecutive_timeouts + 1 WHEN ? THEN 0 ELSE x.consecutive_timeouts END,
-          x.freeze_count = CASE WHEN ? THEN x.freeze_count + 1 WHEN ? THEN 0 ELSE x.freeze_count END,
-          x.job_state = IF(? AND x.job_state IN (?, ?), ?, x.job_state),
-          x.frozen_until = IF(?, ?, x.frozen_until)
-        WHERE r.run_id = ? AND r.running_state = ?`,
-      [
-        state,
-        clip(outcome.reason, 1000),
-        outcome.startedAt ?? null,
-        outcome.finishedAt,
-        clip(outcome.result, MAX_TEXT),
-        clip(outcome.errorMessage, 60_000),
-        clip(outcome.errorStack, MAX_TEXT),
-        run.runId,
-        handOver,
-        state,
-        outcome.finishedAt,
-        finalFailure,
-        completed,
-        freeze,
-        timedOut,
-        completed,
-        freeze,
-        completed,
-        freeze,
-        JobState.SCHEDULING,
-        JobState.RUNNING,
-        JobState.FROZEN,
-        freeze,
-        frozenUntil,
-        run.runId,
-        RunningState.RUNNING,
-      ],
-    );
-    if (settled.affectedRows === 0) return false;
+    const settled = await this.runtime.settleRun({
+      runId: run.runId,
+      runningState: state,
+      reason: clip(outcome.reason, 1000),
+      startedAt: outcome.startedAt ?? null,
+      finishedAt: outcome.finishedAt,
+      result: clip(outcome.result, MAX_TEXT),
+      errorMessage: clip(outcome.errorMessage, 60_000),
+      errorStack: clip(outcome.errorStack, MAX_TEXT),
+      keepSlot: handOver,
+      finalFailure,
+      completed,
+      timedOut,
+      freeze,
+    });
+    if (!settled) return false;
     if (
       run.instanceId !== null &&
       run.instanceId !== MANAGER_INSTANCE &&
@@ -237,15 +211,9 @@ export class RunOutcomes {
       );
       alert('terminated', outcome.reason ?? 'terminated by the job');
     } else if (freeze && frozenUntil) {
-      // Its schedule leaves Redis; the sweeper thaws the job at frozenUntil.
-      this.logger.log(
-        `job ${run.jobId}: ${timeoutsInARow} timed-out runs in a row -> FROZEN until ${frozenUntil.toISOString()}`,
-      );
-      await this.scheduleSync.syncQuietly(run.jobId);
-      alert(
-        'frozen',
-        `${timeoutsInARow} timed-out runs in a row: job frozen until ${frozenUntil.toISOString()}`,
-      );
+      // The lifecycle's freeze takes its schedule out of Redis; the sweeper thaws the job at frozenUntil.
+      const reason = `${timeoutsInARow} timed-out runs in a row: job frozen until ${frozenUntil.toISOString()}`;
+      if (await this.lifecycle.freeze(run.jobId, frozenUntil, reason)) alert('frozen', reason);
     } else if (
       finalFailure &&
       policy.maxConsecutiveFailures > 0 &&
@@ -279,10 +247,7 @@ export class RunOutcomes {
   private async scheduleRetry(run: SettledRun, policy: ResolvedRunPolicy, now: number): Promise<void> {
     const retryAt = now + retryDelayMs(policy.retryBackoff, run.attempt + 1);
     const retryId = await this.runs.createRetry(run, new Date(retryAt));
-    await this.sql.query(
-      'UPDATE chac_job_runtime_detail SET active_run_id = ? WHERE job_id = ? AND active_run_id = ?',
-      [retryId, run.jobId, run.runId],
-    );
+    await this.runtime.passSlot(run.jobId, run.runId, retryId);
     await this.fireQueue.enqueueLaunch(run.jobId, retryId, retryAt).catch((error: unknown) => {
       // The sweeper ends a retry that is never sent, so it still gets an outcome.
       this.logger.warn(`retry ${retryId} of run ${run.runId} not queued: ${(error as Error).message}`);
@@ -294,21 +259,11 @@ export class RunOutcomes {
 
   /**
    * QUEUE_ONE: the waiting run takes the slot the finished run kept and is sent at once;
-   * with none waiting the slot is released. (One single-table UPDATE: MySQL applies its
-   * assignments left to right, so the queue is read before it is cleared.)
+   * with none waiting the slot is released.
    */
   private async handToWaiting(run: SettledRun): Promise<void> {
-    await this.sql.query(
-      `UPDATE chac_job_runtime_detail SET active_run_id = queued_run_id, queued_run_id = NULL
-        WHERE job_id = ? AND active_run_id = ?`,
-      [run.jobId, run.runId],
-    );
-    const rows = await this.sql.query<{ run_id: number | string }[]>(
-      `SELECT x.run_id FROM chac_job_runtime_detail r JOIN chac_job_run x ON x.run_id = r.active_run_id
-        WHERE r.job_id = ? AND x.running_state = ? AND x.dispatched_at IS NULL`,
-      [run.jobId, RunningState.RUNNING],
-    );
-    const promoted = rows[0];
-    if (promoted) await this.fireQueue.enqueueLaunch(run.jobId, Number(promoted.run_id), Date.now());
+    await this.runtime.handSlotToQueued(run.jobId, run.runId);
+    const promoted = await this.runtime.openSlotHolder(run.jobId, true);
+    if (promoted !== null) await this.fireQueue.enqueueLaunch(run.jobId, promoted, Date.now());
   }
 }

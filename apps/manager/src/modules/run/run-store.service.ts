@@ -17,6 +17,7 @@ import { NotFound } from '../../common/app-error';
 import { storedRunPolicy } from '../job-definition/dto/run-policy.dto';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
 import { StatRollup } from '../statistics/stat-rollup.service';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { SqlBatcher } from '../sql/sql.module';
 
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
@@ -160,6 +161,7 @@ export class RunStore {
     private readonly dataSource: DataSource,
     private readonly sql: SqlBatcher,
     private readonly rollup: StatRollup,
+    private readonly runtime: JobRuntimeRepository,
   ) {}
 
   /**
@@ -230,24 +232,8 @@ export class RunStore {
    * Counts a new scheduled occurrence against the trigger's repeat count, atomically, so
    * managers firing in parallel cannot exceed it.
    */
-  async countOccurrence(jobId: number): Promise<Occurrence> {
-    const counted = await this.sql.query<{ affectedRows: number }>(
-      `UPDATE chac_job_runtime_detail r JOIN chac_job_trigger_detail t ON t.job_id = r.job_id
-          SET r.run_count = r.run_count + 1
-        WHERE r.job_id = ? AND (t.repeat_count < 0 OR r.run_count < t.repeat_count)`,
-      [jobId],
-    );
-    if (counted.affectedRows === 0) return { allowed: false, last: false };
-    const rows = await this.sql.query<{ run_count: number; repeat_count: number }[]>(
-      `SELECT r.run_count, t.repeat_count FROM chac_job_runtime_detail r
-         JOIN chac_job_trigger_detail t ON t.job_id = r.job_id WHERE r.job_id = ?`,
-      [jobId],
-    );
-    const row = rows[0];
-    return {
-      allowed: true,
-      last: row !== undefined && row.repeat_count >= 0 && row.run_count >= row.repeat_count,
-    };
+  countOccurrence(jobId: number): Promise<Occurrence> {
+    return this.runtime.countOccurrence(jobId);
   }
 
   /**
@@ -275,32 +261,16 @@ export class RunStore {
       );
       return;
     }
-    await this.sql.query(
-      `UPDATE chac_job_run r JOIN chac_job_runtime_detail x ON x.job_id = r.job_id
-          SET r.dispatched_at = ?, r.instance_id = ?, r.address = ?,
-              r.deadline_at = IF(r.running_state = ?, ?, r.deadline_at),
-              x.last_execution_time = ?, x.next_execution_time = ?
-        WHERE r.run_id = ? AND (r.running_state = ? OR r.instance_id IS NULL)`,
-      [
-        now,
-        instanceId,
-        address,
-        RunningState.RUNNING,
-        deadline,
-        now,
-        execution.nextExecution,
-        runId,
-        RunningState.RUNNING,
-      ],
+    await this.runtime.markFirstDispatch(
+      runId,
+      { at: now, instanceId, address, deadline },
+      execution.nextExecution,
     );
   }
 
   /** The job's execution times, for an occurrence whose run was not sent to a worker. */
-  async recordExecution(jobId: number, nextExecution: Date | null): Promise<void> {
-    await this.sql.query(
-      'UPDATE chac_job_runtime_detail SET last_execution_time = ?, next_execution_time = ? WHERE job_id = ?',
-      [new Date(), nextExecution, jobId],
-    );
+  recordExecution(jobId: number, nextExecution: Date | null): Promise<void> {
+    return this.runtime.recordExecution(jobId, nextExecution);
   }
 
   /**

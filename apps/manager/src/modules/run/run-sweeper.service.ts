@@ -5,10 +5,11 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { JobState, RunningState } from '@chaconne/contracts';
+import { RunningState } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { type PeriodicDuty, RedisLock } from '../redis/redis.module';
 import {
   lossWindowMs,
@@ -57,6 +58,7 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly outcomes: RunOutcomes,
     private readonly registry: WorkerRegistryService,
     private readonly lifecycle: JobLifecycleService,
+    private readonly runtime: JobRuntimeRepository,
     lock: RedisLock,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {
@@ -150,12 +152,8 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
 
   /** Frozen jobs whose cool-down is over are scheduled again. */
   private async thaw(now: number): Promise<number> {
-    const due = await this.dataSource.query<{ job_id: number }[]>(
-      `SELECT job_id FROM chac_job_runtime_detail
-        WHERE job_state = ? AND frozen_until IS NOT NULL AND frozen_until <= ? LIMIT ?`,
-      [JobState.FROZEN, new Date(now), BATCH],
-    );
-    for (const { job_id: jobId } of due) {
+    const due = await this.runtime.frozenJobsDue(new Date(now), BATCH);
+    for (const jobId of due) {
       await this.lifecycle.applyById(jobId, 'thaw', `job ${jobId} (cool-down over)`);
     }
     return due.length;

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AlertModule } from '../alert/alert.module';
 import { JobDefinitionModule } from '../job-definition/job-definition.module';
+import { JobRuntimeModule } from '../job-runtime/job-runtime.module';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
-import { XcronModule } from '../xcron/xcron.module';
 import { FireService } from './fire.service';
+import { InManagerRunners } from './in-manager-runners';
 import { LogTailService } from './log-tail.service';
 import { RunQueryService } from './run-query.service';
 import { RunDispatcher } from './run-dispatcher.service';
@@ -24,9 +25,9 @@ import { RunSweeper } from './run-sweeper.service';
     AlertModule,
     ScheduleModule,
     JobDefinitionModule,
+    JobRuntimeModule,
     WorkerRegistryModule,
     StatisticsModule,
-    XcronModule,
   ],
   controllers: [RunIntakeController, RunQueryController, RunTriggerController],
   providers: [
@@ -40,6 +41,8 @@ import { RunSweeper } from './run-sweeper.service';
     RunLauncher,
     FireService,
     RunSweeper,
+    InManagerRunners,
   ],
+  exports: [InManagerRunners],
 })
 export class RunModule {}

@@ -1,4 +1,5 @@
 import { JobState, RunningState } from '@chaconne/contracts';
+import { TRANSITIONS } from '../job-definition/job-transitions';
 import type { SettlingRun } from './run-store.service';
 
 /** Why a run failed, when it matters to what follows. */
@@ -27,6 +28,8 @@ export type FailureKind =
 
 /** Cool-downs stop doubling after this many freezes in a row (timeout x 1024). */
 const MAX_FREEZE_EXPONENT = 10;
+/** States a job may freeze from: the lifecycle's freeze transition decides. */
+const FREEZABLE_STATES: readonly number[] = TRANSITIONS.freeze.from;
 /** States in which a failed run is retried. */
 const RETRYABLE_STATES: readonly number[] = [
   JobState.SCHEDULING,
@@ -76,7 +79,7 @@ export function decideSettlement(
     timeoutMs > 0 &&
     policy.freezeAfterTimeouts > 0 &&
     timeoutsInARow >= policy.freezeAfterTimeouts &&
-    (job.jobState === JobState.SCHEDULING || job.jobState === JobState.RUNNING);
+    FREEZABLE_STATES.includes(job.jobState);
   const retry =
     countsAsFailure &&
     failure !== 'non-retryable' &&

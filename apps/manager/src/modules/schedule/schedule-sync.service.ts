@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JobState, RunningState } from '@chaconne/contracts';
 import { DataSource } from 'typeorm';
 import { nextFireAfter, planFromTrigger, type TriggerPlan } from '../trigger/trigger-plan';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { FireQueue } from './fire-queue.service';
 
 /** A job's trigger and state as the scheduler needs them. */
@@ -46,6 +47,7 @@ export class ScheduleSyncService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly fireQueue: FireQueue,
+    private readonly runtime: JobRuntimeRepository,
   ) {}
 
   /** Applies one job's schedule; a failure also tells the reconciler that Redis may be missing it. */
@@ -134,10 +136,7 @@ export class ScheduleSyncService {
     const stored =
       row.next_execution_time === undefined ? undefined : (row.next_execution_time?.getTime() ?? null);
     if (stored !== next) {
-      await this.dataSource.query(
-        'UPDATE chac_job_runtime_detail SET next_execution_time = ? WHERE job_id = ?',
-        [next === null ? null : new Date(next), row.job_id],
-      );
+      await this.runtime.setNextExecution(row.job_id, next === null ? null : new Date(next));
     }
   }
 

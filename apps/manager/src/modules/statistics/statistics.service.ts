@@ -3,6 +3,7 @@ import { enumName, type FieldError, JobState, type Page } from '@chaconne/contra
 import { DataSource } from 'typeorm';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { isoOrNull } from '../job-definition/job-detail.mapper';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import type {
   JobStatPageQuery,
   JobStatQuery,
@@ -115,6 +116,7 @@ const whereOf = (conditions: string[]): string =>
 export class StatisticsService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly runtime: JobRuntimeRepository,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
@@ -187,15 +189,7 @@ export class StatisticsService {
 
   /** Jobs per state, one entry for every JobState (zeros included), in code order. */
   async stateCounts(query: JobStateCountQuery): Promise<JobStateCount[]> {
-    const rows = await this.dataSource.query<{ job_state: number; n: string | number }[]>(
-      query.clusterName === undefined
-        ? 'SELECT r.job_state, COUNT(*) AS n FROM chac_job_runtime_detail r GROUP BY r.job_state'
-        : `SELECT r.job_state, COUNT(*) AS n
-             FROM chac_job_detail d JOIN chac_job_runtime_detail r ON r.job_id = d.job_id
-            WHERE d.cluster_name = ? GROUP BY r.job_state`,
-      query.clusterName === undefined ? [] : [query.clusterName],
-    );
-    const found = new Map(rows.map((row) => [row.job_state, Number(row.n)]));
+    const found = await this.runtime.countByState(query.clusterName);
     return Object.values(JobState)
       .sort((a, b) => a - b)
       .map((state) => ({

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { type ApiSuccess, type HeartbeatResponse, ok, type RegisterResponse } from '@chaconne/contracts';
 import { parseBody } from '../../common/validation';
 import { deregisterSchema, heartbeatSchema, registerSchema } from './dto/worker-requests.dto';
-import { WorkerAuth } from '../auth/auth.decorators';
+import { WorkerAuth } from './worker-auth.decorator';
 import { WorkerRegistryService } from './worker-registry.service';
 
 /** Worker -> manager: register, heartbeat, deregister (DESIGN.md §5). Signed requests only. */

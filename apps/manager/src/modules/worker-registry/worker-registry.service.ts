@@ -15,10 +15,9 @@ import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config'
 import type { PersistJobCommand } from '../job-definition/dto/persist-job.dto';
 import { JobDefinitionService } from '../job-definition/job-definition.service';
 import { REDIS, RedisEpoch, RedisKeys } from '../redis/redis.module';
-import type { RegisterBody } from './dto/worker-requests.dto';
+import { type RegisterBody, REPORT_BATCH_LIMIT } from './dto/worker-requests.dto';
 import { lossWindowMs, ManagerPresence } from './manager-presence.service';
 import { WorkerInstanceEntity, WorkerInstanceState } from './worker-instance.entity';
-import { REPORT_BATCH_LIMIT } from '../run/dto/run-requests.dto';
 
 /** What a heartbeat says about its instance. */
 export interface HeartbeatBeat {

@@ -3,7 +3,8 @@ import { RunningState } from '@chaconne/contracts';
 import type { ManagerConfig } from '../../config/manager-config';
 import type { Outcome } from '../run/run-store.service';
 import { CallbackPolicy } from './callback-policy';
-import { HttpCallbackRunner, MANAGER_INSTANCE, outcomeOf, type RunRecorder } from './http-callback.runner';
+import { MANAGER_INSTANCE, type RunRecorder } from '../run/in-manager-runners';
+import { HttpCallbackRunner, outcomeOf } from './http-callback.runner';
 
 const started = new Date('2026-01-01T00:00:00Z');
 const ended = new Date('2026-01-01T00:00:01Z');

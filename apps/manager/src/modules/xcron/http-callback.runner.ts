@@ -1,25 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { RunningState } from '@chaconne/contracts';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import {
+  type InManagerJob,
+  type InManagerRunner,
+  MANAGER_INSTANCE,
+  type RunRecorder,
+} from '../run/in-manager-runners';
 import type { Outcome } from '../run/run-store.service';
 import { CallbackClient, type Delivery } from './callback-client';
 import { CallbackPolicy } from './callback-policy';
 import { parseTaskCallback } from './xcron-task.dto';
-
-/** The instance id recorded on runs the manager executes itself. */
-export const MANAGER_INSTANCE = 'manager';
-
-/** The part of the run store a callback run needs (RunStore, passed in by the fire pipeline). */
-export interface RunRecorder {
-  markDispatched(runId: number, instanceId: string, address: string): Promise<void>;
-  finish(runId: number, outcome: Outcome): Promise<unknown>;
-}
-
-/** The columns of an `http` job the runner reads. */
-export interface HttpCallbackJob {
-  job_id: number;
-  attachment: string | null;
-}
 
 const attemptsText = (n: number): string => `${n} attempt${n === 1 ? '' : 's'}`;
 
@@ -56,7 +47,7 @@ export function outcomeOf(delivery: Delivery, startedAt: Date, finishedAt: Date)
  * while a manager that dies mid-callback still gets its run failed.
  */
 @Injectable()
-export class HttpCallbackRunner implements OnApplicationShutdown {
+export class HttpCallbackRunner implements InManagerRunner, OnApplicationShutdown {
   private readonly logger = new Logger(HttpCallbackRunner.name);
   private readonly client: CallbackClient;
 
@@ -70,7 +61,7 @@ export class HttpCallbackRunner implements OnApplicationShutdown {
     });
   }
 
-  async run(runId: number, job: HttpCallbackJob, runs: RunRecorder): Promise<void> {
+  async run(runId: number, job: InManagerJob, runs: RunRecorder): Promise<void> {
     const callback = parseTaskCallback(job.attachment);
     if (!callback) {
       const reason = `job ${job.job_id} is an http job without a callback { url, body } attachment`;

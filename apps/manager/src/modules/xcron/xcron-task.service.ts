@@ -14,6 +14,7 @@ import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config'
 import type { PersistJobCommand } from '../job-definition/dto/persist-job.dto';
 import { JobDefinitionService } from '../job-definition/job-definition.service';
 import { JobLifecycleService } from '../job-definition/job-lifecycle.service';
+import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { CallbackPolicy } from './callback-policy';
 import { XcronCode, XcronError, XcronType } from './xcron-codes';
 import {
@@ -84,6 +85,7 @@ export class XcronTaskService {
     private readonly jobs: JobDefinitionService,
     private readonly lifecycle: JobLifecycleService,
     private readonly policy: CallbackPolicy,
+    private readonly runtime: JobRuntimeRepository,
     @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
@@ -127,10 +129,7 @@ export class XcronTaskService {
     const row = await this.find(taskId);
     if (isDeleted(row)) return;
     if (row.job_state === JobState.FINISHED) {
-      await this.dataSource.query(
-        'UPDATE chac_job_runtime_detail SET state_reason = NULL WHERE job_id = ? AND job_state = ?',
-        [row.job_id, JobState.FINISHED],
-      );
+      await this.runtime.clearFinishedReason(row.job_id);
       return;
     }
     await this.lifecycle.applyById(row.job_id, 'delete', `xcron task ${taskId}`);

@@ -1,6 +1,15 @@
-import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import {
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type OnModuleInit,
+  RequestMethod,
+} from '@nestjs/common';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { JobDefinitionModule } from '../job-definition/job-definition.module';
+import { JobRuntimeModule } from '../job-runtime/job-runtime.module';
+import { InManagerRunners } from '../run/in-manager-runners';
+import { RunModule } from '../run/run.module';
 import { CallbackPolicy } from './callback-policy';
 import { HttpCallbackRunner } from './http-callback.runner';
 import { XcronBodyAsText } from './xcron-body.middleware';
@@ -8,11 +17,11 @@ import { XcronController } from './xcron.controller';
 import { XcronTaskService } from './xcron-task.service';
 
 /**
- * xcron-compatible HTTP callback tasks: the `/xcron/*` API, and the runner the fire
- * pipeline hands `http` jobs to.
+ * xcron-compatible HTTP callback tasks: the `/xcron/*` API, and the runner of `http` jobs,
+ * registered with run/'s in-manager runners (run/ does not know this module).
  */
 @Module({
-  imports: [JobDefinitionModule],
+  imports: [JobDefinitionModule, JobRuntimeModule, RunModule],
   controllers: [XcronController],
   providers: [
     {
@@ -24,9 +33,17 @@ import { XcronTaskService } from './xcron-task.service';
     HttpCallbackRunner,
     XcronTaskService,
   ],
-  exports: [HttpCallbackRunner],
 })
-export class XcronModule implements NestModule {
+export class XcronModule implements NestModule, OnModuleInit {
+  constructor(
+    private readonly runners: InManagerRunners,
+    private readonly httpCallbacks: HttpCallbackRunner,
+  ) {}
+
+  onModuleInit(): void {
+    this.runners.register('http', this.httpCallbacks);
+  }
+
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(XcronBodyAsText)

@@ -2,7 +2,8 @@ import type { FieldError, ResolvedRunPolicy } from '@chaconne/contracts';
 import { jobDefinitionSchema, type jobKeySchema, runPolicyFields } from '@chaconne/contracts/definition';
 import { z } from 'zod';
 import { type Checked, partCheck, type PartCheck } from '../../../common/validation';
-import { type KnownExtensions, resolveRunPolicy } from './run-policy.dto';
+import type { KnownExtensions } from '../../policy/manager-plugins';
+import { resolveRunPolicy } from './run-policy.dto';
 import { type TriggerCommand, toTriggerCommand, triggerPart } from './trigger.dto';
 
 /**

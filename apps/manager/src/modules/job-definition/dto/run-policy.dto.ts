@@ -4,6 +4,7 @@ import {
   type ResolvedRunPolicy,
   type RunPolicy,
 } from '@chaconne/contracts';
+import type { KnownExtensions } from '../../policy/manager-plugins';
 import type { FieldProblem } from './persist-job.dto';
 
 /*
@@ -11,12 +12,6 @@ import type { FieldProblem } from './persist-job.dto';
  * (`runPolicyFields` of @chaconne/contracts/definition); the names of plugins are checked
  * against what this manager runs, and the defaults applied.
  */
-
-/** Names a manager knows beyond the built-ins (from its plugins). */
-export interface KnownExtensions {
-  loadBalancers: ReadonlySet<string>;
-  terminationStrategies: ReadonlySet<string>;
-}
 
 const BUILT_IN_BALANCERS = new Set<string>(Object.values(LoadBalancerName));
 

@@ -16,7 +16,7 @@ import {
   pageSize,
   runId,
 } from '../../../common/field-schemas';
-import { instanceIdSchema } from '../../worker-registry/dto/worker-requests.dto';
+import { instanceIdSchema, REPORT_BATCH_LIMIT } from '../../worker-registry/dto/worker-requests.dto';
 
 const levels = Object.values(LogLevel) as number[];
 const outcomes: number[] = [
@@ -100,9 +100,6 @@ function withRetryableRule<T extends z.output<typeof retryableParts>>(schema: z.
 }
 
 export const runReportSchema = withRetryableRule(reportFields);
-
-/** The most reports one `POST /worker/reports` may carry (answered to workers on register). */
-export const REPORT_BATCH_LIMIT = 500;
 
 /** One report of a batch: a report with its run id. */
 export const batchedRunReportSchema = withRetryableRule(

@@ -9,6 +9,12 @@ import { z } from 'zod';
  * every problem listed, every list and text bounded by ProtocolLimits.
  */
 
+/**
+ * The most reports one `POST /worker/reports` may carry: answered to workers on register, so
+ * it lives with the register body rather than with the reports route of run/.
+ */
+export const REPORT_BATCH_LIMIT = 500;
+
 export const instanceIdSchema = z
   .string()
   .min(1)
