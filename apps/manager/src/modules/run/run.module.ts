@@ -5,6 +5,7 @@ import { ScheduleModule } from '../schedule/schedule.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
 import { XcronModule } from '../xcron/xcron.module';
+import { AheadRunCanceller } from './ahead-cancel.service';
 import { FireService } from './fire.service';
 import { LogTailService } from './log-tail.service';
 import { RunQueryService } from './run-query.service';
@@ -40,6 +41,7 @@ import { RunSweeper } from './run-sweeper.service';
     RunLauncher,
     FireService,
     RunSweeper,
+    AheadRunCanceller,
   ],
 })
 export class RunModule {}
