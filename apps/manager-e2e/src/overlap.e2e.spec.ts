@@ -291,14 +291,15 @@ describe('QUEUE_ONE', () => {
     expect(lateWaiters).toEqual([]);
     expect(waiters.length).toBeGreaterThanOrEqual(2);
     expect(skipped.length).toBeGreaterThanOrEqual(2);
-    // No two waiting at once: a wait lasts from the moment its tick reached the manager (the
-    // run's row is created then; under load that can be well after the planned time) until
-    // the run before it ended (the slot passes to the waiter in the statement that records
-    // that end), and waits do not overlap.
+    // No two waiting at once: a wait lasts from the moment its tick was decided (the run's row
+    // is created when the tick reaches the manager, up to the dispatch lead before the planned
+    // time, and under load well after it; a tick handled ahead is decided at the planned time)
+    // until the run before it ended (the slot passes to the waiter in the statement that
+    // records that end), and waits do not overlap.
     const created = await createdAt(waiters.map((w) => w.traceId));
     const waits = waiters.map((w) => ({
       traceId: w.traceId,
-      from: created.get(w.traceId) ?? Number.NaN,
+      from: Math.max(created.get(w.traceId) ?? Number.NaN, ms(w.plannedTime)),
       to: ms(executed[executed.indexOf(w) - 1]?.completionTime ?? null),
     }));
     expect(waits.filter((w) => Number.isNaN(w.from))).toEqual([]);

@@ -22,6 +22,8 @@ describe('loadConfig', () => {
         heartbeatIntervalMs: 5_000,
         fireConcurrency: 64,
         dispatchTimeoutMs: 5_000,
+        dispatchLeadMs: 500,
+        capacityWaitMs: 60_000,
         adminToken: null,
         rotateAdminToken: false,
         rateLimitPerSecond: 0,

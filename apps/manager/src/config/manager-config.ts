@@ -3,6 +3,7 @@ import {
   JOB_DEFINITION_LIMITS,
   MIN_SECRET_ENTROPY_BITS,
   MIN_SECRET_LENGTH,
+  ProtocolLimits,
   SECRET_GENERATE_COMMAND,
   secretProblem,
 } from '@chaconne/contracts';
@@ -25,6 +26,13 @@ export interface ManagerConfig {
   heartbeatIntervalMs: number;
   fireConcurrency: number;
   dispatchTimeoutMs: number;
+  /**
+   * How long before its planned time a scheduled occurrence is claimed and sent; the worker
+   * holds it and starts the handler on time with its own timer (0: sent when due).
+   */
+  dispatchLeadMs: number;
+  /** How long a run every instance refuses at its concurrency limit (429) waits for a slot before it fails. */
+  capacityWaitMs: number;
   /** Bootstrap admin token (stored hashed at start), or null. */
   adminToken: string | null;
   /**
@@ -212,6 +220,20 @@ export const SETTINGS: readonly Setting[] = [
     default: '5000',
     description: 'Timeout of one run request to a worker',
     apply: integer('dispatchTimeoutMs', 100, 600_000),
+  },
+  {
+    env: 'CHACONNE_DISPATCH_LEAD_MS',
+    default: '500',
+    description:
+      'How long before its planned time a scheduled run is sent to its worker, which starts the handler on time with its own timer (0 = sent when due; at most 60000). Runs sent ahead and paused, deleted or re-planned before they start are cancelled at the worker',
+    apply: integer('dispatchLeadMs', 0, ProtocolLimits.maxStartInMs),
+  },
+  {
+    env: 'CHACONNE_CAPACITY_WAIT_MS',
+    default: '60000',
+    description:
+      "How long a run waits, launched again every second, while every instance refuses it at the job's concurrency limit (429); then it fails (0 = fails at once; at most 90000, under the sweeper's 120 s limit for runs never sent)",
+    apply: integer('capacityWaitMs', 0, 90_000),
   },
   {
     env: 'CHACONNE_ADMIN_TOKEN',

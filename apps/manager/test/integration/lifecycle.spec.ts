@@ -164,7 +164,9 @@ describe('firing semantics', () => {
       },
       6_000,
     );
-    expect(skipped.every((r) => r.reason === 'job is paused')).toBe(true);
+    // An occurrence already claimed ahead of its time when the pause came is cancelled before it starts.
+    for (const run of skipped)
+      expect(['job is paused', 'cancelled before start: job is paused']).toContain(run.reason);
     expect(await stateOf(jobId)).toBe(P);
     await adminPost(baseUrl, config, '/job/admin/resumeJob', jobKey);
     const resumedAt = Date.now();

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
   enumName,
@@ -82,7 +83,7 @@ export class FireService implements OnApplicationBootstrap {
 
   async fire(fire: Fire): Promise<void> {
     if (fire.runId !== undefined) {
-      await this.launchWaiting(fire.runId);
+      await this.launchWaiting({ ...fire, runId: fire.runId });
       return;
     }
     const { jobId, plannedAt } = fire;
@@ -190,7 +191,7 @@ export class FireService implements OnApplicationBootstrap {
       last = occurrence.last;
     }
     if (!how.force && policy.overlapPolicy !== OverlapPolicy.ALLOW) {
-      const admitted = await this.admit(job, policy, claimed.runId, how.scheduled);
+      const admitted = await this.admit(job, policy, claimed.runId, how.scheduled ? claimed.plannedAt : null);
       if (admitted !== true) {
         if (typeof admitted === 'number') result.skippedFor = admitted;
         return result;
@@ -205,6 +206,8 @@ export class FireService implements OnApplicationBootstrap {
       attempt: 0,
       previousInstanceId: null,
       execution,
+      // A scheduled occurrence is sent ahead and starts at its time; a manual run at once.
+      ...(how.scheduled ? { startAt: claimed.plannedAt.getTime() } : {}),
     });
     if (!sent) await this.runs.recordExecution(job.job_id, execution.nextExecution);
     // Repeat count: the job finishes once its last allowed run is final (it may be retried).
@@ -216,15 +219,24 @@ export class FireService implements OnApplicationBootstrap {
    * The overlap policy, enforced through the job's slot (shared by every manager):
    * answers true when the run may go, 'queued' when it waits (QUEUE_ONE), or the run
    * holding the job when it was skipped (null: the job may not start runs now).
+   * A scheduled occurrence (`plannedAt`) handled ahead of its time while another run holds
+   * the job is decided at its time: that run may well end before then.
    */
   private async admit(
     job: FireJobRow,
     policy: ResolvedRunPolicy,
     runId: number,
-    scheduled: boolean,
+    plannedAt: Date | null,
   ): Promise<true | 'queued' | number | null> {
+    const scheduled = plannedAt !== null;
     let claim = await this.slots.acquire(job.job_id, runId, scheduled);
     if (claim.acquired) return true;
+    const early = plannedAt === null ? 0 : plannedAt.getTime() - Date.now();
+    if (claim.holder !== null && early > 0) {
+      await sleep(early);
+      claim = await this.slots.acquire(job.job_id, runId, scheduled);
+      if (claim.acquired) return true;
+    }
     if (claim.holder === null) {
       const state = String(enumName(JobState, claim.jobState) ?? claim.jobState);
       await this.skip(runId, `job is ${state}`);
@@ -254,8 +266,12 @@ export class FireService implements OnApplicationBootstrap {
     await this.outcomes.record(runId, { runningState: RunningState.SKIPPED, reason, finishedAt: new Date() });
   }
 
-  /** A run that waited (a retry after its backoff, a queued run) is sent now. */
-  private async launchWaiting(runId: number): Promise<void> {
+  /**
+   * A run that waited (a retry after its backoff, a queued run) is sent, ahead of its time
+   * like an occurrence; one waiting for capacity is sent at once.
+   */
+  private async launchWaiting(fire: Fire & { runId: number }): Promise<void> {
+    const { runId } = fire;
     const waiting = await this.runs.pendingLaunch(runId);
     if (!waiting) return; // already sent, or it got an outcome meanwhile
     const job = await this.load(waiting.jobId);
@@ -270,7 +286,13 @@ export class FireService implements OnApplicationBootstrap {
       await this.skip(runId, `job is ${state}`);
       return;
     }
-    await this.launcher.launch(job, storedRunPolicy(job.run_policy), waiting);
+    await this.launcher.launch(
+      job,
+      storedRunPolicy(job.run_policy),
+      fire.waitingSince === undefined
+        ? { ...waiting, startAt: fire.plannedAt }
+        : { ...waiting, waitingSince: fire.waitingSince },
+    );
   }
 
   /**

@@ -16,8 +16,11 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import type { WorkerCandidate } from '../worker-registry/worker-registry.service';
+import { startInMsAt } from './dispatch-timing';
 
-export type DispatchResult = { ok: true; duplicate: boolean } | { ok: false; reason: string };
+/** `atCapacity`: the instance refused the run at the job's concurrency limit (429); it may take it later. */
+export type DispatchResult =
+  { ok: true; duplicate: boolean } | { ok: false; reason: string; atCapacity?: true };
 
 /** Where a request goes: the instance it is signed for, at its address. */
 export type DispatchTarget = Pick<WorkerCandidate, 'instanceId' | 'baseUrl'>;
@@ -26,6 +29,18 @@ export type DispatchTarget = Pick<WorkerCandidate, 'instanceId' | 'baseUrl'>;
 interface Outgoing {
   runId: number;
   json: string;
+  /** Epoch ms the handler is due to start: the request gets its `startInMs` when it is signed. */
+  startAt?: number;
+}
+
+/** Characters `,"startInMs":60000` adds to a request. */
+const START_IN_CHARS = 20;
+
+/** The request's JSON text as it leaves now: a run sent ahead says in how long it starts. */
+function bodyOf(item: Outgoing): string {
+  if (item.startAt === undefined) return item.json;
+  const startInMs = startInMsAt(item.startAt, Date.now());
+  return startInMs === 0 ? item.json : `${item.json.slice(0, -1)},"startInMs":${startInMs}}`;
 }
 
 /** Requests under way to one instance at once; runs dispatched meanwhile go together. */
@@ -51,8 +66,16 @@ export class RunDispatcher implements OnApplicationShutdown {
 
   constructor(@Inject(MANAGER_CONFIG) private readonly config: ManagerConfig) {}
 
-  async send(target: DispatchTarget, request: RunRequest): Promise<DispatchResult> {
-    const outgoing = { runId: request.runId, json: JSON.stringify(request) };
+  /**
+   * Sends a run; with `startAt` (epoch ms) it is sent ahead: its `startInMs` is measured when
+   * the request is signed, so time spent waiting in the lane does not delay the start.
+   */
+  async send(target: DispatchTarget, request: RunRequest, startAt?: number): Promise<DispatchResult> {
+    const outgoing: Outgoing = {
+      runId: request.runId,
+      json: JSON.stringify(request),
+      ...(startAt === undefined ? {} : { startAt }),
+    };
     if (outgoing.json.length > MAX_BATCH_CHARS) return this.sendAlone(target, outgoing);
     // A batch is signed for one instance: an instance id that moved to another address gets its own lane.
     const key = `${target.instanceId} ${target.baseUrl}`;
@@ -62,7 +85,7 @@ export class RunDispatcher implements OnApplicationShutdown {
         maxInFlight: MAX_IN_FLIGHT_PER_INSTANCE,
         maxItems: MAX_BATCH_RUNS,
         maxWeight: MAX_BATCH_CHARS,
-        weigh: (item) => item.json.length,
+        weigh: (item) => item.json.length + START_IN_CHARS,
         send: (items) => this.sendTogether(target, items),
         onIdle: () => this.lanes.delete(key),
       });
@@ -82,7 +105,7 @@ export class RunDispatcher implements OnApplicationShutdown {
   }
 
   private async sendAlone(target: DispatchTarget, outgoing: Outgoing): Promise<DispatchResult> {
-    return resultOf(await this.post(target, WorkerRoutes.runs, outgoing.json));
+    return resultOf(await this.post(target, WorkerRoutes.runs, bodyOf(outgoing)));
   }
 
   /** One run goes to the single route; several that waited go in one batch. */
@@ -96,7 +119,7 @@ export class RunDispatcher implements OnApplicationShutdown {
     const answer = await this.post(
       target,
       WorkerRoutes.runBatch,
-      `{"runs":[${items.map((item) => item.json).join(',')}]}`,
+      `{"runs":[${items.map(bodyOf).join(',')}]}`,
     );
     const every = (result: DispatchResult) => items.map(() => ({ value: result }));
     if ('reason' in answer) return every({ ok: false, reason: answer.reason });
@@ -170,5 +193,6 @@ function resultOfAnswer(status: number, answer: unknown): DispatchResult {
   if (status === 202 || status === 200) return { ok: true, duplicate: fields.duplicate === true };
   const detail =
     typeof fields.code === 'string' ? fields.code : typeof fields.msg === 'string' ? fields.msg : '';
-  return { ok: false, reason: `HTTP ${status}${detail ? ` ${detail}` : ''}` };
+  const reason = `HTTP ${status}${detail ? ` ${detail}` : ''}`;
+  return status === 429 ? { ok: false, reason, atCapacity: true } : { ok: false, reason };
 }

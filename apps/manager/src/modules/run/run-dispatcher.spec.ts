@@ -145,7 +145,7 @@ describe('RunDispatcher', () => {
       { ok: true, duplicate: false },
       { ok: true, duplicate: false },
       { ok: true, duplicate: false },
-      { ok: false, reason: `HTTP 429 ${ErrorCode.RATE_LIMITED}` },
+      { ok: false, reason: `HTTP 429 ${ErrorCode.RATE_LIMITED}`, atCapacity: true },
       { ok: true, duplicate: true },
     ]);
     expect(worker.seen.map((s) => s.runIds)).toEqual([[1], [2], [3, 4, 5]]);
@@ -154,6 +154,33 @@ describe('RunDispatcher', () => {
       [WorkerRoutes.runs, 'w-1'],
       [WorkerRoutes.runBatch, 'w-1'],
     ]);
+  });
+
+  it('sends a run ahead with the time left to its start, measured when it leaves, and a late one to start at once', async () => {
+    const worker = await started(new WorkerEndpoint({ batches: true }));
+    let open: () => void = () => undefined;
+    worker.gate = new Promise((resolve) => (open = resolve));
+    const startAt = Date.now() + 5_000;
+    const first = [1, 2].map((runId) => sender.send(worker.candidate(), runRequest({ runId }), startAt));
+    // Runs 3 and 4 wait in the lane behind the two requests under way.
+    const waiting = [
+      sender.send(worker.candidate(), runRequest({ runId: 3 }), startAt),
+      sender.send(worker.candidate(), runRequest({ runId: 4 }), Date.now() - 10),
+    ];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const leftAt = Date.now();
+    open();
+    await Promise.all([...first, ...waiting]);
+    const bodies = worker.seen.map((s) => s.body as RunRequest | RunRequestBatch);
+    const single = bodies[0] as RunRequest;
+    expect(single.startInMs).toBeGreaterThan(4_000);
+    expect(single.startInMs).toBeLessThanOrEqual(5_000);
+    const batch = bodies[2] as RunRequestBatch;
+    expect(batch.runs.map((r) => r.runId)).toEqual([3, 4]);
+    // Measured when the batch left (300 ms later), not when run 3 was handed over.
+    expect(batch.runs[0]?.startInMs).toBeLessThanOrEqual(startAt - leftAt);
+    expect(batch.runs[0]?.startInMs).toBeGreaterThan(0);
+    expect(batch.runs[1]).not.toHaveProperty('startInMs');
   });
 
   it('fails the runs of a batch answered 404, with no fallback to one request per run', async () => {

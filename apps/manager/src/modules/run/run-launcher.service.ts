@@ -1,4 +1,5 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import {
   type BalancerCandidate,
   type BalanceRequest,
@@ -6,11 +7,15 @@ import {
   formatJobKey,
   type JobKey,
   LoadBalancerName,
+  LogLevel,
   type ResolvedRunPolicy,
   RunningState,
 } from '@chaconne/contracts';
+import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
 import { ManagerPlugins } from '../policy/manager-plugins';
+import { FireQueue } from '../schedule/fire-queue.service';
 import { WorkerRegistryService } from '../worker-registry/worker-registry.service';
+import { nextCapacityLaunch } from './dispatch-timing';
 import { InManagerRunners } from './in-manager-runners';
 import { RunDispatcher } from './run-dispatcher.service';
 import { RunOutcomes } from './run-outcomes.service';
@@ -38,7 +43,14 @@ export interface Launch {
   previousInstanceId: string | null;
   /** A first attempt: the job's next execution time, stamped with the dispatch. */
   execution?: { nextExecution: Date | null };
+  /** Epoch ms the handler is due to start: the run is sent ahead (absent: it starts at once). */
+  startAt?: number;
+  /** Epoch ms since when every instance refused it at the job's concurrency limit. */
+  waitingSince?: number;
 }
+
+/** How often a run waiting for capacity is launched again. */
+export const CAPACITY_RETRY_MS = 1_000;
 
 export function jobKeyOf(job: LaunchableJob): JobKey {
   return {
@@ -65,12 +77,20 @@ export class RunLauncher {
     private readonly outcomes: RunOutcomes,
     private readonly inManager: InManagerRunners,
     private readonly plugins: ManagerPlugins,
+    private readonly fireQueue: FireQueue,
+    @Inject(MANAGER_CONFIG) private readonly config: ManagerConfig,
   ) {}
 
-  /** Sends the run; answers whether an instance (or the manager, for HTTP callbacks) took it. */
+  /**
+   * Sends the run; answers whether an instance (or the manager, for HTTP callbacks) took it.
+   * A run every instance refused at the job's concurrency limit is launched again later, for
+   * up to CHACONNE_CAPACITY_WAIT_MS, before it fails.
+   */
   async launch(job: LaunchableJob, policy: ResolvedRunPolicy, launch: Launch): Promise<boolean> {
     const { runId } = launch;
     if (job.executor !== 'worker') {
+      // The manager runs in-manager executors (HTTP callbacks) itself: one sent ahead waits here for its time.
+      if (launch.startAt !== undefined) await sleep(Math.max(0, launch.startAt - Date.now()));
       let first = launch.execution;
       await this.inManager.get(job.executor).run(runId, job, {
         markDispatched: async (id, instanceId, address) => {
@@ -100,17 +120,22 @@ export class RunLauncher {
     });
     const timeoutMs = Number(job.timeout);
     const failures: string[] = [];
+    let atCapacity = 0;
     for (const candidate of ordered) {
-      const result = await this.dispatcher.send(candidate, {
-        runId,
-        jobId: job.job_id,
-        jobKey,
-        attempt: launch.attempt,
-        plannedAt: launch.plannedAt.toISOString(),
-        attachment: job.attachment,
-        timeoutMs,
-        retries: job.retries,
-      });
+      const result = await this.dispatcher.send(
+        candidate,
+        {
+          runId,
+          jobId: job.job_id,
+          jobKey,
+          attempt: launch.attempt,
+          plannedAt: launch.plannedAt.toISOString(),
+          attachment: job.attachment,
+          timeoutMs,
+          retries: job.retries,
+        },
+        launch.startAt,
+      );
       if (result.ok) {
         await this.runs.markDispatched(
           runId,
@@ -118,21 +143,29 @@ export class RunLauncher {
           candidate.baseUrl,
           timeoutMs,
           launch.execution,
+          launch.startAt,
         );
         // Runs in flight per instance between heartbeats matter to LEAST_ACTIVE only.
         if (policy.loadBalancer === LoadBalancerName.LEAST_ACTIVE)
           await this.registry.noteDispatched(candidate.instanceId);
         return true;
       }
+      if (result.atCapacity) atCapacity++;
       failures.push(`${candidate.instanceId}: ${result.reason}`);
     }
+    if (atCapacity > 0 && atCapacity === ordered.length && (await this.waitForCapacity(job, launch)))
+      return false;
     const labels = Object.entries(policy.labels).map(([k, v]) => `${k}=${v}`);
+    const waited =
+      launch.waitingSince === undefined
+        ? ''
+        : ` after waiting ${Date.now() - launch.waitingSince} ms for capacity`;
     const reason =
       candidates.length === 0
         ? `no worker available: no live instance of ${job.cluster_name}/${job.group_name} runs ${job.job_class_name}${
             labels.length > 0 ? ` with labels ${labels.join(',')}` : ''
           }`
-        : `no worker available: dispatch failed on every instance (${failures.join('; ')})`;
+        : `no worker available: dispatch failed on every instance (${failures.join('; ')})${waited}`;
     this.logger.warn(`run ${runId} of ${formatJobKey(jobKey)}: ${reason}`);
     await this.outcomes.record(
       runId,
@@ -140,6 +173,35 @@ export class RunLauncher {
       { failure: 'dispatch' },
     );
     return false;
+  }
+
+  /**
+   * Every instance refused the run at the job's concurrency limit: it waits, launched again
+   * shortly, while its wait lasts; the first refusal says so in the run's log. Answers false
+   * when its wait is over (it fails then). The run keeps its id and unique key while it waits,
+   * so a launch handled twice still sends it once per instance's dedupe.
+   */
+  private async waitForCapacity(job: LaunchableJob, launch: Launch): Promise<boolean> {
+    const now = Date.now();
+    const since = launch.waitingSince ?? now;
+    const at = nextCapacityLaunch(since, now, this.config.capacityWaitMs, CAPACITY_RETRY_MS);
+    if (at === null) return false;
+    if (launch.waitingSince === undefined) {
+      await this.runs.appendLogs(
+        launch.runId,
+        [
+          {
+            level: LogLevel.WARN,
+            message: `every instance is at the job's concurrency limit: the run waits for a free slot (up to ${this.config.capacityWaitMs} ms)`,
+            time: new Date(now).toISOString(),
+          },
+        ],
+        0,
+      );
+      this.logger.log(`run ${launch.runId} of job ${job.job_id} waits for capacity`);
+    }
+    await this.fireQueue.enqueueCapacityLaunch(job.job_id, launch.runId, at, since);
+    return true;
   }
 
   /**

@@ -104,16 +104,23 @@ export class RunOutcomes {
       { failure },
     );
     if (!accepted) return false;
-    if (run.address && run.instance_id && run.instance_id !== MANAGER_INSTANCE) {
-      const sent = await this.dispatcher.cancel(
-        { instanceId: run.instance_id, baseUrl: run.address },
-        runId,
-        reason,
-      );
-      if (!sent.ok)
-        this.logger.warn(`cancel of run ${runId} at ${run.address} not delivered: ${sent.reason}`);
-    }
+    await this.cancelAtWorker(runId, run, reason);
     return true;
+  }
+
+  /** Tells the worker a run was given to to abort it (best effort; it may be gone, or the run never sent). */
+  async cancelAtWorker(
+    runId: number,
+    run: { address: string | null; instance_id: string | null },
+    reason: string,
+  ): Promise<void> {
+    if (!run.address || !run.instance_id || run.instance_id === MANAGER_INSTANCE) return;
+    const sent = await this.dispatcher.cancel(
+      { instanceId: run.instance_id, baseUrl: run.address },
+      runId,
+      reason,
+    );
+    if (!sent.ok) this.logger.warn(`cancel of run ${runId} at ${run.address} not delivered: ${sent.reason}`);
   }
 
   /**

@@ -19,6 +19,7 @@ import { isoOrNull } from '../job-definition/job-detail.mapper';
 import { StatRollup } from '../statistics/stat-rollup.service';
 import { JobRuntimeRepository } from '../job-runtime/job-runtime.repository';
 import { SqlBatcher } from '../sql/sql.module';
+import { startOf } from './dispatch-timing';
 
 /** A run created but never dispatched for this long is dispatched again by a redelivered fire. */
 const UNDISPATCHED_GRACE_MS = 10_000;
@@ -241,6 +242,7 @@ export class RunStore {
    * grace). A first attempt of an occurrence also stamps the job's execution times, in the
    * same statement. A fast worker's report may settle the run before this is written: the
    * instance and address are recorded then too (the deadline only while the run is open).
+   * A run sent ahead (`startAt`, epoch ms) has its timeout counted from its start.
    */
   async markDispatched(
     runId: number,
@@ -248,9 +250,11 @@ export class RunStore {
     address: string,
     timeoutMs: number,
     execution?: { nextExecution: Date | null },
-    now = new Date(),
+    startAt?: number,
   ): Promise<void> {
-    const deadline = timeoutMs > 0 ? new Date(now.getTime() + timeoutMs + DEADLINE_GRACE_MS) : null;
+    const now = new Date();
+    const deadline =
+      timeoutMs > 0 ? new Date(startOf(now.getTime(), startAt) + timeoutMs + DEADLINE_GRACE_MS) : null;
     if (!execution) {
       await this.sql.query(
         `UPDATE chac_job_run

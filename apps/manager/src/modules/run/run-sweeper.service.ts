@@ -36,7 +36,8 @@ interface OpenRun {
 interface OverdueRun {
   run_id: number | string;
   deadline_at: Date;
-  dispatched_at: Date;
+  /** When its timeout began: its dispatch, or its start for a run sent ahead of it. */
+  start_at: Date;
 }
 
 /**
@@ -84,13 +85,14 @@ export class RunSweeper implements OnApplicationBootstrap, OnApplicationShutdown
   /** Runs past their deadline: the worker is told to abort, the run ends FAILED (timeout). */
   private async expireDeadlines(now: number): Promise<number> {
     const overdue = await this.dataSource.query<OverdueRun[]>(
-      `SELECT run_id, deadline_at, dispatched_at FROM chac_job_run
+      `SELECT run_id, deadline_at, GREATEST(dispatched_at, COALESCE(not_before, planned_at)) AS start_at
+         FROM chac_job_run
         WHERE running_state = ? AND deadline_at < ? ORDER BY deadline_at LIMIT ?`,
       [RunningState.RUNNING, new Date(now), BATCH],
     );
     let count = 0;
     for (const run of overdue) {
-      const timeoutMs = run.deadline_at.getTime() - run.dispatched_at.getTime() - DEADLINE_GRACE_MS;
+      const timeoutMs = run.deadline_at.getTime() - run.start_at.getTime() - DEADLINE_GRACE_MS;
       if (await this.outcomes.cancel(Number(run.run_id), `timeout after ${timeoutMs} ms`, 'timeout')) count++;
     }
     return count;

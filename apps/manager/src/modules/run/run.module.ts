@@ -5,6 +5,7 @@ import { JobRuntimeModule } from '../job-runtime/job-runtime.module';
 import { ScheduleModule } from '../schedule/schedule.module';
 import { StatisticsModule } from '../statistics/statistics.module';
 import { WorkerRegistryModule } from '../worker-registry/worker-registry.module';
+import { AheadRunCanceller } from './ahead-cancel.service';
 import { FireService } from './fire.service';
 import { InManagerRunners } from './in-manager-runners';
 import { LogTailService } from './log-tail.service';
@@ -42,6 +43,7 @@ import { RunSweeper } from './run-sweeper.service';
     FireService,
     RunSweeper,
     InManagerRunners,
+    AheadRunCanceller,
   ],
   exports: [InManagerRunners],
 })

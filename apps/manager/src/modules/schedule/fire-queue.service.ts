@@ -13,6 +13,8 @@ export interface FireJobData {
   recurring?: true;
   /** A run that exists and waits to be sent: a retry after its backoff, or a queued run. */
   runId?: number;
+  /** Epoch ms since when every instance refused the run at its concurrency limit (a capacity wait). */
+  waitingSince?: number;
 }
 
 export interface Fire {
@@ -22,6 +24,8 @@ export interface Fire {
   recurring: boolean;
   /** Set when the fire launches an existing run (retry, queued run) instead of an occurrence. */
   runId?: number;
+  /** A launch of a run waiting for capacity: since when it waits. */
+  waitingSince?: number;
 }
 
 export type FireProcessor = (fire: Fire) => Promise<void>;
@@ -85,8 +89,16 @@ export class FireQueue implements OnApplicationShutdown {
       kind === 'tick' ? { jobId, plannedAt: atMs, recurring: true } : { jobId, plannedAt: atMs };
     await this.queue.add(QUEUE_NAME, data, {
       jobId: fireJobId(kind, jobId, atMs),
-      delay: Math.max(0, atMs - Date.now()),
+      delay: this.delayOf(atMs),
     });
+  }
+
+  /**
+   * Fires are due the dispatch lead before their time: the run is claimed and sent ahead,
+   * and its worker starts it on time (README, "On time").
+   */
+  private delayOf(atMs: number): number {
+    return Math.max(0, atMs - this.config.dispatchLeadMs - Date.now());
   }
 
   /**
@@ -109,7 +121,25 @@ export class FireQueue implements OnApplicationShutdown {
     await this.queue.add(
       QUEUE_NAME,
       { jobId, runId, plannedAt: atMs },
-      { jobId: `r${runId.toString(36)}`, delay: Math.max(0, atMs - Date.now()) },
+      { jobId: `r${runId.toString(36)}`, delay: this.delayOf(atMs) },
+    );
+  }
+
+  /**
+   * Launches again, at `atMs`, a run every instance refused at its concurrency limit; it
+   * waits since `waitingSince`. One fire per (run, time): the launch being handled still
+   * holds the run's own id.
+   */
+  async enqueueCapacityLaunch(
+    jobId: number,
+    runId: number,
+    atMs: number,
+    waitingSince: number,
+  ): Promise<void> {
+    await this.queue.add(
+      QUEUE_NAME,
+      { jobId, runId, plannedAt: atMs, waitingSince },
+      { jobId: `w${runId.toString(36)}.${atMs.toString(36)}`, delay: Math.max(0, atMs - Date.now()) },
     );
   }
 
@@ -144,6 +174,7 @@ export class FireQueue implements OnApplicationShutdown {
           plannedAt: job.data.plannedAt ?? job.timestamp + (job.opts.delay ?? 0),
           recurring: job.data.recurring === true,
           ...(job.data.runId === undefined ? {} : { runId: job.data.runId }),
+          ...(job.data.waitingSince === undefined ? {} : { waitingSince: job.data.waitingSince }),
         };
         for (let attempt = 1; ; attempt++) {
           try {

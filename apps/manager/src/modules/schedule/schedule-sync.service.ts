@@ -39,10 +39,14 @@ export function planOf(row: ScheduledJobRow): TriggerPlan {
   });
 }
 
+/** Told of a job whose state or trigger changed, with the row its schedule was applied from. */
+export type ScheduleChangeListener = (row: ScheduledJobRow) => Promise<void>;
+
 /** Makes Redis hold exactly the schedule MySQL describes for one job. */
 @Injectable()
 export class ScheduleSyncService {
   private readonly logger = new Logger(ScheduleSyncService.name);
+  private readonly listeners: ScheduleChangeListener[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,20 +54,31 @@ export class ScheduleSyncService {
     private readonly runtime: JobRuntimeRepository,
   ) {}
 
+  /**
+   * Listens to schedule changes (a job paused, deleted, re-planned: every {@link sync}); the
+   * run module cancels the runs it sent ahead that are no longer planned. Listeners handle
+   * their own failures.
+   */
+  onChange(listener: ScheduleChangeListener): void {
+    this.listeners.push(listener);
+  }
+
   /** Applies one job's schedule; a failure also tells the reconciler that Redis may be missing it. */
   async sync(jobId: number): Promise<void> {
+    let row: ScheduledJobRow | undefined;
     try {
       const rows = await this.dataSource.query<ScheduledJobRow[]>(
         `${SCHEDULED_JOB_SELECT} WHERE t.job_id = ?`,
         [jobId],
       );
-      const row = rows[0];
+      row = rows[0];
       // A deleted job: its queued tick finds no job and queues no next one.
       if (row) await this.apply(row);
     } catch (error) {
       await this.fireQueue.markIntact(false).catch(() => undefined);
       throw error;
     }
+    if (row) for (const listener of this.listeners) await listener(row);
   }
 
   /** Like {@link sync}, but a Redis outage only logs: the reconciler repairs it later. */
