@@ -113,6 +113,13 @@ export class BenchCluster {
     return new AdminApi(url, this.stack.adminToken);
   }
 
+  /** Starts one more manager on the run's database and Redis (a scale-out step); answers its index. */
+  async addManager(): Promise<number> {
+    const index = this.managers.length;
+    await this.startManager(index);
+    return index;
+  }
+
   /** Starts manager `index`, on the port it had before if it ran already. */
   private async startManager(index: number): Promise<void> {
     const port = this.managerPorts[index] ?? (await freePort());

@@ -17,7 +17,7 @@ const FIGURES: readonly FigureSpec[] = [
     key: 'managerRssMb',
     label: 'manager RSS, steady (peak over the window)',
     unit: 'MB',
-    target: { op: '<=', value: 250 },
+    target: { op: '<=', value: 150 },
     anchor: 'xcron: 59-131 MB RES',
   },
   { key: 'managerPeakRssMb', label: 'manager peak RSS while jobs were created', unit: 'MB' },
