@@ -136,8 +136,9 @@ it('scaleout: the load ran once on 1 and once on 2 managers, with the CPU of eac
   expect(figure('scaleout', 'firesRatio')).toBeGreaterThan(0);
 });
 
-it('footprint: manager RSS and Redis bytes per job are measured', () => {
+it('footprint: manager RSS (after the load and after a restart) and Redis bytes per job are measured', () => {
   expect(figure('footprint', 'managerRssMb')).toBeGreaterThan(0);
+  expect(figure('footprint', 'restartedRssMb')).toBeGreaterThan(0);
   expect(figure('footprint', 'redisBytesPerJob')).toBeGreaterThan(0);
   expect(figure('footprint', 'redisKeysPerJob')).toBeGreaterThan(0);
 });
