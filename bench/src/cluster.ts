@@ -113,8 +113,18 @@ export class BenchCluster {
     return new AdminApi(url, this.stack.adminToken);
   }
 
-  /** Starts manager `index`, on the port it had before if it ran already. */
-  private async startManager(index: number): Promise<void> {
+  /** Starts one more manager on the run's database and Redis (a scale-out step); answers its index. */
+  async addManager(): Promise<number> {
+    const index = this.managers.length;
+    await this.startManager(index);
+    return index;
+  }
+
+  /**
+   * Starts manager `index`, on the port it had before if it ran already. A manager is ready
+   * after its first reconcile check, which is a full pass over every job when Redis lost them.
+   */
+  private async startManager(index: number, readyTimeoutMs = 60_000): Promise<void> {
     const port = this.managerPorts[index] ?? (await freePort());
     this.managerPorts[index] = port;
     const handle = spawnNode(
@@ -137,7 +147,7 @@ export class BenchCluster {
       this.options.managerNodeArgs,
     );
     this.managers[index] = handle;
-    await handle.waitForLine(/Chaconne manager ready/, 60_000);
+    await handle.waitForLine(/Chaconne manager ready/, readyTimeoutMs);
     this.managerUrls[index] = `http://127.0.0.1:${port}`;
   }
 
@@ -171,6 +181,12 @@ export class BenchCluster {
     const handle = (role === 'manager' ? this.managers : this.workers)[index];
     if (!handle) throw new Error(`no ${role} ${index}`);
     handle.child.kill(signal);
+  }
+
+  /** Stops manager `index` gracefully and starts it again on its port: a fresh process on the same data. */
+  async restartManager(index: number, readyTimeoutMs = 60_000): Promise<void> {
+    await this.managers[index]?.stop();
+    await this.startManager(index, readyTimeoutMs);
   }
 
   /** Starts a killed manager again on its port (its workers keep its URL) or a killed worker. */

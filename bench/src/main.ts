@@ -10,6 +10,8 @@ import type { RunResult, Scenario } from './scenario';
 import { burstScenario } from './scenarios/burst';
 import { footprintScenario } from './scenarios/footprint';
 import { ingestScenario } from './scenarios/ingest';
+import { lightScenario } from './scenarios/light';
+import { scaleoutScenario } from './scenarios/scaleout';
 import { soakScenario } from './scenarios/soak';
 import { substrateScenario } from './scenarios/substrate';
 import { sustainedScenario } from './scenarios/sustained';
@@ -19,6 +21,8 @@ export const SCENARIOS: Readonly<Record<ScenarioName, Scenario>> = {
   burst: burstScenario,
   sustained: sustainedScenario,
   substrate: substrateScenario,
+  light: lightScenario,
+  scaleout: scaleoutScenario,
   footprint: footprintScenario,
   soak: soakScenario,
 };

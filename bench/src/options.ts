@@ -2,7 +2,16 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './paths';
 
 /** The scenarios, in the order an invocation runs them (substrate after the loads it compares with). */
-export const SCENARIO_NAMES = ['ingest', 'burst', 'sustained', 'substrate', 'footprint', 'soak'] as const;
+export const SCENARIO_NAMES = [
+  'ingest',
+  'burst',
+  'sustained',
+  'substrate',
+  'light',
+  'scaleout',
+  'footprint',
+  'soak',
+] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
 
 /** What runs when no scenario is named: all but the soak, which is a long fault test of its own. */
@@ -41,6 +50,9 @@ export interface BenchOptions {
   burst: { jobs: number; workers: number; persistConcurrency: number };
   sustained: { jobs: number; seconds: number; managers: number; workers: number; persistConcurrency: number };
   substrate: { loads: SubstrateLoad[]; burstJobs: number; sustainedJobs: number; seconds: number };
+  light: { jobs: number; seconds: number; workers: number; persistConcurrency: number };
+  /** The sustained load on 1 manager, then on 2. */
+  scaleout: { jobs: number; seconds: number; workers: number; persistConcurrency: number };
   footprint: { jobs: number; persistConcurrency: number; settleSeconds: number };
   soak: {
     jobs: number;
@@ -72,6 +84,8 @@ export function defaultOptions(): BenchOptions {
     burst: { jobs: 10_000, workers: 2, persistConcurrency: 100 },
     sustained: { jobs: 1_000, seconds: 120, managers: 2, workers: 2, persistConcurrency: 100 },
     substrate: { loads: ['burst', 'sustained'], burstJobs: 10_000, sustainedJobs: 1_000, seconds: 120 },
+    light: { jobs: 20, seconds: 60, workers: 1, persistConcurrency: 100 },
+    scaleout: { jobs: 1_000, seconds: 120, workers: 2, persistConcurrency: 100 },
     footprint: { jobs: 100_000, persistConcurrency: 100, settleSeconds: 30 },
     soak: {
       jobs: 300,
@@ -96,10 +110,15 @@ Options (each also as an environment variable, e.g. BENCH_RUNS=1):
   --connections N           ingest concurrency (default 200)
   --warmup N                unmeasured requests before each ingest phase (default 500)
   --burst-jobs N            one-shot jobs due at the same second (default 10000)
-  --workers N               worker processes in burst and sustained (default 2)
+  --workers N               worker processes in burst, sustained and scaleout (default 2)
   --sustained-jobs N        every-second jobs (default 1000)
   --seconds N               sustained and substrate-sustained duration (default 120)
   --managers N              managers in sustained (default 2)
+  --light-jobs N            light: every-second jobs (default 20; not changed by --jobs)
+  --light-seconds N         light: duration, for Chaconne and for BullMQ (default 60)
+  --scaleout-jobs N         scaleout: every-second jobs, on 1 then 2 managers (default 1000)
+  --scaleout-seconds N      scaleout: duration of each of the two loads (default 120)
+  --duration N              every timed load: sustained, substrate, light, scaleout
   --substrate-loads LIST    burst,sustained (default both)
   --footprint-jobs N        cron jobs defined (default 100000)
   --settle-seconds N        footprint: steady window after the schedules are in Redis (default 30)
@@ -120,6 +139,9 @@ Options (each also as an environment variable, e.g. BENCH_RUNS=1):
 `;
 
 export class OptionsError extends Error {}
+
+/** The shortest timed load that still has a counted second (see edgeMs in every-second-load.ts). */
+const MIN_SECONDS = 4;
 
 function positiveInt(flag: string, raw: string, min = 1): number {
   const n = Number(raw);
@@ -144,18 +166,29 @@ const VALUE_FLAGS: Readonly<Record<string, Apply>> = {
     o.sustained.jobs = n;
     o.substrate.burstJobs = n;
     o.substrate.sustainedJobs = n;
+    o.scaleout.jobs = n;
     o.footprint.jobs = n;
   },
   '--ingest-requests': (o, v) => (o.ingest.requests = positiveInt('--ingest-requests', v)),
   '--connections': (o, v) => (o.ingest.connections = positiveInt('--connections', v)),
   '--warmup': (o, v) => (o.ingest.warmup = positiveInt('--warmup', v, 0)),
   '--burst-jobs': (o, v) => (o.burst.jobs = o.substrate.burstJobs = positiveInt('--burst-jobs', v)),
-  '--workers': (o, v) => (o.burst.workers = o.sustained.workers = positiveInt('--workers', v)),
+  '--workers': (o, v) =>
+    (o.burst.workers = o.sustained.workers = o.scaleout.workers = positiveInt('--workers', v)),
   '--sustained-jobs': (o, v) =>
     (o.sustained.jobs = o.substrate.sustainedJobs = positiveInt('--sustained-jobs', v)),
-  // The counting window drops 5 s at each end, so anything shorter measures nothing.
-  '--seconds': (o, v) => (o.sustained.seconds = o.substrate.seconds = positiveInt('--seconds', v, 12)),
+  // The counting window drops a quarter (at most 5 s) at each end: a shorter load counts nothing.
+  '--seconds': (o, v) =>
+    (o.sustained.seconds = o.substrate.seconds = positiveInt('--seconds', v, MIN_SECONDS)),
   '--managers': (o, v) => (o.sustained.managers = positiveInt('--managers', v)),
+  '--light-jobs': (o, v) => (o.light.jobs = positiveInt('--light-jobs', v)),
+  '--light-seconds': (o, v) => (o.light.seconds = positiveInt('--light-seconds', v, MIN_SECONDS)),
+  '--scaleout-jobs': (o, v) => (o.scaleout.jobs = positiveInt('--scaleout-jobs', v)),
+  '--scaleout-seconds': (o, v) => (o.scaleout.seconds = positiveInt('--scaleout-seconds', v, MIN_SECONDS)),
+  '--duration': (o, v) => {
+    const n = positiveInt('--duration', v, MIN_SECONDS);
+    o.sustained.seconds = o.substrate.seconds = o.light.seconds = o.scaleout.seconds = n;
+  },
   '--substrate-loads': (o, v) => {
     const loads = v.split(',').map((l) => l.trim());
     const bad = loads.filter((l) => l !== 'burst' && l !== 'sustained');
@@ -168,6 +201,7 @@ const VALUE_FLAGS: Readonly<Record<string, Apply>> = {
   '--persist-concurrency': (o, v) => {
     const n = positiveInt('--persist-concurrency', v);
     o.burst.persistConcurrency = o.sustained.persistConcurrency = n;
+    o.light.persistConcurrency = o.scaleout.persistConcurrency = n;
     o.footprint.persistConcurrency = o.soak.persistConcurrency = n;
   },
   '--soak-jobs': (o, v) => (o.soak.jobs = positiveInt('--soak-jobs', v)),

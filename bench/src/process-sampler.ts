@@ -77,6 +77,8 @@ export class ProcessSampler {
   private readonly startCpu = new Map<string, number>();
   private readonly peakRss = new Map<string, number>();
   private readonly lastRss = new Map<string, number>();
+  /** Each pid's CPU seconds when last read: a process that exits meanwhile keeps what it used. */
+  private readonly lastCpu = new Map<number, number>();
   private startedAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -88,10 +90,17 @@ export class ProcessSampler {
   }
 
   private cpuOf(pids: readonly number[]): number {
-    return pids.reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+    let sum = 0;
+    for (const pid of pids) {
+      const cpu = cpuSeconds(pid) ?? this.lastCpu.get(pid) ?? 0;
+      this.lastCpu.set(pid, cpu);
+      sum += cpu;
+    }
+    return sum;
   }
 
-  private sampleRss(): void {
+  private sample(): void {
+    for (const pids of Object.values(this.groups)) this.cpuOf(pids);
     for (const [name, pids] of Object.entries(this.groups)) {
       const rss = pids.reduce((sum, pid) => sum + (rssBytes(pid) ?? 0), 0);
       this.lastRss.set(name, rss);
@@ -103,9 +112,9 @@ export class ProcessSampler {
     this.startedAt = Date.now();
     this.startMachineCpu = machineCpuSeconds();
     for (const [name, pids] of Object.entries(this.groups)) this.startCpu.set(name, this.cpuOf(pids));
-    this.sampleRss();
+    this.sample();
     this.timer = setInterval(() => {
-      this.sampleRss();
+      this.sample();
     }, this.everyMs);
     return this;
   }
@@ -113,7 +122,7 @@ export class ProcessSampler {
   /** Stops sampling and answers each group's usage over the window. */
   stop(): Record<string, ProcessUsage | undefined> {
     clearInterval(this.timer);
-    this.sampleRss();
+    this.sample();
     const seconds = Math.max(0.001, (Date.now() - this.startedAt) / 1000);
     const machineCpu = machineCpuSeconds() - this.startMachineCpu;
     let groupsCpu = 0;

@@ -8,8 +8,10 @@ import type { ScenarioReport } from '../src/report';
 /**
  * A small run of the bench harness as a user starts it: the built entry point
  * (`node bench/dist/main.js`, what `npm run bench` runs, built by `npm test` first) with
- * ingest 200 requests, burst 200 jobs, BullMQ burst 200 jobs, footprint 500 jobs, one run
- * each, against real manager and worker processes, so the harness does not rot.
+ * ingest 200 requests, burst 200 jobs, BullMQ burst 200 jobs, the light load (20 jobs and
+ * BullMQ delayed jobs, 4 s each), the scale-out comparison (20 jobs on 1 then 2 managers, 4 s
+ * each), footprint 500 jobs, one run each, against real manager and worker processes, so the
+ * harness does not rot.
  * Benchmarks are not tests: nothing here looks at a timing, only that every run
  * completed, nothing went missing or ran twice, and every figure is a number.
  */
@@ -25,6 +27,8 @@ beforeAll(async () => {
     'ingest',
     'burst',
     'substrate',
+    'light',
+    'scaleout',
     'footprint',
     '--runs=1',
     '--jobs=200',
@@ -32,12 +36,15 @@ beforeAll(async () => {
     '--warmup=20',
     '--substrate-loads=burst',
     '--settle-seconds=1',
+    '--light-seconds=4',
+    '--scaleout-jobs=20',
+    '--scaleout-seconds=4',
     `--results-dir=${resultsDir}`,
   ];
   try {
     const { stdout } = await promisify(execFile)(process.execPath, args, {
       maxBuffer: 16 * 1024 * 1024,
-      timeout: 140_000,
+      timeout: 200_000,
     });
     printed = stdout.split('\n');
     exitCode = 0;
@@ -47,7 +54,7 @@ beforeAll(async () => {
     exitCode = typeof failed.code === 'number' ? failed.code : -1;
   }
   reports = jsonFiles().map((file) => JSON.parse(readFileSync(file, 'utf8')) as ScenarioReport);
-}, 150_000);
+}, 210_000);
 
 function jsonFiles(): string[] {
   return readdirSync(resultsDir)
@@ -84,7 +91,14 @@ it('ingest: every persistJob and createTask is answered 2xx and stored', () => {
   for (const key of ['persistErrors', 'persistNon2xx', 'persistLost', 'xcronErrors', 'xcronNon2xx'])
     expect({ key, value: figure('ingest', key) }).toEqual({ key, value: 0 });
   expect(figure('ingest', 'xcronVerbatimRefused')).toBe(200);
-  for (const key of ['persistRps', 'persistP50Ms', 'persistP99Ms', 'xcronRps', 'xcronP99Ms'])
+  for (const key of [
+    'persistRps',
+    'persistP50Ms',
+    'persistP99Ms',
+    'xcronRps',
+    'xcronP99Ms',
+    'persistToValidationRatio',
+  ])
     expect(figure('ingest', key)).toBeGreaterThan(0);
 });
 
@@ -101,14 +115,43 @@ it('substrate: the BullMQ burst ran every job once, and the ratio is computed', 
   expect(figure('substrate', 'burstRatio')).toBeGreaterThan(0);
 });
 
-it('footprint: manager RSS and Redis bytes per job are measured', () => {
+it('light: every occurrence started once, for Chaconne and for plain BullMQ', () => {
+  for (const key of ['missing', 'duplicated', 'duplicatedExecutions', 'bullMissing', 'bullDuplicated'])
+    expect({ key, value: figure('light', key) }).toEqual({ key, value: 0 });
+  for (const key of ['latenessP99Ms', 'bullLatenessP99Ms', 'windowSeconds'])
+    expect(figure('light', key)).toBeGreaterThanOrEqual(0);
+});
+
+it('scaleout: the load ran once on 1 and once on 2 managers, with the CPU of each process', () => {
+  for (const managers of [1, 2]) {
+    for (const key of ['missing', 'duplicated'])
+      expect({ managers, key, value: figure('scaleout', `m${managers}.${key}`) }).toEqual({
+        managers,
+        key,
+        value: 0,
+      });
+    for (const key of ['firesPerSecond', 'managersCpuPct', 'busiestManagerCpuPct', 'mariadbCpuPct'])
+      expect(figure('scaleout', `m${managers}.${key}`)).toBeGreaterThan(0);
+  }
+  expect(figure('scaleout', 'firesRatio')).toBeGreaterThan(0);
+});
+
+it('footprint: manager RSS (after the load and after a restart) and Redis bytes per job are measured', () => {
   expect(figure('footprint', 'managerRssMb')).toBeGreaterThan(0);
+  expect(figure('footprint', 'restartedRssMb')).toBeGreaterThan(0);
   expect(figure('footprint', 'redisBytesPerJob')).toBeGreaterThan(0);
   expect(figure('footprint', 'redisKeysPerJob')).toBeGreaterThan(0);
 });
 
 it('writes a JSON file per scenario and latest.md', () => {
-  expect(reports.map((r) => r.name).sort()).toEqual(['burst', 'footprint', 'ingest', 'substrate']);
+  expect(reports.map((r) => r.name).sort()).toEqual([
+    'burst',
+    'footprint',
+    'ingest',
+    'light',
+    'scaleout',
+    'substrate',
+  ]);
   const json = JSON.parse(readFileSync(jsonFiles()[0] ?? '', 'utf8')) as { machine: { cores: number } };
   expect(json.machine.cores).toBeGreaterThan(0);
   expect(existsSync(join(resultsDir, 'latest.md'))).toBe(true);

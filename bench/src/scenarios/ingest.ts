@@ -77,6 +77,12 @@ const FIGURES: readonly FigureSpec[] = [
   },
   { key: 'xcronVerbatimP99Ms', label: "xcron's exact body latency p99", unit: 'ms' },
   { key: 'xcronVerbatimRefused', label: "xcron's exact body answered 400 (code 1002)", unit: 'requests' },
+  {
+    key: 'persistToValidationRatio',
+    label: "persistJob throughput / the validation-only path's (xcron's exact body, refused)",
+    unit: '×',
+    target: { op: '>=', value: 0.8 },
+  },
 ];
 
 function describe(result: LoadResult): string {
@@ -162,6 +168,7 @@ export const ingestScenario: Scenario = {
       out.set('xcronVerbatimRps', verbatim.rps);
       out.set('xcronVerbatimP99Ms', verbatim.p99Ms);
       out.set('xcronVerbatimRefused', verbatim.statusCodes['400'] ?? 0);
+      out.set('persistToValidationRatio', verbatim.rps > 0 ? persisted.rps / verbatim.rps : null);
 
       // The same body due a year ahead: every request creates a task (xcron's benchmark, too,
       // sent one identical body; each createTask is a new task with its own id).

@@ -16,7 +16,7 @@ import {
 } from '../scenario';
 import { wholeSecondAfter } from '../setup-jobs';
 import { latencySummary } from '../stats';
-import { EDGE_MS } from './sustained';
+import { edgeMs } from '../every-second-load';
 
 /**
  * The manager's fire-queue settings (apps/manager/src/modules/schedule/fire-queue.service.ts):
@@ -211,7 +211,7 @@ async function bullmqSustained(
     await forEachBounded(jobs, 100, async (i) => {
       await substrate.queue.removeJobScheduler(`sustained-${i}`);
     });
-    const slots = secondsBetween(startMs + EDGE_MS, endMs - EDGE_MS);
+    const slots = secondsBetween(startMs + edgeMs(seconds), endMs - edgeMs(seconds));
     const counts = countOccurrences(
       Array.from({ length: jobs }, (_, i) => `sustained-${i}`),
       slots,
@@ -230,6 +230,64 @@ async function bullmqSustained(
     log(
       `BullMQ sustained: ${counts.started}/${counts.expected} over ${slots.length} s, lateness p50 ${lateness.p50 ?? '?'} ms p99 ${lateness.p99 ?? '?'} ms`,
     );
+  } finally {
+    await substrate.close();
+  }
+}
+
+/** What plain BullMQ did with delayed jobs due every second. */
+export interface DelayedEverySecond {
+  latenessP50Ms: number | null;
+  latenessP99Ms: number | null;
+  latenessMaxMs: number | null;
+  missing: number;
+  duplicated: number;
+}
+
+/**
+ * `jobs` plain BullMQ delayed jobs due at every whole second of a `seconds` window (all added
+ * before the first is due, each with its own id), a no-op worker with the manager's
+ * concurrency; lateness is the processor start minus the due time.
+ */
+export async function bullmqDelayedEverySecond(
+  options: BenchOptions,
+  jobs: number,
+  seconds: number,
+  log: (m: string) => void,
+): Promise<DelayedEverySecond> {
+  const substrate = new Substrate(options, 'light');
+  try {
+    const occurrences: Occurrence[] = [];
+    substrate.work((job, startedMs) => {
+      const { key, plannedMs } = job.data as { key: string; plannedMs: number };
+      occurrences.push({ key, plannedMs, startedMs });
+    });
+    const startMs = wholeSecondAfter(2_000);
+    const slots = secondsBetween(startMs + edgeMs(seconds), startMs + seconds * 1000 - edgeMs(seconds));
+    const keys = Array.from({ length: jobs }, (_, i) => `light-${i}`);
+    for (const plannedMs of slots) {
+      await substrate.queue.addBulk(
+        keys.map((key) => ({
+          name: 'fire',
+          data: { key, plannedMs },
+          opts: { ...JOB_OPTIONS, jobId: `${key}@${plannedMs}`, delay: Math.max(0, plannedMs - Date.now()) },
+        })),
+      );
+    }
+    const last = slots[slots.length - 1] ?? startMs;
+    await sleep(Math.max(0, last + 2_000 - Date.now()));
+    const counts = countOccurrences(keys, slots, occurrences);
+    const lateness = latencySummary(counts.latenessMs);
+    log(
+      `BullMQ delayed: ${counts.started}/${counts.expected} over ${slots.length} s, lateness p50 ${lateness.p50 ?? '?'} ms p99 ${lateness.p99 ?? '?'} ms`,
+    );
+    return {
+      latenessP50Ms: lateness.p50,
+      latenessP99Ms: lateness.p99,
+      latenessMaxMs: lateness.max,
+      missing: counts.missing,
+      duplicated: counts.duplicated,
+    };
   } finally {
     await substrate.close();
   }

@@ -23,8 +23,14 @@ export interface ReconcileReport {
   failed: number;
 }
 
-/** Jobs handled per page: memory stays flat whatever the job count. */
+/** Jobs read per page: memory stays flat whatever the job count. */
 const PAGE = 1_000;
+/**
+ * Jobs of a page applied at once. A thousand in flight (a whole page) kept each one's
+ * Redis and MySQL work alive across young-generation GCs, so a pass over 100,000 jobs
+ * promoted enough garbage to grow the heap to its limit (BENCHMARKS.md, footprint).
+ */
+const IN_FLIGHT = 50;
 const ACTIVE_IN = `(${ACTIVE_STATES.map(() => '?').join(',')})`;
 
 /**
@@ -84,17 +90,19 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         [...ACTIVE_STATES, after, PAGE],
       );
       if (rows.length === 0) break;
-      await Promise.all(
-        rows.map(async (row) => {
-          try {
-            // A full pass means Redis may have lost ticks: chains resume where they stopped.
-            await this.scheduleSync.apply(row, intact, true);
-          } catch (error) {
-            report.failed++;
-            this.logger.warn(`job ${row.job_id}: ${(error as Error).message}`);
-          }
-        }),
-      );
+      for (let from = 0; from < rows.length; from += IN_FLIGHT) {
+        await Promise.all(
+          rows.slice(from, from + IN_FLIGHT).map(async (row) => {
+            try {
+              // A full pass means Redis may have lost ticks: chains resume where they stopped.
+              await this.scheduleSync.apply(row, intact, true);
+            } catch (error) {
+              report.failed++;
+              this.logger.warn(`job ${row.job_id}: ${(error as Error).message}`);
+            }
+          }),
+        );
+      }
       report.jobs += rows.length;
       after = rows[rows.length - 1]?.job_id ?? after;
     }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { createPool, format, type Pool, type PoolConnection } from 'mysql2/promise';
 import { MANAGER_CONFIG, type ManagerConfig } from '../../config/manager-config';
+import { MAX_PREPARED_STATEMENTS } from '../../database/data-source-options';
 
 /** One statement: SQL with `?` placeholders and its values. */
 export interface Statement {
@@ -61,6 +62,7 @@ export class SqlBatcher implements OnApplicationShutdown {
       enableKeepAlive: true,
       multipleStatements: true,
       connectionLimit: CONNECTIONS,
+      maxPreparedStatements: MAX_PREPARED_STATEMENTS,
     });
   }
 
