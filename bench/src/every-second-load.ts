@@ -7,8 +7,26 @@ import { cronTrigger, noopJobBody, noopJobKey } from './jobs';
 import { countOccurrences, countRepeats, secondsBetween } from './occurrences';
 import type { BenchOptions } from './options';
 import { type ProcessUsage, runSampler } from './process-sampler';
+import type { FigureSpec } from './scenario';
 import { persistJobs } from './setup-jobs';
 import { latencySummary } from './stats';
+
+/** What every every-second load checks: each occurrence started once, and only once. */
+export const OCCURRENCE_INTEGRITY_FIGURES: readonly FigureSpec[] = [
+  {
+    key: 'missing',
+    label: 'missing occurrences (no handler start)',
+    unit: '',
+    target: { op: '=', value: 0 },
+  },
+  { key: 'duplicated', label: 'duplicated occurrences (MySQL)', unit: '', target: { op: '=', value: 0 } },
+  {
+    key: 'duplicatedExecutions',
+    label: 'duplicated handler executions (workers)',
+    unit: '',
+    target: { op: '=', value: 0 },
+  },
+];
 
 /**
  * What is left out at each end of a timed load of `seconds` before counting (start-up and

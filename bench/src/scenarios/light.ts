@@ -1,4 +1,4 @@
-import { runEverySecondLoadOn } from '../every-second-load';
+import { OCCURRENCE_INTEGRITY_FIGURES, runEverySecondLoadOn } from '../every-second-load';
 import type { BenchOptions } from '../options';
 import { RunRecorder, type FigureSpec, type Scenario } from '../scenario';
 import { bullmqDelayedEverySecond } from './substrate';
@@ -12,19 +12,7 @@ const FIGURES: readonly FigureSpec[] = [
   },
   { key: 'latenessP99Ms', label: 'lateness p99', unit: 'ms', target: { op: '<=', value: 10 } },
   { key: 'latenessMaxMs', label: 'lateness max', unit: 'ms' },
-  {
-    key: 'missing',
-    label: 'missing occurrences (no handler start)',
-    unit: '',
-    target: { op: '=', value: 0 },
-  },
-  { key: 'duplicated', label: 'duplicated occurrences (MySQL)', unit: '', target: { op: '=', value: 0 } },
-  {
-    key: 'duplicatedExecutions',
-    label: 'duplicated handler executions (workers)',
-    unit: '',
-    target: { op: '=', value: 0 },
-  },
+  ...OCCURRENCE_INTEGRITY_FIGURES,
   { key: 'managersCpuPct', label: 'manager CPU', unit: '% of a core' },
   {
     key: 'bullLatenessP50Ms',

@@ -1,6 +1,10 @@
 import type { BenchOptions } from '../options';
 import { RunRecorder, type FigureSpec, type Scenario } from '../scenario';
-import { type EverySecondFigures, runEverySecondLoadOn } from '../every-second-load';
+import {
+  type EverySecondFigures,
+  OCCURRENCE_INTEGRITY_FIGURES,
+  runEverySecondLoadOn,
+} from '../every-second-load';
 
 export const SUSTAINED_FIGURES: readonly FigureSpec[] = [
   { key: 'firesPerSecond', label: 'fires per second (handler starts)', unit: '/s' },
@@ -13,19 +17,7 @@ export const SUSTAINED_FIGURES: readonly FigureSpec[] = [
   },
   { key: 'latenessP99Ms', label: 'lateness p99', unit: 'ms', target: { op: '<=', value: 50 } },
   { key: 'latenessMaxMs', label: 'lateness max', unit: 'ms' },
-  {
-    key: 'missing',
-    label: 'missing occurrences (no handler start)',
-    unit: '',
-    target: { op: '=', value: 0 },
-  },
-  { key: 'duplicated', label: 'duplicated occurrences (MySQL)', unit: '', target: { op: '=', value: 0 } },
-  {
-    key: 'duplicatedExecutions',
-    label: 'duplicated handler executions (workers)',
-    unit: '',
-    target: { op: '=', value: 0 },
-  },
+  ...OCCURRENCE_INTEGRITY_FIGURES,
   { key: 'skipped', label: 'occurrences recorded SKIPPED (e.g. misfire)', unit: '' },
   { key: 'failed', label: 'occurrences recorded FAILED', unit: '' },
   { key: 'statementsPerFire', label: 'MySQL statements per fire (shared server)', unit: '' },
