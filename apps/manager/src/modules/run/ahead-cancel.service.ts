@@ -3,6 +3,7 @@ import { JobState, RunningState } from '@chaconne/contracts';
 import { planOf, ScheduleSyncService, type ScheduledJobRow } from '../schedule/schedule-sync.service';
 import { SqlBatcher } from '../sql/sql.module';
 import { nextFireAfter } from '../trigger/trigger-plan';
+import { jobStateReason } from './job-state-reason';
 import { RunOutcomes } from './run-outcomes.service';
 
 interface WaitingRun {
@@ -77,11 +78,9 @@ export function unplannedReason(
 ): string | null {
   switch (row.job_state) {
     case JobState.PAUSED:
-      return 'job is paused';
     case JobState.NOT_SCHEDULED:
-      return 'job is unscheduled';
     case JobState.FROZEN:
-      return 'job is frozen';
+      return jobStateReason(row.job_state);
     case JobState.FINISHED:
       // Ended by the manager (end date, repeat count, a strategy): its planned runs still run.
       return run.state_reason === null ? 'job is deleted' : null;

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import {
-  enumName,
   ErrorCode,
   JobState,
   MisfirePolicy,
@@ -25,6 +24,7 @@ import {
 } from '../schedule/schedule-sync.service';
 import { nextFireAfter } from '../trigger/trigger-plan';
 import { JobCompletion } from './job-completion.service';
+import { jobStateReason } from './job-state-reason';
 import { jobKeyOf, type LaunchableJob, RunLauncher } from './run-launcher.service';
 import { RunOutcomes } from './run-outcomes.service';
 import { RunSlots } from './run-slots.service';
@@ -113,7 +113,7 @@ export class FireService implements OnApplicationBootstrap {
   private async occur(job: FireJobRow, policy: ResolvedRunPolicy, fire: Fire, now: number): Promise<void> {
     const planned = new Date(fire.plannedAt);
     if (job.job_state === JobState.PAUSED) {
-      await this.runs.recordEnded(job.job_id, planned, RunningState.SKIPPED, 'job is paused');
+      await this.runs.recordEnded(job.job_id, planned, RunningState.SKIPPED, jobStateReason(JobState.PAUSED));
       return;
     }
     if (!(await this.withinDeadline(job, policy, fire, now))) return;
@@ -238,8 +238,7 @@ export class FireService implements OnApplicationBootstrap {
       if (claim.acquired) return true;
     }
     if (claim.holder === null) {
-      const state = String(enumName(JobState, claim.jobState) ?? claim.jobState);
-      await this.skip(runId, `job is ${state}`);
+      await this.skip(runId, jobStateReason(claim.jobState));
       return null;
     }
     const holder = claim.holder;
@@ -277,13 +276,7 @@ export class FireService implements OnApplicationBootstrap {
     const job = await this.load(waiting.jobId);
     if (!job) return;
     if (!LAUNCHABLE_STATES.includes(job.job_state) || job.job_state === JobState.PAUSED) {
-      const state =
-        job.job_state === JobState.PAUSED
-          ? 'paused'
-          : job.job_state === JobState.FROZEN
-            ? 'frozen'
-            : 'finished';
-      await this.skip(runId, `job is ${state}`);
+      await this.skip(runId, jobStateReason(job.job_state));
       return;
     }
     await this.launcher.launch(

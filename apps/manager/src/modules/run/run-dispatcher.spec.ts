@@ -6,7 +6,7 @@ import {
   WorkerRoutes,
 } from '@chaconne/contracts';
 import { SignatureDirection, verifyRequest } from '@chaconne/contracts/signing';
-import { freePort, runRequest } from '@chaconne/testing';
+import { freePort, runRequest, waitFor } from '@chaconne/testing';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ManagerConfig } from '../../config/manager-config';
@@ -137,8 +137,15 @@ describe('RunDispatcher', () => {
     let open: () => void = () => undefined;
     worker.gate = new Promise((resolve) => (open = resolve));
     const results = [1, 2, 3, 4, 5].map((runId) => sender.send(worker.candidate(), runRequest({ runId })));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    // Two requests under way (one run each); runs 3 to 5 wait for one of them to end.
+    // Two requests under way (one run each); runs 3 to 5 wait for one of them to end (the gate
+    // holds every answer, so no third request can leave before open()).
+    await waitFor(
+      'two requests at the worker',
+      async () => (worker.seen.length >= 2 ? true : undefined),
+      5_000,
+      10,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(worker.seen.map((s) => s.runIds)).toEqual([[1], [2]]);
     open();
     expect(await Promise.all(results)).toEqual([
