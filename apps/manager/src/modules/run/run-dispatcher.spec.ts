@@ -141,7 +141,7 @@ describe('RunDispatcher', () => {
     // holds every answer, so no third request can leave before open()).
     await waitFor(
       'two requests at the worker',
-      async () => (worker.seen.length >= 2 ? true : undefined),
+      () => Promise.resolve(worker.seen.length >= 2 ? true : undefined),
       5_000,
       10,
     );
