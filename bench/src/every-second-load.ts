@@ -4,7 +4,7 @@ import { forEachBounded } from './admin-api';
 import { BenchCluster, type ClusterShape } from './cluster';
 import type { RunRow } from './database';
 import { cronTrigger, noopJobBody, noopJobKey } from './jobs';
-import { countOccurrences, countRepeats, secondsBetween } from './occurrences';
+import { countOccurrences, countRepeats, firstAttempts, secondsBetween } from './occurrences';
 import type { BenchOptions } from './options';
 import { type ProcessUsage, runSampler } from './process-sampler';
 import type { FigureSpec } from './scenario';
@@ -135,17 +135,7 @@ export async function runEverySecondLoad(
     'SELECT job_id, planned_at, attempt, running_state, started_at FROM chac_job_run WHERE planned_at BETWEEN ? AND ?',
     [new Date(first), windowEnd],
   );
-  const counts = countOccurrences(
-    jobIds,
-    slots,
-    rows
-      .filter((r) => r.attempt === 0)
-      .map((r) => ({
-        key: r.job_id,
-        plannedMs: r.planned_at.getTime(),
-        startedMs: r.started_at?.getTime() ?? null,
-      })),
-  );
+  const counts = countOccurrences(jobIds, slots, firstAttempts(rows));
   const lateness = latencySummary(counts.latenessMs);
   const inWindow = cluster.executions().filter((e) => e.plannedAtMs >= first && e.plannedAtMs <= last);
   const managerUsage = Object.keys(managerGroups)

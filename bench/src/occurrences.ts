@@ -1,3 +1,5 @@
+import type { RunRow } from './database';
+
 /** One first-attempt run of an occurrence, wherever it was observed (a MySQL row, a BullMQ job). */
 export interface Occurrence {
   /** The job (a job id, or a BullMQ job scheduler id). */
@@ -5,6 +7,17 @@ export interface Occurrence {
   plannedMs: number;
   /** When its handler started; null if it never did (skipped, failed before dispatch, lost). */
   startedMs: number | null;
+}
+
+/** The first-attempt runs among stored run rows, as occurrences (retries are not occurrences). */
+export function firstAttempts(rows: readonly RunRow[]): Occurrence[] {
+  return rows
+    .filter((r) => r.attempt === 0)
+    .map((r) => ({
+      key: r.job_id,
+      plannedMs: r.planned_at.getTime(),
+      startedMs: r.started_at?.getTime() ?? null,
+    }));
 }
 
 export interface OccurrenceCounts {

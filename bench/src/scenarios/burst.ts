@@ -2,7 +2,7 @@ import { RunningState } from '@chaconne/contracts';
 import { BenchCluster } from '../cluster';
 import type { RunRow } from '../database';
 import { noopJobBody, oneShotAt } from '../jobs';
-import { countOccurrences, countRepeats } from '../occurrences';
+import { countOccurrences, countRepeats, firstAttempts } from '../occurrences';
 import type { BenchOptions } from '../options';
 import { runSampler } from '../process-sampler';
 import { sleep } from '@chaconne/testing';
@@ -134,17 +134,7 @@ export const burstScenario: Scenario = {
       const rows = await cluster.db.query<RunRow>(
         'SELECT job_id, planned_at, attempt, running_state, started_at FROM chac_job_run',
       );
-      const counts = countOccurrences(
-        jobIds,
-        [dueMs],
-        rows
-          .filter((r) => r.attempt === 0)
-          .map((r) => ({
-            key: r.job_id,
-            plannedMs: r.planned_at.getTime(),
-            startedMs: r.started_at?.getTime() ?? null,
-          })),
-      );
+      const counts = countOccurrences(jobIds, [dueMs], firstAttempts(rows));
       const lateness = latencySummary(counts.latenessMs);
       out.set('allStartedS', lateness.max === null ? null : lateness.max / 1000);
       out.set('latenessP50Ms', lateness.p50);
